@@ -1,0 +1,3 @@
+//! zwgk: offline checklists for grassroots government-openness standard catalogues.
+
+pub mod model;

@@ -1,0 +1,4 @@
+//! Pure data and logic: catalogues, assessments, revisions and their merge. No I/O.
+
+pub mod catalogue;
+pub mod revision;
