@@ -1,3 +1,18 @@
 //! zwgk: offline checklists for grassroots government-openness standard catalogues.
+//!
+//! The library does the work; `main.rs` only parses arguments and starts the runtime.
 
+pub mod action;
+pub mod cli;
+pub mod command;
+pub mod editor;
+pub mod keymap;
+pub mod library;
 pub mod model;
+pub mod schema;
+pub mod store;
+pub mod text;
+pub mod ui;
+pub mod state;
+pub mod update;
+pub mod app;

@@ -1,3 +1,72 @@
-fn main() {
-    println!("Hello, world!");
+//! The zwgk binary: parse arguments, open the data directory (lock, load) before the
+//! terminal is touched, then run the app or a subcommand.
+
+use std::io;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use zwgk::cli::{Cli, Command};
+use zwgk::command::{self, EXIT_FAILURE};
+use zwgk::library::Library;
+use zwgk::state::{App, Listing};
+use zwgk::store::Store;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Err(e) => {
+            eprintln!("zwgk: {e:#}");
+            ExitCode::from(u8::try_from(EXIT_FAILURE).unwrap_or(1))
+        }
+    }
+}
+
+fn data_dir(cli: &Cli) -> Result<PathBuf> {
+    if let Some(d) = &cli.data_dir {
+        return Ok(d.clone());
+    }
+    directories::ProjectDirs::from("cn", "zwgk", "zwgk")
+        .map(|p| p.data_dir().to_path_buf())
+        .context("cannot find a home directory for the data; pass --data-dir DIR")
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    let dir = data_dir(&cli)?;
+    let mut catalogue_dirs = vec![dir.join("checklists")];
+    catalogue_dirs.extend(cli.checklists.iter().cloned());
+    let mut out = io::stdout().lock();
+    let mut err = io::stderr().lock();
+    match &cli.command {
+        Some(Command::Checklist(cmd)) => {
+            let library = Library::load(&catalogue_dirs);
+            Ok(command::checklist(cmd, &library, cli.lang, &mut out, &mut err)?)
+        }
+        Some(Command::Schema { which }) => Ok(command::schema(*which, &mut out)?),
+        None => {
+            drop((out, err));
+            let now = time::OffsetDateTime::now_utc()
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default();
+            let store = Store::open(&dir, &now)?;
+            let library = Library::load(&catalogue_dirs);
+            for notice in library.notices() {
+                eprintln!("{notice}");
+            }
+            let listing = store
+                .list()?
+                .into_iter()
+                .map(|(path, loaded)| Listing {
+                    path: path.display().to_string(),
+                    assessment: loaded.map_err(|e| e.to_string()),
+                })
+                .collect();
+            let app = App::new(cli.lang, library, store.device().id.clone(), listing);
+            zwgk::app::run(app, store)?;
+            Ok(0)
+        }
+    }
 }

@@ -215,7 +215,7 @@ pub const CANONICAL_CHANNELS: &[&str] = &[
 
 /// A hash of an item's requirement text (hex SHA-256). Results remember the fingerprint
 /// they were made against, so a changed requirement is noticed.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct Fingerprint(pub String);
 

@@ -1,4 +1,7 @@
 //! Pure data and logic: catalogues, assessments, revisions and their merge. No I/O.
 
+pub mod assessment;
 pub mod catalogue;
 pub mod revision;
+pub mod status;
+pub mod validate;

@@ -1,0 +1,168 @@
+//! The runtime: the only place that reads terminal events, the clock and the disk.
+//! It turns events into actions, runs `update`, performs the effects and draws.
+
+use std::io::{self, Read};
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::{execute, terminal};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use sha2::{Digest, Sha256};
+
+use crate::action::{Action, Effect};
+use crate::keymap::resolve;
+use crate::model::assessment::Evidence;
+use crate::state::App;
+use crate::store::Store;
+use crate::text::clock_time;
+use crate::update::{Ctx, update};
+
+/// Milliseconds since 1970 UTC.
+pub fn now_millis() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+fn ctx() -> Ctx {
+    Ctx { now_millis: now_millis(), new_id: uuid::Uuid::now_v7().to_string() }
+}
+
+/// Restores the terminal when dropped (normal exit and error paths); the panic hook covers panics.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            restore_terminal();
+        }
+    }
+}
+
+fn restore_terminal() {
+    let _ = terminal::disable_raw_mode();
+    let _ = execute!(
+        io::stdout(),
+        event::DisableBracketedPaste,
+        terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+}
+
+/// Sets a flag on SIGTERM, SIGHUP and SIGINT so the loop can save and leave cleanly.
+fn register_signals() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(&flag));
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flag));
+    #[cfg(unix)]
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&flag));
+    flag
+}
+
+/// Runs the interactive app until the user quits.
+pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
+    let stop = register_signals();
+    install_panic_hook();
+    terminal::enable_raw_mode()?;
+    let _guard = TerminalGuard;
+    execute!(io::stdout(), terminal::EnterAlternateScreen, event::EnableBracketedPaste)?;
+    let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let size = term.size()?;
+    set_size(&mut app, size.width, size.height);
+    let mut last_retry = Instant::now();
+    loop {
+        term.draw(|f| crate::ui::view(&app, f))?;
+        let mut actions = Vec::new();
+        if event::poll(Duration::from_millis(250))? {
+            match event::read()? {
+                Event::Key(k) if k.kind != KeyEventKind::Release => {
+                    if let Some(a) = resolve(app.mode(), k) {
+                        actions.push(a);
+                    }
+                }
+                Event::Paste(text) => actions.push(Action::Paste(text)),
+                Event::Resize(w, h) => {
+                    set_size(&mut app, w, h);
+                    actions.push(Action::Resize);
+                }
+                _ => {}
+            }
+        }
+        if stop.load(Ordering::Relaxed) {
+            actions.push(Action::Quit);
+        }
+        if app.save_error.is_some() && last_retry.elapsed() > Duration::from_secs(5) {
+            last_retry = Instant::now();
+            let result = save(&app, &mut store);
+            update(&mut app, Action::Saved(result), &ctx());
+        }
+        let mut quit = false;
+        while let Some(action) = (!actions.is_empty()).then(|| actions.remove(0)) {
+            for effect in update(&mut app, action, &ctx()) {
+                match effect {
+                    Effect::Save => {
+                        let result = save(&app, &mut store);
+                        actions.push(Action::Saved(result));
+                    }
+                    Effect::ResolveEvidence(text) => actions.push(Action::EvidenceResolved(resolve_evidence(&text))),
+                    Effect::Quit => quit = true,
+                }
+            }
+        }
+        if quit {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn set_size(app: &mut App, w: u16, h: u16) {
+    app.width = w;
+    app.page = usize::from(h.saturating_sub(8)).max(1);
+}
+
+fn save(app: &App, store: &mut Store) -> Result<String, String> {
+    let Some(session) = &app.open else { return Ok(clock_time(now_millis())) };
+    store.save(&session.assessment).map(|_| clock_time(now_millis())).map_err(|e| e.to_string())
+}
+
+/// Classifies evidence text: a web address, an existing file (hashed), or plain text.
+pub fn resolve_evidence(text: &str) -> Evidence {
+    let t = text.trim();
+    let lower = t.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Evidence::Url { url: t.to_string() };
+    }
+    let path = Path::new(t.trim_matches(['"', '\'']));
+    if path.is_file()
+        && let Ok(sha256) = hash_file(path)
+    {
+        let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        return Evidence::File { path: shown.display().to_string(), sha256 };
+    }
+    Evidence::Text { text: t.to_string() }
+}
+
+fn hash_file(path: &Path) -> io::Result<String> {
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}

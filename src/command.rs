@@ -1,0 +1,155 @@
+//! The non-interactive subcommands. Each writes to the given writers and returns the exit code.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use crate::cli::{ChecklistCommand, Lang, SchemaKind};
+use crate::library::{Library, read_catalogue};
+use crate::text::{pad, sanitize, width, wrap};
+use crate::ui::row::item_fields;
+use crate::ui::strings::strings;
+
+/// Exit code: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the operation failed.
+pub const EXIT_FAILURE: i32 = 1;
+/// Exit code: bad usage or bad input.
+pub const EXIT_BAD_INPUT: i32 = 2;
+
+/// Runs `zwgk checklist …`.
+pub fn checklist(
+    cmd: &ChecklistCommand,
+    library: &Library,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    match cmd {
+        ChecklistCommand::List => list(library, lang, out, err),
+        ChecklistCommand::Show { id } => show(library, id, lang, out, err),
+        ChecklistCommand::Validate { paths } => validate(paths, lang, out, err),
+    }
+}
+
+fn list(library: &Library, lang: Lang, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+    let s = strings(lang);
+    for notice in library.notices() {
+        writeln!(err, "{notice}")?;
+    }
+    let header = [s.col_id, s.col_name, s.col_group, s.col_version, s.col_items, s.col_sample];
+    let rows: Vec<[String; 6]> = library
+        .entries()
+        .iter()
+        .map(|e| {
+            let c = &e.catalogue;
+            [
+                sanitize(&c.id, false),
+                sanitize(&c.name, false),
+                s.group(c.group).to_string(),
+                sanitize(&c.version, false),
+                c.items.len().to_string(),
+                if c.sample { s.yes } else { s.no }.to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(width);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let line = |cells: &[&str]| -> String {
+        let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| pad(c, w)).collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    writeln!(out, "{}", line(&header))?;
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        writeln!(out, "{}", line(&cells))?;
+    }
+    Ok(EXIT_OK)
+}
+
+fn show(library: &Library, id: &str, lang: Lang, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+    let s = strings(lang);
+    let Some(entry) = library.get(id) else {
+        writeln!(err, "{}: {id}", s.unknown_catalogue)?;
+        return Ok(EXIT_BAD_INPUT);
+    };
+    let c = &entry.catalogue;
+    let cols = terminal_columns();
+    writeln!(
+        out,
+        "{} ({}) · {} · {} {} · {} {}",
+        sanitize(&c.name, false),
+        c.id,
+        s.group(c.group),
+        s.col_version,
+        sanitize(&c.version, false),
+        c.items.len(),
+        s.items_unit
+    )?;
+    if c.sample {
+        writeln!(out, "{}", s.sample_notice)?;
+    }
+    if !c.aliases.is_empty() {
+        writeln!(out, "{}: {}", s.field_aliases, sanitize(&c.aliases.join("、"), false))?;
+    }
+    if let Some(issuer) = &c.issuer {
+        writeln!(out, "{}: {}", s.field_issuer, sanitize(issuer, false))?;
+    }
+    for (item, fp) in c.items.iter().zip(&entry.fingerprints) {
+        writeln!(out)?;
+        writeln!(out, "[{}] {}", sanitize(&item.id, false), fp.short())?;
+        let mut fields = item_fields(item, s);
+        for src in &item.sources {
+            let mirror = if src.mirror { format!(" ({})", s.mirror) } else { String::new() };
+            fields.push((s.field_sources.to_string(), format!("{}{mirror}", sanitize(&src.url, false))));
+        }
+        let label_w = fields.iter().map(|(l, _)| width(l)).max().unwrap_or(0);
+        let text_w = cols.saturating_sub(label_w + 4).max(20);
+        for (label, text) in fields {
+            for (i, line) in wrap(&text, text_w).into_iter().enumerate() {
+                let label = if i == 0 { label.as_str() } else { "" };
+                writeln!(out, "  {}  {}", pad(label, label_w), line)?;
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn validate(paths: &[PathBuf], lang: Lang, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+    let s = strings(lang);
+    let mut code = EXIT_OK;
+    for path in paths {
+        match read_catalogue(path) {
+            Ok(c) => writeln!(
+                out,
+                "{}: {} ({} {}, {} {})",
+                path.display(),
+                s.valid,
+                sanitize(&c.id, false),
+                sanitize(&c.version, false),
+                c.items.len(),
+                s.items_unit
+            )?,
+            Err(problems) => {
+                code = EXIT_BAD_INPUT;
+                for p in problems {
+                    writeln!(err, "{}", sanitize(&p.to_string(), false))?;
+                }
+            }
+        }
+    }
+    Ok(code)
+}
+
+/// Prints the JSON Schema of a file format.
+pub fn schema(which: SchemaKind, out: &mut dyn Write) -> io::Result<i32> {
+    writeln!(out, "{}", crate::schema::schema_json(which))?;
+    Ok(EXIT_OK)
+}
+
+fn terminal_columns() -> usize {
+    crossterm::terminal::size().map(|(w, _)| usize::from(w)).unwrap_or(100).clamp(40, 160)
+}

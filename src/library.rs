@@ -1,0 +1,273 @@
+//! The catalogue library: the shipped catalogues plus those found in the data dir's
+//! `checklists/` and in `--checklists DIR`, which add catalogues or replace one by id.
+
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::model::catalogue::{Catalogue, Fingerprint, Group};
+use crate::model::validate::{MAX_CATALOGUE_BYTES, Problem, validate_catalogue};
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_catalogues.rs"));
+}
+
+/// Where a catalogue in the library came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Compiled into zwgk.
+    Builtin,
+    /// Read from this file.
+    File(PathBuf),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Builtin => f.write_str("built-in"),
+            Origin::File(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// A catalogue ready for use, with its items' fingerprints computed once.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub catalogue: Catalogue,
+    pub origin: Origin,
+    /// Fingerprint of each item, in item order.
+    pub fingerprints: Vec<Fingerprint>,
+}
+
+impl Entry {
+    fn new(catalogue: Catalogue, origin: Origin) -> Entry {
+        let fingerprints = catalogue.items.iter().map(|i| i.fingerprint()).collect();
+        Entry { catalogue, origin, fingerprints }
+    }
+}
+
+/// Something the user should know about how the library was assembled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A file replaced a catalogue of the same id with a newer version.
+    Replaced { id: String, old_version: String, new_version: String, by: PathBuf },
+    /// A file was not used because a catalogue of the same id and a newer or equal version is loaded.
+    Ignored { path: PathBuf, id: String, version: String, kept_version: String },
+    /// A file could not be used; the other catalogues still loaded.
+    Invalid(Vec<Problem>),
+    /// A directory could not be read.
+    Unreadable { path: PathBuf, error: String },
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Notice::Replaced { id, old_version, new_version, by } => write!(
+                f,
+                "catalogue {id}: version {new_version} from {} replaces version {old_version}",
+                by.display()
+            ),
+            Notice::Ignored { path, id, version, kept_version } => write!(
+                f,
+                "{}: catalogue {id} version {version} not used, version {kept_version} is already loaded",
+                path.display()
+            ),
+            Notice::Invalid(problems) => {
+                let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                f.write_str(&lines.join("\n"))
+            }
+            Notice::Unreadable { path, error } => write!(f, "{}: cannot read: {error}", path.display()),
+        }
+    }
+}
+
+/// All catalogues known to this run, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Library {
+    entries: BTreeMap<String, Entry>,
+    notices: Vec<Notice>,
+}
+
+impl Library {
+    /// The shipped catalogues only.
+    pub fn builtin() -> Library {
+        let mut lib = Library::default();
+        for (name, text) in builtin::BUILTIN {
+            match validate_catalogue(name, text.as_bytes()) {
+                Ok(c) => lib.add(c, Origin::Builtin),
+                // A test checks every shipped file; keep going if one is broken anyway.
+                Err(problems) => lib.notices.push(Notice::Invalid(problems)),
+            }
+        }
+        lib
+    }
+
+    /// The shipped catalogues, then every `*.json` in each directory, in order.
+    /// Directories that do not exist are skipped silently.
+    pub fn load(dirs: &[PathBuf]) -> Library {
+        let mut lib = Library::builtin();
+        for dir in dirs {
+            lib.add_dir(dir);
+        }
+        lib
+    }
+
+    /// Adds every `*.json` file of `dir` (sorted by name).
+    pub fn add_dir(&mut self, dir: &Path) {
+        let read = match std::fs::read_dir(dir) {
+            Ok(r) => r,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(e) => {
+                self.notices.push(Notice::Unreadable { path: dir.to_path_buf(), error: e.to_string() });
+                return;
+            }
+        };
+        let mut files: Vec<PathBuf> = read
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("json")))
+            .collect();
+        files.sort();
+        for path in files {
+            self.add_file(&path);
+        }
+    }
+
+    /// Adds one catalogue file; problems become notices.
+    pub fn add_file(&mut self, path: &Path) {
+        match read_catalogue(path) {
+            Ok(c) => self.add(c, Origin::File(path.to_path_buf())),
+            Err(problems) => self.notices.push(Notice::Invalid(problems)),
+        }
+    }
+
+    fn add(&mut self, catalogue: Catalogue, origin: Origin) {
+        let id = catalogue.id.clone();
+        if let Some(old) = self.entries.get(&id) {
+            if compare_versions(&catalogue.version, &old.catalogue.version) != Ordering::Greater {
+                if let Origin::File(path) = origin {
+                    self.notices.push(Notice::Ignored {
+                        path,
+                        id,
+                        version: catalogue.version,
+                        kept_version: old.catalogue.version.clone(),
+                    });
+                }
+                return;
+            }
+            if let Origin::File(by) = &origin {
+                self.notices.push(Notice::Replaced {
+                    id: id.clone(),
+                    old_version: old.catalogue.version.clone(),
+                    new_version: catalogue.version.clone(),
+                    by: by.clone(),
+                });
+            }
+        }
+        self.entries.insert(id, Entry::new(catalogue, origin));
+    }
+
+    /// The catalogue with this id.
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.get(id)
+    }
+
+    /// Every catalogue: national first, then city, then local; inside a group in shipped order
+    /// (by id for the national ones).
+    pub fn entries(&self) -> Vec<&Entry> {
+        let mut v: Vec<&Entry> = self.entries.values().collect();
+        v.sort_by(|a, b| {
+            (a.catalogue.group, &a.catalogue.id).cmp(&(b.catalogue.group, &b.catalogue.id))
+        });
+        v
+    }
+
+    /// What happened while loading.
+    pub fn notices(&self) -> &[Notice] {
+        &self.notices
+    }
+
+    /// Number of catalogues.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when no catalogue is loaded.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Catalogues of one group.
+    pub fn group(&self, group: Group) -> impl Iterator<Item = &Entry> {
+        self.entries().into_iter().filter(move |e| e.catalogue.group == group)
+    }
+}
+
+/// Reads and validates one catalogue file, refusing files over the size limit before reading them.
+pub fn read_catalogue(path: &Path) -> Result<Catalogue, Vec<Problem>> {
+    let name = path.display().to_string();
+    let fail = |message: String| {
+        vec![Problem { file: name.clone(), position: None, item: None, field: None, message }]
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    if meta.len() > MAX_CATALOGUE_BYTES as u64 {
+        return Err(fail(format!(
+            "file is {} bytes; catalogue files may be at most {MAX_CATALOGUE_BYTES} bytes",
+            meta.len()
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    validate_catalogue(&name, &bytes)
+}
+
+/// Orders version labels the way people read them: runs of digits compare as numbers,
+/// so `2024.10` is newer than `2024.9`.
+pub fn compare_versions(a: &str, b: &str) -> Ordering {
+    let mut x = chunks(a);
+    let mut y = chunks(b);
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(p), Some(q)) => {
+                let ord = match (p.parse::<u128>(), q.parse::<u128>()) {
+                    (Ok(m), Ok(n)) => m.cmp(&n),
+                    _ => p.cmp(q),
+                };
+                if ord != Ordering::Equal {
+                    return ord;
+                }
+            }
+        }
+    }
+}
+
+fn chunks(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let digit = first.is_ascii_digit();
+        let end = rest
+            .char_indices()
+            .find(|(_, c)| c.is_ascii_digit() != digit)
+            .map_or(rest.len(), |(i, _)| i);
+        let (chunk, tail) = rest.split_at(end);
+        rest = tail;
+        Some(chunk)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_compare_numerically() {
+        assert_eq!(compare_versions("2024.10", "2024.9"), Ordering::Greater);
+        assert_eq!(compare_versions("2020", "2021"), Ordering::Less);
+        assert_eq!(compare_versions("v2", "v2"), Ordering::Equal);
+        assert_eq!(compare_versions("2024.1", "2024"), Ordering::Greater);
+        assert_eq!(compare_versions("2024-b", "2024-a"), Ordering::Greater);
+    }
+}

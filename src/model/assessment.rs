@@ -1,0 +1,209 @@
+//! An assessment: one unit's self-check or a look-back inspection of it, with the result of
+//! every item kept as a document with revision history.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::Fingerprint;
+use super::revision::{Author, Clock, Document, Hlc, RevId, RevisionError};
+use super::status::{Status, Tally};
+
+/// The value of the `format` field of every assessment file.
+pub const ASSESSMENT_FORMAT: &str = "zwgk-assessment";
+/// The newest assessment `format_version` this build reads and writes.
+pub const ASSESSMENT_FORMAT_VERSION: u32 = 1;
+
+/// Self-check or inspection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// 自查 by the township itself.
+    SelfCheck,
+    /// 回头看 look-back inspection by the county.
+    Inspection,
+}
+
+impl Kind {
+    /// Stable ASCII name, as used in document ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::SelfCheck => "self_check",
+            Kind::Inspection => "inspection",
+        }
+    }
+}
+
+/// The township or street office (镇街) being assessed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Unit {
+    /// e.g. 胡集镇人民政府.
+    pub name: String,
+    /// 统计用区划代码 (9 or 12 digits), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub division_code: Option<String>,
+    /// The county (区县) the unit belongs to.
+    #[serde(default)]
+    pub county: String,
+    /// The city, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+}
+
+impl Unit {
+    /// The key used as the document-id partition: the division code when there is one,
+    /// otherwise the unit name.
+    pub fn key(&self) -> &str {
+        match &self.division_code {
+            Some(code) if !code.trim().is_empty() => code,
+            _ => &self.name,
+        }
+    }
+}
+
+/// A domain chosen for this assessment, with the catalogue version it was made against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DomainChoice {
+    /// Catalogue id.
+    pub checklist: String,
+    /// Catalogue version label at the time of choosing.
+    pub version: String,
+    /// False when the unit marks the domain 不涉及.
+    pub involved: bool,
+    /// Why the domain is 不涉及 (for the 未涉及领域事项说明).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Evidence for a result (佐证材料).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Evidence {
+    /// A web page where the item is published.
+    Url { url: String },
+    /// A file (screenshot, photo of a notice board), with its SHA-256 at the time it was recorded.
+    File { path: String, sha256: String },
+    /// A written description.
+    Text { text: String },
+}
+
+/// The body of an item-result document: what one check established for one item.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ItemResult {
+    /// Catalogue id.
+    pub checklist: String,
+    /// Item id inside the catalogue.
+    pub item: String,
+    pub status: Status,
+    /// Finding types (问题类型), see `FINDING_TYPES`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    /// Channels on which the item was actually found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels_seen: Vec<String>,
+    /// Fingerprint of the catalogue row this result was made against.
+    pub fingerprint: Fingerprint,
+}
+
+/// An assessment in memory, exactly as saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    /// Always `"zwgk-assessment"`.
+    pub format: String,
+    /// Format version of this file; this build understands 1.
+    pub format_version: u32,
+    /// UUID v7.
+    pub id: String,
+    pub kind: Kind,
+    pub unit: Unit,
+    /// e.g. 2026年下半年自查.
+    pub round: String,
+    /// Who does the check.
+    pub assessor: String,
+    /// RFC 3339 UTC time of creation.
+    pub created: String,
+    /// For an inspection: the id of the self-check it reviews.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviews: Option<String>,
+    /// Chosen domains, in the order the unit walks them.
+    pub domains: Vec<DomainChoice>,
+    /// The hybrid logical clock of this file, advanced by every change.
+    pub clock: Hlc,
+    /// One document per item result, keyed by document id.
+    pub results: BTreeMap<String, Document<ItemResult>>,
+}
+
+impl Assessment {
+    /// The document id of an item result: `<unit>:<kind>:<checklist>/<item>`.
+    pub fn result_id(&self, checklist: &str, item: &str) -> String {
+        format!("{}:{}:{checklist}/{item}", self.unit.key(), self.kind.as_str())
+    }
+
+    /// The current result of an item (the winning revision), if it was ever recorded.
+    pub fn result(&self, checklist: &str, item: &str) -> Option<&ItemResult> {
+        let doc = self.results.get(&self.result_id(checklist, item))?;
+        doc.winner().filter(|r| !r.deleted).map(|r| &r.body)
+    }
+
+    /// The document of an item result.
+    pub fn result_doc(&self, checklist: &str, item: &str) -> Option<&Document<ItemResult>> {
+        self.results.get(&self.result_id(checklist, item))
+    }
+
+    /// The status of an item: 未检查 when nothing was recorded.
+    pub fn status(&self, checklist: &str, item: &str) -> Status {
+        self.result(checklist, item).map_or(Status::Unchecked, |r| r.status)
+    }
+
+    /// Records a new result as a revision on top of the current one. Returns `None` when the
+    /// body equals the current result (nothing to save).
+    pub fn record(
+        &mut self,
+        body: ItemResult,
+        author: Author,
+        now_millis: u64,
+    ) -> Result<Option<RevId>, RevisionError> {
+        if self.result(&body.checklist, &body.item) == Some(&body) {
+            return Ok(None);
+        }
+        let id = self.result_id(&body.checklist, &body.item);
+        let hlc = Clock::resume(self.clock).tick(now_millis);
+        let doc = self.results.entry(id.clone()).or_insert_with(|| Document::new(id));
+        let rev = doc.edit(body, author, hlc)?;
+        self.clock = hlc;
+        Ok(Some(rev))
+    }
+
+    /// The chosen domain with this catalogue id.
+    pub fn domain(&self, checklist: &str) -> Option<&DomainChoice> {
+        self.domains.iter().find(|d| d.checklist == checklist)
+    }
+
+    /// Status counts of the given items of one catalogue.
+    pub fn tally<'a>(&self, checklist: &str, items: impl IntoIterator<Item = &'a str>) -> Tally {
+        let mut t = Tally::default();
+        for item in items {
+            t.add(self.status(checklist, item));
+        }
+        t
+    }
+
+    /// The time of the newest change, as the clock says.
+    pub fn last_change(&self) -> Hlc {
+        self.clock
+    }
+
+    /// Number of documents with unresolved conflicts.
+    pub fn conflict_count(&self) -> usize {
+        self.results.values().filter(|d| !d.conflicts().is_empty()).count()
+    }
+}

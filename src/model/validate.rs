@@ -1,0 +1,370 @@
+//! Checking a catalogue file and reporting every problem, not only the first.
+//!
+//! Each problem names the file, the item (by id, or by position when it has no id), the field
+//! and what is wrong, so a clerk can fix the file in an editor.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::catalogue::{
+    Audience, CHECKLIST_FORMAT, CHECKLIST_FORMAT_VERSION, Catalogue, Channel, Element, Group,
+    Method, SourceRef, Tier,
+};
+
+/// Largest catalogue file read (bytes). The biggest official catalogues are well under 1 MiB.
+pub const MAX_CATALOGUE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Which item a problem is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ItemRef {
+    /// The item's `id`.
+    Id(String),
+    /// 1-based position in `items`, for items without a usable id.
+    Index(usize),
+}
+
+/// One problem found in a catalogue file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file as the user named it.
+    pub file: String,
+    /// Line and column in the file (1-based), for syntax errors.
+    pub position: Option<(usize, usize)>,
+    /// The item the problem is in, if any.
+    pub item: Option<ItemRef>,
+    /// The field, e.g. `audience` or `channels[2].name`.
+    pub field: Option<String>,
+    /// What is wrong, and where possible what to do.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some((line, col)) = self.position {
+            write!(f, ":{line}:{col}")?;
+        }
+        match &self.item {
+            Some(ItemRef::Id(id)) => write!(f, ": item {id}")?,
+            Some(ItemRef::Index(i)) => write!(f, ": item #{i}")?,
+            None => {}
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": {field}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Check the bytes of a catalogue file. Returns the catalogue when there is no problem,
+/// otherwise every problem found.
+pub fn validate_catalogue(file: &str, bytes: &[u8]) -> Result<Catalogue, Vec<Problem>> {
+    let mut out = Problems { file, list: Vec::new() };
+    if bytes.len() > MAX_CATALOGUE_BYTES {
+        out.push(
+            None,
+            None,
+            format!(
+                "file is {} bytes; catalogue files may be at most {} bytes",
+                bytes.len(),
+                MAX_CATALOGUE_BYTES
+            ),
+        );
+        return Err(out.list);
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let value: Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            out.list.push(Problem {
+                file: file.to_string(),
+                position: Some((e.line(), e.column())),
+                item: None,
+                field: None,
+                message: format!("not valid JSON: {}", json_error_text(&e)),
+            });
+            return Err(out.list);
+        }
+    };
+    let Value::Object(root) = &value else {
+        out.push(None, None, "the file must hold one JSON object".into());
+        return Err(out.list);
+    };
+    if !check_format(&mut out, root) {
+        return Err(out.list);
+    }
+    check_header(&mut out, root);
+    match root.get("items") {
+        Some(Value::Array(items)) => check_items(&mut out, items),
+        Some(_) => out.push(None, Some("items"), "must be a list of items".into()),
+        None => out.push(None, Some("items"), "is missing".into()),
+    }
+    if !out.list.is_empty() {
+        return Err(out.list);
+    }
+    serde_json::from_value(value).map_err(|e| {
+        // Every field was checked above, so this is a gap in the checks; still report it.
+        vec![Problem {
+            file: file.to_string(),
+            position: None,
+            item: None,
+            field: None,
+            message: e.to_string(),
+        }]
+    })
+}
+
+struct Problems<'a> {
+    file: &'a str,
+    list: Vec<Problem>,
+}
+
+impl Problems<'_> {
+    fn push(&mut self, item: Option<ItemRef>, field: Option<&str>, message: String) {
+        self.list.push(Problem {
+            file: self.file.to_string(),
+            position: None,
+            item,
+            field: field.map(str::to_string),
+            message,
+        });
+    }
+}
+
+fn json_error_text(e: &serde_json::Error) -> String {
+    // serde_json appends " at line L column C"; the position is reported separately.
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// Checks `format` and `format_version`; false when the rest cannot be read.
+fn check_format(out: &mut Problems<'_>, root: &Map<String, Value>) -> bool {
+    match root.get("format") {
+        Some(Value::String(f)) if f == CHECKLIST_FORMAT => {}
+        Some(Value::String(f)) => {
+            out.push(
+                None,
+                Some("format"),
+                format!("is \"{f}\", expected \"{CHECKLIST_FORMAT}\": this is not a zwgk catalogue file"),
+            );
+            return false;
+        }
+        Some(_) => {
+            out.push(None, Some("format"), format!("must be the text \"{CHECKLIST_FORMAT}\""));
+            return false;
+        }
+        None => {
+            out.push(
+                None,
+                Some("format"),
+                format!("is missing: a catalogue file starts with \"format\": \"{CHECKLIST_FORMAT}\""),
+            );
+            return false;
+        }
+    }
+    match root.get("format_version").and_then(Value::as_u64) {
+        Some(v) if v == u64::from(CHECKLIST_FORMAT_VERSION) => true,
+        Some(v) if v > u64::from(CHECKLIST_FORMAT_VERSION) => {
+            out.push(
+                None,
+                Some("format_version"),
+                format!(
+                    "is {v}, but this zwgk reads catalogue format version {CHECKLIST_FORMAT_VERSION} at most: update zwgk"
+                ),
+            );
+            false
+        }
+        Some(v) => {
+            out.push(None, Some("format_version"), format!("is {v}, which no zwgk version wrote"));
+            false
+        }
+        None => {
+            out.push(
+                None,
+                Some("format_version"),
+                "is missing or not a whole number".into(),
+            );
+            false
+        }
+    }
+}
+
+const HEADER_FIELDS: &[&str] = &[
+    "format",
+    "format_version",
+    "id",
+    "name",
+    "aliases",
+    "group",
+    "version",
+    "issuer",
+    "sources",
+    "sample",
+    "note",
+    "items",
+];
+
+fn check_header(out: &mut Problems<'_>, root: &Map<String, Value>) {
+    for key in root.keys() {
+        if !HEADER_FIELDS.contains(&key.as_str()) {
+            out.push(None, Some(key), "unknown field (a typo? extra columns belong in an item's `extra`)".into());
+        }
+    }
+    match root.get("id") {
+        Some(Value::String(id)) => {
+            if let Some(msg) = id_problem(id) {
+                out.push(None, Some("id"), msg);
+            }
+        }
+        Some(_) => out.push(None, Some("id"), "must be text".into()),
+        None => out.push(None, Some("id"), "is missing".into()),
+    }
+    required_text(out, None, root, "name");
+    required_text(out, None, root, "version");
+    field::<Group>(out, None, root, "group", true);
+    field::<Vec<String>>(out, None, root, "aliases", false);
+    field::<Option<String>>(out, None, root, "issuer", false);
+    field::<Vec<String>>(out, None, root, "sources", false);
+    field::<bool>(out, None, root, "sample", false);
+    field::<Option<String>>(out, None, root, "note", false);
+}
+
+/// Why `id` is not a usable catalogue id, if it is not.
+pub fn id_problem(id: &str) -> Option<String> {
+    if id.is_empty() {
+        return Some("is empty".into());
+    }
+    if id.len() > 64 {
+        return Some("is longer than 64 characters".into());
+    }
+    let ok = id
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if !ok || id.starts_with('-') {
+        return Some(format!(
+            "\"{id}\" may hold only lower-case ASCII letters, digits, '-' and '_'"
+        ));
+    }
+    None
+}
+
+const ITEM_FIELDS: &[&str] = &[
+    "id",
+    "level1",
+    "level2",
+    "level3",
+    "content",
+    "elements",
+    "basis",
+    "time_limit",
+    "publisher",
+    "channels",
+    "audience",
+    "audience_group",
+    "method",
+    "tiers",
+    "extra",
+    "sources",
+];
+
+fn check_items(out: &mut Problems<'_>, items: &[Value]) {
+    let mut seen = BTreeSet::new();
+    for (index, value) in items.iter().enumerate() {
+        let Value::Object(obj) = value else {
+            out.push(Some(ItemRef::Index(index + 1)), None, "must be an object".into());
+            continue;
+        };
+        let item_id = obj
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string);
+        let at = || match &item_id {
+            Some(id) => ItemRef::Id(id.clone()),
+            None => ItemRef::Index(index + 1),
+        };
+        match &item_id {
+            Some(id) => {
+                if !seen.insert(id.clone()) {
+                    out.push(
+                        Some(ItemRef::Index(index + 1)),
+                        Some("id"),
+                        format!("duplicate item id \"{id}\": every item needs its own id"),
+                    );
+                } else if id.chars().any(|c| c.is_control() || c == '/' || c == ':') {
+                    out.push(Some(at()), Some("id"), "must not contain '/', ':' or control characters".into());
+                }
+            }
+            None => out.push(Some(at()), Some("id"), "is missing or empty".into()),
+        }
+        for key in obj.keys() {
+            if !ITEM_FIELDS.contains(&key.as_str()) {
+                out.push(
+                    Some(at()),
+                    Some(key),
+                    "unknown field (put extra columns under `extra`)".into(),
+                );
+            }
+        }
+        required_text(out, Some(at()), obj, "level1");
+        required_text(out, Some(at()), obj, "level2");
+        field::<Option<String>>(out, Some(at()), obj, "level3", false);
+        field::<String>(out, Some(at()), obj, "content", false);
+        field::<Vec<Element>>(out, Some(at()), obj, "elements", false);
+        field::<Vec<String>>(out, Some(at()), obj, "basis", false);
+        field::<String>(out, Some(at()), obj, "time_limit", false);
+        field::<String>(out, Some(at()), obj, "publisher", false);
+        if let Some(channels) = field::<Vec<Channel>>(out, Some(at()), obj, "channels", false) {
+            for (i, c) in channels.iter().enumerate() {
+                if c.name.trim().is_empty() {
+                    out.push(Some(at()), Some(&format!("channels[{}].name", i + 1)), "is empty".into());
+                }
+            }
+        }
+        field::<Vec<Audience>>(out, Some(at()), obj, "audience", false);
+        field::<Option<String>>(out, Some(at()), obj, "audience_group", false);
+        field::<Vec<Method>>(out, Some(at()), obj, "method", false);
+        field::<Vec<Tier>>(out, Some(at()), obj, "tiers", false);
+        field::<std::collections::BTreeMap<String, String>>(out, Some(at()), obj, "extra", false);
+        field::<Vec<SourceRef>>(out, Some(at()), obj, "sources", false);
+    }
+}
+
+fn required_text(out: &mut Problems<'_>, item: Option<ItemRef>, obj: &Map<String, Value>, key: &str) {
+    match obj.get(key) {
+        Some(Value::String(s)) if s.trim().is_empty() => out.push(item, Some(key), "is empty".into()),
+        Some(Value::String(_)) => {}
+        Some(_) => out.push(item, Some(key), "must be text".into()),
+        None => out.push(item, Some(key), "is missing".into()),
+    }
+}
+
+/// Deserializes one field on its own so that each bad field gets its own problem.
+fn field<T: DeserializeOwned>(
+    out: &mut Problems<'_>,
+    item: Option<ItemRef>,
+    obj: &Map<String, Value>,
+    key: &str,
+    required: bool,
+) -> Option<T> {
+    match obj.get(key) {
+        None if required => {
+            out.push(item, Some(key), "is missing".into());
+            None
+        }
+        None => None,
+        Some(v) => match T::deserialize(v) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                out.push(item, Some(key), e.to_string());
+                None
+            }
+        },
+    }
+}

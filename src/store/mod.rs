@@ -1,0 +1,210 @@
+//! The data directory: assessments, local catalogues, the device identity and the lock.
+//!
+//! ```text
+//! <data dir>/assessments/<id>.json      one file per assessment
+//! <data dir>/assessments/<id>.json.bak  the file as it was before this run first rewrote it
+//! <data dir>/checklists/*.json          local catalogues (add to or replace shipped ones)
+//! <data dir>/device.json                this device's id
+//! <data dir>/zwgk.lock, zwgk.owner      one writer at a time
+//! ```
+
+pub mod atomic;
+pub mod lock;
+
+use std::collections::HashSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+use crate::model::assessment::{ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_VERSION, Assessment};
+use atomic::write_atomic;
+use lock::{DirLock, LockError, Owner};
+
+/// Largest assessment file read (bytes). A province-size township (1,500 items, long
+/// histories) is a few MiB.
+pub const MAX_ASSESSMENT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// What can go wrong with the data directory and its files. Every message names the file.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax { path: PathBuf, line: usize, column: usize, message: String },
+    #[error("{path}: not a zwgk assessment file (format is {found:?}, expected \"{ASSESSMENT_FORMAT}\")")]
+    Format { path: PathBuf, found: Option<String> },
+    #[error("{path}: made by a newer zwgk (format_version {found}, this zwgk reads up to {ASSESSMENT_FORMAT_VERSION}); update zwgk")]
+    TooNew { path: PathBuf, found: u64 },
+    #[error("{path}: file is {size} bytes, more than the {limit} bytes zwgk reads")]
+    TooLarge { path: PathBuf, size: u64, limit: u64 },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("{dir}: the data directory is in use by zwgk (pid {pid} on {host}, since {since}); close it there first", pid = owner_pid(.owner), host = owner_host(.owner), since = owner_since(.owner))]
+    Locked { dir: PathBuf, owner: Option<Owner> },
+}
+
+fn owner_pid(o: &Option<Owner>) -> String {
+    o.as_ref().map_or("?".into(), |o| o.pid.to_string())
+}
+fn owner_host(o: &Option<Owner>) -> String {
+    o.as_ref().map_or("?".into(), |o| o.host.clone())
+}
+fn owner_since(o: &Option<Owner>) -> String {
+    o.as_ref().map_or("?".into(), |o| o.since.clone())
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io { path: path.to_path_buf(), source }
+}
+
+/// This device's identity, created on first run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    pub id: String,
+}
+
+/// An open data directory, locked for writing.
+#[derive(Debug)]
+pub struct Store {
+    root: PathBuf,
+    device: Device,
+    backed_up: HashSet<PathBuf>,
+    _lock: DirLock,
+}
+
+impl Store {
+    /// Opens (creating if needed) a data directory and takes its lock. `now` is the RFC 3339
+    /// time for the owner record.
+    pub fn open(root: &Path, now: &str) -> Result<Store, StoreError> {
+        for dir in [root.to_path_buf(), root.join("assessments"), root.join("checklists")] {
+            std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        }
+        let owner = Owner { pid: std::process::id(), host: lock::host_name(), since: now.to_string() };
+        let lock = DirLock::acquire(root, &owner).map_err(|e| match e {
+            LockError::Held(owner) => StoreError::Locked { dir: root.to_path_buf(), owner },
+            LockError::Io(source) => StoreError::Io { path: root.join("zwgk.lock"), source },
+        })?;
+        let device = load_or_create_device(&root.join("device.json"))?;
+        Ok(Store { root: root.to_path_buf(), device, backed_up: HashSet::new(), _lock: lock })
+    }
+
+    /// The data directory.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The local catalogue directory.
+    pub fn checklist_dir(&self) -> PathBuf {
+        self.root.join("checklists")
+    }
+
+    /// This device's id.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// The file of an assessment.
+    pub fn assessment_path(&self, id: &str) -> PathBuf {
+        self.root.join("assessments").join(format!("{id}.json"))
+    }
+
+    /// Every assessment file of the data directory, each loaded or with the reason it
+    /// could not be. Sorted by file name (uuid v7 ids sort by creation time).
+    pub fn list(&self) -> Result<Vec<(PathBuf, Result<Assessment, StoreError>)>, StoreError> {
+        let dir = self.root.join("assessments");
+        let read = std::fs::read_dir(&dir).map_err(io_err(&dir))?;
+        let mut paths: Vec<PathBuf> = read
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        paths.sort();
+        Ok(paths.into_iter().map(|p| {
+            let loaded = load_assessment(&p);
+            (p, loaded)
+        }).collect())
+    }
+
+    /// Saves an assessment atomically. The first save of a file that already exists in this
+    /// run keeps its previous content as `<file>.bak`.
+    pub fn save(&mut self, a: &Assessment) -> Result<PathBuf, StoreError> {
+        let path = self.assessment_path(&a.id);
+        let bytes = serde_json::to_vec_pretty(a)
+            .map_err(|e| StoreError::Invalid { path: path.clone(), message: e.to_string() })?;
+        if !self.backed_up.contains(&path) && path.exists() {
+            let mut bak = path.clone().into_os_string();
+            bak.push(".bak");
+            let bak = PathBuf::from(bak);
+            let old = std::fs::read(&path).map_err(io_err(&path))?;
+            write_atomic(&bak, &old).map_err(io_err(&bak))?;
+        }
+        self.backed_up.insert(path.clone());
+        write_atomic(&path, &bytes).map_err(io_err(&path))?;
+        Ok(path)
+    }
+}
+
+fn load_or_create_device(path: &Path) -> Result<Device, StoreError> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map_err(|e| StoreError::Invalid { path: path.to_path_buf(), message: e.to_string() }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            let device = Device { id: uuid::Uuid::now_v7().to_string() };
+            let bytes = serde_json::to_vec_pretty(&device)
+                .map_err(|e| StoreError::Invalid { path: path.to_path_buf(), message: e.to_string() })?;
+            write_atomic(path, &bytes).map_err(io_err(path))?;
+            Ok(device)
+        }
+        Err(e) => Err(StoreError::Io { path: path.to_path_buf(), source: e }),
+    }
+}
+
+/// Reads one assessment file, checking size, syntax, format and version before the content.
+pub fn load_assessment(path: &Path) -> Result<Assessment, StoreError> {
+    let meta = std::fs::metadata(path).map_err(io_err(path))?;
+    if meta.len() > MAX_ASSESSMENT_BYTES {
+        return Err(StoreError::TooLarge { path: path.to_path_buf(), size: meta.len(), limit: MAX_ASSESSMENT_BYTES });
+    }
+    let bytes = std::fs::read(path).map_err(io_err(path))?;
+    parse_assessment(path, &bytes)
+}
+
+/// Parses the bytes of an assessment file.
+pub fn parse_assessment(path: &Path, bytes: &[u8]) -> Result<Assessment, StoreError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| StoreError::Syntax {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    let format = value.get("format").and_then(Value::as_str);
+    if format != Some(ASSESSMENT_FORMAT) {
+        return Err(StoreError::Format { path: path.to_path_buf(), found: format.map(str::to_string) });
+    }
+    match value.get("format_version").and_then(Value::as_u64) {
+        Some(v) if v > u64::from(ASSESSMENT_FORMAT_VERSION) => {
+            return Err(StoreError::TooNew { path: path.to_path_buf(), found: v });
+        }
+        Some(v) if v == u64::from(ASSESSMENT_FORMAT_VERSION) => {}
+        _ => {
+            return Err(StoreError::Invalid {
+                path: path.to_path_buf(),
+                message: "format_version is missing or not a version zwgk wrote".into(),
+            });
+        }
+    }
+    drop(value);
+    let a: Assessment = serde_json::from_slice(bytes).map_err(|e| StoreError::Syntax {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })?;
+    for doc in a.results.values() {
+        doc.verify().map_err(|e| StoreError::Invalid { path: path.to_path_buf(), message: e.to_string() })?;
+    }
+    Ok(a)
+}

@@ -1,0 +1,188 @@
+//! Text helpers that measure display width (Chinese characters take two columns) and
+//! clean text from files before it reaches a terminal.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Display width in terminal columns.
+pub fn width(s: &str) -> usize {
+    UnicodeWidthStr::width(s)
+}
+
+/// Removes everything that could move the cursor or change the terminal: control characters
+/// (including ESC, so no escape sequence survives), bidi overrides and zero-width characters.
+/// Tabs become a space; line breaks are kept only when `keep_newlines`.
+pub fn sanitize(s: &str, keep_newlines: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' if keep_newlines => out.push('\n'),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if is_unsafe(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        // bidi embeddings, overrides and isolates
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+        || c == '\u{200E}'
+        || c == '\u{200F}'
+        || c == '\u{061C}'
+        // zero-width and invisible formatting characters
+        || ('\u{200B}'..='\u{200D}').contains(&c)
+        || c == '\u{2060}'
+        || c == '\u{FEFF}'
+        || c == '\u{00AD}'
+}
+
+/// Pads `s` with spaces on the right to `cols` columns (never cuts).
+pub fn pad(s: &str, cols: usize) -> String {
+    let w = width(s);
+    let mut out = s.to_string();
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
+    out
+}
+
+/// Cuts `s` to at most `cols` columns, ending with `…` when something was cut.
+pub fn truncate(s: &str, cols: usize) -> String {
+    if width(s) <= cols {
+        return s.to_string();
+    }
+    if cols == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > cols - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Wraps text to lines of at most `cols` columns. Breaks at spaces in Latin text and
+/// between any two Chinese characters; keeps explicit line breaks.
+pub fn wrap(s: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(2);
+    let mut lines = Vec::new();
+    for para in s.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        for word in split_words(para) {
+            let w = width(word);
+            if used + w > cols && used > 0 {
+                lines.push(line.trim_end().to_string());
+                line.clear();
+                used = 0;
+                if word == " " {
+                    continue;
+                }
+            }
+            if w > cols {
+                // A single word longer than the line: cut it by characters.
+                for c in word.chars() {
+                    let cw = c.width().unwrap_or(0);
+                    if used + cw > cols {
+                        lines.push(std::mem::take(&mut line));
+                        used = 0;
+                    }
+                    line.push(c);
+                    used += cw;
+                }
+            } else {
+                line.push_str(word);
+                used += w;
+            }
+        }
+        lines.push(line.trim_end().to_string());
+    }
+    lines
+}
+
+/// Splits into breakable units: runs of non-space ASCII, single spaces, single wide characters.
+fn split_words(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        let first = rest.chars().next()?;
+        let end = if first == ' ' || !first.is_ascii() {
+            first.len_utf8()
+        } else {
+            rest.char_indices()
+                .find(|(_, c)| *c == ' ' || !c.is_ascii())
+                .map_or(rest.len(), |(i, _)| i)
+        };
+        let (word, tail) = rest.split_at(end);
+        rest = tail;
+        Some(word)
+    })
+}
+
+/// A UTC millisecond time in China time (UTC+8, no daylight saving): `YYYY-MM-DD HH:MM`.
+pub fn local_time(millis: u64) -> String {
+    china_time(millis).map_or_else(|| "?".into(), |t| {
+        format!("{:04}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
+    })
+}
+
+/// A UTC millisecond time as China clock time `HH:MM:SS`.
+pub fn clock_time(millis: u64) -> String {
+    china_time(millis).map_or_else(|| "?".into(), |t| format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()))
+}
+
+fn china_time(millis: u64) -> Option<time::OffsetDateTime> {
+    let secs = i64::try_from(millis / 1000).ok()? + 8 * 3600;
+    time::OffsetDateTime::from_unix_timestamp(secs).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_in_china_time() {
+        // 2026-11-27T06:40:05Z is 14:40:05 in Beijing.
+        let ms = 1_795_761_605_000;
+        assert_eq!(local_time(ms), "2026-11-27 14:40");
+        assert_eq!(clock_time(ms), "14:40:05");
+    }
+
+    #[test]
+    fn width_counts_chinese_as_two() {
+        assert_eq!(width("就业"), 4);
+        assert_eq!(width("a就"), 3);
+    }
+
+    #[test]
+    fn sanitize_drops_escapes_and_bidi() {
+        assert_eq!(sanitize("a\u{1b}[31mb", false), "a[31mb");
+        assert_eq!(sanitize("x\u{202E}y\u{200B}z", false), "xyz");
+        assert_eq!(sanitize("1\n2\t3", false), "1 2 3");
+        assert_eq!(sanitize("1\n2", true), "1\n2");
+    }
+
+    #[test]
+    fn pad_and_truncate_measure_columns() {
+        assert_eq!(pad("就业", 6), "就业  ");
+        assert_eq!(truncate("政务公开标准", 7), "政务公…");
+        assert_eq!(width(&truncate("政务公开标准", 7)), 7);
+        assert_eq!(truncate("abc", 3), "abc");
+    }
+
+    #[test]
+    fn wrap_breaks_between_chinese_characters() {
+        let lines = wrap("政务公开标准目录", 6);
+        assert_eq!(lines, vec!["政务公", "开标准", "目录"]);
+        let lines = wrap("hello world 就业", 8);
+        assert_eq!(lines, vec!["hello", "world 就", "业"]);
+        assert!(wrap("abcdefghij", 4).iter().all(|l| width(l) <= 4));
+    }
+}

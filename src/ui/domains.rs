@@ -1,0 +1,79 @@
+//! Domains screen: every chosen domain with a progress bar and counts per status.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::model::status::Status;
+use crate::state::{App, DomainsView};
+use crate::text::{pad, sanitize, truncate, width};
+use crate::ui::strings::strings;
+use crate::ui::theme;
+use crate::ui::widgets::{bar, block, centered, line_input, scroll_offset};
+
+pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
+    let s = strings(app.lang);
+    let Some(session) = &app.open else { return };
+    let a = &session.assessment;
+    let (checked, total) = app.progress(a);
+    let title = format!(
+        "{} · {} · {} {checked}/{total}",
+        sanitize(&a.unit.name, false),
+        sanitize(&a.round, false),
+        s.col_progress
+    );
+    let outer = block(&title);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let cols = usize::from(inner.width);
+    let name_w = a
+        .domains
+        .iter()
+        .filter_map(|d| app.library.get(&d.checklist).map(|e| width(&sanitize(&e.catalogue.name, false))))
+        .max()
+        .unwrap_or(8)
+        .clamp(8, 20);
+    let counts_w = 9;
+    let bar_w = cols.saturating_sub(name_w + counts_w + 6).clamp(4, 30);
+    let height = usize::from(inner.height);
+    let first = scroll_offset(v.cursor, a.domains.len(), height);
+    let mut lines = Vec::new();
+    for (i, d) in a.domains.iter().enumerate().skip(first).take(height) {
+        let sel = i == v.cursor;
+        let name = app.library.get(&d.checklist).map_or_else(|| d.checklist.clone(), |e| sanitize(&e.catalogue.name, false));
+        let name_span = Span::styled(pad(&truncate(&name, name_w), name_w), if sel { theme::selected() } else { theme::title() });
+        let mut spans = vec![name_span, Span::raw("  ")];
+        if !d.involved {
+            let reason = d.reason.as_deref().map(|r| sanitize(r, false)).unwrap_or_default();
+            spans.push(Span::styled(s.choice_not_involved, theme::warn()));
+            spans.push(Span::raw(format!("  {}", truncate(&reason, cols.saturating_sub(name_w + 12)))));
+        } else if app.library.get(&d.checklist).is_none() {
+            spans.push(Span::styled(s.catalogue_missing, theme::warn()));
+        } else {
+            let t = app.tally(&d.checklist);
+            spans.push(Span::raw(pad(&format!("{}/{}", t.checked(), t.total()), counts_w)));
+            spans.extend(bar(&t, bar_w));
+            let mut rest = String::new();
+            for st in [Status::Compliant, Status::Partial, Status::Missing, Status::NotApplicable] {
+                if t.get(st) > 0 {
+                    rest.push_str(&format!("  {}{}", s.status(st), t.get(st)));
+                }
+            }
+            let room = cols.saturating_sub(name_w + 2 + counts_w + bar_w);
+            spans.push(Span::styled(truncate(&rest, room), theme::dim()));
+        }
+        lines.push(Line::from(spans));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    if let Some(input) = &v.reason {
+        let popup = centered(area, area.width.saturating_sub(4).min(70), 3);
+        frame.render_widget(ratatui::widgets::Clear, popup);
+        let b = block(s.reason_title);
+        let row = b.inner(popup);
+        frame.render_widget(b, popup);
+        if let Some(p) = line_input(frame, row, "", 0, input, true) {
+            frame.set_cursor_position(p);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! Everything the user sees. Views only draw: they read `App` and write to the frame.
+
+pub mod domains;
+pub mod form;
+pub mod help;
+pub mod row;
+pub mod start;
+pub mod strings;
+pub mod summary;
+pub mod theme;
+pub mod walk;
+pub mod widgets;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::keymap::bindings;
+use crate::state::{App, Screen};
+use crate::text::width;
+use strings::strings;
+
+/// Draws the whole screen.
+pub fn view(app: &App, frame: &mut Frame) {
+    let [body, footer, status] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)]).areas(frame.area());
+    match &app.screen {
+        Screen::Start => start::view(app, frame, body),
+        Screen::New(f) => form::view(app, f, frame, body),
+        Screen::Domains(d) => domains::view(app, d, frame, body),
+        Screen::Walk(w) => walk::view(app, w, frame, body),
+        Screen::Summary(s) => summary::view(app, s, frame, body),
+    }
+    if let Some(mode) = app.help {
+        help::view(app, mode, frame, body);
+    }
+    draw_hints(app, frame, footer);
+    draw_status(app, frame, status);
+}
+
+/// The footer: the hints of the active mode, generated from the keymap, cut to fit.
+fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for b in bindings(app.mode()) {
+        let hint = b.hint(app.lang);
+        if hint.is_empty() {
+            continue;
+        }
+        let w = width(hint) + 2;
+        if used + w > usize::from(area.width) {
+            break;
+        }
+        used += w;
+        let key_len = b.key_label().chars().count().min(hint.chars().count());
+        let (k, rest): (String, String) = (hint.chars().take(key_len).collect(), hint.chars().skip(key_len).collect());
+        spans.push(Span::styled(k, theme::key()));
+        spans.push(Span::raw(rest));
+        spans.push(Span::raw("  "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The status line: save state on the right, messages on the left.
+fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
+    let s = strings(app.lang);
+    let right = match (&app.save_error, &app.saved_at) {
+        (Some(_), _) => Span::styled(format!(" {} ", s.save_failed_short), theme::error()),
+        (None, Some(at)) => Span::styled(format!("{} {at}", s.saved_at), theme::ok()),
+        (None, None) if app.open.is_some() => Span::styled(s.all_saved, theme::ok()),
+        (None, None) => Span::raw(""),
+    };
+    let left = match (&app.save_error, &app.message) {
+        (Some(e), _) => Span::styled(crate::text::sanitize(&format!("{} {e}", s.save_failed_long), false), theme::warn()),
+        (None, Some(m)) => Span::styled(crate::text::sanitize(m, false), theme::warn()),
+        (None, None) => Span::raw(""),
+    };
+    let rw = u16::try_from(right.width()).unwrap_or(area.width).min(area.width);
+    let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(rw)]).areas(area);
+    frame.render_widget(Paragraph::new(Line::from(left)), l);
+    frame.render_widget(Paragraph::new(Line::from(right)), r);
+}

@@ -1,0 +1,82 @@
+//! Summary: per-domain counts, checked and compliance percentages, and the problems found.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::model::status::{Status, Tally};
+use crate::state::{App, SummaryView};
+use crate::text::{pad, sanitize, truncate, width};
+use crate::ui::strings::strings;
+use crate::ui::theme;
+use crate::ui::widgets::{bar, block, scroll_offset};
+
+/// Percentage `a / b`, or a dash when `b` is zero.
+pub fn percent(a: usize, b: usize) -> String {
+    if b == 0 { "-".into() } else { format!("{}%", a * 100 / b) }
+}
+
+pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
+    let s = strings(app.lang);
+    let Some(session) = &app.open else { return };
+    let a = &session.assessment;
+    let outer = block(&format!("{} · {}", s.summary_title, sanitize(&a.unit.name, false)));
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let cols = usize::from(inner.width);
+    let ids = app.involved_domains();
+    let name_w = 12;
+    let num_w = 6;
+    let heads = [s.col_items, s.status(Status::Compliant), s.status(Status::Partial), s.status(Status::Missing), s.status(Status::NotApplicable), s.col_checked_pct, s.col_compliance_pct];
+    let num_w = heads.iter().map(|h| width(h)).max().unwrap_or(num_w).max(num_w);
+    let bar_w = cols.saturating_sub(name_w + (num_w + 1) * heads.len() + 1);
+    let header: String = std::iter::once(pad(s.col_name, name_w))
+        .chain(heads.iter().map(|h| format!(" {}", pad(h, num_w))))
+        .collect();
+    let mut lines = vec![Line::from(Span::styled(truncate(&header, cols), theme::label()))];
+    let mut total = Tally::default();
+    let height = usize::from(inner.height).saturating_sub(3);
+    let first = scroll_offset(v.cursor, ids.len(), height);
+    for (i, id) in ids.iter().enumerate() {
+        let t = app.tally(id);
+        total.merge(&t);
+        if i < first || i >= first + height {
+            continue;
+        }
+        let name = app.library.get(id).map_or_else(|| id.to_string(), |e| sanitize(&e.catalogue.name, false));
+        lines.push(row(&name, &t, name_w, num_w, bar_w, i == v.cursor));
+    }
+    lines.push(row(s.total_label, &total, name_w, num_w, bar_w, false));
+    let not_involved: Vec<String> = a
+        .domains
+        .iter()
+        .filter(|d| !d.involved)
+        .map(|d| app.library.get(&d.checklist).map_or_else(|| d.checklist.clone(), |e| sanitize(&e.catalogue.name, false)))
+        .collect();
+    if !not_involved.is_empty() {
+        lines.push(Line::from(Span::styled(truncate(&format!("{}: {}", s.choice_not_involved, not_involved.join("、")), cols), theme::dim())));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn row(name: &str, t: &Tally, name_w: usize, num_w: usize, bar_w: usize, sel: bool) -> Line<'static> {
+    let compliance_base = t.total() - t.not_applicable - t.unchecked;
+    let cells = [
+        t.total().to_string(),
+        t.compliant.to_string(),
+        t.partial.to_string(),
+        t.missing.to_string(),
+        t.not_applicable.to_string(),
+        percent(t.checked(), t.total()),
+        percent(t.compliant, compliance_base),
+    ];
+    let text: String = std::iter::once(pad(&truncate(name, name_w), name_w))
+        .chain(cells.iter().map(|c| format!(" {}", pad(c, num_w))))
+        .collect();
+    let mut spans = vec![Span::styled(text, if sel { theme::selected() } else { ratatui::style::Style::default() }), Span::raw(" ")];
+    if bar_w > 3 {
+        spans.extend(bar(t, bar_w - 1));
+    }
+    Line::from(spans)
+}

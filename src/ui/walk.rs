@@ -1,0 +1,221 @@
+//! The walk: the item list beside the full catalogue row and this check's result.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+
+use crate::model::assessment::Evidence;
+use crate::model::catalogue::Item;
+use crate::model::status::Status;
+use crate::state::{App, Filter, Overlay, Picker, Walk};
+use crate::text::{pad, sanitize, truncate, width, wrap};
+use crate::ui::row::item_fields;
+use crate::ui::strings::{Strings, strings};
+use crate::ui::theme;
+use crate::ui::widgets::{bar, block, centered, line_input, scroll_offset, status_span, text_area};
+use crate::update::editor_width;
+
+pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
+    let s = strings(app.lang);
+    let (Some(session), Some(entry)) = (&app.open, app.library.get(&w.checklist)) else { return };
+    let t = app.tally(&w.checklist);
+    let visible = app.visible(w);
+    let filter = match w.filter {
+        Filter::All => s.filter_all,
+        Filter::Unchecked => s.filter_unchecked,
+        Filter::Problems => s.filter_problems,
+    };
+    let mut title = format!(
+        "{} · {} {}/{} · {} {}",
+        sanitize(&entry.catalogue.name, false),
+        s.col_progress,
+        t.checked(),
+        t.total(),
+        s.filter_label,
+        filter
+    );
+    if !w.search.is_empty() {
+        title.push_str(&format!(" · {} \"{}\"", s.search_label, sanitize(&w.search, false)));
+    }
+    if entry.catalogue.sample {
+        title.push_str(&format!(" · {}", s.sample_short));
+    }
+    let outer = block(&title);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let [bar_row, main] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(Line::from(bar(&t, usize::from(bar_row.width)))), bar_row);
+    let list_w = (inner.width * 2 / 5).clamp(24, 60);
+    let [list, detail] = Layout::horizontal([Constraint::Length(list_w), Constraint::Min(10)]).areas(main);
+
+    // Item list.
+    let cols = usize::from(list.width).saturating_sub(1);
+    let height = usize::from(list.height);
+    let first = scroll_offset(w.cursor, visible.len(), height);
+    let mut lines = Vec::new();
+    for (pos, idx) in visible.iter().enumerate().skip(first).take(height) {
+        let Some(item) = entry.catalogue.items.get(*idx) else { continue };
+        let status = session.assessment.status(&w.checklist, &item.id);
+        let sel = pos == w.cursor;
+        let id = pad(&sanitize(&item.id, false), 3);
+        let name_w = cols.saturating_sub(width(&id) + s.status_width() + 2);
+        let name = pad(&truncate(&sanitize(&item.title(), false), name_w), name_w);
+        let row_style = if sel { theme::selected() } else { ratatui::style::Style::default() };
+        let mut st = status_span(s, status);
+        if sel {
+            st = st.style(theme::selected().patch(theme::status(status)));
+        }
+        lines.push(Line::from(vec![Span::styled(format!("{id} "), row_style), st, Span::styled(format!(" {name}"), row_style)]));
+    }
+    if visible.is_empty() {
+        lines.push(Line::from(Span::styled(s.nothing_matches, theme::dim())));
+    }
+    frame.render_widget(Paragraph::new(lines), list);
+
+    // Detail: the catalogue row above, the result below.
+    let item_idx = visible.get(w.cursor).copied();
+    let item = item_idx.and_then(|i| entry.catalogue.items.get(i));
+    if let Some(item) = item {
+        let detail_area = Rect { x: detail.x + 1, width: detail.width.saturating_sub(1), ..detail };
+        let result_lines = result_lines(app, s, &w.checklist, item, item_idx.and_then(|i| entry.fingerprints.get(i)), usize::from(detail_area.width));
+        let result_h = u16::try_from(result_lines.len()).unwrap_or(u16::MAX).min(detail_area.height / 2).max(1);
+        let [row_area, result_area] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(result_h)]).areas(detail_area);
+        frame.render_widget(Paragraph::new(row_lines(s, item, usize::from(row_area.width), usize::from(row_area.height))), row_area);
+        frame.render_widget(Paragraph::new(result_lines), result_area);
+    }
+
+    // Popups.
+    match &w.overlay {
+        Some(Overlay::Note(input)) => {
+            let popup_w = u16::try_from(editor_width(app.width) + 2).unwrap_or(u16::MAX);
+            let popup = centered(area, popup_w, (area.height * 2 / 3).max(6));
+            text_area(frame, popup, s.note_title, input);
+        }
+        Some(Overlay::Evidence(input)) => one_line_popup(frame, area, s.evidence_title, input),
+        Some(Overlay::Search(input)) => one_line_popup(frame, area, s.search_title, input),
+        Some(Overlay::Findings(p)) => picker(frame, area, s.findings_title, p),
+        Some(Overlay::Channels(p)) => picker(frame, area, s.channels_title, p),
+        None => {}
+    }
+}
+
+fn one_line_popup(frame: &mut Frame, area: Rect, title: &str, input: &crate::editor::TextInput) {
+    let popup = centered(area, area.width.saturating_sub(4).min(80), 3);
+    frame.render_widget(Clear, popup);
+    let b = block(title);
+    let row = b.inner(popup);
+    frame.render_widget(b, popup);
+    if let Some(p) = line_input(frame, row, "", 0, input, true) {
+        frame.set_cursor_position(p);
+    }
+}
+
+fn picker(frame: &mut Frame, area: Rect, title: &str, p: &Picker) {
+    let h = u16::try_from(p.entries.len() + 2).unwrap_or(u16::MAX).min(area.height);
+    let wmax = p.entries.iter().map(|e| width(e)).max().unwrap_or(10) + 8;
+    let popup = centered(area, u16::try_from(wmax).unwrap_or(u16::MAX).max(24), h);
+    frame.render_widget(Clear, popup);
+    let b = block(title);
+    let inner = b.inner(popup);
+    frame.render_widget(b, popup);
+    let height = usize::from(inner.height);
+    let first = scroll_offset(p.cursor, p.entries.len(), height);
+    let lines: Vec<Line> = p
+        .entries
+        .iter()
+        .zip(&p.checked)
+        .enumerate()
+        .skip(first)
+        .take(height)
+        .map(|(i, (e, c))| {
+            // [x] / [ ] are plain ASCII, so their width is never ambiguous.
+            let text = format!("{} {}", if *c { "[x]" } else { "[ ]" }, sanitize(e, false));
+            let style = if i == p.cursor { theme::selected() } else if *c { theme::ok() } else { ratatui::style::Style::default() };
+            Line::from(Span::styled(pad(&text, usize::from(inner.width)), style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The catalogue row as labelled, wrapped lines, cut to `height` rows.
+fn row_lines(s: &Strings, item: &Item, cols: usize, height: usize) -> Vec<Line<'static>> {
+    let fields = item_fields(item, s);
+    let label_w = fields.iter().map(|(l, _)| width(l)).max().unwrap_or(8).min(12);
+    let text_w = cols.saturating_sub(label_w + 1).max(4);
+    let mut lines = Vec::new();
+    for (label, text) in fields {
+        for (i, part) in wrap(&text, text_w).into_iter().enumerate() {
+            let label = if i == 0 { pad(&truncate(&label, label_w), label_w) } else { " ".repeat(label_w) };
+            lines.push(Line::from(vec![Span::styled(label, theme::label()), Span::raw(" "), Span::raw(part)]));
+        }
+    }
+    if lines.len() > height && height > 0 {
+        lines.truncate(height);
+        if let Some(last) = lines.last_mut() {
+            *last = Line::from(Span::styled(s.more_below, theme::dim()));
+        }
+    }
+    lines
+}
+
+/// This check's result for the item.
+fn result_lines(
+    app: &App,
+    s: &Strings,
+    checklist: &str,
+    item: &Item,
+    fingerprint: Option<&crate::model::catalogue::Fingerprint>,
+    cols: usize,
+) -> Vec<Line<'static>> {
+    let Some(session) = &app.open else { return Vec::new() };
+    let result = session.assessment.result(checklist, &item.id);
+    let status = result.map_or(Status::Unchecked, |r| r.status);
+    let mut lines = vec![Line::from(Span::styled("─".repeat(cols.min(200)), theme::dim()))];
+    let mut head = vec![Span::styled(format!("{} ", s.result_label), theme::label()), status_span(s, status)];
+    if let (Some(r), Some(fp)) = (result, fingerprint)
+        && r.status.is_checked()
+        && &r.fingerprint != fp
+    {
+        head.push(Span::styled(format!("  {}", s.needs_recheck), theme::warn()));
+    }
+    if let Some(doc) = session.assessment.result_doc(checklist, &item.id) {
+        if !doc.conflicts().is_empty() {
+            head.push(Span::styled(format!("  {}", s.conflict), theme::warn()));
+        }
+        if let Some(win) = doc.winner() {
+            head.push(Span::styled(
+                format!("  {} {}", sanitize(&win.author.name, false), crate::text::local_time(win.hlc.millis)),
+                theme::dim(),
+            ));
+        }
+    }
+    lines.push(Line::from(head));
+    let Some(r) = result else { return lines };
+    let text_w = cols.saturating_sub(10).max(4);
+    let mut field = |label: &str, text: String| {
+        for (i, part) in wrap(&sanitize(&text, true), text_w).into_iter().enumerate() {
+            let l = if i == 0 { pad(label, 9) } else { " ".repeat(9) };
+            lines.push(Line::from(vec![Span::styled(l, theme::label()), Span::raw(" "), Span::raw(part)]));
+        }
+    };
+    if !r.findings.is_empty() {
+        field(s.findings_label, r.findings.join("、"));
+    }
+    if !r.channels_seen.is_empty() {
+        field(s.channels_seen_label, r.channels_seen.join("、"));
+    }
+    if !r.note.is_empty() {
+        field(s.note_label, r.note.clone());
+    }
+    for e in &r.evidence {
+        let text = match e {
+            Evidence::Url { url } => url.clone(),
+            Evidence::File { path, sha256 } => format!("{path} (sha256 {})", sha256.get(..12).unwrap_or(sha256)),
+            Evidence::Text { text } => text.clone(),
+        };
+        field(s.evidence_label, text);
+    }
+    lines
+}
