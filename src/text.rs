@@ -108,29 +108,54 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
     lines
 }
 
-/// Splits into breakable units: runs of non-space ASCII, single spaces, single wide characters.
+/// Punctuation that must not start a line (it stays with the character before it).
+const NO_LINE_START: &str = "、,。;:!?)》」』】〉”’,.;:!?)]}%";
+/// Punctuation that must not end a line (it goes with the character after it).
+const NO_LINE_END: &str = "(《「『【〈“‘([{";
+
+/// Splits into breakable units: runs of non-space ASCII, single spaces, single wide
+/// characters; closing punctuation joins the unit before it and opening punctuation the
+/// unit after it, so no line starts with 、 or ends with 《.
 fn split_words(s: &str) -> impl Iterator<Item = &str> {
     let mut rest = s;
     std::iter::from_fn(move || {
         let first = rest.chars().next()?;
-        let end = if first == ' ' || !first.is_ascii() {
-            first.len_utf8()
-        } else {
-            rest.char_indices()
-                .find(|(_, c)| *c == ' ' || !c.is_ascii())
-                .map_or(rest.len(), |(i, _)| i)
-        };
+        let mut end = unit_end(rest, first);
+        // An opening mark takes the next unit with it.
+        if NO_LINE_END.contains(first)
+            && let Some(next) = rest[end..].chars().next()
+            && next != ' '
+        {
+            end += unit_end(&rest[end..], next);
+        }
+        // Closing marks stick to what precedes them.
+        while let Some(c) = rest[end..].chars().next() {
+            if !NO_LINE_START.contains(c) {
+                break;
+            }
+            end += c.len_utf8();
+        }
         let (word, tail) = rest.split_at(end);
         rest = tail;
         Some(word)
     })
 }
 
+/// The end of the basic unit starting at `first`.
+fn unit_end(s: &str, first: char) -> usize {
+    if first == ' ' || !first.is_ascii() {
+        first.len_utf8()
+    } else {
+        s.char_indices().find(|(_, c)| *c == ' ' || !c.is_ascii()).map_or(s.len(), |(i, _)| i)
+    }
+}
+
 /// A UTC millisecond time in China time (UTC+8, no daylight saving): `YYYY-MM-DD HH:MM`.
 pub fn local_time(millis: u64) -> String {
-    china_time(millis).map_or_else(|| "?".into(), |t| {
-        format!("{:04}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute())
-    })
+    china_time(millis).map_or_else(
+        || "?".into(),
+        |t| format!("{:04}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute()),
+    )
 }
 
 /// A UTC millisecond time as China clock time `HH:MM:SS`.
@@ -184,5 +209,17 @@ mod tests {
         let lines = wrap("hello world 就业", 8);
         assert_eq!(lines, vec!["hello", "world 就", "业"]);
         assert!(wrap("abcdefghij", 4).iter().all(|l| width(l) <= 4));
+    }
+
+    #[test]
+    fn wrap_keeps_punctuation_off_line_starts() {
+        // 、 would start the second line; it moves down with the character before it.
+        assert_eq!(wrap("政务公开、标准", 8), vec!["政务公", "开、标准"]);
+        assert_eq!(wrap("渠道(必选)", 9), vec!["渠道(必", "选)"]);
+        assert_eq!(wrap("见《条例》第一条", 6), vec!["见《条", "例》第", "一条"]);
+        for line in wrap("申请指南:政策依据;补贴对象、补贴范围、补贴标准、申请程序", 10) {
+            assert!(!line.starts_with(['、', ';', ':', ')']), "{line}");
+            assert!(width(&line) <= 10, "{line}");
+        }
     }
 }
