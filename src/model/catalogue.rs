@@ -23,7 +23,7 @@ pub struct Catalogue {
     pub format: String,
     /// Format version of this file; this build understands 1.
     pub format_version: u32,
-    /// Stable ASCII id, e.g. `employment`. Lower case letters, digits and `-`.
+    /// Stable ASCII id, e.g. `employment`: lower-case letters, digits, `-` and `_`.
     pub id: String,
     /// Domain name shown to people, e.g. 就业.
     pub name: String,
@@ -51,7 +51,9 @@ pub struct Catalogue {
 }
 
 /// Which part of "26+1+n" a catalogue belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
     /// One of the 26 national pilot domains.
@@ -145,7 +147,9 @@ pub struct Channel {
 }
 
 /// 公开对象.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     /// 全社会.
@@ -155,7 +159,9 @@ pub enum Audience {
 }
 
 /// 公开方式.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// 主动公开.
@@ -165,7 +171,9 @@ pub enum Method {
 }
 
 /// 公开层级. Local labels map onto these (区级 → county, 镇街级 → township).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     /// 省级.
@@ -215,7 +223,9 @@ pub const CANONICAL_CHANNELS: &[&str] = &[
 
 /// A hash of an item's requirement text (hex SHA-256). Results remember the fingerprint
 /// they were made against, so a changed requirement is noticed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(transparent)]
 pub struct Fingerprint(pub String);
 
@@ -242,7 +252,10 @@ impl Item {
         field("level3", self.level3.as_deref().unwrap_or("").trim());
         field("content", self.content.trim());
         for e in &self.elements {
-            field(if e.mandatory { "element!" } else { "element?" }, e.text.trim());
+            field(
+                if e.mandatory { "element!" } else { "element?" },
+                e.text.trim(),
+            );
         }
         for b in &self.basis {
             field("basis", b.trim());
@@ -250,12 +263,18 @@ impl Item {
         field("time_limit", self.time_limit.trim());
         field("publisher", self.publisher.trim());
         for c in &self.channels {
-            field(if c.required { "channel!" } else { "channel?" }, c.name.trim());
+            field(
+                if c.required { "channel!" } else { "channel?" },
+                c.name.trim(),
+            );
         }
         for a in &self.audience {
             field("audience", audience_str(*a));
         }
-        field("audience_group", self.audience_group.as_deref().unwrap_or("").trim());
+        field(
+            "audience_group",
+            self.audience_group.as_deref().unwrap_or("").trim(),
+        );
         for m in &self.method {
             field("method", method_str(*m));
         }

@@ -62,7 +62,10 @@ impl fmt::Display for Problem {
 /// Check the bytes of a catalogue file. Returns the catalogue when there is no problem,
 /// otherwise every problem found.
 pub fn validate_catalogue(file: &str, bytes: &[u8]) -> Result<Catalogue, Vec<Problem>> {
-    let mut out = Problems { file, list: Vec::new() };
+    let mut out = Problems {
+        file,
+        list: Vec::new(),
+    };
     if bytes.len() > MAX_CATALOGUE_BYTES {
         out.push(
             None,
@@ -76,12 +79,16 @@ pub fn validate_catalogue(file: &str, bytes: &[u8]) -> Result<Catalogue, Vec<Pro
         return Err(out.list);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        out.push(None, None, "the file is empty".into());
+        return Err(out.list);
+    }
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => {
             out.list.push(Problem {
                 file: file.to_string(),
-                position: Some((e.line(), e.column())),
+                position: Some((e.line(), char_column(bytes, e.line(), e.column()))),
                 item: None,
                 field: None,
                 message: format!("not valid JSON: {}", json_error_text(&e)),
@@ -134,8 +141,20 @@ impl Problems<'_> {
     }
 }
 
+/// serde_json counts columns in bytes; editors count characters.
+pub fn char_column(bytes: &[u8], line: usize, byte_column: usize) -> usize {
+    let Some(text) = bytes.split(|b| *b == b'\n').nth(line.saturating_sub(1)) else {
+        return byte_column;
+    };
+    let upto = &text[..byte_column.min(text.len())];
+    String::from_utf8_lossy(upto).chars().count().max(1)
+}
+
 fn json_error_text(e: &serde_json::Error) -> String {
     // serde_json appends " at line L column C"; the position is reported separately.
+    if e.is_eof() {
+        return "the file ends too early (was it cut off while copying?)".into();
+    }
     let text = e.to_string();
     match text.rfind(" at line ") {
         Some(i) => text[..i].to_string(),
@@ -151,19 +170,27 @@ fn check_format(out: &mut Problems<'_>, root: &Map<String, Value>) -> bool {
             out.push(
                 None,
                 Some("format"),
-                format!("is \"{f}\", expected \"{CHECKLIST_FORMAT}\": this is not a zwgk catalogue file"),
+                format!(
+                    "is \"{f}\", expected \"{CHECKLIST_FORMAT}\": this is not a zwgk catalogue file"
+                ),
             );
             return false;
         }
         Some(_) => {
-            out.push(None, Some("format"), format!("must be the text \"{CHECKLIST_FORMAT}\""));
+            out.push(
+                None,
+                Some("format"),
+                format!("must be the text \"{CHECKLIST_FORMAT}\""),
+            );
             return false;
         }
         None => {
             out.push(
                 None,
                 Some("format"),
-                format!("is missing: a catalogue file starts with \"format\": \"{CHECKLIST_FORMAT}\""),
+                format!(
+                    "is missing: a catalogue file starts with \"format\": \"{CHECKLIST_FORMAT}\""
+                ),
             );
             return false;
         }
@@ -181,14 +208,26 @@ fn check_format(out: &mut Problems<'_>, root: &Map<String, Value>) -> bool {
             false
         }
         Some(v) => {
-            out.push(None, Some("format_version"), format!("is {v}, which no zwgk version wrote"));
+            out.push(
+                None,
+                Some("format_version"),
+                format!("is {v}, which no zwgk version wrote"),
+            );
+            false
+        }
+        None if root.contains_key("format_version") => {
+            out.push(
+                None,
+                Some("format_version"),
+                "must be a whole number, e.g. 1".into(),
+            );
             false
         }
         None => {
             out.push(
                 None,
                 Some("format_version"),
-                "is missing or not a whole number".into(),
+                "is missing: add \"format_version\": 1".into(),
             );
             false
         }
@@ -213,7 +252,11 @@ const HEADER_FIELDS: &[&str] = &[
 fn check_header(out: &mut Problems<'_>, root: &Map<String, Value>) {
     for key in root.keys() {
         if !HEADER_FIELDS.contains(&key.as_str()) {
-            out.push(None, Some(key), "unknown field (a typo? extra columns belong in an item's `extra`)".into());
+            out.push(
+                None,
+                Some(key),
+                "unknown field (a typo? extra columns belong in an item's `extra`)".into(),
+            );
         }
     }
     match root.get("id") {
@@ -248,7 +291,7 @@ pub fn id_problem(id: &str) -> Option<String> {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !ok || id.starts_with('-') {
         return Some(format!(
-            "\"{id}\" may hold only lower-case ASCII letters, digits, '-' and '_'"
+            "\"{id}\" may hold only lower-case ASCII letters, digits, '-' and '_', and must not start with '-'"
         ));
     }
     None
@@ -277,7 +320,11 @@ fn check_items(out: &mut Problems<'_>, items: &[Value]) {
     let mut seen = BTreeSet::new();
     for (index, value) in items.iter().enumerate() {
         let Value::Object(obj) = value else {
-            out.push(Some(ItemRef::Index(index + 1)), None, "must be an object".into());
+            out.push(
+                Some(ItemRef::Index(index + 1)),
+                None,
+                "must be an object".into(),
+            );
             continue;
         };
         let item_id = obj
@@ -285,24 +332,30 @@ fn check_items(out: &mut Problems<'_>, items: &[Value]) {
             .and_then(Value::as_str)
             .filter(|s| !s.trim().is_empty())
             .map(str::to_string);
-        let at = || match &item_id {
-            Some(id) => ItemRef::Id(id.clone()),
-            None => ItemRef::Index(index + 1),
-        };
+        // Items are named by id, unless the id cannot find them (missing, repeated, odd).
+        let mut named_by_id = false;
         match &item_id {
-            Some(id) => {
-                if !seen.insert(id.clone()) {
-                    out.push(
-                        Some(ItemRef::Index(index + 1)),
-                        Some("id"),
-                        format!("duplicate item id \"{id}\": every item needs its own id"),
-                    );
-                } else if id.chars().any(|c| c.is_control() || c == '/' || c == ':') {
-                    out.push(Some(at()), Some("id"), "must not contain '/', ':' or control characters".into());
-                }
-            }
-            None => out.push(Some(at()), Some("id"), "is missing or empty".into()),
+            Some(id) if !seen.insert(id.clone()) => out.push(
+                Some(ItemRef::Index(index + 1)),
+                Some("id"),
+                format!("duplicate item id \"{id}\": every item needs its own id"),
+            ),
+            Some(id) if id.chars().any(|c| c.is_control() || c == '/' || c == ':') => out.push(
+                Some(ItemRef::Index(index + 1)),
+                Some("id"),
+                "must not contain '/', ':' or control characters".into(),
+            ),
+            Some(_) => named_by_id = true,
+            None => out.push(
+                Some(ItemRef::Index(index + 1)),
+                Some("id"),
+                "is missing or empty".into(),
+            ),
         }
+        let at = || match &item_id {
+            Some(id) if named_by_id => ItemRef::Id(id.clone()),
+            _ => ItemRef::Index(index + 1),
+        };
         for key in obj.keys() {
             if !ITEM_FIELDS.contains(&key.as_str()) {
                 out.push(
@@ -316,33 +369,111 @@ fn check_items(out: &mut Problems<'_>, items: &[Value]) {
         required_text(out, Some(at()), obj, "level2");
         field::<Option<String>>(out, Some(at()), obj, "level3", false);
         field::<String>(out, Some(at()), obj, "content", false);
-        field::<Vec<Element>>(out, Some(at()), obj, "elements", false);
+        list::<Element>(out, Some(at()), obj, "elements");
         field::<Vec<String>>(out, Some(at()), obj, "basis", false);
         field::<String>(out, Some(at()), obj, "time_limit", false);
         field::<String>(out, Some(at()), obj, "publisher", false);
-        if let Some(channels) = field::<Vec<Channel>>(out, Some(at()), obj, "channels", false) {
-            for (i, c) in channels.iter().enumerate() {
-                if c.name.trim().is_empty() {
-                    out.push(Some(at()), Some(&format!("channels[{}].name", i + 1)), "is empty".into());
-                }
+        for (i, c) in list::<Channel>(out, Some(at()), obj, "channels") {
+            if c.name.trim().is_empty() {
+                out.push(
+                    Some(at()),
+                    Some(&format!("channels[{i}].name")),
+                    "is empty".into(),
+                );
             }
         }
-        field::<Vec<Audience>>(out, Some(at()), obj, "audience", false);
+        list::<Audience>(out, Some(at()), obj, "audience");
         field::<Option<String>>(out, Some(at()), obj, "audience_group", false);
-        field::<Vec<Method>>(out, Some(at()), obj, "method", false);
-        field::<Vec<Tier>>(out, Some(at()), obj, "tiers", false);
-        field::<std::collections::BTreeMap<String, String>>(out, Some(at()), obj, "extra", false);
-        field::<Vec<SourceRef>>(out, Some(at()), obj, "sources", false);
+        list::<Method>(out, Some(at()), obj, "method");
+        list::<Tier>(out, Some(at()), obj, "tiers");
+        match obj.get("extra") {
+            None => {}
+            Some(Value::Object(extra)) => {
+                for (k, v) in extra {
+                    if !v.is_string() {
+                        out.push(
+                            Some(at()),
+                            Some(&format!("extra.{k}")),
+                            format!("must be text, e.g. \"{v}\""),
+                        );
+                    }
+                }
+            }
+            Some(_) => out.push(
+                Some(at()),
+                Some("extra"),
+                "must be an object of column name to text".into(),
+            ),
+        }
+        list::<SourceRef>(out, Some(at()), obj, "sources");
     }
 }
 
-fn required_text(out: &mut Problems<'_>, item: Option<ItemRef>, obj: &Map<String, Value>, key: &str) {
+fn required_text(
+    out: &mut Problems<'_>,
+    item: Option<ItemRef>,
+    obj: &Map<String, Value>,
+    key: &str,
+) {
     match obj.get(key) {
-        Some(Value::String(s)) if s.trim().is_empty() => out.push(item, Some(key), "is empty".into()),
+        Some(Value::String(s)) if s.trim().is_empty() => {
+            out.push(item, Some(key), "is empty".into())
+        }
         Some(Value::String(_)) => {}
         Some(_) => out.push(item, Some(key), "must be text".into()),
         None => out.push(item, Some(key), "is missing".into()),
     }
+}
+
+/// Checks a list field element by element, so each bad element is named (`tiers[2]`).
+/// Returns the good elements with their 1-based positions.
+fn list<T: DeserializeOwned>(
+    out: &mut Problems<'_>,
+    item: Option<ItemRef>,
+    obj: &Map<String, Value>,
+    key: &str,
+) -> Vec<(usize, T)> {
+    match obj.get(key) {
+        None => Vec::new(),
+        Some(Value::Array(values)) => values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| match T::deserialize(v) {
+                Ok(t) => Some((i + 1, t)),
+                Err(e) => {
+                    out.push(item.clone(), Some(&format!("{key}[{}]", i + 1)), plain(&e));
+                    None
+                }
+            })
+            .collect(),
+        Some(_) => {
+            out.push(
+                item,
+                Some(key),
+                "must be a list: put the values in [ ]".into(),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// A serde message in words a clerk can act on.
+fn plain(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let text = text.replace("expected a sequence", "expected a list in [ ]");
+    let text = text.replace("expected a boolean", "expected true or false");
+    text.replace(
+        "expected struct SourceRef",
+        "expected an object like {\"url\": \"https://...\"}",
+    )
+    .replace(
+        "expected struct Channel",
+        "expected an object like {\"name\": \"政府网站\", \"required\": true}",
+    )
+    .replace(
+        "expected struct Element",
+        "expected an object like {\"text\": \"...\", \"mandatory\": true}",
+    )
 }
 
 /// Deserializes one field on its own so that each bad field gets its own problem.
@@ -362,7 +493,7 @@ fn field<T: DeserializeOwned>(
         Some(v) => match T::deserialize(v) {
             Ok(t) => Some(t),
             Err(e) => {
-                out.push(item, Some(key), e.to_string());
+                out.push(item, Some(key), plain(&e));
                 None
             }
         },

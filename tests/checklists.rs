@@ -1,0 +1,580 @@
+//! The shipped catalogues, the committed JSON Schemas, item fingerprints, catalogue replacement
+//! by id and version, and the `zwgk checklist` list/show output.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
+use zwgk::cli::{ChecklistCommand, Lang, SchemaKind};
+use zwgk::command::{self, EXIT_BAD_INPUT, EXIT_OK};
+use zwgk::library::{Library, Notice, Origin};
+use zwgk::model::catalogue::{Catalogue, Group, Item, SourceRef};
+use zwgk::model::validate::validate_catalogue;
+use zwgk::schema::schema_json;
+
+/// Number of catalogue files in `checklists/`.
+const SHIPPED: usize = 28;
+
+fn checklist_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("checklists");
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn shipped(id: &str) -> Catalogue {
+    Library::builtin()
+        .get(id)
+        .unwrap_or_else(|| panic!("no catalogue {id}"))
+        .catalogue
+        .clone()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shipped catalogues
+
+#[test]
+fn builtin_library_loads_every_catalogue_without_notices() {
+    let lib = Library::builtin();
+    let notices: Vec<String> = lib.notices().iter().map(ToString::to_string).collect();
+    assert!(notices.is_empty(), "notices:\n{}", notices.join("\n"));
+    assert_eq!(lib.len(), SHIPPED);
+    assert_eq!(
+        checklist_files().len(),
+        SHIPPED,
+        "a checklists/*.json file was added or removed"
+    );
+    assert_eq!(
+        lib.group(Group::National).count(),
+        26,
+        "the 26 national domains"
+    );
+    assert_eq!(
+        lib.group(Group::City).count(),
+        1,
+        "the \"+1\" city catalogue"
+    );
+    assert!(
+        lib.group(Group::Local).count() >= 1,
+        "at least one \"+n\" local catalogue"
+    );
+    assert!(lib.entries().iter().all(|e| e.origin == Origin::Builtin));
+}
+
+#[test]
+fn every_shipped_catalogue_is_a_complete_sample() {
+    let lib = Library::builtin();
+    let mut problems = Vec::new();
+    for entry in lib.entries() {
+        let c = &entry.catalogue;
+        if c.items.is_empty() {
+            problems.push(format!("{}: no items", c.id));
+        }
+        if !c.sample {
+            problems.push(format!("{}: sample is not true", c.id));
+        }
+        assert_eq!(entry.fingerprints.len(), c.items.len());
+        let mut ids = BTreeSet::new();
+        for item in &c.items {
+            if !ids.insert(item.id.as_str()) {
+                problems.push(format!("{}: duplicate item id {}", c.id, item.id));
+            }
+            if item.level1.trim().is_empty() {
+                problems.push(format!("{} item {}: empty level1", c.id, item.id));
+            }
+            if item.level2.trim().is_empty() {
+                problems.push(format!("{} item {}: empty level2", c.id, item.id));
+            }
+            if !item
+                .sources
+                .iter()
+                .any(|s| s.url.starts_with("http://") || s.url.starts_with("https://"))
+            {
+                problems.push(format!("{} item {}: no source URL", c.id, item.id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_checklist_file_validates_and_is_canonical() {
+    let mut problems = Vec::new();
+    for path in checklist_files() {
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let text = fs::read_to_string(&path).unwrap();
+        let catalogue = match validate_catalogue(&name, text.as_bytes()) {
+            Ok(c) => c,
+            Err(ps) => {
+                problems.extend(ps.iter().map(ToString::to_string));
+                continue;
+            }
+        };
+        assert_eq!(
+            format!("{}.json", catalogue.id),
+            name,
+            "file name should be the catalogue id"
+        );
+        let canonical = serde_json::to_string_pretty(&catalogue).unwrap() + "\n";
+        if canonical != text {
+            let line = canonical
+                .lines()
+                .zip(text.lines())
+                .position(|(a, b)| a != b)
+                .map_or_else(
+                    || "at the end".to_string(),
+                    |i| format!("from line {}", i + 1),
+                );
+            problems.push(format!("{name}: not in canonical form (differs {line})"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Schemas
+
+fn committed_schema(file: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schema")
+        .join(file);
+    let text =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn committed_schemas_match_the_code() {
+    for (kind, name, file) in [
+        (SchemaKind::Checklist, "checklist", "checklist.v1.json"),
+        (SchemaKind::Assessment, "assessment", "assessment.v1.json"),
+    ] {
+        let generated: Value = serde_json::from_str(&schema_json(kind)).unwrap();
+        assert_eq!(
+            committed_schema(file),
+            generated,
+            "schema/{file} is out of date: regenerate it with `cargo run -- schema {name} > schema/{file}`"
+        );
+    }
+}
+
+#[test]
+fn shipped_catalogues_validate_against_the_committed_schema() {
+    let schema = committed_schema("checklist.v1.json");
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut problems = Vec::new();
+    for path in checklist_files() {
+        let instance: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        if !validator.is_valid(&instance) {
+            for e in validator.iter_errors(&instance) {
+                problems.push(format!("{}: {}: {e}", path.display(), e.instance_path()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn committed_schema_rejects_a_broken_catalogue() {
+    // Guards the test above against a schema that accepts anything.
+    let validator = jsonschema::validator_for(&committed_schema("checklist.v1.json")).unwrap();
+    let mut bad: Value = serde_json::to_value(shipped("employment")).unwrap();
+    bad["items"][0]["audience"] = serde_json::json!(["everyone"]);
+    assert!(!validator.is_valid(&bad));
+    let mut bad: Value = serde_json::to_value(shipped("employment")).unwrap();
+    bad["unknown"] = Value::Bool(true);
+    assert!(!validator.is_valid(&bad));
+    let mut bad: Value = serde_json::to_value(shipped("employment")).unwrap();
+    bad.as_object_mut().unwrap().remove("items");
+    assert!(!validator.is_valid(&bad));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fingerprints
+
+fn sample_item() -> Item {
+    let item = shipped("employment").items[0].clone();
+    assert!(
+        !item.channels.is_empty(),
+        "the first employment item should have channels"
+    );
+    item
+}
+
+#[test]
+fn fingerprint_is_stable() {
+    let item = sample_item();
+    let fp = item.fingerprint();
+    assert_eq!(fp, item.clone().fingerprint());
+    assert_eq!(fp.0.len(), 64);
+    assert!(fp.0.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(fp.short(), &fp.0[..12]);
+    // Same as the library computed.
+    let lib = Library::builtin();
+    assert_eq!(lib.get("employment").unwrap().fingerprints[0], fp);
+    // Round trip through the file format keeps it.
+    let back: Item = serde_json::from_str(&serde_json::to_string(&item).unwrap()).unwrap();
+    assert_eq!(back.fingerprint(), fp);
+}
+
+#[test]
+fn fingerprint_changes_with_the_requirement() {
+    let item = sample_item();
+    let fp = item.fingerprint();
+
+    let mut changed = item.clone();
+    changed.time_limit.push_str("(延长)");
+    assert_ne!(changed.fingerprint(), fp, "time_limit");
+
+    let mut changed = item.clone();
+    changed.channels[0].required = !changed.channels[0].required;
+    assert_ne!(changed.fingerprint(), fp, "a channel's required flag");
+
+    let mut changed = item.clone();
+    changed.level2.push('2');
+    assert_ne!(changed.fingerprint(), fp, "level2");
+
+    // Moving text from one field to the next is a different requirement.
+    let mut a = item.clone();
+    a.level1 = "AB".into();
+    a.level2 = "C".into();
+    let mut b = item.clone();
+    b.level1 = "A".into();
+    b.level2 = "BC".into();
+    assert_ne!(
+        a.fingerprint(),
+        b.fingerprint(),
+        "text moved between fields"
+    );
+}
+
+#[test]
+fn fingerprint_ignores_id_extra_and_sources() {
+    let item = sample_item();
+    let fp = item.fingerprint();
+
+    let mut changed = item.clone();
+    changed.id = "99-renumbered".into();
+    assert_eq!(changed.fingerprint(), fp, "id");
+
+    let mut changed = item.clone();
+    changed
+        .extra
+        .insert("咨询电话".into(), "0000-1234567".into());
+    assert_eq!(changed.fingerprint(), fp, "extra");
+
+    let mut changed = item.clone();
+    changed.sources.push(SourceRef {
+        url: "https://example.gov.cn/another-county.html".into(),
+        mirror: true,
+        note: Some("另一县".into()),
+    });
+    assert_eq!(changed.fingerprint(), fp, "sources added");
+    changed.sources.clear();
+    assert_eq!(changed.fingerprint(), fp, "sources removed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replacing and adding catalogues
+
+/// The shipped employment catalogue with another version and a single new item.
+fn employment_variant(version: &str) -> Catalogue {
+    let mut c = shipped("employment");
+    c.version = version.into();
+    let mut item = c.items[0].clone();
+    item.id = "local-1".into();
+    item.level2 = "本地新增事项".into();
+    c.items = vec![item];
+    c
+}
+
+fn write_catalogue(dir: &Path, file: &str, c: &Catalogue) -> PathBuf {
+    let path = dir.join(file);
+    fs::write(&path, serde_json::to_string_pretty(c).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn newer_version_replaces_the_builtin() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_catalogue(dir.path(), "employment.json", &employment_variant("2027.1"));
+    let builtin_version = shipped("employment").version;
+    let lib = Library::load(&[dir.path().to_path_buf()]);
+    assert_eq!(
+        lib.notices(),
+        &[Notice::Replaced {
+            id: "employment".into(),
+            old_version: builtin_version,
+            new_version: "2027.1".into(),
+            by: path.clone(),
+        }]
+    );
+    let entry = lib.get("employment").unwrap();
+    assert_eq!(entry.origin, Origin::File(path));
+    assert_eq!(entry.catalogue.version, "2027.1");
+    let ids: Vec<&str> = entry
+        .catalogue
+        .items
+        .iter()
+        .map(|i| i.id.as_str())
+        .collect();
+    assert_eq!(ids, ["local-1"]);
+    assert_eq!(
+        entry.fingerprints,
+        vec![entry.catalogue.items[0].fingerprint()]
+    );
+    assert_eq!(lib.len(), SHIPPED);
+}
+
+#[test]
+fn older_or_equal_version_is_ignored() {
+    let builtin = shipped("employment");
+    for version in ["2020", builtin.version.as_str()] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_catalogue(dir.path(), "employment.json", &employment_variant(version));
+        let lib = Library::load(&[dir.path().to_path_buf()]);
+        assert_eq!(
+            lib.notices(),
+            &[Notice::Ignored {
+                path,
+                id: "employment".into(),
+                version: version.into(),
+                kept_version: builtin.version.clone(),
+            }],
+            "version {version}"
+        );
+        let entry = lib.get("employment").unwrap();
+        assert_eq!(entry.origin, Origin::Builtin);
+        assert_eq!(entry.catalogue, builtin);
+    }
+}
+
+#[test]
+fn bad_file_is_reported_and_the_rest_still_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("a-broken.json");
+    fs::write(
+        &bad,
+        "{\"format\": \"zwgk-checklist\", \"format_version\": 1, \"id\": \"Broken\"",
+    )
+    .unwrap();
+    let mut added = employment_variant("1");
+    added.id = "zz-added".into();
+    write_catalogue(dir.path(), "zz-added.json", &added);
+    let lib = Library::load(&[dir.path().to_path_buf()]);
+    let [Notice::Invalid(problems)] = lib.notices() else {
+        panic!("expected one Invalid notice, got {:?}", lib.notices());
+    };
+    assert!(!problems.is_empty());
+    assert!(
+        problems.iter().all(|p| p.file == bad.display().to_string()),
+        "{problems:?}"
+    );
+    assert_eq!(
+        lib.len(),
+        SHIPPED + 1,
+        "the other file and every builtin still load"
+    );
+    assert!(lib.get("zz-added").is_some());
+    assert_eq!(lib.get("employment").unwrap().origin, Origin::Builtin);
+}
+
+#[test]
+fn new_id_adds_a_catalogue() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = employment_variant("2026.01");
+    c.id = "town-jobs".into();
+    c.name = "镇级就业".into();
+    c.group = Group::Local;
+    let path = write_catalogue(dir.path(), "town-jobs.json", &c);
+    // Not a .json file: skipped.
+    fs::write(dir.path().join("notes.txt"), "not a catalogue").unwrap();
+    let lib = Library::load(&[dir.path().to_path_buf(), dir.path().join("does-not-exist")]);
+    assert!(lib.notices().is_empty(), "{:?}", lib.notices());
+    assert_eq!(lib.len(), SHIPPED + 1);
+    let entry = lib.get("town-jobs").unwrap();
+    assert_eq!(entry.origin, Origin::File(path));
+    assert_eq!(entry.catalogue, c);
+    assert!(
+        lib.group(Group::Local)
+            .any(|e| e.catalogue.id == "town-jobs")
+    );
+    assert_eq!(
+        lib.get("employment").unwrap().catalogue,
+        shipped("employment")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// `zwgk checklist list` and `show`
+
+fn run(cmd: ChecklistCommand, lib: &Library, lang: Lang) -> (i32, String, String) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let code = command::checklist(&cmd, lib, lang, &mut out, &mut err).unwrap();
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
+}
+
+/// Display column (0-based) at which `needle` starts in `line`, searched after `from_byte`.
+fn column_of(line: &str, needle: &str, from_byte: usize) -> usize {
+    let at = line[from_byte..]
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in {line:?}"))
+        + from_byte;
+    line[..at].width()
+}
+
+fn check_list(lang: Lang, header_words: [&str; 6]) -> String {
+    let lib = Library::builtin();
+    let (code, out, err) = run(ChecklistCommand::List, &lib, lang);
+    assert_eq!(code, EXIT_OK);
+    assert_eq!(err, "");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines.len(),
+        SHIPPED + 1,
+        "header + one row per catalogue:\n{out}"
+    );
+    let header = lines[0];
+    let mut at = 0;
+    for word in header_words {
+        let i = header[at..]
+            .find(word)
+            .unwrap_or_else(|| panic!("{word:?} not in header {header:?}"))
+            + at;
+        at = i + word.len();
+    }
+    // Every row starts with its catalogue id; the version column starts at the same display
+    // column on every row, whatever width the Chinese names have.
+    let version_col = column_of(header, header_words[3], 0);
+    let items_col = column_of(header, header_words[4], 0);
+    let entries = lib.entries();
+    for (line, entry) in lines[1..].iter().zip(&entries) {
+        let c = &entry.catalogue;
+        assert!(
+            line.starts_with(&format!("{}  ", c.id)) || line.starts_with(&format!("{} ", c.id)),
+            "{line:?}"
+        );
+        let name_at = line
+            .find(c.name.as_str())
+            .unwrap_or_else(|| panic!("{} not in {line:?}", c.name));
+        let version = format!("  {}", c.version);
+        let version_at = name_at + line[name_at..].find(&version).unwrap() + 2;
+        assert_eq!(
+            line[..version_at].width(),
+            version_col,
+            "version column of {line:?}"
+        );
+        let count = format!("  {}", c.items.len());
+        let count_at = version_at + line[version_at..].find(&count).unwrap() + 2;
+        assert_eq!(
+            line[..count_at].width(),
+            items_col,
+            "items column of {line:?}"
+        );
+        assert_eq!(*line, line.trim_end(), "no trailing spaces");
+    }
+    out
+}
+
+#[test]
+fn list_prints_every_catalogue_in_aligned_columns() {
+    let out = check_list(Lang::Zh, ["编号", "名称", "分组", "版本", "事项数", "示例"]);
+    assert!(out.contains("就业"), "{out}");
+    assert!(out.contains("综合政务信息"), "{out}");
+    // Names of different display widths (就业 vs 综合政务信息) are padded to one column.
+    let widths: BTreeSet<usize> = Library::builtin()
+        .entries()
+        .iter()
+        .map(|e| e.catalogue.name.width())
+        .collect();
+    assert!(
+        widths.len() > 1,
+        "the alignment check needs names of different widths"
+    );
+}
+
+#[test]
+fn list_in_english_has_english_headers() {
+    let out = check_list(
+        Lang::En,
+        ["id", "name", "group", "version", "items", "sample"],
+    );
+    assert!(out.lines().next().unwrap().starts_with("id "), "{out}");
+    assert!(!out.lines().next().unwrap().contains("编号"), "{out}");
+    assert!(out.contains("employment"), "{out}");
+}
+
+#[test]
+fn list_prints_library_notices_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    write_catalogue(dir.path(), "employment.json", &employment_variant("2027.1"));
+    let lib = Library::load(&[dir.path().to_path_buf()]);
+    let (code, out, err) = run(ChecklistCommand::List, &lib, Lang::Zh);
+    assert_eq!(code, EXIT_OK);
+    assert!(
+        err.contains("catalogue employment: version 2027.1"),
+        "{err}"
+    );
+    let row = out.lines().find(|l| l.starts_with("employment ")).unwrap();
+    assert!(row.contains("2027.1"), "{row}");
+}
+
+#[test]
+fn show_prints_every_item_and_the_sample_notice() {
+    let lib = Library::builtin();
+    let (code, out, err) = run(
+        ChecklistCommand::Show {
+            id: "employment".into(),
+        },
+        &lib,
+        Lang::Zh,
+    );
+    assert_eq!(code, EXIT_OK);
+    assert_eq!(err, "");
+    let first = out.lines().next().unwrap();
+    assert!(first.starts_with("就业 (employment)"), "{first}");
+    assert!(out.contains("示例目录"), "{out}");
+    let entry = lib.get("employment").unwrap();
+    for (item, fp) in entry.catalogue.items.iter().zip(&entry.fingerprints) {
+        let heading = format!("[{}] {}", item.id, fp.short());
+        assert!(
+            out.lines().any(|l| l == heading),
+            "{heading:?} missing in\n{out}"
+        );
+        assert!(out.contains(&item.level2), "{} missing", item.level2);
+    }
+}
+
+#[test]
+fn show_in_english_uses_the_english_notice() {
+    let lib = Library::builtin();
+    let (code, out, _) = run(
+        ChecklistCommand::Show {
+            id: "employment".into(),
+        },
+        &lib,
+        Lang::En,
+    );
+    assert_eq!(code, EXIT_OK);
+    assert!(out.contains("Sample catalogue"), "{out}");
+}
+
+#[test]
+fn show_unknown_catalogue_exits_2() {
+    let lib = Library::builtin();
+    let (code, out, err) = run(ChecklistCommand::Show { id: "nope".into() }, &lib, Lang::Zh);
+    assert_eq!(code, EXIT_BAD_INPUT);
+    assert_eq!(out, "");
+    assert!(err.contains("nope"), "{err}");
+}
