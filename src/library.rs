@@ -43,7 +43,11 @@ pub struct Entry {
 impl Entry {
     fn new(catalogue: Catalogue, origin: Origin) -> Entry {
         let fingerprints = catalogue.items.iter().map(|i| i.fingerprint()).collect();
-        Entry { catalogue, origin, fingerprints }
+        Entry {
+            catalogue,
+            origin,
+            fingerprints,
+        }
     }
 }
 
@@ -51,9 +55,19 @@ impl Entry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
     /// A file replaced a catalogue of the same id with a newer version.
-    Replaced { id: String, old_version: String, new_version: String, by: PathBuf },
+    Replaced {
+        id: String,
+        old_version: String,
+        new_version: String,
+        by: PathBuf,
+    },
     /// A file was not used because a catalogue of the same id and a newer or equal version is loaded.
-    Ignored { path: PathBuf, id: String, version: String, kept_version: String },
+    Ignored {
+        path: PathBuf,
+        id: String,
+        version: String,
+        kept_version: String,
+    },
     /// A file could not be used; the other catalogues still loaded.
     Invalid(Vec<Problem>),
     /// A directory could not be read.
@@ -63,12 +77,22 @@ pub enum Notice {
 impl fmt::Display for Notice {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Notice::Replaced { id, old_version, new_version, by } => write!(
+            Notice::Replaced {
+                id,
+                old_version,
+                new_version,
+                by,
+            } => write!(
                 f,
                 "catalogue {id}: version {new_version} from {} replaces version {old_version}",
                 by.display()
             ),
-            Notice::Ignored { path, id, version, kept_version } => write!(
+            Notice::Ignored {
+                path,
+                id,
+                version,
+                kept_version,
+            } => write!(
                 f,
                 "{}: catalogue {id} version {version} not used, version {kept_version} is already loaded",
                 path.display()
@@ -77,7 +101,9 @@ impl fmt::Display for Notice {
                 let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
                 f.write_str(&lines.join("\n"))
             }
-            Notice::Unreadable { path, error } => write!(f, "{}: cannot read: {error}", path.display()),
+            Notice::Unreadable { path, error } => {
+                write!(f, "{}: cannot read: {error}", path.display())
+            }
         }
     }
 }
@@ -119,13 +145,19 @@ impl Library {
             Ok(r) => r,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
             Err(e) => {
-                self.notices.push(Notice::Unreadable { path: dir.to_path_buf(), error: e.to_string() });
+                self.notices.push(Notice::Unreadable {
+                    path: dir.to_path_buf(),
+                    error: e.to_string(),
+                });
                 return;
             }
         };
         let mut files: Vec<PathBuf> = read
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("json")))
+            .filter(|p| {
+                p.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+            })
             .collect();
         files.sort();
         for path in files {
@@ -139,6 +171,12 @@ impl Library {
             Ok(c) => self.add(c, Origin::File(path.to_path_buf())),
             Err(problems) => self.notices.push(Notice::Invalid(problems)),
         }
+    }
+
+    /// Adds a catalogue held in memory (tests, benchmarks, imports), with the same
+    /// replace-by-newer-version rule as files.
+    pub fn insert(&mut self, catalogue: Catalogue, origin: Origin) {
+        self.add(catalogue, origin);
     }
 
     fn add(&mut self, catalogue: Catalogue, origin: Origin) {
@@ -199,7 +237,9 @@ impl Library {
 
     /// Catalogues of one group.
     pub fn group(&self, group: Group) -> impl Iterator<Item = &Entry> {
-        self.entries().into_iter().filter(move |e| e.catalogue.group == group)
+        self.entries()
+            .into_iter()
+            .filter(move |e| e.catalogue.group == group)
     }
 }
 
@@ -207,7 +247,13 @@ impl Library {
 pub fn read_catalogue(path: &Path) -> Result<Catalogue, Vec<Problem>> {
     let name = path.display().to_string();
     let fail = |message: String| {
-        vec![Problem { file: name.clone(), position: None, item: None, field: None, message }]
+        vec![Problem {
+            file: name.clone(),
+            position: None,
+            item: None,
+            field: None,
+            message,
+        }]
     };
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
     if meta.len() > MAX_CATALOGUE_BYTES as u64 {

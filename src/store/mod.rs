@@ -33,13 +33,29 @@ pub enum StoreError {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
     #[error("{path}:{line}:{column}: {message}")]
-    Syntax { path: PathBuf, line: usize, column: usize, message: String },
-    #[error("{path}: not a zwgk assessment file (format is {found:?}, expected \"{ASSESSMENT_FORMAT}\")")]
-    Format { path: PathBuf, found: Option<String> },
-    #[error("{path}: made by a newer zwgk (format_version {found}, this zwgk reads up to {ASSESSMENT_FORMAT_VERSION}); update zwgk")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error(
+        "{path}: not a zwgk assessment file (format is {found:?}, expected \"{ASSESSMENT_FORMAT}\")"
+    )]
+    Format {
+        path: PathBuf,
+        found: Option<String>,
+    },
+    #[error(
+        "{path}: made by a newer zwgk (format_version {found}, this zwgk reads up to {ASSESSMENT_FORMAT_VERSION}); update zwgk"
+    )]
     TooNew { path: PathBuf, found: u64 },
     #[error("{path}: file is {size} bytes, more than the {limit} bytes zwgk reads")]
-    TooLarge { path: PathBuf, size: u64, limit: u64 },
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
     #[error("{dir}: the data directory is in use by zwgk (pid {pid} on {host}, since {since}); close it there first", pid = owner_pid(.owner), host = owner_host(.owner), since = owner_since(.owner))]
@@ -57,8 +73,14 @@ fn owner_since(o: &Option<Owner>) -> String {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
-    move |source| StoreError::Io { path: path.to_path_buf(), source }
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
+
+/// An assessment file and what reading it gave.
+pub type Loaded = (PathBuf, Result<Assessment, StoreError>);
 
 /// This device's identity, created on first run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,16 +101,35 @@ impl Store {
     /// Opens (creating if needed) a data directory and takes its lock. `now` is the RFC 3339
     /// time for the owner record.
     pub fn open(root: &Path, now: &str) -> Result<Store, StoreError> {
-        for dir in [root.to_path_buf(), root.join("assessments"), root.join("checklists")] {
+        for dir in [
+            root.to_path_buf(),
+            root.join("assessments"),
+            root.join("checklists"),
+        ] {
             std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         }
-        let owner = Owner { pid: std::process::id(), host: lock::host_name(), since: now.to_string() };
+        let owner = Owner {
+            pid: std::process::id(),
+            host: lock::host_name(),
+            since: now.to_string(),
+        };
         let lock = DirLock::acquire(root, &owner).map_err(|e| match e {
-            LockError::Held(owner) => StoreError::Locked { dir: root.to_path_buf(), owner },
-            LockError::Io(source) => StoreError::Io { path: root.join("zwgk.lock"), source },
+            LockError::Held(owner) => StoreError::Locked {
+                dir: root.to_path_buf(),
+                owner,
+            },
+            LockError::Io(source) => StoreError::Io {
+                path: root.join("zwgk.lock"),
+                source,
+            },
         })?;
         let device = load_or_create_device(&root.join("device.json"))?;
-        Ok(Store { root: root.to_path_buf(), device, backed_up: HashSet::new(), _lock: lock })
+        Ok(Store {
+            root: root.to_path_buf(),
+            device,
+            backed_up: HashSet::new(),
+            _lock: lock,
+        })
     }
 
     /// The data directory.
@@ -113,7 +154,7 @@ impl Store {
 
     /// Every assessment file of the data directory, each loaded or with the reason it
     /// could not be. Sorted by file name (uuid v7 ids sort by creation time).
-    pub fn list(&self) -> Result<Vec<(PathBuf, Result<Assessment, StoreError>)>, StoreError> {
+    pub fn list(&self) -> Result<Vec<Loaded>, StoreError> {
         let dir = self.root.join("assessments");
         let read = std::fs::read_dir(&dir).map_err(io_err(&dir))?;
         let mut paths: Vec<PathBuf> = read
@@ -121,18 +162,23 @@ impl Store {
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
             .collect();
         paths.sort();
-        Ok(paths.into_iter().map(|p| {
-            let loaded = load_assessment(&p);
-            (p, loaded)
-        }).collect())
+        Ok(paths
+            .into_iter()
+            .map(|p| {
+                let loaded = load_assessment(&p);
+                (p, loaded)
+            })
+            .collect())
     }
 
     /// Saves an assessment atomically. The first save of a file that already exists in this
     /// run keeps its previous content as `<file>.bak`.
     pub fn save(&mut self, a: &Assessment) -> Result<PathBuf, StoreError> {
         let path = self.assessment_path(&a.id);
-        let bytes = serde_json::to_vec_pretty(a)
-            .map_err(|e| StoreError::Invalid { path: path.clone(), message: e.to_string() })?;
+        let bytes = serde_json::to_vec_pretty(a).map_err(|e| StoreError::Invalid {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
         if !self.backed_up.contains(&path) && path.exists() {
             let mut bak = path.clone().into_os_string();
             bak.push(".bak");
@@ -148,16 +194,25 @@ impl Store {
 
 fn load_or_create_device(path: &Path) -> Result<Device, StoreError> {
     match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map_err(|e| StoreError::Invalid { path: path.to_path_buf(), message: e.to_string() }),
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| StoreError::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        }),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            let device = Device { id: uuid::Uuid::now_v7().to_string() };
-            let bytes = serde_json::to_vec_pretty(&device)
-                .map_err(|e| StoreError::Invalid { path: path.to_path_buf(), message: e.to_string() })?;
+            let device = Device {
+                id: uuid::Uuid::now_v7().to_string(),
+            };
+            let bytes = serde_json::to_vec_pretty(&device).map_err(|e| StoreError::Invalid {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
             write_atomic(path, &bytes).map_err(io_err(path))?;
             Ok(device)
         }
-        Err(e) => Err(StoreError::Io { path: path.to_path_buf(), source: e }),
+        Err(e) => Err(StoreError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        }),
     }
 }
 
@@ -165,7 +220,11 @@ fn load_or_create_device(path: &Path) -> Result<Device, StoreError> {
 pub fn load_assessment(path: &Path) -> Result<Assessment, StoreError> {
     let meta = std::fs::metadata(path).map_err(io_err(path))?;
     if meta.len() > MAX_ASSESSMENT_BYTES {
-        return Err(StoreError::TooLarge { path: path.to_path_buf(), size: meta.len(), limit: MAX_ASSESSMENT_BYTES });
+        return Err(StoreError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            limit: MAX_ASSESSMENT_BYTES,
+        });
     }
     let bytes = std::fs::read(path).map_err(io_err(path))?;
     parse_assessment(path, &bytes)
@@ -182,11 +241,17 @@ pub fn parse_assessment(path: &Path, bytes: &[u8]) -> Result<Assessment, StoreEr
     })?;
     let format = value.get("format").and_then(Value::as_str);
     if format != Some(ASSESSMENT_FORMAT) {
-        return Err(StoreError::Format { path: path.to_path_buf(), found: format.map(str::to_string) });
+        return Err(StoreError::Format {
+            path: path.to_path_buf(),
+            found: format.map(str::to_string),
+        });
     }
     match value.get("format_version").and_then(Value::as_u64) {
         Some(v) if v > u64::from(ASSESSMENT_FORMAT_VERSION) => {
-            return Err(StoreError::TooNew { path: path.to_path_buf(), found: v });
+            return Err(StoreError::TooNew {
+                path: path.to_path_buf(),
+                found: v,
+            });
         }
         Some(v) if v == u64::from(ASSESSMENT_FORMAT_VERSION) => {}
         _ => {
@@ -204,7 +269,10 @@ pub fn parse_assessment(path: &Path, bytes: &[u8]) -> Result<Assessment, StoreEr
         message: e.to_string(),
     })?;
     for doc in a.results.values() {
-        doc.verify().map_err(|e| StoreError::Invalid { path: path.to_path_buf(), message: e.to_string() })?;
+        doc.verify().map_err(|e| StoreError::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
     }
     Ok(a)
 }

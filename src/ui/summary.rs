@@ -14,27 +14,49 @@ use crate::ui::widgets::{bar, block, scroll_offset};
 
 /// Percentage `a / b`, or a dash when `b` is zero.
 pub fn percent(a: usize, b: usize) -> String {
-    if b == 0 { "-".into() } else { format!("{}%", a * 100 / b) }
+    (a * 100)
+        .checked_div(b)
+        .map_or_else(|| "-".into(), |p| format!("{p}%"))
 }
 
 pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
     let Some(session) = &app.open else { return };
     let a = &session.assessment;
-    let outer = block(&format!("{} · {}", s.summary_title, sanitize(&a.unit.name, false)));
+    let outer = block(&format!(
+        "{} · {}",
+        s.summary_title,
+        sanitize(&a.unit.name, false)
+    ));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let cols = usize::from(inner.width);
     let ids = app.involved_domains();
     let name_w = 12;
     let num_w = 6;
-    let heads = [s.col_items, s.status(Status::Compliant), s.status(Status::Partial), s.status(Status::Missing), s.status(Status::NotApplicable), s.col_checked_pct, s.col_compliance_pct];
-    let num_w = heads.iter().map(|h| width(h)).max().unwrap_or(num_w).max(num_w);
+    let heads = [
+        s.col_items,
+        s.status(Status::Compliant),
+        s.status(Status::Partial),
+        s.status(Status::Missing),
+        s.status(Status::NotApplicable),
+        s.col_checked_pct,
+        s.col_compliance_pct,
+    ];
+    let num_w = heads
+        .iter()
+        .map(|h| width(h))
+        .max()
+        .unwrap_or(num_w)
+        .max(num_w);
     let bar_w = cols.saturating_sub(name_w + (num_w + 1) * heads.len() + 1);
     let header: String = std::iter::once(pad(s.col_name, name_w))
         .chain(heads.iter().map(|h| format!(" {}", pad(h, num_w))))
         .collect();
-    let mut lines = vec![Line::from(Span::styled(truncate(&header, cols), theme::label()))];
+    let mut lines = vec![Line::from(Span::styled(
+        truncate(&header, cols),
+        theme::label(),
+    ))];
     let mut total = Tally::default();
     let height = usize::from(inner.height).saturating_sub(3);
     let first = scroll_offset(v.cursor, ids.len(), height);
@@ -44,7 +66,10 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
         if i < first || i >= first + height {
             continue;
         }
-        let name = app.library.get(id).map_or_else(|| id.to_string(), |e| sanitize(&e.catalogue.name, false));
+        let name = app
+            .library
+            .get(id)
+            .map_or_else(|| id.to_string(), |e| sanitize(&e.catalogue.name, false));
         lines.push(row(&name, &t, name_w, num_w, bar_w, i == v.cursor));
     }
     lines.push(row(s.total_label, &total, name_w, num_w, bar_w, false));
@@ -52,15 +77,33 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
         .domains
         .iter()
         .filter(|d| !d.involved)
-        .map(|d| app.library.get(&d.checklist).map_or_else(|| d.checklist.clone(), |e| sanitize(&e.catalogue.name, false)))
+        .map(|d| {
+            app.library.get(&d.checklist).map_or_else(
+                || d.checklist.clone(),
+                |e| sanitize(&e.catalogue.name, false),
+            )
+        })
         .collect();
     if !not_involved.is_empty() {
-        lines.push(Line::from(Span::styled(truncate(&format!("{}: {}", s.choice_not_involved, not_involved.join("、")), cols), theme::dim())));
+        lines.push(Line::from(Span::styled(
+            truncate(
+                &format!("{}: {}", s.choice_not_involved, not_involved.join("、")),
+                cols,
+            ),
+            theme::dim(),
+        )));
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn row(name: &str, t: &Tally, name_w: usize, num_w: usize, bar_w: usize, sel: bool) -> Line<'static> {
+fn row(
+    name: &str,
+    t: &Tally,
+    name_w: usize,
+    num_w: usize,
+    bar_w: usize,
+    sel: bool,
+) -> Line<'static> {
     let compliance_base = t.total() - t.not_applicable - t.unchecked;
     let cells = [
         t.total().to_string(),
@@ -74,7 +117,17 @@ fn row(name: &str, t: &Tally, name_w: usize, num_w: usize, bar_w: usize, sel: bo
     let text: String = std::iter::once(pad(&truncate(name, name_w), name_w))
         .chain(cells.iter().map(|c| format!(" {}", pad(c, num_w))))
         .collect();
-    let mut spans = vec![Span::styled(text, if sel { theme::selected() } else { ratatui::style::Style::default() }), Span::raw(" ")];
+    let mut spans = vec![
+        Span::styled(
+            text,
+            if sel {
+                theme::selected()
+            } else {
+                ratatui::style::Style::default()
+            },
+        ),
+        Span::raw(" "),
+    ];
     if bar_w > 3 {
         spans.extend(bar(t, bar_w - 1));
     }
