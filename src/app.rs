@@ -23,11 +23,16 @@ use crate::update::{Ctx, update};
 
 /// Milliseconds since 1970 UTC.
 pub fn now_millis() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 fn ctx() -> Ctx {
-    Ctx { now_millis: now_millis(), new_id: uuid::Uuid::now_v7().to_string() }
+    Ctx {
+        now_millis: now_millis(),
+        new_id: uuid::Uuid::now_v7().to_string(),
+    }
 }
 
 /// Restores the terminal when dropped (normal exit and error paths); the panic hook covers panics.
@@ -75,7 +80,11 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     install_panic_hook();
     terminal::enable_raw_mode()?;
     let _guard = TerminalGuard;
-    execute!(io::stdout(), terminal::EnterAlternateScreen, event::EnableBracketedPaste)?;
+    execute!(
+        io::stdout(),
+        terminal::EnterAlternateScreen,
+        event::EnableBracketedPaste
+    )?;
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = term.size()?;
     set_size(&mut app, size.width, size.height);
@@ -114,7 +123,9 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                         let result = save(&app, &mut store);
                         actions.push(Action::Saved(result));
                     }
-                    Effect::ResolveEvidence(text) => actions.push(Action::EvidenceResolved(resolve_evidence(&text))),
+                    Effect::ResolveEvidence(text) => {
+                        actions.push(Action::EvidenceResolved(resolve_evidence(&text)))
+                    }
                     Effect::Quit => quit = true,
                 }
             }
@@ -132,8 +143,13 @@ fn set_size(app: &mut App, w: u16, h: u16) {
 }
 
 fn save(app: &App, store: &mut Store) -> Result<String, String> {
-    let Some(session) = &app.open else { return Ok(clock_time(now_millis())) };
-    store.save(&session.assessment).map(|_| clock_time(now_millis())).map_err(|e| e.to_string())
+    let Some(session) = &app.open else {
+        return Ok(clock_time(now_millis()));
+    };
+    store
+        .save(&session.assessment)
+        .map(|_| clock_time(now_millis()))
+        .map_err(|e| e.to_string())
 }
 
 /// Classifies evidence text: a web address, an existing file (hashed), or plain text.
@@ -148,9 +164,14 @@ pub fn resolve_evidence(text: &str) -> Evidence {
         && let Ok(sha256) = hash_file(path)
     {
         let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        return Evidence::File { path: shown.display().to_string(), sha256 };
+        return Evidence::File {
+            path: shown.display().to_string(),
+            sha256,
+        };
     }
-    Evidence::Text { text: t.to_string() }
+    Evidence::Text {
+        text: t.to_string(),
+    }
 }
 
 fn hash_file(path: &Path) -> io::Result<String> {

@@ -31,12 +31,24 @@ pub fn checklist(
     }
 }
 
-fn list(library: &Library, lang: Lang, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+fn list(
+    library: &Library,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
     let s = strings(lang);
     for notice in library.notices() {
         writeln!(err, "{notice}")?;
     }
-    let header = [s.col_id, s.col_name, s.col_group, s.col_version, s.col_items, s.col_sample];
+    let header = [
+        s.col_id,
+        s.col_name,
+        s.col_group,
+        s.col_version,
+        s.col_items,
+        s.col_sample,
+    ];
     let rows: Vec<[String; 6]> = library
         .entries()
         .iter()
@@ -70,7 +82,13 @@ fn list(library: &Library, lang: Lang, out: &mut dyn Write, err: &mut dyn Write)
     Ok(EXIT_OK)
 }
 
-fn show(library: &Library, id: &str, lang: Lang, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+fn show(
+    library: &Library,
+    id: &str,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
     let s = strings(lang);
     let Some(entry) = library.get(id) else {
         writeln!(err, "{}: {id}", s.unknown_catalogue)?;
@@ -93,7 +111,12 @@ fn show(library: &Library, id: &str, lang: Lang, out: &mut dyn Write, err: &mut 
         writeln!(out, "{}", s.sample_notice)?;
     }
     if !c.aliases.is_empty() {
-        writeln!(out, "{}: {}", s.field_aliases, sanitize(&c.aliases.join("、"), false))?;
+        writeln!(
+            out,
+            "{}: {}",
+            s.field_aliases,
+            sanitize(&c.aliases.join("、"), false)
+        )?;
     }
     if let Some(issuer) = &c.issuer {
         writeln!(out, "{}: {}", s.field_issuer, sanitize(issuer, false))?;
@@ -103,8 +126,15 @@ fn show(library: &Library, id: &str, lang: Lang, out: &mut dyn Write, err: &mut 
         writeln!(out, "[{}] {}", sanitize(&item.id, false), fp.short())?;
         let mut fields = item_fields(item, s);
         for src in &item.sources {
-            let mirror = if src.mirror { format!(" ({})", s.mirror) } else { String::new() };
-            fields.push((s.field_sources.to_string(), format!("{}{mirror}", sanitize(&src.url, false))));
+            let mirror = if src.mirror {
+                format!(" ({})", s.mirror)
+            } else {
+                String::new()
+            };
+            fields.push((
+                s.field_sources.to_string(),
+                format!("{}{mirror}", sanitize(&src.url, false)),
+            ));
         }
         let label_w = fields.iter().map(|(l, _)| width(l)).max().unwrap_or(0);
         let text_w = cols.saturating_sub(label_w + 4).max(20);
@@ -118,7 +148,12 @@ fn show(library: &Library, id: &str, lang: Lang, out: &mut dyn Write, err: &mut 
     Ok(EXIT_OK)
 }
 
-fn validate(paths: &[PathBuf], lang: Lang, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<i32> {
+fn validate(
+    paths: &[PathBuf],
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
     let s = strings(lang);
     let mut code = EXIT_OK;
     for path in paths {
@@ -151,5 +186,8 @@ pub fn schema(which: SchemaKind, out: &mut dyn Write) -> io::Result<i32> {
 }
 
 fn terminal_columns() -> usize {
-    crossterm::terminal::size().map(|(w, _)| usize::from(w)).unwrap_or(100).clamp(40, 160)
+    crossterm::terminal::size()
+        .map(|(w, _)| usize::from(w))
+        .unwrap_or(100)
+        .clamp(40, 160)
 }

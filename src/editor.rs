@@ -16,12 +16,22 @@ pub struct TextInput {
 impl TextInput {
     /// A one-line input holding `text`, caret at the end.
     pub fn line(text: &str) -> TextInput {
-        TextInput { text: text.replace(['\n', '\r'], " "), caret: 0, multiline: false }.at_end()
+        TextInput {
+            text: text.replace(['\n', '\r'], " "),
+            caret: 0,
+            multiline: false,
+        }
+        .at_end()
     }
 
     /// A multi-line input holding `text`, caret at the end.
     pub fn multiline(text: &str) -> TextInput {
-        TextInput { text: text.to_string(), caret: 0, multiline: true }.at_end()
+        TextInput {
+            text: text.to_string(),
+            caret: 0,
+            multiline: true,
+        }
+        .at_end()
     }
 
     fn at_end(mut self) -> TextInput {
@@ -90,7 +100,9 @@ impl TextInput {
     }
 
     pub fn line_end(&mut self) {
-        self.caret = self.text[self.caret..].find('\n').map_or(self.text.len(), |i| self.caret + i);
+        self.caret = self.text[self.caret..]
+            .find('\n')
+            .map_or(self.text.len(), |i| self.caret + i);
     }
 
     /// Moves the caret one visual row up or down in a layout of `cols` columns.
@@ -161,14 +173,23 @@ pub fn layout(text: &str, caret: usize, cols: usize) -> Layout {
     }
     if caret_pos.is_none() {
         if x >= cols {
-            rows.push(Row { start, end: text.len() });
+            rows.push(Row {
+                start,
+                end: text.len(),
+            });
             start = text.len();
             x = 0;
         }
         caret_pos = Some((rows.len(), x));
     }
-    rows.push(Row { start, end: text.len() });
-    Layout { rows, caret: caret_pos.unwrap_or((0, 0)) }
+    rows.push(Row {
+        start,
+        end: text.len(),
+    });
+    Layout {
+        rows,
+        caret: caret_pos.unwrap_or((0, 0)),
+    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! The library does the work; `main.rs` only parses arguments and starts the runtime.
 
 pub mod action;
+pub mod app;
 pub mod cli;
 pub mod command;
 pub mod editor;
@@ -10,9 +11,8 @@ pub mod keymap;
 pub mod library;
 pub mod model;
 pub mod schema;
+pub mod state;
 pub mod store;
 pub mod text;
 pub mod ui;
-pub mod state;
 pub mod update;
-pub mod app;

@@ -43,7 +43,9 @@ fn run(cli: Cli) -> Result<i32> {
     match &cli.command {
         Some(Command::Checklist(cmd)) => {
             let library = Library::load(&catalogue_dirs);
-            Ok(command::checklist(cmd, &library, cli.lang, &mut out, &mut err)?)
+            Ok(command::checklist(
+                cmd, &library, cli.lang, &mut out, &mut err,
+            )?)
         }
         Some(Command::Schema { which }) => Ok(command::schema(*which, &mut out)?),
         None => {

@@ -146,12 +146,21 @@ impl Picker {
             }
         }
         let checked = entries.iter().map(|e| selected.contains(e)).collect();
-        Picker { entries, checked, cursor: 0 }
+        Picker {
+            entries,
+            checked,
+            cursor: 0,
+        }
     }
 
     /// The checked entries, in list order.
     pub fn selected(&self) -> Vec<String> {
-        self.entries.iter().zip(&self.checked).filter(|(_, c)| **c).map(|(e, _)| e.clone()).collect()
+        self.entries
+            .iter()
+            .zip(&self.checked)
+            .filter(|(_, c)| **c)
+            .map(|(e, _)| e.clone())
+            .collect()
     }
 }
 
@@ -209,7 +218,9 @@ impl App {
 
     /// The domains of the open assessment that are walked (not 不涉及, catalogue loaded).
     pub fn involved_domains(&self) -> Vec<&str> {
-        let Some(s) = &self.open else { return Vec::new() };
+        let Some(s) = &self.open else {
+            return Vec::new();
+        };
         s.assessment
             .domains
             .iter()
@@ -221,7 +232,9 @@ impl App {
     /// Status counts of one domain of the open assessment.
     pub fn tally(&self, checklist: &str) -> Tally {
         match (&self.open, self.library.get(checklist)) {
-            (Some(s), Some(e)) => s.assessment.tally(checklist, e.catalogue.items.iter().map(|i| i.id.as_str())),
+            (Some(s), Some(e)) => s
+                .assessment
+                .tally(checklist, e.catalogue.items.iter().map(|i| i.id.as_str())),
             _ => Tally::default(),
         }
     }
@@ -258,9 +271,14 @@ impl App {
 }
 
 fn matches_search(item: &Item, needle: &str) -> bool {
-    [item.level1.as_str(), item.level2.as_str(), item.level3.as_deref().unwrap_or(""), item.content.as_str()]
-        .iter()
-        .any(|f| f.to_lowercase().contains(needle))
+    [
+        item.level1.as_str(),
+        item.level2.as_str(),
+        item.level3.as_deref().unwrap_or(""),
+        item.content.as_str(),
+    ]
+    .iter()
+    .any(|f| f.to_lowercase().contains(needle))
 }
 
 impl App {
@@ -269,7 +287,10 @@ impl App {
         let mut t = Tally::default();
         for d in a.domains.iter().filter(|d| d.involved) {
             if let Some(e) = self.library.get(&d.checklist) {
-                t.merge(&a.tally(&d.checklist, e.catalogue.items.iter().map(|i| i.id.as_str())));
+                t.merge(&a.tally(
+                    &d.checklist,
+                    e.catalogue.items.iter().map(|i| i.id.as_str()),
+                ));
             }
         }
         (t.checked(), t.total())

@@ -146,7 +146,9 @@ fn unit_end(s: &str, first: char) -> usize {
     if first == ' ' || !first.is_ascii() {
         first.len_utf8()
     } else {
-        s.char_indices().find(|(_, c)| *c == ' ' || !c.is_ascii()).map_or(s.len(), |(i, _)| i)
+        s.char_indices()
+            .find(|(_, c)| *c == ' ' || !c.is_ascii())
+            .map_or(s.len(), |(i, _)| i)
     }
 }
 
@@ -154,13 +156,25 @@ fn unit_end(s: &str, first: char) -> usize {
 pub fn local_time(millis: u64) -> String {
     china_time(millis).map_or_else(
         || "?".into(),
-        |t| format!("{:04}-{:02}-{:02} {:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute()),
+        |t| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        },
     )
 }
 
 /// A UTC millisecond time as China clock time `HH:MM:SS`.
 pub fn clock_time(millis: u64) -> String {
-    china_time(millis).map_or_else(|| "?".into(), |t| format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()))
+    china_time(millis).map_or_else(
+        || "?".into(),
+        |t| format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()),
+    )
 }
 
 fn china_time(millis: u64) -> Option<time::OffsetDateTime> {
@@ -216,8 +230,14 @@ mod tests {
         // 、 would start the second line; it moves down with the character before it.
         assert_eq!(wrap("政务公开、标准", 8), vec!["政务公", "开、标准"]);
         assert_eq!(wrap("渠道(必选)", 9), vec!["渠道(必", "选)"]);
-        assert_eq!(wrap("见《条例》第一条", 6), vec!["见《条", "例》第", "一条"]);
-        for line in wrap("申请指南:政策依据;补贴对象、补贴范围、补贴标准、申请程序", 10) {
+        assert_eq!(
+            wrap("见《条例》第一条", 6),
+            vec!["见《条", "例》第", "一条"]
+        );
+        for line in wrap(
+            "申请指南:政策依据;补贴对象、补贴范围、补贴标准、申请程序",
+            10,
+        ) {
             assert!(!line.starts_with(['、', ';', ':', ')']), "{line}");
             assert!(width(&line) <= 10, "{line}");
         }

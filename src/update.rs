@@ -5,14 +5,15 @@ use crate::action::{Action, Effect};
 use crate::editor::TextInput;
 use crate::keymap::Mode;
 use crate::model::assessment::{
-    ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_VERSION, Assessment, DomainChoice, Evidence, ItemResult, Kind, Unit,
+    ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_VERSION, Assessment, DomainChoice, Evidence, ItemResult,
+    Kind, Unit,
 };
 use crate::model::catalogue::{CANONICAL_CHANNELS, Group};
 use crate::model::revision::{Author, Hlc, Role};
 use crate::model::status::{FINDING_TYPES, Status};
 use crate::state::{
-    App, Choice, DomainRow, DomainsView, Filter, Listing, NewForm, Overlay, Picker, Screen, Session, SummaryView,
-    Walk,
+    App, Choice, DomainRow, DomainsView, Filter, Listing, NewForm, Overlay, Picker, Screen,
+    Session, SummaryView, Walk,
 };
 use crate::ui::strings::strings;
 
@@ -126,7 +127,11 @@ fn new_form(app: &App) -> NewForm {
         .map(|e| DomainRow {
             checklist: e.catalogue.id.clone(),
             // Every township keeps the 26 national and the city catalogue; local ones are opt-in.
-            choice: if e.catalogue.group == Group::Local { Choice::Excluded } else { Choice::Included },
+            choice: if e.catalogue.group == Group::Local {
+                Choice::Excluded
+            } else {
+                Choice::Included
+            },
         })
         .collect();
     NewForm {
@@ -141,7 +146,11 @@ fn new_form(app: &App) -> NewForm {
 }
 
 fn open(app: &mut App, assessment: Assessment) {
-    app.open = Some(Session { assessment, undo: Vec::new(), domain_cursor: 0 });
+    app.open = Some(Session {
+        assessment,
+        undo: Vec::new(),
+        domain_cursor: 0,
+    });
     app.saved_at = None;
     app.screen = Screen::Domains(DomainsView::default());
 }
@@ -156,7 +165,9 @@ pub const FIELD_ASSESSOR: usize = 4;
 fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     let s = strings(app.lang);
     let page = app.page;
-    let Screen::New(f) = &mut app.screen else { return Vec::new() };
+    let Screen::New(f) = &mut app.screen else {
+        return Vec::new();
+    };
     if !f.choosing {
         let field = &mut f.fields[f.focus];
         match action {
@@ -171,7 +182,9 @@ fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                         f.focus = i;
                         f.error = Some(s.field_required.to_string());
                     }
-                    None if f.focus + 1 < f.fields.len() && f.fields[f.focus + 1].text().is_empty() => {
+                    None if f.focus + 1 < f.fields.len()
+                        && f.fields[f.focus + 1].text().is_empty() =>
+                    {
                         f.focus += 1;
                         f.error = None;
                     }
@@ -214,7 +227,10 @@ fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 return Vec::new();
             }
             let assessment = create_assessment(app, ctx);
-            let summary = Listing { path: String::new(), assessment: Ok(assessment.clone()) };
+            let summary = Listing {
+                path: String::new(),
+                assessment: Ok(assessment.clone()),
+            };
             app.listing.push(summary);
             app.start_cursor = app.listing.len() - 1;
             open(app, assessment);
@@ -226,7 +242,9 @@ fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
 }
 
 fn create_assessment(app: &App, ctx: &Ctx) -> Assessment {
-    let Screen::New(f) = &app.screen else { unreachable!("create_assessment is called from the form") };
+    let Screen::New(f) = &app.screen else {
+        unreachable!("create_assessment is called from the form")
+    };
     let text = |i: usize| f.fields[i].text().trim().to_string();
     let domains = f
         .domains
@@ -238,7 +256,12 @@ fn create_assessment(app: &App, ctx: &Ctx) -> Assessment {
                 Choice::NotInvolved(r) => (false, Some(r.clone())),
                 Choice::Excluded => return None,
             };
-            Some(DomainChoice { checklist: row.checklist.clone(), version, involved, reason })
+            Some(DomainChoice {
+                checklist: row.checklist.clone(),
+                version,
+                involved,
+                reason,
+            })
         })
         .collect();
     let code = text(FIELD_CODE);
@@ -255,28 +278,48 @@ fn create_assessment(app: &App, ctx: &Ctx) -> Assessment {
         },
         round: text(FIELD_ROUND),
         assessor: text(FIELD_ASSESSOR),
-        created: Hlc { millis: ctx.now_millis, counter: 0 }.to_string(),
+        created: Hlc {
+            millis: ctx.now_millis,
+            counter: 0,
+        }
+        .to_string(),
         reviews: None,
         domains,
-        clock: Hlc { millis: ctx.now_millis, counter: 0 },
+        clock: Hlc {
+            millis: ctx.now_millis,
+            counter: 0,
+        },
         results: Default::default(),
     }
 }
 
 fn domains(app: &mut App, action: Action) -> Vec<Effect> {
-    let ids: Vec<String> = app.involved_domains().iter().map(|s| s.to_string()).collect();
+    let ids: Vec<String> = app
+        .involved_domains()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let all: Vec<String> = match &app.open {
-        Some(s) => s.assessment.domains.iter().map(|d| d.checklist.clone()).collect(),
+        Some(s) => s
+            .assessment
+            .domains
+            .iter()
+            .map(|d| d.checklist.clone())
+            .collect(),
         None => Vec::new(),
     };
     let page = app.page;
-    let Screen::Domains(view) = &mut app.screen else { return Vec::new() };
+    let Screen::Domains(view) = &mut app.screen else {
+        return Vec::new();
+    };
     if move_cursor(&mut view.cursor, all.len(), &action, page) {
         return Vec::new();
     }
     match action {
         Action::Confirm => {
-            let Some(id) = all.get(view.cursor) else { return Vec::new() };
+            let Some(id) = all.get(view.cursor) else {
+                return Vec::new();
+            };
             if ids.contains(id) {
                 if let Some(s) = app.open.as_mut() {
                     s.domain_cursor = view.cursor;
@@ -293,8 +336,12 @@ fn domains(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::ToggleNotInvolved => {
-            let Some(id) = all.get(view.cursor).cloned() else { return Vec::new() };
-            let Some(s) = app.open.as_mut() else { return Vec::new() };
+            let Some(id) = all.get(view.cursor).cloned() else {
+                return Vec::new();
+            };
+            let Some(s) = app.open.as_mut() else {
+                return Vec::new();
+            };
             if let Some(d) = s.assessment.domains.iter_mut().find(|d| d.checklist == id) {
                 if d.involved {
                     view.reason = Some(TextInput::line(""));
@@ -315,9 +362,16 @@ fn domains(app: &mut App, action: Action) -> Vec<Effect> {
 fn close_assessment(app: &mut App) {
     if let Some(s) = app.open.take() {
         let id = s.assessment.id.clone();
-        match app.listing.iter_mut().find(|l| l.assessment.as_ref().is_ok_and(|a| a.id == id)) {
+        match app
+            .listing
+            .iter_mut()
+            .find(|l| l.assessment.as_ref().is_ok_and(|a| a.id == id))
+        {
             Some(l) => l.assessment = Ok(s.assessment),
-            None => app.listing.push(Listing { path: String::new(), assessment: Ok(s.assessment) }),
+            None => app.listing.push(Listing {
+                path: String::new(),
+                assessment: Ok(s.assessment),
+            }),
         }
     }
     app.screen = Screen::Start;
@@ -334,7 +388,11 @@ fn author(app: &App) -> Author {
         ),
         None => (String::new(), Role::Township),
     };
-    Author { name, device: app.device.clone(), role }
+    Author {
+        name,
+        device: app.device.clone(),
+        role,
+    }
 }
 
 /// The current result of an item, or a fresh 未检查 one made against the current catalogue row.
@@ -342,11 +400,15 @@ fn result_or_new(app: &App, checklist: &str, item: &str) -> Option<ItemResult> {
     let session = app.open.as_ref()?;
     let entry = app.library.get(checklist)?;
     let pos = entry.catalogue.items.iter().position(|i| i.id == item)?;
-    let mut r = session.assessment.result(checklist, item).cloned().unwrap_or_else(|| ItemResult {
-        checklist: checklist.to_string(),
-        item: item.to_string(),
-        ..ItemResult::default()
-    });
+    let mut r = session
+        .assessment
+        .result(checklist, item)
+        .cloned()
+        .unwrap_or_else(|| ItemResult {
+            checklist: checklist.to_string(),
+            item: item.to_string(),
+            ..ItemResult::default()
+        });
     r.fingerprint = entry.fingerprints.get(pos).cloned().unwrap_or_default();
     Some(r)
 }
@@ -354,8 +416,13 @@ fn result_or_new(app: &App, checklist: &str, item: &str) -> Option<ItemResult> {
 /// Records a changed result as a revision; returns `Save` when something changed.
 fn commit(app: &mut App, body: ItemResult, ctx: &Ctx) -> Vec<Effect> {
     let author = author(app);
-    let Some(session) = app.open.as_mut() else { return Vec::new() };
-    let before = session.assessment.result(&body.checklist, &body.item).cloned();
+    let Some(session) = app.open.as_mut() else {
+        return Vec::new();
+    };
+    let before = session
+        .assessment
+        .result(&body.checklist, &body.item)
+        .cloned();
     let (checklist, item) = (body.checklist.clone(), body.item.clone());
     match session.assessment.record(body, author, ctx.now_millis) {
         Ok(Some(_)) => {
@@ -371,13 +438,17 @@ fn commit(app: &mut App, body: ItemResult, ctx: &Ctx) -> Vec<Effect> {
 }
 
 fn current_ids(app: &App) -> Option<(String, String)> {
-    let Screen::Walk(w) = &app.screen else { return None };
+    let Screen::Walk(w) = &app.screen else {
+        return None;
+    };
     let item = app.current_item(w)?;
     Some((w.checklist.clone(), item.id.clone()))
 }
 
 fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
-    let Screen::Walk(w) = &app.screen else { return Vec::new() };
+    let Screen::Walk(w) = &app.screen else {
+        return Vec::new();
+    };
     let len = app.visible(w).len();
     let page = app.page;
     if let Screen::Walk(w) = &mut app.screen
@@ -388,8 +459,12 @@ fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     let s = strings(app.lang);
     match action {
         Action::SetStatus(status) => {
-            let Some((checklist, item)) = current_ids(app) else { return Vec::new() };
-            let Some(mut body) = result_or_new(app, &checklist, &item) else { return Vec::new() };
+            let Some((checklist, item)) = current_ids(app) else {
+                return Vec::new();
+            };
+            let Some(mut body) = result_or_new(app, &checklist, &item) else {
+                return Vec::new();
+            };
             body.status = status;
             let effects = commit(app, body, ctx);
             advance_after_status(app, &item);
@@ -416,9 +491,16 @@ fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::BeginEditNote | Action::BeginAddEvidence | Action::EditFindings | Action::EditChannels => {
-            let Some((checklist, item)) = current_ids(app) else { return Vec::new() };
-            let Some(body) = result_or_new(app, &checklist, &item) else { return Vec::new() };
+        Action::BeginEditNote
+        | Action::BeginAddEvidence
+        | Action::EditFindings
+        | Action::EditChannels => {
+            let Some((checklist, item)) = current_ids(app) else {
+                return Vec::new();
+            };
+            let Some(body) = result_or_new(app, &checklist, &item) else {
+                return Vec::new();
+            };
             let overlay = match action {
                 Action::BeginEditNote => Overlay::Note(TextInput::multiline(&body.note)),
                 Action::BeginAddEvidence => Overlay::Evidence(TextInput::line("")),
@@ -447,8 +529,12 @@ fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             Vec::new()
         }
         Action::RemoveEvidence => {
-            let Some((checklist, item)) = current_ids(app) else { return Vec::new() };
-            let Some(mut body) = result_or_new(app, &checklist, &item) else { return Vec::new() };
+            let Some((checklist, item)) = current_ids(app) else {
+                return Vec::new();
+            };
+            let Some(mut body) = result_or_new(app, &checklist, &item) else {
+                return Vec::new();
+            };
             if body.evidence.pop().is_none() {
                 return Vec::new();
             }
@@ -461,7 +547,10 @@ fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         Action::Back => {
             let cursor = app.open.as_ref().map_or(0, |s| s.domain_cursor);
-            app.screen = Screen::Domains(DomainsView { cursor, reason: None });
+            app.screen = Screen::Domains(DomainsView {
+                cursor,
+                reason: None,
+            });
             Vec::new()
         }
         _ => {
@@ -493,13 +582,17 @@ fn advance_after_status(app: &mut App, item: &str) {
 fn jump(app: &mut App, action: &Action) {
     let Screen::Walk(w) = &app.screen else { return };
     let Some(session) = &app.open else { return };
-    let Some(entry) = app.library.get(&w.checklist) else { return };
+    let Some(entry) = app.library.get(&w.checklist) else {
+        return;
+    };
     let visible = app.visible(w);
     let wanted = |pos: usize| {
         let status = visible
             .get(pos)
             .and_then(|i| entry.catalogue.items.get(*i))
-            .map_or(Status::Unchecked, |item| session.assessment.status(&w.checklist, &item.id));
+            .map_or(Status::Unchecked, |item| {
+                session.assessment.status(&w.checklist, &item.id)
+            });
         match action {
             Action::NextProblem => status.is_problem(),
             _ => status == Status::Unchecked,
@@ -520,7 +613,12 @@ fn jump(app: &mut App, action: &Action) {
         }
         None => {
             app.message = Some(
-                if *action == Action::NextProblem { s.no_problem_left } else { s.no_unchecked_left }.to_string(),
+                if *action == Action::NextProblem {
+                    s.no_problem_left
+                } else {
+                    s.no_unchecked_left
+                }
+                .to_string(),
             )
         }
     }
@@ -528,7 +626,9 @@ fn jump(app: &mut App, action: &Action) {
 
 fn undo(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     let s = strings(app.lang);
-    let Some(session) = app.open.as_mut() else { return Vec::new() };
+    let Some(session) = app.open.as_mut() else {
+        return Vec::new();
+    };
     let Some((checklist, item, before)) = session.undo.pop() else {
         app.message = Some(s.nothing_to_undo.to_string());
         return Vec::new();
@@ -539,7 +639,9 @@ fn undo(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
         ..ItemResult::default()
     });
     let author = author(app);
-    let Some(session) = app.open.as_mut() else { return Vec::new() };
+    let Some(session) = app.open.as_mut() else {
+        return Vec::new();
+    };
     let effects = match session.assessment.record(body, author, ctx.now_millis) {
         Ok(Some(_)) => vec![Effect::Save],
         Ok(None) => Vec::new(),
@@ -554,7 +656,11 @@ fn undo(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     {
         w.filter = Filter::All;
         w.search.clear();
-        if let Some(pos) = app.library.get(&checklist).and_then(|e| e.catalogue.items.iter().position(|i| i.id == item)) {
+        if let Some(pos) = app
+            .library
+            .get(&checklist)
+            .and_then(|e| e.catalogue.items.iter().position(|i| i.id == item))
+        {
             w.cursor = pos;
         }
     }
@@ -590,7 +696,9 @@ fn overlay(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     // Reason inputs of the form and the domains screen.
     match &mut app.screen {
         Screen::New(f) => {
-            let Some(input) = f.reason.as_mut() else { return Vec::new() };
+            let Some(input) = f.reason.as_mut() else {
+                return Vec::new();
+            };
             match action {
                 Action::Confirm | Action::Back => {
                     let reason = input.text().trim().to_string();
@@ -608,7 +716,9 @@ fn overlay(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             return Vec::new();
         }
         Screen::Domains(view) => {
-            let Some(input) = view.reason.as_mut() else { return Vec::new() };
+            let Some(input) = view.reason.as_mut() else {
+                return Vec::new();
+            };
             match action {
                 Action::Confirm => {
                     let reason = input.text().trim().to_string();
@@ -618,7 +728,11 @@ fn overlay(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                     }
                     view.reason = None;
                     let cursor = view.cursor;
-                    if let Some(d) = app.open.as_mut().and_then(|s| s.assessment.domains.get_mut(cursor)) {
+                    if let Some(d) = app
+                        .open
+                        .as_mut()
+                        .and_then(|s| s.assessment.domains.get_mut(cursor))
+                    {
                         d.involved = false;
                         d.reason = Some(reason);
                         return vec![Effect::Save];
@@ -631,7 +745,9 @@ fn overlay(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         _ => {}
     }
-    let Screen::Walk(w) = &mut app.screen else { return Vec::new() };
+    let Screen::Walk(w) = &mut app.screen else {
+        return Vec::new();
+    };
     match (&mut w.overlay, action) {
         (Some(Overlay::Findings(p) | Overlay::Channels(p)), action) => {
             if move_cursor(&mut p.cursor, p.entries.len(), &action, page) {
@@ -648,7 +764,10 @@ fn overlay(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 _ => Vec::new(),
             }
         }
-        (Some(Overlay::Note(input) | Overlay::Evidence(input) | Overlay::Search(input)), action) => match action {
+        (
+            Some(Overlay::Note(input) | Overlay::Evidence(input) | Overlay::Search(input)),
+            action,
+        ) => match action {
             Action::Confirm | Action::Back => close_overlay(app, ctx, true),
             other => {
                 edit_text(input, other, width);
@@ -661,8 +780,12 @@ fn overlay(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
 
 /// Closes the walk's popup; with `keep`, what it holds is recorded.
 fn close_overlay(app: &mut App, ctx: &Ctx, keep: bool) -> Vec<Effect> {
-    let Screen::Walk(w) = &mut app.screen else { return Vec::new() };
-    let Some(overlay) = w.overlay.take() else { return Vec::new() };
+    let Screen::Walk(w) = &mut app.screen else {
+        return Vec::new();
+    };
+    let Some(overlay) = w.overlay.take() else {
+        return Vec::new();
+    };
     if !keep {
         return Vec::new();
     }
@@ -673,10 +796,18 @@ fn close_overlay(app: &mut App, ctx: &Ctx, keep: bool) -> Vec<Effect> {
     }
     if let Overlay::Evidence(input) = &overlay {
         let text = input.text().trim().to_string();
-        return if text.is_empty() { Vec::new() } else { vec![Effect::ResolveEvidence(text)] };
+        return if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![Effect::ResolveEvidence(text)]
+        };
     }
-    let Some((checklist, item)) = current_ids(app) else { return Vec::new() };
-    let Some(mut body) = result_or_new(app, &checklist, &item) else { return Vec::new() };
+    let Some((checklist, item)) = current_ids(app) else {
+        return Vec::new();
+    };
+    let Some(mut body) = result_or_new(app, &checklist, &item) else {
+        return Vec::new();
+    };
     match overlay {
         Overlay::Note(input) => body.note = input.text().trim_end().to_string(),
         Overlay::Findings(p) => body.findings = p.selected(),
@@ -687,8 +818,12 @@ fn close_overlay(app: &mut App, ctx: &Ctx, keep: bool) -> Vec<Effect> {
 }
 
 fn add_evidence(app: &mut App, ev: Evidence, ctx: &Ctx) -> Vec<Effect> {
-    let Some((checklist, item)) = current_ids(app) else { return Vec::new() };
-    let Some(mut body) = result_or_new(app, &checklist, &item) else { return Vec::new() };
+    let Some((checklist, item)) = current_ids(app) else {
+        return Vec::new();
+    };
+    let Some(mut body) = result_or_new(app, &checklist, &item) else {
+        return Vec::new();
+    };
     if body.evidence.contains(&ev) {
         return Vec::new();
     }
@@ -697,15 +832,24 @@ fn add_evidence(app: &mut App, ev: Evidence, ctx: &Ctx) -> Vec<Effect> {
 }
 
 fn summary(app: &mut App, action: Action) -> Vec<Effect> {
-    let ids: Vec<String> = app.involved_domains().iter().map(|s| s.to_string()).collect();
+    let ids: Vec<String> = app
+        .involved_domains()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let page = app.page;
-    let Screen::Summary(view) = &mut app.screen else { return Vec::new() };
+    let Screen::Summary(view) = &mut app.screen else {
+        return Vec::new();
+    };
     if move_cursor(&mut view.cursor, ids.len(), &action, page) {
         return Vec::new();
     }
     if action == Action::Back {
         let cursor = app.open.as_ref().map_or(0, |s| s.domain_cursor);
-        app.screen = Screen::Domains(DomainsView { cursor, reason: None });
+        app.screen = Screen::Domains(DomainsView {
+            cursor,
+            reason: None,
+        });
     }
     Vec::new()
 }

@@ -145,7 +145,11 @@ pub struct Assessment {
 impl Assessment {
     /// The document id of an item result: `<unit>:<kind>:<checklist>/<item>`.
     pub fn result_id(&self, checklist: &str, item: &str) -> String {
-        format!("{}:{}:{checklist}/{item}", self.unit.key(), self.kind.as_str())
+        format!(
+            "{}:{}:{checklist}/{item}",
+            self.unit.key(),
+            self.kind.as_str()
+        )
     }
 
     /// The current result of an item (the winning revision), if it was ever recorded.
@@ -161,7 +165,8 @@ impl Assessment {
 
     /// The status of an item: 未检查 when nothing was recorded.
     pub fn status(&self, checklist: &str, item: &str) -> Status {
-        self.result(checklist, item).map_or(Status::Unchecked, |r| r.status)
+        self.result(checklist, item)
+            .map_or(Status::Unchecked, |r| r.status)
     }
 
     /// Records a new result as a revision on top of the current one. Returns `None` when the
@@ -177,7 +182,10 @@ impl Assessment {
         }
         let id = self.result_id(&body.checklist, &body.item);
         let hlc = Clock::resume(self.clock).tick(now_millis);
-        let doc = self.results.entry(id.clone()).or_insert_with(|| Document::new(id));
+        let doc = self
+            .results
+            .entry(id.clone())
+            .or_insert_with(|| Document::new(id));
         let rev = doc.edit(body, author, hlc)?;
         self.clock = hlc;
         Ok(Some(rev))
@@ -204,6 +212,9 @@ impl Assessment {
 
     /// Number of documents with unresolved conflicts.
     pub fn conflict_count(&self) -> usize {
-        self.results.values().filter(|d| !d.conflicts().is_empty()).count()
+        self.results
+            .values()
+            .filter(|d| !d.conflicts().is_empty())
+            .count()
     }
 }

@@ -422,7 +422,7 @@ fn civil_from_days(days: u64) -> (u64, u64, u64) {
 
 /// Days from 1970-01-01 to a date in 1970 or later; `None` if the date does not exist.
 fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let month_len = match month {
         2 if leap => 29,
         2 => 28,
@@ -1558,7 +1558,8 @@ mod tests {
                 .cloned()
                 .collect(),
         };
-        let cases: [(&Document<Note>, &dyn Fn(&RevisionError) -> bool); 4] = [
+        type Expect<'a> = &'a dyn Fn(&RevisionError) -> bool;
+        let cases: [(&Document<Note>, Expect); 4] = [
             (&body, &|e| matches!(e, RevisionError::HashMismatch { .. })),
             (&parent, &|e| {
                 matches!(e, RevisionError::HashMismatch { .. })

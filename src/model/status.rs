@@ -4,7 +4,20 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// What a check established for one item. Stored as stable ASCII, shown in Chinese.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// 未检查.
@@ -22,8 +35,13 @@ pub enum Status {
 
 impl Status {
     /// All statuses in display order.
-    pub const ALL: [Status; 5] =
-        [Status::Unchecked, Status::Compliant, Status::Partial, Status::Missing, Status::NotApplicable];
+    pub const ALL: [Status; 5] = [
+        Status::Unchecked,
+        Status::Compliant,
+        Status::Partial,
+        Status::Missing,
+        Status::NotApplicable,
+    ];
 
     /// True for statuses that mean a problem was found.
     pub fn is_problem(self) -> bool {

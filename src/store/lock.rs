@@ -50,9 +50,13 @@ impl DirLock {
             Err(TryLockError::WouldBlock) => return Err(LockError::Held(read_owner(&owner_path))),
             Err(TryLockError::Error(e)) => return Err(LockError::Io(e)),
         }
-        let text = serde_json::to_vec_pretty(owner).map_err(|e| LockError::Io(io::Error::other(e)))?;
+        let text =
+            serde_json::to_vec_pretty(owner).map_err(|e| LockError::Io(io::Error::other(e)))?;
         write_atomic(&owner_path, &text).map_err(LockError::Io)?;
-        Ok(DirLock { _file: file, owner_path })
+        Ok(DirLock {
+            _file: file,
+            owner_path,
+        })
     }
 }
 
@@ -78,6 +82,10 @@ pub fn host_name() -> String {
         .or_else(|_| std::env::var("COMPUTERNAME"))
         .ok()
         .filter(|h| !h.is_empty())
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string()))
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|s| s.trim().to_string())
+        })
         .unwrap_or_else(|| "?".to_string())
 }

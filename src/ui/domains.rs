@@ -30,7 +30,11 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     let name_w = a
         .domains
         .iter()
-        .filter_map(|d| app.library.get(&d.checklist).map(|e| width(&sanitize(&e.catalogue.name, false))))
+        .filter_map(|d| {
+            app.library
+                .get(&d.checklist)
+                .map(|e| width(&sanitize(&e.catalogue.name, false)))
+        })
         .max()
         .unwrap_or(8)
         .clamp(8, 20);
@@ -41,21 +45,46 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     let mut lines = Vec::new();
     for (i, d) in a.domains.iter().enumerate().skip(first).take(height) {
         let sel = i == v.cursor;
-        let name = app.library.get(&d.checklist).map_or_else(|| d.checklist.clone(), |e| sanitize(&e.catalogue.name, false));
-        let name_span = Span::styled(pad(&truncate(&name, name_w), name_w), if sel { theme::selected() } else { theme::title() });
+        let name = app.library.get(&d.checklist).map_or_else(
+            || d.checklist.clone(),
+            |e| sanitize(&e.catalogue.name, false),
+        );
+        let name_span = Span::styled(
+            pad(&truncate(&name, name_w), name_w),
+            if sel {
+                theme::selected()
+            } else {
+                theme::title()
+            },
+        );
         let mut spans = vec![name_span, Span::raw("  ")];
         if !d.involved {
-            let reason = d.reason.as_deref().map(|r| sanitize(r, false)).unwrap_or_default();
+            let reason = d
+                .reason
+                .as_deref()
+                .map(|r| sanitize(r, false))
+                .unwrap_or_default();
             spans.push(Span::styled(s.choice_not_involved, theme::warn()));
-            spans.push(Span::raw(format!("  {}", truncate(&reason, cols.saturating_sub(name_w + 12)))));
+            spans.push(Span::raw(format!(
+                "  {}",
+                truncate(&reason, cols.saturating_sub(name_w + 12))
+            )));
         } else if app.library.get(&d.checklist).is_none() {
             spans.push(Span::styled(s.catalogue_missing, theme::warn()));
         } else {
             let t = app.tally(&d.checklist);
-            spans.push(Span::raw(pad(&format!("{}/{}", t.checked(), t.total()), counts_w)));
+            spans.push(Span::raw(pad(
+                &format!("{}/{}", t.checked(), t.total()),
+                counts_w,
+            )));
             spans.extend(bar(&t, bar_w));
             let mut rest = String::new();
-            for st in [Status::Compliant, Status::Partial, Status::Missing, Status::NotApplicable] {
+            for st in [
+                Status::Compliant,
+                Status::Partial,
+                Status::Missing,
+                Status::NotApplicable,
+            ] {
                 if t.get(st) > 0 {
                     rest.push_str(&format!("  {}{}", s.status(st), t.get(st)));
                 }

@@ -16,7 +16,13 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     let outer = block(s.new_title);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
-    let labels = [s.field_unit, s.field_code, s.field_county, s.field_round, s.field_assessor];
+    let labels = [
+        s.field_unit,
+        s.field_code,
+        s.field_county,
+        s.field_round,
+        s.field_assessor,
+    ];
     let label_cols = labels.iter().map(|l| width(l)).max().unwrap_or(0) + 1;
     let mut cursor: Option<Position> = None;
     let mut y = inner.y;
@@ -24,7 +30,12 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
         if y >= inner.bottom() {
             break;
         }
-        let row = Rect { x: inner.x, y, width: inner.width, height: 1 };
+        let row = Rect {
+            x: inner.x,
+            y,
+            width: inner.width,
+            height: 1,
+        };
         let focused = !f.choosing && f.focus == i;
         if let Some(p) = line_input(frame, row, label, label_cols, input, focused) {
             cursor = Some(p);
@@ -34,17 +45,39 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     if let Some(e) = &f.error
         && y < inner.bottom()
     {
-        frame.render_widget(Paragraph::new(Span::styled(e.as_str(), theme::warn())), Rect { x: inner.x, y, width: inner.width, height: 1 });
+        frame.render_widget(
+            Paragraph::new(Span::styled(e.as_str(), theme::warn())),
+            Rect {
+                x: inner.x,
+                y,
+                width: inner.width,
+                height: 1,
+            },
+        );
     }
     y += 1;
     if y + 1 < inner.bottom() {
-        let head = if f.choosing { s.choose_domains_active } else { s.choose_domains_later };
+        let head = if f.choosing {
+            s.choose_domains_active
+        } else {
+            s.choose_domains_later
+        };
         frame.render_widget(
             Paragraph::new(Span::styled(head, theme::label())),
-            Rect { x: inner.x, y, width: inner.width, height: 1 },
+            Rect {
+                x: inner.x,
+                y,
+                width: inner.width,
+                height: 1,
+            },
         );
         y += 1;
-        let list = Rect { x: inner.x, y, width: inner.width, height: inner.bottom() - y };
+        let list = Rect {
+            x: inner.x,
+            y,
+            width: inner.width,
+            height: inner.bottom() - y,
+        };
         domain_list(app, f, frame, list);
     }
     if let Some(input) = &f.reason {
@@ -65,7 +98,11 @@ fn domain_list(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     let cols = usize::from(area.width);
     let height = usize::from(area.height);
     let first = scroll_offset(f.cursor, f.domains.len(), height);
-    let mark_w = [s.choice_included, s.choice_excluded, s.choice_not_involved].iter().map(|m| width(m)).max().unwrap_or(4);
+    let mark_w = [s.choice_included, s.choice_excluded, s.choice_not_involved]
+        .iter()
+        .map(|m| width(m))
+        .max()
+        .unwrap_or(4);
     let lines: Vec<Line> = f
         .domains
         .iter()
@@ -74,19 +111,44 @@ fn domain_list(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
         .take(height)
         .map(|(i, row)| {
             let entry = app.library.get(&row.checklist);
-            let name = entry.map_or(row.checklist.clone(), |e| sanitize(&e.catalogue.name, false));
+            let name = entry.map_or(row.checklist.clone(), |e| {
+                sanitize(&e.catalogue.name, false)
+            });
             let group = entry.map_or("", |e| s.group(e.catalogue.group));
             let (mark, style, reason) = match &row.choice {
                 Choice::Included => (s.choice_included, theme::ok(), String::new()),
                 Choice::Excluded => (s.choice_excluded, theme::dim(), String::new()),
-                Choice::NotInvolved(r) => (s.choice_not_involved, theme::warn(), format!(" {}", sanitize(r, false))),
+                Choice::NotInvolved(r) => (
+                    s.choice_not_involved,
+                    theme::warn(),
+                    format!(" {}", sanitize(r, false)),
+                ),
             };
-            let text = truncate(&format!("{}  {}  {}{}", pad(&name, 16), pad(group, 12), row.checklist, reason), cols.saturating_sub(mark_w + 2));
+            let text = truncate(
+                &format!(
+                    "{}  {}  {}{}",
+                    pad(&name, 16),
+                    pad(group, 12),
+                    row.checklist,
+                    reason
+                ),
+                cols.saturating_sub(mark_w + 2),
+            );
             let sel = f.choosing && i == f.cursor;
-            let line_style = if sel { theme::selected() } else { ratatui::style::Style::default() };
+            let line_style = if sel {
+                theme::selected()
+            } else {
+                ratatui::style::Style::default()
+            };
             Line::from(vec![
-                Span::styled(pad(mark, mark_w), if sel { theme::selected() } else { style }),
-                Span::styled(pad(&format!("  {text}"), cols.saturating_sub(mark_w)), line_style),
+                Span::styled(
+                    pad(mark, mark_w),
+                    if sel { theme::selected() } else { style },
+                ),
+                Span::styled(
+                    pad(&format!("  {text}"), cols.saturating_sub(mark_w)),
+                    line_style,
+                ),
             ])
         })
         .collect();

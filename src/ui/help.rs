@@ -14,7 +14,9 @@ use crate::ui::widgets::{block, centered};
 
 pub fn view(app: &App, mode: Mode, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
-    let rows: Vec<(String, &str)> = bindings(mode).map(|b| (b.key_label(), b.help(app.lang))).collect();
+    let rows: Vec<(String, &str)> = bindings(mode)
+        .map(|b| (b.key_label(), b.help(app.lang)))
+        .collect();
     let key_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(4);
     let popup = centered(area, area.width.saturating_sub(4).min(80), area.height);
     frame.render_widget(Clear, popup);

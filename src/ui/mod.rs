@@ -23,8 +23,12 @@ use strings::strings;
 
 /// Draws the whole screen.
 pub fn view(app: &App, frame: &mut Frame) {
-    let [body, footer, status] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)]).areas(frame.area());
+    let [body, footer, status] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
     match &app.screen {
         Screen::Start => start::view(app, frame, body),
         Screen::New(f) => form::view(app, f, frame, body),
@@ -54,7 +58,10 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
         }
         used += w;
         let key_len = b.key_label().chars().count().min(hint.chars().count());
-        let (k, rest): (String, String) = (hint.chars().take(key_len).collect(), hint.chars().skip(key_len).collect());
+        let (k, rest): (String, String) = (
+            hint.chars().take(key_len).collect(),
+            hint.chars().skip(key_len).collect(),
+        );
         spans.push(Span::styled(k, theme::key()));
         spans.push(Span::raw(rest));
         spans.push(Span::raw("  "));
@@ -72,11 +79,16 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         (None, None) => Span::raw(""),
     };
     let left = match (&app.save_error, &app.message) {
-        (Some(e), _) => Span::styled(crate::text::sanitize(&format!("{} {e}", s.save_failed_long), false), theme::warn()),
+        (Some(e), _) => Span::styled(
+            crate::text::sanitize(&format!("{} {e}", s.save_failed_long), false),
+            theme::warn(),
+        ),
         (None, Some(m)) => Span::styled(crate::text::sanitize(m, false), theme::warn()),
         (None, None) => Span::raw(""),
     };
-    let rw = u16::try_from(right.width()).unwrap_or(area.width).min(area.width);
+    let rw = u16::try_from(right.width())
+        .unwrap_or(area.width)
+        .min(area.width);
     let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(rw)]).areas(area);
     frame.render_widget(Paragraph::new(Line::from(left)), l);
     frame.render_widget(Paragraph::new(Line::from(right)), r);

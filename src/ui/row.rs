@@ -23,9 +23,23 @@ pub fn item_fields(item: &Item, s: &Strings) -> Vec<(String, String)> {
         let els: Vec<String> = item
             .elements
             .iter()
-            .map(|e| format!("{}({})", e.text, if e.mandatory { s.required_mark } else { s.optional_mark }))
+            .map(|e| {
+                format!(
+                    "{}({})",
+                    e.text,
+                    if e.mandatory {
+                        s.required_mark
+                    } else {
+                        s.optional_mark
+                    }
+                )
+            })
             .collect();
-        if item.content.is_empty() { els.join("、") } else { format!("{}\n{}", item.content, els.join("、")) }
+        if item.content.is_empty() {
+            els.join("、")
+        } else {
+            format!("{}\n{}", item.content, els.join("、"))
+        }
     };
     push(s.field_content, content);
     push(s.field_basis, item.basis.join("\n"));
@@ -43,13 +57,31 @@ pub fn item_fields(item: &Item, s: &Strings) -> Vec<(String, String)> {
         })
         .collect();
     push(s.field_channels, channels.join("、"));
-    let mut audience: Vec<String> = item.audience.iter().map(|a| s.audience(*a).to_string()).collect();
+    let mut audience: Vec<String> = item
+        .audience
+        .iter()
+        .map(|a| s.audience(*a).to_string())
+        .collect();
     if let Some(group) = &item.audience_group {
         audience.push(format!("({group})"));
     }
     push(s.field_audience, audience.join("、"));
-    push(s.field_method, item.method.iter().map(|m| s.method(*m)).collect::<Vec<_>>().join("、"));
-    push(s.field_tiers, item.tiers.iter().map(|t| s.tier(*t)).collect::<Vec<_>>().join("、"));
+    push(
+        s.field_method,
+        item.method
+            .iter()
+            .map(|m| s.method(*m))
+            .collect::<Vec<_>>()
+            .join("、"),
+    );
+    push(
+        s.field_tiers,
+        item.tiers
+            .iter()
+            .map(|t| s.tier(*t))
+            .collect::<Vec<_>>()
+            .join("、"),
+    );
     // Extra columns keep the table's own column names.
     for (column, value) in &item.extra {
         push(column, value.clone());

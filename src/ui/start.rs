@@ -17,7 +17,10 @@ pub fn view(app: &App, frame: &mut Frame, area: Rect) {
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     if app.listing.is_empty() {
-        let lines = vec![Line::from(""), Line::from(Span::styled(s.start_empty, theme::label()))];
+        let lines = vec![
+            Line::from(""),
+            Line::from(Span::styled(s.start_empty, theme::label())),
+        ];
         frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
@@ -38,7 +41,10 @@ pub fn view(app: &App, frame: &mut Frame, area: Rect) {
         pad(s.col_progress, progress_w),
         s.col_last_change
     );
-    let mut lines = vec![Line::from(Span::styled(truncate(&header, cols), theme::label()))];
+    let mut lines = vec![Line::from(Span::styled(
+        truncate(&header, cols),
+        theme::label(),
+    ))];
     let height = usize::from(inner.height).saturating_sub(1);
     let first = scroll_offset(app.start_cursor, app.listing.len(), height);
     for (i, l) in app.listing.iter().enumerate().skip(first).take(height) {

@@ -383,7 +383,11 @@ impl Strings {
 
     /// Columns of the widest status word, so status columns line up.
     pub fn status_width(&self) -> usize {
-        Status::ALL.iter().map(|st| crate::text::width(self.status(*st))).max().unwrap_or(0)
+        Status::ALL
+            .iter()
+            .map(|st| crate::text::width(self.status(*st)))
+            .max()
+            .unwrap_or(0)
     }
 
     pub fn tier(&self, t: Tier) -> &'static str {

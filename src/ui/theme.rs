@@ -39,7 +39,10 @@ pub fn key() -> Style {
 }
 
 pub fn error() -> Style {
-    Style::default().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD)
+    Style::default()
+        .fg(Color::White)
+        .bg(Color::Red)
+        .add_modifier(Modifier::BOLD)
 }
 
 pub fn ok() -> Style {
@@ -47,5 +50,7 @@ pub fn ok() -> Style {
 }
 
 pub fn warn() -> Style {
-    Style::default().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    Style::default()
+        .fg(Color::Yellow)
+        .add_modifier(Modifier::BOLD)
 }

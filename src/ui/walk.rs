@@ -18,7 +18,9 @@ use crate::update::editor_width;
 
 pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
-    let (Some(session), Some(entry)) = (&app.open, app.library.get(&w.checklist)) else { return };
+    let (Some(session), Some(entry)) = (&app.open, app.library.get(&w.checklist)) else {
+        return;
+    };
     let t = app.tally(&w.checklist);
     let visible = app.visible(w);
     let filter = match w.filter {
@@ -36,7 +38,11 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
         filter
     );
     if !w.search.is_empty() {
-        title.push_str(&format!(" · {} \"{}\"", s.search_label, sanitize(&w.search, false)));
+        title.push_str(&format!(
+            " · {} \"{}\"",
+            s.search_label,
+            sanitize(&w.search, false)
+        ));
     }
     if entry.catalogue.sample {
         title.push_str(&format!(" · {}", s.sample_short));
@@ -44,10 +50,15 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
     let outer = block(&title);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
-    let [bar_row, main] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-    frame.render_widget(Paragraph::new(Line::from(bar(&t, usize::from(bar_row.width)))), bar_row);
+    let [bar_row, main] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(Line::from(bar(&t, usize::from(bar_row.width)))),
+        bar_row,
+    );
     let list_w = (inner.width * 2 / 5).clamp(24, 60);
-    let [list, detail] = Layout::horizontal([Constraint::Length(list_w), Constraint::Min(10)]).areas(main);
+    let [list, detail] =
+        Layout::horizontal([Constraint::Length(list_w), Constraint::Min(10)]).areas(main);
 
     // Item list.
     let cols = usize::from(list.width).saturating_sub(1);
@@ -55,18 +66,28 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
     let first = scroll_offset(w.cursor, visible.len(), height);
     let mut lines = Vec::new();
     for (pos, idx) in visible.iter().enumerate().skip(first).take(height) {
-        let Some(item) = entry.catalogue.items.get(*idx) else { continue };
+        let Some(item) = entry.catalogue.items.get(*idx) else {
+            continue;
+        };
         let status = session.assessment.status(&w.checklist, &item.id);
         let sel = pos == w.cursor;
         let id = pad(&sanitize(&item.id, false), 3);
         let name_w = cols.saturating_sub(width(&id) + s.status_width() + 2);
         let name = pad(&truncate(&sanitize(&item.title(), false), name_w), name_w);
-        let row_style = if sel { theme::selected() } else { ratatui::style::Style::default() };
+        let row_style = if sel {
+            theme::selected()
+        } else {
+            ratatui::style::Style::default()
+        };
         let mut st = status_span(s, status);
         if sel {
             st = st.style(theme::selected().patch(theme::status(status)));
         }
-        lines.push(Line::from(vec![Span::styled(format!("{id} "), row_style), st, Span::styled(format!(" {name}"), row_style)]));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{id} "), row_style),
+            st,
+            Span::styled(format!(" {name}"), row_style),
+        ]));
     }
     if visible.is_empty() {
         lines.push(Line::from(Span::styled(s.nothing_matches, theme::dim())));
@@ -77,12 +98,34 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
     let item_idx = visible.get(w.cursor).copied();
     let item = item_idx.and_then(|i| entry.catalogue.items.get(i));
     if let Some(item) = item {
-        let detail_area = Rect { x: detail.x + 1, width: detail.width.saturating_sub(1), ..detail };
-        let result_lines = result_lines(app, s, &w.checklist, item, item_idx.and_then(|i| entry.fingerprints.get(i)), usize::from(detail_area.width));
-        let result_h = u16::try_from(result_lines.len()).unwrap_or(u16::MAX).min(detail_area.height / 2).max(1);
+        let detail_area = Rect {
+            x: detail.x + 1,
+            width: detail.width.saturating_sub(1),
+            ..detail
+        };
+        let result_lines = result_lines(
+            app,
+            s,
+            &w.checklist,
+            item,
+            item_idx.and_then(|i| entry.fingerprints.get(i)),
+            usize::from(detail_area.width),
+        );
+        let result_h = u16::try_from(result_lines.len())
+            .unwrap_or(u16::MAX)
+            .min(detail_area.height / 2)
+            .max(1);
         let [row_area, result_area] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(result_h)]).areas(detail_area);
-        frame.render_widget(Paragraph::new(row_lines(s, item, usize::from(row_area.width), usize::from(row_area.height))), row_area);
+        frame.render_widget(
+            Paragraph::new(row_lines(
+                s,
+                item,
+                usize::from(row_area.width),
+                usize::from(row_area.height),
+            )),
+            row_area,
+        );
         frame.render_widget(Paragraph::new(result_lines), result_area);
     }
 
@@ -113,7 +156,9 @@ fn one_line_popup(frame: &mut Frame, area: Rect, title: &str, input: &crate::edi
 }
 
 fn picker(frame: &mut Frame, area: Rect, title: &str, p: &Picker) {
-    let h = u16::try_from(p.entries.len() + 2).unwrap_or(u16::MAX).min(area.height);
+    let h = u16::try_from(p.entries.len() + 2)
+        .unwrap_or(u16::MAX)
+        .min(area.height);
     let wmax = p.entries.iter().map(|e| width(e)).max().unwrap_or(10) + 8;
     let popup = centered(area, u16::try_from(wmax).unwrap_or(u16::MAX).max(24), h);
     frame.render_widget(Clear, popup);
@@ -132,7 +177,13 @@ fn picker(frame: &mut Frame, area: Rect, title: &str, p: &Picker) {
         .map(|(i, (e, c))| {
             // [x] / [ ] are plain ASCII, so their width is never ambiguous.
             let text = format!("{} {}", if *c { "[x]" } else { "[ ]" }, sanitize(e, false));
-            let style = if i == p.cursor { theme::selected() } else if *c { theme::ok() } else { ratatui::style::Style::default() };
+            let style = if i == p.cursor {
+                theme::selected()
+            } else if *c {
+                theme::ok()
+            } else {
+                ratatui::style::Style::default()
+            };
             Line::from(Span::styled(pad(&text, usize::from(inner.width)), style))
         })
         .collect();
@@ -142,13 +193,26 @@ fn picker(frame: &mut Frame, area: Rect, title: &str, p: &Picker) {
 /// The catalogue row as labelled, wrapped lines, cut to `height` rows.
 fn row_lines(s: &Strings, item: &Item, cols: usize, height: usize) -> Vec<Line<'static>> {
     let fields = item_fields(item, s);
-    let label_w = fields.iter().map(|(l, _)| width(l)).max().unwrap_or(8).min(12);
+    let label_w = fields
+        .iter()
+        .map(|(l, _)| width(l))
+        .max()
+        .unwrap_or(8)
+        .min(12);
     let text_w = cols.saturating_sub(label_w + 1).max(4);
     let mut lines = Vec::new();
     for (label, text) in fields {
         for (i, part) in wrap(&text, text_w).into_iter().enumerate() {
-            let label = if i == 0 { pad(&truncate(&label, label_w), label_w) } else { " ".repeat(label_w) };
-            lines.push(Line::from(vec![Span::styled(label, theme::label()), Span::raw(" "), Span::raw(part)]));
+            let label = if i == 0 {
+                pad(&truncate(&label, label_w), label_w)
+            } else {
+                " ".repeat(label_w)
+            };
+            lines.push(Line::from(vec![
+                Span::styled(label, theme::label()),
+                Span::raw(" "),
+                Span::raw(part),
+            ]));
         }
     }
     if lines.len() > height && height > 0 {
@@ -169,16 +233,27 @@ fn result_lines(
     fingerprint: Option<&crate::model::catalogue::Fingerprint>,
     cols: usize,
 ) -> Vec<Line<'static>> {
-    let Some(session) = &app.open else { return Vec::new() };
+    let Some(session) = &app.open else {
+        return Vec::new();
+    };
     let result = session.assessment.result(checklist, &item.id);
     let status = result.map_or(Status::Unchecked, |r| r.status);
-    let mut lines = vec![Line::from(Span::styled("─".repeat(cols.min(200)), theme::dim()))];
-    let mut head = vec![Span::styled(format!("{} ", s.result_label), theme::label()), status_span(s, status)];
+    let mut lines = vec![Line::from(Span::styled(
+        "─".repeat(cols.min(200)),
+        theme::dim(),
+    ))];
+    let mut head = vec![
+        Span::styled(format!("{} ", s.result_label), theme::label()),
+        status_span(s, status),
+    ];
     if let (Some(r), Some(fp)) = (result, fingerprint)
         && r.status.is_checked()
         && &r.fingerprint != fp
     {
-        head.push(Span::styled(format!("  {}", s.needs_recheck), theme::warn()));
+        head.push(Span::styled(
+            format!("  {}", s.needs_recheck),
+            theme::warn(),
+        ));
     }
     if let Some(doc) = session.assessment.result_doc(checklist, &item.id) {
         if !doc.conflicts().is_empty() {
@@ -186,7 +261,11 @@ fn result_lines(
         }
         if let Some(win) = doc.winner() {
             head.push(Span::styled(
-                format!("  {} {}", sanitize(&win.author.name, false), crate::text::local_time(win.hlc.millis)),
+                format!(
+                    "  {} {}",
+                    sanitize(&win.author.name, false),
+                    crate::text::local_time(win.hlc.millis)
+                ),
                 theme::dim(),
             ));
         }
@@ -197,7 +276,11 @@ fn result_lines(
     let mut field = |label: &str, text: String| {
         for (i, part) in wrap(&sanitize(&text, true), text_w).into_iter().enumerate() {
             let l = if i == 0 { pad(label, 9) } else { " ".repeat(9) };
-            lines.push(Line::from(vec![Span::styled(l, theme::label()), Span::raw(" "), Span::raw(part)]));
+            lines.push(Line::from(vec![
+                Span::styled(l, theme::label()),
+                Span::raw(" "),
+                Span::raw(part),
+            ]));
         }
     };
     if !r.findings.is_empty() {
@@ -212,7 +295,9 @@ fn result_lines(
     for e in &r.evidence {
         let text = match e {
             Evidence::Url { url } => url.clone(),
-            Evidence::File { path, sha256 } => format!("{path} (sha256 {})", sha256.get(..12).unwrap_or(sha256)),
+            Evidence::File { path, sha256 } => {
+                format!("{path} (sha256 {})", sha256.get(..12).unwrap_or(sha256))
+            }
             Evidence::Text { text } => text.clone(),
         };
         field(s.evidence_label, text);

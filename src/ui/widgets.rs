@@ -24,12 +24,20 @@ pub fn scroll_offset(cursor: usize, len: usize, height: usize) -> usize {
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 /// A status as a fixed-width coloured word.
 pub fn status_span(s: &Strings, status: Status) -> Span<'static> {
-    Span::styled(pad(s.status(status), s.status_width()), theme::status(status))
+    Span::styled(
+        pad(s.status(status), s.status_width()),
+        theme::status(status),
+    )
 }
 
 /// A progress bar of `cols` columns made of coloured blanks (no ambiguous-width glyphs),
@@ -38,11 +46,19 @@ pub fn bar(t: &Tally, cols: usize) -> Vec<Span<'static>> {
     let total = t.total().max(1);
     let mut spans = Vec::new();
     let mut used = 0;
-    for status in [Status::Compliant, Status::Partial, Status::Missing, Status::NotApplicable] {
+    for status in [
+        Status::Compliant,
+        Status::Partial,
+        Status::Missing,
+        Status::NotApplicable,
+    ] {
         let n = t.get(status) * cols / total;
         if n > 0 {
             used += n;
-            spans.push(Span::styled(" ".repeat(n), Style::default().bg(theme::status_color(status))));
+            spans.push(Span::styled(
+                " ".repeat(n),
+                Style::default().bg(theme::status_color(status)),
+            ));
         }
     }
     // Rounding: a fully checked domain fills the bar.
@@ -54,7 +70,10 @@ pub fn bar(t: &Tally, cols: usize) -> Vec<Span<'static>> {
             *last = Span::styled(" ".repeat(len), style);
         }
     } else if rest > 0 {
-        spans.push(Span::styled(" ".repeat(rest), Style::default().bg(ratatui::style::Color::DarkGray)));
+        spans.push(Span::styled(
+            " ".repeat(rest),
+            Style::default().bg(ratatui::style::Color::DarkGray),
+        ));
     }
     spans
 }
@@ -68,21 +87,46 @@ pub fn line_input(
     input: &TextInput,
     focused: bool,
 ) -> Option<Position> {
-    let label_span = Span::styled(pad(label, label_cols), if focused { theme::key() } else { theme::label() });
+    let label_span = Span::styled(
+        pad(label, label_cols),
+        if focused {
+            theme::key()
+        } else {
+            theme::label()
+        },
+    );
     let text_cols = usize::from(area.width).saturating_sub(label_cols + 1);
     // Show the tail of a long line so the caret stays visible.
     let before = &input.text()[..input.caret()];
     let mut shown_start = 0;
-    while width(&input.text()[shown_start..input.caret()]) >= text_cols && shown_start < before.len() {
-        shown_start += before[shown_start..].chars().next().map_or(1, char::len_utf8);
+    while width(&input.text()[shown_start..input.caret()]) >= text_cols
+        && shown_start < before.len()
+    {
+        shown_start += before[shown_start..]
+            .chars()
+            .next()
+            .map_or(1, char::len_utf8);
     }
     let shown = truncate(&input.text()[shown_start..], text_cols);
-    let style = if focused { Style::default().add_modifier(ratatui::style::Modifier::UNDERLINED) } else { Style::default() };
-    let line = Line::from(vec![label_span, Span::raw(" "), Span::styled(pad(&shown, text_cols), style)]);
+    let style = if focused {
+        Style::default().add_modifier(ratatui::style::Modifier::UNDERLINED)
+    } else {
+        Style::default()
+    };
+    let line = Line::from(vec![
+        label_span,
+        Span::raw(" "),
+        Span::styled(pad(&shown, text_cols), style),
+    ]);
     frame.render_widget(Paragraph::new(line), area);
     focused.then(|| {
-        let x = area.x + u16::try_from(label_cols + 1 + width(&input.text()[shown_start..input.caret()])).unwrap_or(0);
-        Position { x: x.min(area.right().saturating_sub(1)), y: area.y }
+        let x = area.x
+            + u16::try_from(label_cols + 1 + width(&input.text()[shown_start..input.caret()]))
+                .unwrap_or(0);
+        Position {
+            x: x.min(area.right().saturating_sub(1)),
+            y: area.y,
+        }
     })
 }
 
@@ -107,7 +151,10 @@ pub fn text_area(frame: &mut Frame, area: Rect, title: &str, input: &TextInput) 
     let (row, col) = l.caret;
     let y = inner.y + u16::try_from(row - first).unwrap_or(0);
     let x = inner.x + u16::try_from(col).unwrap_or(0);
-    frame.set_cursor_position(Position { x: x.min(inner.right().saturating_sub(1)), y: y.min(inner.bottom().saturating_sub(1)) });
+    frame.set_cursor_position(Position {
+        x: x.min(inner.right().saturating_sub(1)),
+        y: y.min(inner.bottom().saturating_sub(1)),
+    });
 }
 
 /// A bordered block with a bold title.
