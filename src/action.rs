@@ -72,6 +72,24 @@ pub enum Action {
     Resize,
 }
 
+impl Action {
+    /// True for actions that change saved data or start doing so (refused when read-only).
+    pub fn changes_data(&self) -> bool {
+        matches!(
+            self,
+            Action::NewAssessment
+                | Action::ToggleNotInvolved
+                | Action::SetStatus(_)
+                | Action::BeginEditNote
+                | Action::BeginAddEvidence
+                | Action::EditFindings
+                | Action::EditChannels
+                | Action::Undo
+                | Action::RemoveEvidence
+        )
+    }
+}
+
 /// Work for the runtime, the only place with I/O.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {

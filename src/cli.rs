@@ -17,6 +17,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub checklists: Vec<PathBuf>,
 
+    /// 只读打开(数据目录被另一个 zwgk 使用时) / open read-only (when another zwgk holds the data dir)
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
     /// 界面语言 / interface language
     #[arg(long, global = true, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
@@ -46,6 +50,13 @@ pub enum Command {
         #[arg(value_enum)]
         which: SchemaKind,
     },
+    /// Saves changes in a loop and prints `ack N` after each save (crash-safety tests).
+    #[command(hide = true)]
+    SaveLoop {
+        /// Stop after this many changes (0: run until killed).
+        #[arg(long, default_value_t = 0)]
+        changes: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,6 +74,37 @@ pub enum ChecklistCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// 导入官方目录表格(xlsx/xls/csv/docx) / import an official catalogue table
+    Import {
+        /// 表格文件 / the table file
+        file: PathBuf,
+        /// 目录编号(小写字母、数字、-) / catalogue id (lower-case letters, digits, -)
+        #[arg(long)]
+        id: Option<String>,
+        /// 领域名称 / domain name
+        #[arg(long)]
+        name: Option<String>,
+        /// 分组 / group
+        #[arg(long, value_enum, default_value_t = GroupArg::Local)]
+        group: GroupArg,
+        /// 版本 / version label (default: today's date)
+        #[arg(long)]
+        version: Option<String>,
+        /// 输出文件或文件夹(默认:数据目录 checklists/) / output file or folder (default: the data dir's checklists/)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Catalogue group on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupArg {
+    /// 国家26领域
+    National,
+    /// 市级(+1)
+    City,
+    /// 本地(+n)
+    Local,
 }
 
 /// File formats with a JSON Schema.

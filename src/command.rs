@@ -1,7 +1,7 @@
 //! The non-interactive subcommands. Each writes to the given writers and returns the exit code.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{ChecklistCommand, Lang, SchemaKind};
 use crate::library::{Library, read_catalogue};
@@ -16,11 +16,12 @@ pub const EXIT_FAILURE: i32 = 1;
 /// Exit code: bad usage or bad input.
 pub const EXIT_BAD_INPUT: i32 = 2;
 
-/// Runs `zwgk checklist …`.
+/// Runs `zwgk checklist …`. `data_dir` is where `import` writes by default.
 pub fn checklist(
     cmd: &ChecklistCommand,
     library: &Library,
     lang: Lang,
+    data_dir: Option<&Path>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
@@ -28,6 +29,9 @@ pub fn checklist(
         ChecklistCommand::List => list(library, lang, out, err),
         ChecklistCommand::Show { id } => show(library, id, lang, out, err),
         ChecklistCommand::Validate { paths } => validate(paths, lang, out, err),
+        ChecklistCommand::Import { .. } => {
+            crate::import::command(cmd, library, lang, data_dir, out, err)
+        }
     }
 }
 
@@ -190,4 +194,97 @@ fn terminal_columns() -> usize {
         .map(|(w, _)| usize::from(w))
         .unwrap_or(100)
         .clamp(40, 160)
+}
+
+/// `zwgk save-loop` (hidden): records a change and saves, over and over, printing `ack N`
+/// once change N is on disk. The crash-safety test kills it at random moments and checks
+/// that every acknowledged change survived.
+pub fn save_loop(
+    dir: &Path,
+    changes: u64,
+    out: &mut dyn Write,
+) -> Result<i32, crate::store::StoreError> {
+    use crate::model::assessment::{
+        ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_VERSION, Assessment, DomainChoice, ItemResult, Kind,
+        Unit,
+    };
+    use crate::model::revision::{Author, Hlc, Role};
+    use crate::model::status::Status;
+
+    let now = crate::app::now_millis();
+    let mut store = crate::store::Store::open(dir, &crate::text::local_time(now))?;
+    let library = Library::builtin();
+    let Some(entry) = library.get("employment") else {
+        return Ok(EXIT_FAILURE);
+    };
+    let existing = store.list()?.into_iter().find_map(|(_, a)| a.ok());
+    let mut assessment = existing.unwrap_or_else(|| Assessment {
+        format: ASSESSMENT_FORMAT.into(),
+        format_version: ASSESSMENT_FORMAT_VERSION,
+        id: uuid::Uuid::now_v7().to_string(),
+        kind: Kind::SelfCheck,
+        unit: Unit {
+            name: "测试镇".into(),
+            ..Unit::default()
+        },
+        round: "torture".into(),
+        assessor: "save-loop".into(),
+        created: Hlc {
+            millis: now,
+            counter: 0,
+        }
+        .to_string(),
+        reviews: None,
+        domains: vec![DomainChoice {
+            checklist: "employment".into(),
+            version: entry.catalogue.version.clone(),
+            involved: true,
+            reason: None,
+        }],
+        clock: Hlc {
+            millis: now,
+            counter: 0,
+        },
+        results: Default::default(),
+    });
+    let author = Author {
+        name: "save-loop".into(),
+        device: store.device().id.clone(),
+        role: Role::Township,
+    };
+    let items = &entry.catalogue.items;
+    let first = assessment
+        .results
+        .values()
+        .map(|d| d.revisions().len() as u64)
+        .sum::<u64>()
+        + 1;
+    let mut n = first;
+    while changes == 0 || n < first + changes {
+        let item = &items[(n as usize) % items.len()];
+        let body = ItemResult {
+            checklist: "employment".into(),
+            item: item.id.clone(),
+            status: if n % 2 == 0 {
+                Status::Compliant
+            } else {
+                Status::Partial
+            },
+            note: format!("change {n}"),
+            fingerprint: item.fingerprint(),
+            ..ItemResult::default()
+        };
+        if let Err(e) = assessment.record(body, author.clone(), crate::app::now_millis()) {
+            return Err(crate::store::StoreError::Invalid {
+                path: store.assessment_path(&assessment.id),
+                message: e.to_string(),
+            });
+        }
+        store.save(&assessment)?;
+        if writeln!(out, "ack {n}").and_then(|()| out.flush()).is_err() {
+            break;
+        }
+        n += 1;
+    }
+    Ok(EXIT_OK)
 }

@@ -7,6 +7,7 @@ pub mod app;
 pub mod cli;
 pub mod command;
 pub mod editor;
+pub mod import;
 pub mod keymap;
 pub mod library;
 pub mod model;

@@ -12,7 +12,7 @@ use zwgk::cli::{Cli, Command};
 use zwgk::command::{self, EXIT_FAILURE};
 use zwgk::library::Library;
 use zwgk::state::{App, Listing};
-use zwgk::store::Store;
+use zwgk::store::{Store, StoreError};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -44,16 +44,27 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Checklist(cmd)) => {
             let library = Library::load(&catalogue_dirs);
             Ok(command::checklist(
-                cmd, &library, cli.lang, &mut out, &mut err,
+                cmd,
+                &library,
+                cli.lang,
+                Some(&dir),
+                &mut out,
+                &mut err,
             )?)
         }
         Some(Command::Schema { which }) => Ok(command::schema(*which, &mut out)?),
+        Some(Command::SaveLoop { changes }) => Ok(command::save_loop(&dir, *changes, &mut out)?),
         None => {
             drop((out, err));
             let now = time::OffsetDateTime::now_utc()
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default();
-            let store = Store::open(&dir, &now)?;
+            let store = match Store::open(&dir, &now) {
+                Ok(store) => store,
+                Err(e @ StoreError::Locked { .. }) if !cli.read_only => return Err(e.into()),
+                Err(StoreError::Locked { .. }) => Store::open_read_only(&dir)?,
+                Err(e) => return Err(e.into()),
+            };
             let library = Library::load(&catalogue_dirs);
             for notice in library.notices() {
                 eprintln!("{notice}");
@@ -66,7 +77,8 @@ fn run(cli: Cli) -> Result<i32> {
                     assessment: loaded.map_err(|e| e.to_string()),
                 })
                 .collect();
-            let app = App::new(cli.lang, library, store.device().id.clone(), listing);
+            let mut app = App::new(cli.lang, library, store.device().id.clone(), listing);
+            app.read_only = store.is_read_only();
             zwgk::app::run(app, store)?;
             Ok(0)
         }

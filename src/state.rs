@@ -33,6 +33,8 @@ pub struct App {
     pub page: usize,
     /// Width of the terminal, for the editor's line movement.
     pub width: u16,
+    /// Another zwgk holds the data directory: look, but change nothing.
+    pub read_only: bool,
 }
 
 /// One assessment file of the data directory.
@@ -191,6 +193,7 @@ impl App {
             message: None,
             page: 10,
             width: 80,
+            read_only: false,
         }
     }
 

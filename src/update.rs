@@ -51,6 +51,10 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    if app.read_only && action.changes_data() {
+        app.message = Some(strings(app.lang).read_only_no_change.to_string());
+        return Vec::new();
+    }
     if action == Action::ShowHelp {
         app.help = Some(app.mode());
         return Vec::new();

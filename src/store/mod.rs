@@ -58,7 +58,9 @@ pub enum StoreError {
     },
     #[error("{path}: {message}")]
     Invalid { path: PathBuf, message: String },
-    #[error("{dir}: the data directory is in use by zwgk (pid {pid} on {host}, since {since}); close it there first", pid = owner_pid(.owner), host = owner_host(.owner), since = owner_since(.owner))]
+    #[error("{path}: opened read-only; nothing is saved")]
+    ReadOnly { path: PathBuf },
+    #[error("{dir}: the data directory is in use by zwgk (pid {pid} on {host}, since {since}); close it there first, or look with --read-only", pid = owner_pid(.owner), host = owner_host(.owner), since = owner_since(.owner))]
     Locked { dir: PathBuf, owner: Option<Owner> },
 }
 
@@ -94,7 +96,8 @@ pub struct Store {
     root: PathBuf,
     device: Device,
     backed_up: HashSet<PathBuf>,
-    _lock: DirLock,
+    /// `None` when opened read-only.
+    lock: Option<DirLock>,
 }
 
 impl Store {
@@ -128,8 +131,36 @@ impl Store {
             root: root.to_path_buf(),
             device,
             backed_up: HashSet::new(),
-            _lock: lock,
+            lock: Some(lock),
         })
+    }
+
+    /// Opens a data directory without taking its lock, for viewing only: every save fails
+    /// with `StoreError::ReadOnly`. Nothing is created or written.
+    pub fn open_read_only(root: &Path) -> Result<Store, StoreError> {
+        let path = root.join("device.json");
+        let device = match std::fs::read(&path) {
+            Ok(bytes) if bytes.len() < 4096 => {
+                serde_json::from_slice(&bytes).map_err(|e| StoreError::Invalid {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?
+            }
+            _ => Device {
+                id: "read-only".into(),
+            },
+        };
+        Ok(Store {
+            root: root.to_path_buf(),
+            device,
+            backed_up: HashSet::new(),
+            lock: None,
+        })
+    }
+
+    /// True when opened with `open_read_only`.
+    pub fn is_read_only(&self) -> bool {
+        self.lock.is_none()
     }
 
     /// The data directory.
@@ -156,7 +187,18 @@ impl Store {
     /// could not be. Sorted by file name (uuid v7 ids sort by creation time).
     pub fn list(&self) -> Result<Vec<Loaded>, StoreError> {
         let dir = self.root.join("assessments");
-        let read = std::fs::read_dir(&dir).map_err(io_err(&dir))?;
+        let read = match std::fs::read_dir(&dir) {
+            Ok(r) => r,
+            Err(e) if e.kind() == io::ErrorKind::NotFound && self.is_read_only() => {
+                return Ok(Vec::new());
+            }
+            Err(e) => {
+                return Err(StoreError::Io {
+                    path: dir,
+                    source: e,
+                });
+            }
+        };
         let mut paths: Vec<PathBuf> = read
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
@@ -175,6 +217,9 @@ impl Store {
     /// run keeps its previous content as `<file>.bak`.
     pub fn save(&mut self, a: &Assessment) -> Result<PathBuf, StoreError> {
         let path = self.assessment_path(&a.id);
+        if self.is_read_only() {
+            return Err(StoreError::ReadOnly { path });
+        }
         let bytes = serde_json::to_vec_pretty(a).map_err(|e| StoreError::Invalid {
             path: path.clone(),
             message: e.to_string(),
