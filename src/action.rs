@@ -48,6 +48,8 @@ pub enum Action {
     Undo,
     /// Remove the last evidence entry of the current item.
     RemoveEvidence,
+    /// Save a copy of the open assessment somewhere else (asks for the path).
+    SaveElsewhere,
 
     // Pickers (findings, channels): toggle the entry under the cursor.
     ToggleEntry,
@@ -68,6 +70,8 @@ pub enum Action {
     Saved(Result<String, String>),
     /// Evidence text was resolved (a URL, a hashed file or plain text).
     EvidenceResolved(Evidence),
+    /// The result of saving a copy elsewhere: `Ok(path)` or `Err(message)`.
+    CopySaved(Result<String, String>),
     /// The terminal size changed.
     Resize,
 }
@@ -97,6 +101,8 @@ pub enum Effect {
     Save,
     /// Decide what kind of evidence this text is (an existing file is hashed).
     ResolveEvidence(String),
+    /// Write a copy of the open assessment to this path.
+    SaveCopy(String),
     /// Leave the program (after saving whatever is open).
     Quit,
 }

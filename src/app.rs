@@ -126,6 +126,17 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                     Effect::ResolveEvidence(text) => {
                         actions.push(Action::EvidenceResolved(resolve_evidence(&text)))
                     }
+                    Effect::SaveCopy(path) => {
+                        let result = match &app.open {
+                            Some(session) => {
+                                crate::store::save_copy(&session.assessment, Path::new(&path))
+                                    .map(|()| path.clone())
+                                    .map_err(|e| e.to_string())
+                            }
+                            None => Err(path.clone()),
+                        };
+                        actions.push(Action::CopySaved(result));
+                    }
                     Effect::Quit => quit = true,
                 }
             }

@@ -297,6 +297,16 @@ pub static BINDINGS: &[Binding] = &[
         "汇总表",
         "Summary"
     ),
+    bind!(
+        &[Start, Domains, Walk, Summary],
+        KeyCode::Char('w'),
+        NONE,
+        Action::SaveElsewhere,
+        "",
+        "",
+        "另存一份到其他位置(保存失败时使用)",
+        "Save a copy elsewhere (when saving fails)"
+    ),
     // Start.
     bind!(
         &[Start],

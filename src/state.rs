@@ -35,6 +35,8 @@ pub struct App {
     pub width: u16,
     /// Another zwgk holds the data directory: look, but change nothing.
     pub read_only: bool,
+    /// The path being typed to save a copy elsewhere (when saving fails).
+    pub save_as: Option<TextInput>,
 }
 
 /// One assessment file of the data directory.
@@ -194,6 +196,7 @@ impl App {
             page: 10,
             width: 80,
             read_only: false,
+            save_as: None,
         }
     }
 
@@ -201,6 +204,9 @@ impl App {
     pub fn mode(&self) -> Mode {
         if self.help.is_some() {
             return Mode::Help;
+        }
+        if self.save_as.is_some() {
+            return Mode::LineInput;
         }
         match &self.screen {
             Screen::Start => Mode::Start,

@@ -40,6 +40,14 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Resize => return Vec::new(),
+        Action::CopySaved(result) => {
+            let s = strings(app.lang);
+            app.message = Some(match result {
+                Ok(path) => format!("{} {path}", s.copy_saved),
+                Err(e) => format!("{} {e}", s.copy_failed),
+            });
+            return Vec::new();
+        }
         Action::Quit => return quit(app, ctx),
         Action::EvidenceResolved(ev) => return add_evidence(app, ev, ctx),
         _ => {}
@@ -57,6 +65,39 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     }
     if action == Action::ShowHelp {
         app.help = Some(app.mode());
+        return Vec::new();
+    }
+    if let Some(input) = app.save_as.as_mut() {
+        match action {
+            Action::Confirm => {
+                let path = input.text().trim().to_string();
+                app.save_as = None;
+                if !path.is_empty() {
+                    return vec![Effect::SaveCopy(path)];
+                }
+            }
+            Action::Back => app.save_as = None,
+            other => edit_text(input, other, usize::from(app.width)),
+        }
+        return Vec::new();
+    }
+    if action == Action::SaveElsewhere {
+        match &app.open {
+            Some(s) => {
+                let short: String = s
+                    .assessment
+                    .id
+                    .chars()
+                    .rev()
+                    .take(8)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                app.save_as = Some(TextInput::line(&format!("zwgk-{short}.json")));
+            }
+            None => app.message = Some(strings(app.lang).nothing_open.to_string()),
+        }
         return Vec::new();
     }
     match app.mode() {

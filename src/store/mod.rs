@@ -127,6 +127,7 @@ impl Store {
             },
         })?;
         let device = load_or_create_device(&root.join("device.json"))?;
+        remove_stale_temp_files(&root.join("assessments"));
         Ok(Store {
             root: root.to_path_buf(),
             device,
@@ -239,26 +240,58 @@ impl Store {
 
 fn load_or_create_device(path: &Path) -> Result<Device, StoreError> {
     match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| StoreError::Invalid {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        }),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            let device = Device {
-                id: uuid::Uuid::now_v7().to_string(),
-            };
-            let bytes = serde_json::to_vec_pretty(&device).map_err(|e| StoreError::Invalid {
-                path: path.to_path_buf(),
-                message: e.to_string(),
-            })?;
-            write_atomic(path, &bytes).map_err(io_err(path))?;
-            Ok(device)
-        }
+        Ok(bytes) => match serde_json::from_slice::<Device>(&bytes) {
+            Ok(device) if bytes.len() <= 4096 && !device.id.trim().is_empty() => Ok(device),
+            // A damaged identity file must not stop anyone working: keep it aside, make a new one.
+            _ => {
+                let mut aside = path.as_os_str().to_owned();
+                aside.push(".damaged");
+                std::fs::rename(path, &aside).map_err(io_err(path))?;
+                create_device(path)
+            }
+        },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => create_device(path),
         Err(e) => Err(StoreError::Io {
             path: path.to_path_buf(),
             source: e,
         }),
     }
+}
+
+fn create_device(path: &Path) -> Result<Device, StoreError> {
+    let device = Device {
+        id: uuid::Uuid::now_v7().to_string(),
+    };
+    let bytes = serde_json::to_vec_pretty(&device).map_err(|e| StoreError::Invalid {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    write_atomic(path, &bytes).map_err(io_err(path))?;
+    Ok(device)
+}
+
+/// Removes temp files left by a save that was interrupted (power loss, kill). Only called
+/// while holding the lock, so no other zwgk is writing them.
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in read.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".zwgk-") && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Writes an assessment to a path the user chose (when the data directory cannot be written).
+pub fn save_copy(a: &Assessment, path: &Path) -> Result<(), StoreError> {
+    let bytes = serde_json::to_vec_pretty(a).map_err(|e| StoreError::Invalid {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    write_atomic(path, &bytes).map_err(io_err(path))
 }
 
 /// Reads one assessment file, checking size, syntax, format and version before the content.

@@ -39,6 +39,17 @@ pub fn view(app: &App, frame: &mut Frame) {
     if let Some(mode) = app.help {
         help::view(app, mode, frame, body);
     }
+    if let Some(input) = &app.save_as {
+        let s = strings(app.lang);
+        let popup = widgets::centered(body, body.width.saturating_sub(4).min(80), 3);
+        frame.render_widget(ratatui::widgets::Clear, popup);
+        let b = widgets::block(s.save_as_title);
+        let row = b.inner(popup);
+        frame.render_widget(b, popup);
+        if let Some(p) = widgets::line_input(frame, row, "", 0, input, true) {
+            frame.set_cursor_position(p);
+        }
+    }
     draw_hints(app, frame, footer);
     draw_status(app, frame, status);
 }
@@ -81,7 +92,10 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     };
     let left = match (&app.save_error, &app.message) {
         (Some(e), _) => Span::styled(
-            crate::text::sanitize(&format!("{} {e}", s.save_failed_long), false),
+            crate::text::sanitize(
+                &format!("{} {e}; {}", s.save_failed_long, s.save_failed_hint),
+                false,
+            ),
             theme::warn(),
         ),
         (None, Some(m)) => Span::styled(crate::text::sanitize(m, false), theme::warn()),
