@@ -125,11 +125,15 @@ fn walking_app() -> App {
 fn status_key_update_and_render(bencher: divan::Bencher) {
     let mut app = walking_app();
     let mut term = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
-    let mut n = 1_000_000;
+    let mut n: u64 = 1_000_000;
     bencher.bench_local(|| {
         n += 1;
         // Alternate 已落实 / 部分落实 on the same item so every press makes a revision.
-        press(&mut app, key(if n.is_multiple_of(2) { '1' } else { '2' }), n);
+        press(
+            &mut app,
+            key(if n.is_multiple_of(2) { '1' } else { '2' }),
+            n,
+        );
         press(&mut app, key('k'), n);
         term.draw(|f| zwgk::ui::view(&app, f)).expect("draw");
     });
@@ -142,7 +146,11 @@ fn move_key_update_and_render(bencher: divan::Bencher) {
     let mut n = 0u64;
     bencher.bench_local(|| {
         n += 1;
-        press(&mut app, key(if (n / 40).is_multiple_of(2) { 'j' } else { 'k' }), n);
+        press(
+            &mut app,
+            key(if (n / 40).is_multiple_of(2) { 'j' } else { 'k' }),
+            n,
+        );
         term.draw(|f| zwgk::ui::view(&app, f)).expect("draw");
     });
 }

@@ -75,7 +75,8 @@ fn run_validate(paths: &[PathBuf], lang: Lang) -> (i32, String, String) {
     };
     let mut out = Vec::new();
     let mut err = Vec::new();
-    let code = command::checklist(&cmd, &Library::default(), lang, &mut out, &mut err).unwrap();
+    let code =
+        command::checklist(&cmd, &Library::default(), lang, None, &mut out, &mut err).unwrap();
     (
         code,
         String::from_utf8(out).unwrap(),

@@ -417,7 +417,7 @@ fn new_id_adds_a_catalogue() {
 fn run(cmd: ChecklistCommand, lib: &Library, lang: Lang) -> (i32, String, String) {
     let mut out = Vec::new();
     let mut err = Vec::new();
-    let code = command::checklist(&cmd, lib, lang, &mut out, &mut err).unwrap();
+    let code = command::checklist(&cmd, lib, lang, None, &mut out, &mut err).unwrap();
     (
         code,
         String::from_utf8(out).unwrap(),

@@ -1,0 +1,477 @@
+//! End to end: the real binary in a tmux pane (100×30, UTF-8), driven by keys, Chinese typed
+//! with `send-keys -l`; then the saved JSON, a restart, and SIGTERM.
+//!
+//! Without tmux the tests are skipped, unless `CI` is set: then they fail.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_zwgk");
+const SESSION: &str = "zwgk";
+
+const UNIT: &str = "胡集镇人民政府";
+const CODE: &str = "370828102";
+const COUNTY: &str = "金乡县";
+const ROUND: &str = "2026年下半年自查";
+const ASSESSOR: &str = "张三";
+const REASON: &str = "本镇无保障性住房建设任务";
+const NOTE_1: &str = "公示栏未张贴招生范围";
+const NOTE_2: &str = "网站栏目空白";
+const EDU: &str = "compulsory-education";
+
+/// Whether tmux can run here; without it the test is skipped, or fails under CI.
+fn tmux_or_skip(test: &str) -> bool {
+    let ok = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{test}: tmux is not on PATH, and CI is set: install tmux"
+        );
+        eprintln!("{test}: skipped, tmux is not on PATH");
+    }
+    ok
+}
+
+/// A tmux server of our own (`-L <unique socket>`), killed when dropped.
+struct Tmux {
+    socket: String,
+    /// The socket file, removed with the server.
+    socket_path: std::cell::RefCell<Option<PathBuf>>,
+}
+
+impl Tmux {
+    fn new(test: &str) -> Tmux {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        Tmux {
+            socket: format!("zwgk-{test}-{}-{n}-{nanos}", std::process::id()),
+            socket_path: std::cell::RefCell::new(None),
+        }
+    }
+
+    fn cmd(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("-f")
+            .arg("/dev/null")
+            .args(args)
+            .env_remove("TMUX")
+            .env("LANG", "C.UTF-8")
+            .env("LC_ALL", "C.UTF-8")
+            .output()
+            .expect("run tmux")
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.cmd(args);
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Starts a detached 100×30 session running `argv`.
+    fn start(&self, argv: &[&str]) {
+        let mut args = vec![
+            "new-session",
+            "-d",
+            "-s",
+            SESSION,
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-e",
+            "LANG=C.UTF-8",
+            "-e",
+            "LC_ALL=C.UTF-8",
+            "--",
+        ];
+        args.extend_from_slice(argv);
+        self.ok(&args);
+        let path = self.ok(&["display-message", "-p", "-t", SESSION, "#{socket_path}"]);
+        *self.socket_path.borrow_mut() = Some(PathBuf::from(path.trim()));
+    }
+
+    /// Keys by tmux name (Enter, Tab, C-c, j, …).
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.ok(&["send-keys", "-t", SESSION, k]);
+        }
+    }
+
+    /// Text, sent literally (UTF-8, as an input method commits it).
+    fn text(&self, s: &str) {
+        self.ok(&["send-keys", "-t", SESSION, "-l", s]);
+    }
+
+    fn capture(&self) -> String {
+        let out = self.cmd(&["capture-pane", "-p", "-t", SESSION]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Polls the screen until `pred` holds (at most 10 s); returns the screen.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if pred(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "timed out waiting for {what}; the screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+
+    fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+
+    fn session_alive(&self) -> bool {
+        self.cmd(&["has-session", "-t", SESSION]).status.success()
+    }
+
+    fn wait_exit(&self) {
+        let start = Instant::now();
+        while self.session_alive() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "zwgk did not exit; the screen:\n{}",
+                self.capture()
+            );
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+        if let Some(path) = self.socket_path.borrow_mut().take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn assessment_files(data: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(data.join("assessments"))
+        .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension().is_some_and(|x| x == "json"));
+    v.sort();
+    v
+}
+
+fn only_assessment(data: &Path) -> Value {
+    let files = assessment_files(data);
+    assert_eq!(files.len(), 1, "{files:?}");
+    serde_json::from_slice(&std::fs::read(&files[0]).unwrap()).unwrap()
+}
+
+/// The winning revision of a result document: the leaf with the greatest rev id (generation, hash).
+fn winner(doc: &Value) -> &Value {
+    let revs = doc["revisions"].as_array().unwrap();
+    let parents: Vec<&str> = revs.iter().filter_map(|r| r["parent"].as_str()).collect();
+    let key = |r: &&Value| {
+        let rev = r["rev"].as_str().unwrap();
+        let (g, h) = rev.split_once('-').unwrap();
+        (g.parse::<u64>().unwrap(), h.to_string())
+    };
+    revs.iter()
+        .filter(|r| !parents.contains(&r["rev"].as_str().unwrap()))
+        .max_by_key(key)
+        .unwrap()
+}
+
+fn result_doc<'a>(a: &'a Value, item: &str) -> &'a Value {
+    let suffix = format!(":self_check:{EDU}/{item}");
+    let (_, doc) = a["results"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .find(|(k, _)| k.ends_with(&suffix))
+        .unwrap_or_else(|| panic!("no result for {item}: {}", a["results"]));
+    doc
+}
+
+/// Keys of the form and the domain choice, from the start screen to the domains screen.
+fn create_assessment(t: &Tmux) {
+    t.wait_text("n新建");
+    t.keys(&["n"]);
+    t.wait_text("单位名称");
+    t.text(UNIT);
+    t.keys(&["Tab"]);
+    t.text(CODE);
+    t.keys(&["Tab"]);
+    t.text(COUNTY);
+    t.keys(&["Tab"]);
+    t.text(ROUND);
+    t.keys(&["Tab"]);
+    t.text(ASSESSOR);
+    t.wait_text(ASSESSOR);
+    t.keys(&["Enter"]);
+    t.wait_text("x 标记不涉及");
+    // First row (保障性住房): not involved, with a reason.
+    t.keys(&["x"]);
+    t.wait_text("不涉及的说明");
+    t.text(REASON);
+    t.wait_text(REASON);
+    t.keys(&["Enter"]);
+    t.wait_for("the reason in the list", |s| {
+        s.contains(REASON) && !s.contains("不涉及的说明")
+    });
+    t.keys(&["Enter"]);
+    t.wait_text(&format!("{UNIT} · {ROUND}"));
+}
+
+#[test]
+fn create_check_note_quit_and_reopen() {
+    if !tmux_or_skip("create_check_note_quit_and_reopen") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data_s = data.to_str().unwrap();
+    let t = Tmux::new("flow");
+    t.start(&[BIN, "--data-dir", data_s]);
+    create_assessment(&t);
+    // Created means saved.
+    assert_eq!(assessment_files(&data).len(), 1);
+
+    // 义务教育 is the third domain.
+    t.keys(&["j", "j", "Enter"]);
+    t.wait_text("进度 0/10");
+    t.keys(&["1", "2", "3"]);
+    t.wait_text("进度 3/10");
+    // Back to 03 (未落实) and write a two-line note.
+    t.keys(&["k", "n"]);
+    t.wait_text("备注(回车保存");
+    t.text(NOTE_1);
+    t.keys(&["C-j"]);
+    t.text(NOTE_2);
+    t.wait_text(NOTE_2);
+    t.keys(&["Enter"]);
+    t.wait_for("the note in the result", |s| {
+        s.contains(NOTE_1) && !s.contains("备注(回车保存")
+    });
+    t.keys(&["C-c"]);
+    t.wait_exit();
+    assert!(
+        !data.join("zwgk.owner").exists(),
+        "the lock owner record is removed on exit"
+    );
+
+    let a = only_assessment(&data);
+    assert_eq!(a["format"], "zwgk-assessment");
+    assert_eq!(a["unit"]["name"], UNIT);
+    assert_eq!(a["unit"]["division_code"], CODE);
+    assert_eq!(a["unit"]["county"], COUNTY);
+    assert_eq!(a["round"], ROUND);
+    assert_eq!(a["assessor"], ASSESSOR);
+    let domains = a["domains"].as_array().unwrap();
+    let ni: Vec<&Value> = domains.iter().filter(|d| d["involved"] == false).collect();
+    assert_eq!(ni.len(), 1);
+    assert_eq!(ni[0]["checklist"], "affordable-housing");
+    assert_eq!(ni[0]["reason"], REASON);
+    let device: Value =
+        serde_json::from_slice(&std::fs::read(data.join("device.json")).unwrap()).unwrap();
+    assert_eq!(a["results"].as_object().unwrap().len(), 3);
+    for (item, status, revs) in [
+        ("01", "compliant", 1),
+        ("02", "partial", 1),
+        ("03", "missing", 2),
+    ] {
+        let doc = result_doc(&a, item);
+        let all = doc["revisions"].as_array().unwrap();
+        assert_eq!(all.len(), revs, "{item}: {doc}");
+        let w = winner(doc);
+        assert_eq!(w["body"]["status"], status, "{item}");
+        for r in all {
+            assert_eq!(r["author"]["name"], ASSESSOR);
+            assert_eq!(r["author"]["role"], "township");
+            assert_eq!(r["author"]["device"], device["id"]);
+        }
+    }
+    let doc3 = result_doc(&a, "03");
+    let w = winner(doc3);
+    assert_eq!(w["body"]["note"], format!("{NOTE_1}\n{NOTE_2}"));
+    let first = doc3["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["parent"].is_null())
+        .unwrap();
+    assert_eq!(
+        w["parent"], first["rev"],
+        "the note revision is made on the status revision"
+    );
+    assert!(first["body"].get("note").is_none());
+
+    // Start again: the listing, then the walk shows the statuses and the note.
+    let t2 = Tmux::new("reopen");
+    t2.start(&[BIN, "--data-dir", data_s]);
+    let start = t2.wait_text(UNIT);
+    let lib = zwgk::library::Library::builtin();
+    let total: usize = lib
+        .entries()
+        .iter()
+        .filter(|e| {
+            e.catalogue.group != zwgk::model::catalogue::Group::Local
+                && e.catalogue.id != "affordable-housing"
+        })
+        .map(|e| e.catalogue.items.len())
+        .sum();
+    assert!(
+        start.contains(&format!("3/{total}")),
+        "progress 3/{total} in the listing:\n{start}"
+    );
+    t2.keys(&["Enter"]);
+    t2.wait_text(&format!("{UNIT} · {ROUND}"));
+    t2.keys(&["j", "j", "Enter"]);
+    let screen = t2.wait_text("进度 3/10");
+    for word in ["已落实", "部分落实", "未落实"] {
+        assert!(screen.contains(word), "{word} missing:\n{screen}");
+    }
+    t2.keys(&["j", "j"]);
+    let screen = t2.wait_text(NOTE_1);
+    assert!(screen.contains(NOTE_2), "both note lines:\n{screen}");
+    assert!(screen.contains("检查结果 未落实"), "{screen}");
+    t2.keys(&["C-c"]);
+    t2.wait_exit();
+    // Nothing changed on the second run: the file is as before.
+    assert_eq!(only_assessment(&data), a);
+}
+
+/// The pid of the zwgk process whose parent is `parent` (the pane's shell).
+fn child_zwgk(parent: u32) -> Option<u32> {
+    for e in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid …; comm may contain spaces, so split after the last ')'.
+        let Some((head, tail)) = stat.rsplit_once(')') else {
+            continue;
+        };
+        let comm = head.split_once('(').map_or("", |(_, c)| c);
+        let ppid = tail
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse::<u32>().ok());
+        if comm == "zwgk" && ppid == Some(parent) {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+#[test]
+fn sigterm_saves_the_open_editor_and_restores_the_terminal() {
+    if !tmux_or_skip("sigterm_saves_the_open_editor_and_restores_the_terminal") {
+        return;
+    }
+    if !Path::new("/proc/self/stat").exists() {
+        eprintln!("skipped: needs /proc to find the zwgk process");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let stty = dir.path().join("stty.txt");
+    // A shell runs zwgk and, after it exits, records the terminal modes and stays.
+    let script = format!(
+        "'{BIN}' --data-dir '{}'; echo \"zwgk exited $?\"; stty -a > '{}'; echo stty-done; exec sleep 60",
+        data.display(),
+        stty.display()
+    );
+    let t = Tmux::new("sigterm");
+    t.start(&["sh", "-c", &script]);
+    create_assessment(&t);
+    t.keys(&["j", "j", "Enter"]);
+    t.wait_text("进度 0/10");
+    t.keys(&["1"]);
+    t.wait_text("进度 1/10");
+    // Type a note and leave the editor open.
+    t.keys(&["n"]);
+    t.wait_text("备注(回车保存");
+    t.text("尚未保存的备注");
+    t.wait_text("尚未保存的备注");
+    assert_eq!(
+        t.ok(&["display-message", "-p", "-t", SESSION, "#{alternate_on}"])
+            .trim(),
+        "1"
+    );
+
+    let shell: u32 = t
+        .ok(&["list-panes", "-t", SESSION, "-F", "#{pane_pid}"])
+        .trim()
+        .parse()
+        .unwrap();
+    let pid = child_zwgk(shell)
+        .unwrap_or_else(|| panic!("no zwgk process under the pane's shell {shell}"));
+    let owner: Value =
+        serde_json::from_slice(&std::fs::read(data.join("zwgk.owner")).unwrap()).unwrap();
+    assert_eq!(
+        owner["pid"], pid,
+        "the lock's owner is the process found under the pane"
+    );
+    let kill = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let screen = t.wait_text("stty-done");
+    assert!(screen.contains("zwgk exited 0"), "{screen}");
+    assert!(
+        !Path::new(&format!("/proc/{pid}")).exists() || child_zwgk(shell).is_none(),
+        "zwgk still runs"
+    );
+
+    // The terminal: main screen, cursor shown, cooked mode with echo.
+    assert_eq!(
+        t.ok(&["display-message", "-p", "-t", SESSION, "#{alternate_on}"])
+            .trim(),
+        "0"
+    );
+    assert_eq!(
+        t.ok(&["display-message", "-p", "-t", SESSION, "#{cursor_flag}"])
+            .trim(),
+        "1"
+    );
+    let modes = std::fs::read_to_string(&stty).unwrap();
+    let flags: Vec<&str> = modes
+        .split(|c: char| c.is_whitespace() || c == ';')
+        .collect();
+    for f in ["icanon", "echo", "isig", "icrnl", "opost"] {
+        assert!(flags.contains(&f), "{f} not restored: {modes}");
+    }
+    // The walk is gone from the screen (the alternate screen was left).
+    assert!(!screen.contains("进度 1/10"), "{screen}");
+
+    // The data: the status and the note typed in the open editor.
+    let a = only_assessment(&data);
+    let doc = result_doc(&a, "01");
+    assert_eq!(winner(doc)["body"]["status"], "compliant");
+    let doc2 = result_doc(&a, "02");
+    assert_eq!(winner(doc2)["body"]["note"], "尚未保存的备注");
+    // A clean exit: the lock's owner record is gone (dropped, not killed).
+    assert!(!data.join("zwgk.owner").exists());
+}

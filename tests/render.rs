@@ -1,0 +1,539 @@
+//! Snapshots of every screen with Chinese data at 80×24 and 120×40, plus an English walk, and
+//! the terminal cursor while Chinese text is edited.
+//!
+//! Review: `INSTA_UPDATE=always cargo test --test render`, read the `.snap` files, then run
+//! again without it. Every rendered frame is also checked for cells hidden under a wide
+//! character (text overlapping Chinese) and for wide characters cut at the right edge.
+
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, TestBackend};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Position;
+
+use zwgk::action::Action;
+use zwgk::cli::Lang;
+use zwgk::model::assessment::Evidence;
+use zwgk::state::App;
+use zwgk::text::width;
+use zwgk::ui::strings::strings;
+use zwgk::update::editor_width;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// Draws the app once on a `w`×`h` test terminal.
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    assert_eq!(
+        (app.width, app.page),
+        (w, usize::from(h - 8)),
+        "size the app like the runtime does"
+    );
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    terminal.draw(|f| zwgk::ui::view(app, f)).unwrap();
+    assert_clean(terminal.backend().buffer());
+    terminal
+}
+
+/// No cell hidden under a wide character holds anything but a blank (something drawn over
+/// Chinese text), and no wide character is cut at the right edge.
+fn assert_clean(buf: &Buffer) {
+    let w = usize::from(buf.area.width);
+    for (y, row) in buf.content.chunks(w).enumerate() {
+        let text: String = row.iter().map(|c| c.symbol()).collect();
+        let mut x = 0;
+        while x < w {
+            let cw = width(row[x].symbol()).max(1);
+            assert!(
+                x + cw <= w,
+                "row {y}: a wide character is cut at the right edge: {text:?}"
+            );
+            for hidden in row.iter().take(x + cw).skip(x + 1) {
+                assert_eq!(
+                    hidden.symbol(),
+                    " ",
+                    "row {y}, column {x}: text drawn over a wide character: {text:?}"
+                );
+            }
+            x += cw;
+        }
+    }
+}
+
+/// The whole screen as text, without the blanks that follow wide characters.
+fn screen_text(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let w = usize::from(buf.area.width);
+    let mut out = String::new();
+    for row in buf.content.chunks(w) {
+        let mut x = 0;
+        while x < w {
+            out.push_str(row[x].symbol());
+            x += width(row[x].symbol()).max(1);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn snap(name: &str, app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let terminal = draw(app, w, h);
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+    terminal
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures, all made with keys through the keymap.
+// ---------------------------------------------------------------------------------------------
+
+fn sim(lang: Lang, w: u16, h: u16) -> Sim {
+    Sim::new(app_sized(lang, w, h))
+}
+
+fn fill_form(s: &mut Sim) {
+    s.press(ch('n'));
+    s.type_str(UNIT);
+    s.press(tab());
+    s.type_str(CODE);
+    s.press(tab());
+    s.type_str(COUNTY);
+    s.press(tab());
+    s.type_str(ROUND);
+    s.press(tab());
+    s.type_str(ASSESSOR);
+}
+
+fn create(s: &mut Sim) {
+    fill_form(s);
+    s.press(enter());
+    s.press(ch('x'));
+    s.type_str(REASON);
+    s.keys(&[enter(), enter()]);
+}
+
+/// The walk of 义务教育 with 01 已落实, 02 部分落实, 03 未落实 (findings, a two-line note, a
+/// channel and a web address as evidence), 04 不适用; the cursor on 03.
+fn walk_fixture(lang: Lang, w: u16, h: u16) -> Sim {
+    let mut s = sim(lang, w, h);
+    create(&mut s);
+    s.keys(&[ch('j'), ch('j'), enter()]);
+    s.keys(&[ch('1'), ch('2'), ch('3'), ch('4'), ch('k'), ch('k')]);
+    let space = key(KeyCode::Char(' '));
+    // Findings: 未公开, 栏目空白.
+    s.keys(&[
+        ch('f'),
+        space,
+        ch('j'),
+        ch('j'),
+        ch('j'),
+        ch('j'),
+        ch('j'),
+        space,
+        enter(),
+    ]);
+    s.press(ch('n'));
+    s.type_str("公示栏未张贴招生范围,已要求学校补充。");
+    s.press(ctrl('j'));
+    s.type_str("网站“招生信息”栏目空白。");
+    s.press(enter());
+    s.keys(&[ch('c'), space, enter()]);
+    s.press(ch('e'));
+    s.type_str("https://www.jinxiang.gov.cn/col/jyxx/zsfw.html");
+    s.press(enter());
+    assert_eq!(current_id(&s.app), "03");
+    let r = s
+        .app
+        .open
+        .as_ref()
+        .unwrap()
+        .assessment
+        .result(EDU, "03")
+        .unwrap()
+        .clone();
+    assert_eq!(r.findings.len(), 2);
+    assert_eq!(r.evidence.len(), 1);
+    assert_eq!(r.channels_seen.len(), 1);
+    assert!(r.note.contains('\n'));
+    s
+}
+
+#[test]
+fn start_empty() {
+    for (w, h) in SIZES {
+        let t = snap("start_empty", &app_sized(Lang::Zh, w, h), w, h);
+        let text = screen_text(&t);
+        assert!(text.contains(strings(Lang::Zh).start_empty), "{text}");
+        assert!(!t.backend().cursor_visible());
+    }
+}
+
+#[test]
+fn start_with_one_assessment() {
+    for (w, h) in SIZES {
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.keys(&[esc(), esc()]);
+        let t = snap("start_listing", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains(UNIT), "{text}");
+        let a = s.app.listing[0].assessment.as_ref().unwrap();
+        let (checked, total) = s.app.progress(a);
+        assert!(text.contains(&format!("{checked}/{total}")), "{text}");
+        // The time of the last change, in Beijing time.
+        assert!(text.contains("2026-11-27 14:40"), "{text}");
+    }
+}
+
+#[test]
+fn form_filled() {
+    for (w, h) in SIZES {
+        let mut s = sim(Lang::Zh, w, h);
+        fill_form(&mut s);
+        let t = snap("form_filled", &s.app, w, h);
+        let text = screen_text(&t);
+        for v in [UNIT, CODE, COUNTY, ROUND, ASSESSOR] {
+            assert!(text.contains(v), "{v} missing:\n{text}");
+        }
+        assert!(t.backend().cursor_visible());
+    }
+}
+
+#[test]
+fn form_with_an_error() {
+    for (w, h) in SIZES {
+        let mut s = sim(Lang::Zh, w, h);
+        s.keys(&[ch('n'), enter()]);
+        let t = snap("form_error", &s.app, w, h);
+        assert!(screen_text(&t).contains(strings(Lang::Zh).field_required));
+    }
+}
+
+#[test]
+fn form_domain_choice_with_a_reason_popup() {
+    for (w, h) in SIZES {
+        let mut s = sim(Lang::Zh, w, h);
+        fill_form(&mut s);
+        s.press(enter());
+        s.press(ch('x'));
+        s.type_str(REASON);
+        s.press(enter());
+        // Second row: leave it out; third: start typing a reason.
+        s.keys(&[ch('j'), key(KeyCode::Char(' ')), ch('j'), ch('x')]);
+        s.type_str("本镇无义务教育学校");
+        let t = snap("form_domains_reason", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains(strings(Lang::Zh).reason_title), "{text}");
+        assert!(text.contains("本镇无义务教育学校"), "{text}");
+        assert!(t.backend().cursor_visible());
+    }
+}
+
+#[test]
+fn domains_with_progress() {
+    for (w, h) in SIZES {
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.press(esc());
+        let t = snap("domains", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("义务教育"), "{text}");
+        assert!(text.contains("4/10"), "{text}");
+        assert!(text.contains(REASON) || w < 100, "{text}");
+        assert!(
+            text.contains(strings(Lang::Zh).choice_not_involved),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn walk_with_results() {
+    for (w, h) in SIZES {
+        let s = walk_fixture(Lang::Zh, w, h);
+        let t = snap("walk", &s.app, w, h);
+        let text = screen_text(&t);
+        let zh = strings(Lang::Zh);
+        for word in [
+            zh.status_compliant,
+            zh.status_partial,
+            zh.status_missing,
+            zh.status_not_applicable,
+            "未公开",
+        ] {
+            assert!(text.contains(word), "{word} missing:\n{text}");
+        }
+        assert!(text.contains("公示栏未张贴"), "{text}");
+        assert!(text.contains("已保存 14:40:05"), "{text}");
+        assert!(!t.backend().cursor_visible());
+    }
+}
+
+#[test]
+fn walk_in_english() {
+    let (w, h) = (80, 24);
+    let s = walk_fixture(Lang::En, w, h);
+    let t = snap("walk_en", &s.app, w, h);
+    let text = screen_text(&t);
+    assert!(text.contains("missing"), "{text}");
+    assert!(
+        text.contains("公示栏未张贴"),
+        "the note stays Chinese:\n{text}"
+    );
+}
+
+#[test]
+fn walk_with_the_note_editor() {
+    for (w, h) in SIZES {
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.keys(&[ch('j'), ch('n')]);
+        s.type_str("公示栏照片");
+        let mut t = snap("walk_note_editor", &s.app, w, h);
+        assert!(t.backend().cursor_visible());
+        // The popup: editor_width + 2 wide, 2/3 of the body high (at least 6), centred in the
+        // body (the screen minus the footer and the status line); text starts inside the border.
+        let body_h = h - 2;
+        let popup_w = u16::try_from(editor_width(w) + 2).unwrap().min(w);
+        let popup_h = (body_h * 2 / 3).max(6).min(body_h);
+        let (px, py) = ((w - popup_w) / 2, (body_h - popup_h) / 2);
+        let expected = Position {
+            x: px + 1 + 10,
+            y: py + 1,
+        };
+        let cursor = t.backend_mut().get_cursor_position().unwrap();
+        assert_eq!(
+            cursor, expected,
+            "caret right after 5 wide characters at {w}x{h}"
+        );
+        // The same numbers written out.
+        let literal = if w == 80 {
+            Position { x: 14, y: 5 }
+        } else {
+            Position { x: 20, y: 7 }
+        };
+        assert_eq!(cursor, literal);
+        // The characters sit just left of the caret.
+        let buf = t.backend().buffer();
+        assert_eq!(buf[(cursor.x - 2, cursor.y)].symbol(), "片");
+        assert_eq!(buf[(cursor.x - 10, cursor.y)].symbol(), "公");
+    }
+}
+
+#[test]
+fn note_editor_cursor_follows_line_breaks_and_wrapping() {
+    let (w, h) = (80, 24);
+    let mut s = walk_fixture(Lang::Zh, w, h);
+    s.keys(&[ch('j'), ch('n')]);
+    s.type_str("公示栏");
+    s.press(ctrl('j'));
+    s.type_str("ab照片");
+    let mut t1 = draw(&s.app, w, h);
+    // Second row, after "ab" (2) and 照片 (4).
+    assert_eq!(
+        t1.backend_mut().get_cursor_position().unwrap(),
+        Position { x: 4 + 6, y: 6 }
+    );
+    // A full row of 36 wide characters (72 columns) moves the caret to the next row.
+    s.press(ctrl('j'));
+    s.type_str(&"政".repeat(36));
+    let mut t2 = draw(&s.app, w, h);
+    assert_eq!(
+        t2.backend_mut().get_cursor_position().unwrap(),
+        Position { x: 4, y: 8 }
+    );
+    // Left over a wide character moves two columns.
+    s.press(key(KeyCode::Left));
+    let mut t3 = draw(&s.app, w, h);
+    assert_eq!(
+        t3.backend_mut().get_cursor_position().unwrap(),
+        Position { x: 4 + 70, y: 7 }
+    );
+}
+
+#[test]
+fn form_cursor_after_a_chinese_unit_name() {
+    for (w, h) in SIZES {
+        let mut s = sim(Lang::Zh, w, h);
+        s.press(ch('n'));
+        s.type_str(UNIT);
+        let mut t = draw(&s.app, w, h);
+        let zh = strings(Lang::Zh);
+        let labels = [
+            zh.field_unit,
+            zh.field_code,
+            zh.field_county,
+            zh.field_round,
+            zh.field_assessor,
+        ];
+        let label_cols = labels.iter().map(|l| width(l)).max().unwrap() + 1;
+        // Inside the border (1), the label column, one blank, then 7 wide characters.
+        let x = 1 + label_cols + 1 + width(UNIT);
+        let expected = Position {
+            x: u16::try_from(x).unwrap(),
+            y: 1,
+        };
+        let cursor = t.backend_mut().get_cursor_position().unwrap();
+        assert_eq!(cursor, expected, "{w}x{h}");
+        assert_eq!(cursor, Position { x: 31, y: 1 });
+        assert_eq!(t.backend().buffer()[(cursor.x - 2, 1)].symbol(), "府");
+        // Left twice: two wide characters back, four columns.
+        s.keys(&[key(KeyCode::Left), key(KeyCode::Left)]);
+        let mut t = draw(&s.app, w, h);
+        assert_eq!(
+            t.backend_mut().get_cursor_position().unwrap(),
+            Position { x: 27, y: 1 }
+        );
+    }
+}
+
+#[test]
+fn walk_with_the_findings_picker() {
+    for (w, h) in SIZES {
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.press(ch('f'));
+        let t = snap("walk_findings", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("[x] 未公开"), "{text}");
+        assert!(text.contains("[ ] 内容不全"), "{text}");
+    }
+}
+
+#[test]
+fn walk_with_the_search_popup() {
+    for (w, h) in SIZES {
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.press(ch('/'));
+        s.type_str("招生");
+        let mut t = snap("walk_search", &s.app, w, h);
+        assert!(screen_text(&t).contains(strings(Lang::Zh).search_title));
+        // One-line popup: min(w-4, 80) wide, 3 high, centred in the body; caret after 招生.
+        let pw = (w - 4).min(80);
+        let (px, py) = ((w - pw) / 2, (h - 2 - 3) / 2);
+        assert_eq!(
+            t.backend_mut().get_cursor_position().unwrap(),
+            Position {
+                x: px + 1 + 1 + 4,
+                y: py + 1
+            }
+        );
+        // After Enter the title names the search and the list shows 04–07.
+        s.press(enter());
+        let t = draw(&s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("\"招生\""), "{text}");
+        assert!(!text.contains("义务教育学校名录"), "{text}");
+    }
+}
+
+#[test]
+fn summary() {
+    for (w, h) in SIZES {
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.press(ch('s'));
+        let t = snap("summary", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("义务教育"), "{text}");
+        assert!(text.contains(strings(Lang::Zh).total_label), "{text}");
+        // 义务教育: 10 items, 1/1/1/1, 40% checked, compliance 1 of 3.
+        assert!(text.contains("40%"), "{text}");
+        assert!(text.contains("33%"), "{text}");
+    }
+}
+
+#[test]
+fn help_overlay() {
+    for (w, h) in SIZES {
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.press(ch('?'));
+        let t = snap("help", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains(strings(Lang::Zh).help_title), "{text}");
+        assert!(text.contains("标记为已落实"), "{text}");
+    }
+}
+
+#[test]
+fn evidence_popup_and_runtime_answer_render() {
+    // At 80×24 the result pane is cut after the first evidence line (see the report), so this
+    // is checked at 120×40.
+    let (w, h) = (120, 40);
+    let mut s = walk_fixture(Lang::Zh, w, h);
+    s.press(ch('e'));
+    s.type_str("镇政府公示栏照片");
+    let mut t = draw(&s.app, w, h);
+    assert!(screen_text(&t).contains(strings(Lang::Zh).evidence_title));
+    let pw = (w - 4).min(80);
+    let (px, py) = ((w - pw) / 2, (h - 2 - 3) / 2);
+    assert_eq!(
+        t.backend_mut().get_cursor_position().unwrap(),
+        Position {
+            x: px + 2 + 16,
+            y: py + 1
+        }
+    );
+    s.press(enter());
+    let r = s
+        .app
+        .open
+        .as_ref()
+        .unwrap()
+        .assessment
+        .result(EDU, "03")
+        .unwrap();
+    assert_eq!(
+        r.evidence.last(),
+        Some(&Evidence::Text {
+            text: "镇政府公示栏照片".into()
+        })
+    );
+    let t = draw(&s.app, w, h);
+    assert!(screen_text(&t).contains("镇政府公示栏照片"));
+}
+
+#[test]
+fn long_text_never_overlaps_at_narrow_and_odd_widths() {
+    // Odd widths put wide characters against borders and column edges.
+    for (w, h) in [(81, 24), (79, 23), (100, 30), (61, 20)] {
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        draw(&s.app, w, h);
+        s.press(ch('n'));
+        s.run(Action::Paste("很长的备注".repeat(30)));
+        draw(&s.app, w, h);
+        s.press(enter());
+        draw(&s.app, w, h);
+        s.keys(&[esc()]);
+        draw(&s.app, w, h);
+        s.press(ch('s'));
+        draw(&s.app, w, h);
+        s.keys(&[esc(), esc()]);
+        draw(&s.app, w, h);
+        s.press(ch('n'));
+        s.type_str(&"胡集镇".repeat(20));
+        draw(&s.app, w, h);
+    }
+}
+
+// Known bug in src/ui (kept as an ignored test: `cargo test --test render -- --ignored`).
+//
+/// A popup whose left edge falls on the second half of a Chinese character behind it loses its
+/// left border in a real terminal: `Clear` resets the popup's cells, but the wide character that
+/// starts one column to the left keeps its width, so the border cell is hidden under it and
+/// ratatui's diff never sends it. The backend shows e.g. `义务教育学生资[ ] 链接失效` with no `│`.
+/// The frame buffer (what `view` drew) has the border hidden under the wide character.
+#[test]
+#[ignore = "BUG: popups do not clear a wide character straddling their left edge"]
+fn popups_keep_their_left_border_next_to_wide_characters() {
+    for (w, keys) in [
+        (80, vec![ch('f')]),
+        (79, vec![ch('c')]),
+        (100, vec![ch('/')]),
+        (100, vec![ch('e')]),
+        (90, vec![ch('?')]),
+    ] {
+        let h = 24;
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.keys(&keys);
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let frame = terminal.draw(|f| zwgk::ui::view(&s.app, f)).unwrap();
+        assert_clean(frame.buffer);
+    }
+}

@@ -1,0 +1,274 @@
+//! The data directory: one writer, read-only viewing, backups, crash leftovers, full disks.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use zwgk::model::assessment::{
+    ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_VERSION, Assessment, DomainChoice, ItemResult, Kind, Unit,
+};
+use zwgk::model::revision::{Author, Hlc, Role};
+use zwgk::model::status::Status;
+use zwgk::store::{Store, StoreError, load_assessment};
+
+fn assessment(id: &str) -> Assessment {
+    Assessment {
+        format: ASSESSMENT_FORMAT.into(),
+        format_version: ASSESSMENT_FORMAT_VERSION,
+        id: id.into(),
+        kind: Kind::SelfCheck,
+        unit: Unit {
+            name: "胡集镇人民政府".into(),
+            county: "金乡县".into(),
+            ..Unit::default()
+        },
+        round: "2026年下半年自查".into(),
+        assessor: "张三".into(),
+        created: Hlc {
+            millis: 1_795_761_605_000,
+            counter: 0,
+        }
+        .to_string(),
+        reviews: None,
+        domains: vec![DomainChoice {
+            checklist: "employment".into(),
+            version: "2026.11".into(),
+            involved: true,
+            reason: None,
+        }],
+        clock: Hlc {
+            millis: 1_795_761_605_000,
+            counter: 0,
+        },
+        results: Default::default(),
+    }
+}
+
+fn record(a: &mut Assessment, item: &str, status: Status, note: &str) {
+    let body = ItemResult {
+        checklist: "employment".into(),
+        item: item.into(),
+        status,
+        note: note.into(),
+        ..ItemResult::default()
+    };
+    let author = Author {
+        name: "张三".into(),
+        device: "d1".into(),
+        role: Role::Township,
+    };
+    a.record(body, author, 1_795_761_606_000).unwrap();
+}
+
+#[test]
+fn a_second_writer_is_told_who_holds_the_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = Store::open(dir.path(), "2026-11-27T08:00:00Z").unwrap();
+    let err = Store::open(dir.path(), "2026-11-27T08:01:00Z").unwrap_err();
+    let StoreError::Locked {
+        owner: Some(owner), ..
+    } = &err
+    else {
+        panic!("expected Locked, got {err}")
+    };
+    assert_eq!(owner.pid, std::process::id());
+    assert_eq!(owner.since, "2026-11-27T08:00:00Z");
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!("pid {}", std::process::id())),
+        "{text}"
+    );
+    assert!(text.contains("2026-11-27T08:00:00Z"), "{text}");
+    assert!(text.contains("--read-only"), "{text}");
+}
+
+#[test]
+fn read_only_store_lists_but_never_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut writer = Store::open(dir.path(), "t").unwrap();
+    let mut a = assessment("0190a000-0000-7000-8000-000000000001");
+    record(&mut a, "01", Status::Compliant, "");
+    let path = writer.save(&a).unwrap();
+    let before = fs::read(&path).unwrap();
+
+    let mut reader = Store::open_read_only(dir.path()).unwrap();
+    assert!(reader.is_read_only());
+    let listed = reader.list().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].1.as_ref().unwrap(), &a);
+    record(&mut a, "02", Status::Missing, "");
+    assert!(matches!(reader.save(&a), Err(StoreError::ReadOnly { .. })));
+    assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn the_lock_of_a_killed_process_is_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .args(["save-loop", "--data-dir"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until it holds the lock and has saved once.
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+    assert!(line.starts_with("ack "), "{line}");
+    assert!(matches!(
+        Store::open(dir.path(), "t"),
+        Err(StoreError::Locked { .. })
+    ));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The owner file is left behind, but the OS lock is gone: the next start takes over.
+    let store = Store::open(dir.path(), "t").unwrap();
+    assert_eq!(store.list().unwrap().len(), 1);
+}
+
+#[test]
+fn first_rewrite_keeps_a_backup_of_the_previous_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = "0190a000-0000-7000-8000-000000000002";
+    let mut a = assessment(id);
+    record(&mut a, "01", Status::Compliant, "第一次");
+    let path = {
+        let mut s = Store::open(dir.path(), "t").unwrap();
+        s.save(&a).unwrap()
+    };
+    let first = fs::read(&path).unwrap();
+    let mut s = Store::open(dir.path(), "t").unwrap();
+    record(&mut a, "01", Status::Partial, "第二次");
+    s.save(&a).unwrap();
+    record(&mut a, "02", Status::Missing, "第三次");
+    s.save(&a).unwrap();
+    let bak = dir
+        .path()
+        .join("assessments")
+        .join(format!("{id}.json.bak"));
+    // The backup holds the file as it was before this session first rewrote it.
+    assert_eq!(fs::read(&bak).unwrap(), first);
+    assert_eq!(load_assessment(&path).unwrap(), a);
+}
+
+#[test]
+fn stale_temp_files_are_removed_and_a_damaged_device_file_is_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("assessments")).unwrap();
+    let stale = dir.path().join("assessments/.zwgk-abc123.tmp");
+    fs::write(&stale, b"{\"half\":").unwrap();
+    fs::write(dir.path().join("device.json"), b"\x00garbage").unwrap();
+    let s = Store::open(dir.path(), "t").unwrap();
+    assert!(!stale.exists());
+    assert!(!s.device().id.is_empty());
+    assert!(dir.path().join("device.json.damaged").exists());
+    assert_eq!(s.list().unwrap().len(), 0);
+}
+
+/// Mounts a small tmpfs (root only); `None` with the reason when that is not possible here.
+fn small_tmpfs(dir: &Path, size: &str) -> Result<(), String> {
+    if !cfg!(target_os = "linux") {
+        return Err("tmpfs mounts are Linux-only".into());
+    }
+    let out = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+        .arg(dir)
+        .output()
+        .map_err(|e| format!("cannot run mount: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+struct Unmount<'a>(&'a Path);
+impl Drop for Unmount<'_> {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_save_and_keeps_the_saved_file() {
+    let dir = tempfile::tempdir().unwrap();
+    if let Err(why) = small_tmpfs(dir.path(), "256k") {
+        eprintln!("skipped: cannot mount a small tmpfs to fill ({why}); run as root on Linux");
+        return;
+    }
+    let _guard = Unmount(dir.path());
+    let mut s = Store::open(dir.path(), "t").unwrap();
+    let mut a = assessment("0190a000-0000-7000-8000-000000000003");
+    record(&mut a, "01", Status::Compliant, "已保存的内容");
+    let path = s.save(&a).unwrap();
+    let saved = fs::read(&path).unwrap();
+    // A note far larger than the disk.
+    record(&mut a, "02", Status::Missing, &"很长的备注".repeat(40_000));
+    let err = s.save(&a).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains(&path.display().to_string()) || text.contains("assessments"),
+        "{text}"
+    );
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        saved,
+        "the saved file must be untouched"
+    );
+    let leftovers: Vec<_> = fs::read_dir(dir.path().join("assessments"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // Saving the copy elsewhere works.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let copy = elsewhere.path().join("copy.json");
+    zwgk::store::save_copy(&a, &copy).unwrap();
+    assert_eq!(load_assessment(&copy).unwrap(), a);
+}
+
+#[test]
+fn a_read_only_data_dir_fails_the_save_and_keeps_the_saved_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(dir.path(), "t").unwrap();
+    let mut a = assessment("0190a000-0000-7000-8000-000000000004");
+    record(&mut a, "01", Status::Compliant, "");
+    let path = s.save(&a).unwrap();
+    let saved = fs::read(&path).unwrap();
+    // Make the assessments folder read-only with a read-only bind mount (root can write
+    // through permission bits, but not through a read-only mount).
+    let folder = dir.path().join("assessments");
+    let bind = Command::new("mount")
+        .arg("--bind")
+        .arg(&folder)
+        .arg(&folder)
+        .output();
+    match bind {
+        Ok(out) if out.status.success() => {}
+        Ok(out) => {
+            eprintln!(
+                "skipped: cannot bind-mount ({}); run as root on Linux",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            return;
+        }
+        Err(e) => {
+            eprintln!("skipped: cannot run mount ({e})");
+            return;
+        }
+    }
+    let _guard = Unmount(&folder);
+    let ro = Command::new("mount")
+        .args(["-o", "remount,bind,ro"])
+        .arg(&folder)
+        .status()
+        .unwrap();
+    assert!(ro.success());
+    record(&mut a, "02", Status::Partial, "");
+    let err = s.save(&a).unwrap_err();
+    assert!(matches!(err, StoreError::Io { .. }), "{err}");
+    assert!(err.to_string().contains("assessments"), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), saved);
+    assert_eq!(load_assessment(&path).unwrap().results.len(), 1);
+}

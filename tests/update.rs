@@ -1,0 +1,996 @@
+//! `update`: keys in (through the real keymap), state and effects out.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use zwgk::action::{Action, Effect};
+use zwgk::keymap::Mode;
+use zwgk::model::assessment::{Evidence, Kind};
+use zwgk::model::revision::Role;
+use zwgk::model::status::{FINDING_TYPES, Status};
+use zwgk::state::{Choice, Filter, Overlay, Screen};
+use zwgk::ui::strings::ZH;
+use zwgk::update::{FIELD_ASSESSOR, FIELD_ROUND, FIELD_UNIT};
+
+fn statuses(app: &zwgk::state::App) -> Vec<Status> {
+    let entry = app.library.get(EDU).unwrap();
+    entry
+        .catalogue
+        .items
+        .iter()
+        .map(|i| assessment(app).status(EDU, &i.id))
+        .collect()
+}
+
+fn item_id(n: usize) -> String {
+    format!("{n:02}")
+}
+
+#[test]
+fn creating_an_assessment_saves_it_with_the_chosen_domains() {
+    let mut app = app();
+    let fx = create_assessment(&mut app);
+    assert_eq!(
+        fx,
+        vec![Effect::Save],
+        "only the final Enter creates, and it saves"
+    );
+    assert!(matches!(app.screen, Screen::Domains(_)));
+    assert_eq!(app.mode(), Mode::Domains);
+
+    let a = assessment(&app);
+    assert_eq!(a.unit.name, UNIT);
+    assert_eq!(a.unit.division_code.as_deref(), Some(CODE));
+    assert_eq!(a.unit.county, COUNTY);
+    assert_eq!(a.round, ROUND);
+    assert_eq!(a.assessor, ASSESSOR);
+    assert_eq!(a.kind, Kind::SelfCheck);
+    assert!(a.id.starts_with("0190f5a2-7c00-7000-8000-"), "{}", a.id);
+    assert!(a.results.is_empty());
+
+    // The 26 national catalogues and the city one; the local one is opt-in.
+    let national_and_city = app
+        .library
+        .entries()
+        .iter()
+        .filter(|e| e.catalogue.group != zwgk::model::catalogue::Group::Local)
+        .count();
+    assert_eq!(a.domains.len(), national_and_city);
+    assert!(a.domain("agricultural-funds-local").is_none());
+    let ni = a.domain(NOT_INVOLVED).unwrap();
+    assert!(!ni.involved);
+    assert_eq!(ni.reason.as_deref(), Some(REASON));
+    assert_eq!(a.domains.iter().filter(|d| !d.involved).count(), 1);
+    assert!(
+        a.domains
+            .iter()
+            .filter(|d| d.involved)
+            .all(|d| d.reason.is_none())
+    );
+    for d in &a.domains {
+        assert_eq!(
+            d.version,
+            app.library.get(&d.checklist).unwrap().catalogue.version
+        );
+    }
+    assert!(!app.involved_domains().contains(&NOT_INVOLVED));
+
+    // The start screen's listing knows it already.
+    assert_eq!(app.listing.len(), 1);
+    assert_eq!(app.listing[0].assessment.as_ref().unwrap().id, a.id);
+}
+
+#[test]
+fn form_refuses_an_empty_unit_name() {
+    let mut app = app();
+    press(&mut app, ch('n'));
+    assert_eq!(app.mode(), Mode::Form);
+    let fx = press(&mut app, enter());
+    assert!(fx.is_empty());
+    let Screen::New(f) = &app.screen else {
+        panic!("left the form: {:?}", app.screen)
+    };
+    assert!(!f.choosing);
+    assert_eq!(f.focus, FIELD_UNIT);
+    assert_eq!(f.error.as_deref(), Some(ZH.field_required));
+
+    // Round and assessor filled, unit still empty: Enter goes back to the unit.
+    keys(&mut app, &[tab(), tab(), tab()]);
+    type_str(&mut app, ROUND);
+    press(&mut app, tab());
+    type_str(&mut app, ASSESSOR);
+    press(&mut app, enter());
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    assert!(!f.choosing);
+    assert_eq!(f.focus, FIELD_UNIT);
+    assert_eq!(f.fields[FIELD_ROUND].text(), ROUND);
+    assert_eq!(f.fields[FIELD_ASSESSOR].text(), ASSESSOR);
+
+    // Blanks only do not count either.
+    type_str(&mut app, "  ");
+    press(&mut app, enter());
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    assert!(!f.choosing);
+    assert_eq!(f.error.as_deref(), Some(ZH.field_required));
+
+    // With a name, Enter moves on (to the empty optional field, then to the domains).
+    keys(
+        &mut app,
+        &[key(KeyCode::Backspace), key(KeyCode::Backspace)],
+    );
+    type_str(&mut app, UNIT);
+    press(&mut app, enter());
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    assert!(f.error.is_none());
+    assert_eq!(app.mode(), Mode::Form);
+    keys(&mut app, &[tab(), tab(), tab()]);
+    press(&mut app, enter());
+    assert_eq!(app.mode(), Mode::FormDomains);
+}
+
+#[test]
+fn not_involved_needs_a_reason_and_esc_cancels() {
+    let mut app = app();
+    press(&mut app, ch('n'));
+    type_str(&mut app, UNIT);
+    keys(&mut app, &[tab(), tab(), tab()]);
+    type_str(&mut app, ROUND);
+    press(&mut app, tab());
+    type_str(&mut app, ASSESSOR);
+    press(&mut app, enter());
+    assert_eq!(app.mode(), Mode::FormDomains);
+
+    // x then Enter without a reason: refused, the row stays included.
+    keys(&mut app, &[ch('x'), enter()]);
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    assert_eq!(f.domains[0].choice, Choice::Included);
+    assert_eq!(f.error.as_deref(), Some(ZH.reason_required));
+    assert_eq!(app.mode(), Mode::FormDomains);
+
+    // x, typing, Esc: cancelled.
+    press(&mut app, ch('x'));
+    assert_eq!(app.mode(), Mode::LineInput);
+    type_str(&mut app, "无");
+    press(&mut app, esc());
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    assert_eq!(f.domains[0].choice, Choice::Included);
+
+    // Space leaves a catalogue out; x with a reason marks it; x again includes it.
+    keys(&mut app, &[ch('j'), key(KeyCode::Char(' '))]);
+    press(&mut app, ch('x'));
+    type_str(&mut app, REASON);
+    press(&mut app, enter());
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    assert_eq!(f.domains[1].choice, Choice::NotInvolved(REASON.to_string()));
+    press(&mut app, ch('x'));
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    assert_eq!(f.domains[1].choice, Choice::Included);
+    press(&mut app, key(KeyCode::Char(' ')));
+    let fx = press(&mut app, enter());
+    assert_eq!(fx, vec![Effect::Save]);
+    let a = assessment(&app);
+    assert!(
+        a.domain("agricultural-subsidies").is_none(),
+        "left out with Space"
+    );
+    assert!(a.domain(NOT_INVOLVED).unwrap().involved);
+}
+
+#[test]
+fn ten_presses_of_1_walk_a_ten_item_domain() {
+    let mut app = app();
+    create_assessment(&mut app);
+    keys(&mut app, &[ch('j'), ch('j')]);
+    assert_eq!(app.library.get(EDU).unwrap().catalogue.items.len(), 10);
+
+    let mut presses = 0;
+    let fx = press(&mut app, enter());
+    presses += 1;
+    assert!(fx.is_empty());
+    assert_eq!(walk(&app).checklist, EDU);
+    assert_eq!(walk(&app).cursor, 0);
+    for n in 1..=10 {
+        assert_eq!(current_id(&app), item_id(n), "cursor moves on by itself");
+        let fx = press(&mut app, ch('1'));
+        presses += 1;
+        assert_eq!(fx, vec![Effect::Save], "press {n}");
+        let rev = edu_winner(&app, &item_id(n));
+        assert_eq!(rev.body.status, Status::Compliant);
+        assert_eq!(rev.author.name, ASSESSOR);
+        assert_eq!(rev.author.device, DEVICE);
+        assert_eq!(rev.author.role, Role::Township);
+        assert_eq!(rev.parent, None, "the first revision of {n}");
+        assert_eq!(rev.hlc.millis, NOW);
+        assert_eq!(
+            rev.body.fingerprint,
+            app.library.get(EDU).unwrap().fingerprints[n - 1]
+        );
+    }
+    assert_eq!(presses, 11, "one Enter to open and ten status keys");
+    assert_eq!(statuses(&app), vec![Status::Compliant; 10]);
+    let t = app.tally(EDU);
+    assert_eq!((t.compliant, t.unchecked), (10, 0));
+    assert_eq!(app.message.as_deref(), Some(ZH.domain_done));
+    assert_eq!(walk(&app).cursor, 9, "stays on the last item");
+
+    // The same status again changes nothing: no save, no revision.
+    let fx = press(&mut app, ch('1'));
+    assert!(fx.is_empty());
+    let doc = assessment(&app).result_doc(EDU, "10").unwrap();
+    assert_eq!(doc.revisions().len(), 1);
+    assert_eq!(edu_history_len(&app, "10"), 1);
+}
+
+#[test]
+fn disaster_relief_also_takes_ten_keys() {
+    let mut app = app();
+    create_assessment(&mut app);
+    // affordable-housing, agricultural-subsidies, compulsory-education, disaster-relief.
+    keys(&mut app, &[ch('j'), ch('j'), ch('j'), enter()]);
+    assert_eq!(walk(&app).checklist, "disaster-relief");
+    let saves: usize = (0..10).map(|_| press(&mut app, ch('4')).len()).sum();
+    assert_eq!(saves, 10);
+    let t = app.tally("disaster-relief");
+    assert_eq!((t.not_applicable, t.total()), (10, 10));
+}
+
+#[test]
+fn two_status_changes_make_two_linked_revisions() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    assert_eq!(press(&mut app, ch('2')), vec![Effect::Save]);
+    assert_eq!(current_id(&app), "02");
+    press(&mut app, ch('k'));
+    assert_eq!(current_id(&app), "01");
+    assert_eq!(press(&mut app, ch('3')), vec![Effect::Save]);
+
+    let doc = assessment(&app).result_doc(EDU, "01").unwrap();
+    assert_eq!(doc.revisions().len(), 2);
+    let winner = doc.winner().unwrap();
+    assert_eq!(winner.body.status, Status::Missing);
+    let history = doc.history(&winner.rev);
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].body.status, Status::Partial);
+    assert_eq!(winner.parent.as_ref(), Some(&history[1].rev));
+    assert_eq!(history[1].parent, None);
+    assert!(
+        history[0].hlc > history[1].hlc,
+        "the clock moves on within one millisecond"
+    );
+    assert!(doc.conflicts().is_empty());
+}
+
+#[test]
+fn undo_records_the_previous_status_as_a_new_revision() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    keys(&mut app, &[ch('2'), ch('k'), ch('3')]);
+    press(&mut app, ch('j'));
+    press(&mut app, ch('j'));
+    assert_eq!(walk(&app).cursor, 3, "moved away from 01");
+
+    let fx = press(&mut app, ch('u'));
+    assert_eq!(fx, vec![Effect::Save]);
+    assert_eq!(
+        edu_result(&app, "01").unwrap().status,
+        Status::Partial,
+        "back to 部分落实"
+    );
+    assert_eq!(edu_history_len(&app, "01"), 3, "undo adds to the history");
+    assert_eq!(
+        assessment(&app)
+            .result_doc(EDU, "01")
+            .unwrap()
+            .revisions()
+            .len(),
+        3
+    );
+    assert_eq!(current_id(&app), "01", "shows the item that changed back");
+    assert_eq!(app.message.as_deref(), Some(ZH.undone));
+
+    // Undo the first change: 未检查 again, still as a new revision.
+    assert_eq!(press(&mut app, ch('u')), vec![Effect::Save]);
+    assert_eq!(assessment(&app).status(EDU, "01"), Status::Unchecked);
+    assert_eq!(edu_history_len(&app, "01"), 4);
+
+    // Nothing left.
+    assert!(press(&mut app, ch('u')).is_empty());
+    assert_eq!(app.message.as_deref(), Some(ZH.nothing_to_undo));
+    assert_eq!(edu_history_len(&app, "01"), 4);
+}
+
+#[test]
+fn undo_clears_filter_and_search_to_show_the_item() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    press(&mut app, ch('1'));
+    press(&mut app, ch('v'));
+    assert_eq!(walk(&app).filter, Filter::Unchecked);
+    press(&mut app, ch('u'));
+    assert_eq!(walk(&app).filter, Filter::All);
+    assert_eq!(current_id(&app), "01");
+    assert_eq!(assessment(&app).status(EDU, "01"), Status::Unchecked);
+}
+
+#[test]
+fn unchecked_filter_hides_checked_items_and_keeps_the_cursor_valid() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    keys(&mut app, &[ch('1'), ch('2'), ch('3')]);
+    press(&mut app, ch('G'));
+    assert_eq!(walk(&app).cursor, 9);
+    press(&mut app, ch('v'));
+    assert_eq!(walk(&app).filter, Filter::Unchecked);
+    let visible = app.visible(walk(&app));
+    assert_eq!(visible, (3..10).collect::<Vec<_>>());
+    assert_eq!(walk(&app).cursor, 0);
+    assert_eq!(current_id(&app), "04");
+
+    // Marking an item drops it from the list; the cursor now shows the next one.
+    press(&mut app, ch('1'));
+    assert_eq!(walk(&app).cursor, 0);
+    assert_eq!(current_id(&app), "05");
+    // On the last row the cursor moves up instead of off the end.
+    press(&mut app, ch('G'));
+    assert_eq!(current_id(&app), "10");
+    press(&mut app, ch('4'));
+    let len = app.visible(walk(&app)).len();
+    assert_eq!(len, 5);
+    assert_eq!(walk(&app).cursor, len - 1);
+    assert_eq!(current_id(&app), "09");
+    // Until nothing is left.
+    for _ in 0..len {
+        press(&mut app, ch('1'));
+        let w = walk(&app);
+        let len = app.visible(w).len();
+        assert!(w.cursor < len.max(1), "cursor {} of {len}", w.cursor);
+    }
+    assert!(app.visible(walk(&app)).is_empty());
+    assert!(app.current_item(walk(&app)).is_none());
+    // Keys on an empty list do nothing and do not panic.
+    for k in ['1', 'n', 'f', 'e', 'c', 'p', 'j', 'k', 'G', 'g'] {
+        press(&mut app, ch(k));
+        assert!(
+            walk(&app).overlay.is_none(),
+            "{k} opened a popup on an empty list"
+        );
+    }
+    press(&mut app, tab());
+
+    // Problems: 部分落实 and 未落实 only.
+    press(&mut app, ch('v'));
+    assert_eq!(walk(&app).filter, Filter::Problems);
+    assert_eq!(app.visible(walk(&app)), vec![1, 2]);
+    press(&mut app, ch('v'));
+    assert_eq!(walk(&app).filter, Filter::All);
+    assert_eq!(app.visible(walk(&app)).len(), 10);
+}
+
+#[test]
+fn tab_jumps_to_the_next_unchecked_item_and_wraps() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    keys(&mut app, &[ch('1'), ch('1')]);
+    press(&mut app, ch('G'));
+    press(&mut app, ch('1'));
+    assert_eq!(walk(&app).cursor, 9);
+    press(&mut app, tab());
+    assert_eq!(walk(&app).cursor, 2, "wraps past the end to 03");
+    press(&mut app, tab());
+    assert_eq!(walk(&app).cursor, 3);
+    // Shift-Tab goes back, wrapping past the start and skipping checked items.
+    press(&mut app, ch('g'));
+    press(
+        &mut app,
+        KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT),
+    );
+    assert_eq!(walk(&app).cursor, 8);
+
+    // With everything checked, Tab stays and says so.
+    for _ in 0..10 {
+        press(&mut app, ch('g'));
+        press(&mut app, tab());
+        press(&mut app, ch('1'));
+    }
+    assert_eq!(app.tally(EDU).unchecked, 0);
+    let before = walk(&app).cursor;
+    press(&mut app, tab());
+    assert_eq!(walk(&app).cursor, before);
+    assert_eq!(app.message.as_deref(), Some(ZH.no_unchecked_left));
+}
+
+#[test]
+fn p_finds_the_next_partial_or_missing_item() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    keys(&mut app, &[ch('1'), ch('2'), ch('1'), ch('3'), ch('4')]);
+    assert_eq!(walk(&app).cursor, 5);
+    press(&mut app, ch('p'));
+    assert_eq!(current_id(&app), "02", "wraps to the first problem");
+    press(&mut app, ch('p'));
+    assert_eq!(current_id(&app), "04");
+    press(&mut app, ch('p'));
+    assert_eq!(current_id(&app), "02");
+
+    // No problems left.
+    keys(&mut app, &[ch('1')]);
+    press(&mut app, ch('p'));
+    assert_eq!(current_id(&app), "04");
+    press(&mut app, ch('1'));
+    let at = walk(&app).cursor;
+    press(&mut app, ch('p'));
+    assert_eq!(walk(&app).cursor, at);
+    assert_eq!(app.message.as_deref(), Some(ZH.no_problem_left));
+}
+
+#[test]
+fn search_filters_by_name_and_content() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    press(&mut app, ch('/'));
+    assert_eq!(app.mode(), Mode::LineInput);
+    // Letters that are list keys elsewhere are text here.
+    type_str(&mut app, "招生");
+    let fx = press(&mut app, enter());
+    assert!(fx.is_empty());
+    let w = walk(&app);
+    assert!(w.overlay.is_none());
+    assert_eq!(w.search, "招生");
+    // 招生管理 (level 1) and the content 各校招生工作实施方案.
+    assert_eq!(app.visible(w), vec![3, 4, 5, 6]);
+    assert_eq!(current_id(&app), "04");
+
+    // By content only: 两免一补 appears only in the content of 09.
+    press(&mut app, ch('/'));
+    keys(
+        &mut app,
+        &[key(KeyCode::Backspace), key(KeyCode::Backspace)],
+    );
+    type_str(&mut app, "两免一补");
+    press(&mut app, enter());
+    assert_eq!(app.visible(walk(&app)), vec![8]);
+    // A status key acts on the found item.
+    assert_eq!(press(&mut app, ch('2')), vec![Effect::Save]);
+    assert_eq!(assessment(&app).status(EDU, "09"), Status::Partial);
+
+    // Nothing matches.
+    press(&mut app, ch('/'));
+    type_str(&mut app, "zzz");
+    press(&mut app, enter());
+    assert!(app.visible(walk(&app)).is_empty());
+
+    // An empty search shows everything again.
+    press(&mut app, ch('/'));
+    for _ in 0.."两免一补zzz".chars().count() {
+        press(&mut app, key(KeyCode::Backspace));
+    }
+    press(&mut app, enter());
+    assert_eq!(walk(&app).search, "");
+    assert_eq!(app.visible(walk(&app)).len(), 10);
+}
+
+#[test]
+fn note_editor_keeps_chinese_and_line_breaks() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    assert!(press(&mut app, ch('n')).is_empty());
+    assert_eq!(app.mode(), Mode::Editor);
+    // q, j, k, 1 are text in the editor.
+    type_str(&mut app, "公示栏已张贴q1");
+    keys(
+        &mut app,
+        &[key(KeyCode::Backspace), key(KeyCode::Backspace)],
+    );
+    press(&mut app, ctrl('j'));
+    type_str(&mut app, "网站未更新");
+    let fx = press(&mut app, enter());
+    assert_eq!(fx, vec![Effect::Save]);
+    assert!(walk(&app).overlay.is_none());
+    let r = edu_result(&app, "01").unwrap();
+    assert_eq!(r.note, "公示栏已张贴\n网站未更新");
+    assert_eq!(
+        r.status,
+        Status::Unchecked,
+        "a note alone does not set a status"
+    );
+    assert_eq!(current_id(&app), "01", "the cursor stays");
+
+    // Reopen: the text is there; Esc keeps an edit too.
+    press(&mut app, ch('n'));
+    let Some(Overlay::Note(input)) = &walk(&app).overlay else {
+        panic!("note editor not open")
+    };
+    assert_eq!(input.text(), "公示栏已张贴\n网站未更新");
+    press(&mut app, key(KeyCode::Backspace));
+    let fx = press(&mut app, esc());
+    assert_eq!(fx, vec![Effect::Save]);
+    assert_eq!(
+        edu_result(&app, "01").unwrap().note,
+        "公示栏已张贴\n网站未更"
+    );
+
+    // Opening and closing without a change saves nothing.
+    press(&mut app, ch('n'));
+    assert!(press(&mut app, enter()).is_empty());
+    assert_eq!(edu_history_len(&app, "01"), 2);
+}
+
+#[test]
+fn ctrl_c_in_the_note_editor_saves_the_typed_text_then_quits() {
+    let mut sim = Sim::new(app());
+    create_assessment(&mut sim.app);
+    sim.keys(&[ch('j'), ch('j'), enter(), ch('3'), ch('k'), ch('n')]);
+    sim.type_str("公示栏未张贴招生范围");
+    let fx = sim.press(ctrl('c'));
+    assert_eq!(fx, vec![Effect::Save, Effect::Quit]);
+    assert!(sim.quit);
+    assert_eq!(
+        edu_result(&sim.app, "01").unwrap().note,
+        "公示栏未张贴招生范围"
+    );
+    let saved = sim.saved.as_ref().unwrap();
+    let r = saved.result(EDU, "01").unwrap();
+    assert_eq!(r.note, "公示栏未张贴招生范围");
+    assert_eq!(r.status, Status::Missing);
+}
+
+#[test]
+fn ctrl_c_without_an_editor_just_quits() {
+    let mut app = app();
+    assert_eq!(press(&mut app, ctrl('c')), vec![Effect::Quit]);
+    let mut app = common::app();
+    open_edu_walk(&mut app);
+    press(&mut app, ch('1'));
+    assert_eq!(press(&mut app, ctrl('c')), vec![Effect::Quit]);
+    // q on the start screen quits too.
+    let mut app = common::app();
+    assert_eq!(press(&mut app, ch('q')), vec![Effect::Quit]);
+}
+
+#[test]
+fn findings_picker_toggles_entries() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    press(&mut app, ch('3'));
+    press(&mut app, ch('k'));
+    press(&mut app, ch('f'));
+    assert_eq!(app.mode(), Mode::Picker);
+    let Some(Overlay::Findings(p)) = &walk(&app).overlay else {
+        panic!("findings picker not open")
+    };
+    assert_eq!(
+        p.entries,
+        FINDING_TYPES
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+    );
+    assert!(p.checked.iter().all(|c| !c));
+
+    let space = key(KeyCode::Char(' '));
+    // 未公开 on, 内容不全 on then off again, 链接失效 on.
+    keys(
+        &mut app,
+        &[
+            space,
+            ch('j'),
+            space,
+            space,
+            ch('j'),
+            ch('j'),
+            ch('j'),
+            space,
+        ],
+    );
+    let Some(Overlay::Findings(p)) = &walk(&app).overlay else {
+        panic!()
+    };
+    assert_eq!(
+        p.selected(),
+        vec!["未公开".to_string(), "链接失效".to_string()]
+    );
+    let fx = press(&mut app, enter());
+    assert_eq!(fx, vec![Effect::Save]);
+    let r = edu_result(&app, "01").unwrap();
+    assert_eq!(r.findings, vec!["未公开", "链接失效"]);
+    assert_eq!(r.status, Status::Missing);
+
+    // Reopened, it shows what is recorded; Esc without a change saves nothing.
+    press(&mut app, ch('f'));
+    let Some(Overlay::Findings(p)) = &walk(&app).overlay else {
+        panic!()
+    };
+    assert_eq!(
+        p.selected(),
+        vec!["未公开".to_string(), "链接失效".to_string()]
+    );
+    assert!(press(&mut app, esc()).is_empty());
+
+    // Channels: the item's own channels first, then the canonical ones.
+    press(&mut app, ch('c'));
+    let Some(Overlay::Channels(p)) = &walk(&app).overlay else {
+        panic!("channels picker not open")
+    };
+    let names: BTreeSet<&str> = p.entries.iter().map(String::as_str).collect();
+    for c in zwgk::model::catalogue::CANONICAL_CHANNELS {
+        assert!(names.contains(c), "{c} missing");
+    }
+    let first = p.entries[0].clone();
+    press(&mut app, space);
+    assert_eq!(press(&mut app, enter()), vec![Effect::Save]);
+    assert_eq!(edu_result(&app, "01").unwrap().channels_seen, vec![first]);
+}
+
+#[test]
+fn evidence_is_resolved_by_the_runtime_and_recorded() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    press(&mut app, ch('e'));
+    assert_eq!(app.mode(), Mode::LineInput);
+    let url = "https://www.jinxiang.gov.cn/col/jyxx/zsfw.html";
+    type_str(&mut app, url);
+    let fx = press(&mut app, enter());
+    assert_eq!(fx, vec![Effect::ResolveEvidence(url.to_string())]);
+    assert!(walk(&app).overlay.is_none());
+    assert!(
+        edu_result(&app, "01").is_none(),
+        "nothing recorded before the runtime answers"
+    );
+
+    let ev = zwgk::app::resolve_evidence(url);
+    assert_eq!(
+        ev,
+        Evidence::Url {
+            url: url.to_string()
+        }
+    );
+    let fx = act(&mut app, Action::EvidenceResolved(ev.clone()));
+    assert_eq!(fx, vec![Effect::Save]);
+    assert_eq!(edu_result(&app, "01").unwrap().evidence, vec![ev.clone()]);
+    // The same evidence twice is kept once.
+    assert!(act(&mut app, Action::EvidenceResolved(ev.clone())).is_empty());
+
+    // Plain text, then E removes the newest entry.
+    press(&mut app, ch('e'));
+    type_str(&mut app, "镇政府公示栏照片");
+    let fx = press(&mut app, enter());
+    let [Effect::ResolveEvidence(text)] = fx.as_slice() else {
+        panic!("{fx:?}")
+    };
+    let ev2 = zwgk::app::resolve_evidence(text);
+    assert_eq!(
+        ev2,
+        Evidence::Text {
+            text: "镇政府公示栏照片".to_string()
+        }
+    );
+    act(&mut app, Action::EvidenceResolved(ev2));
+    assert_eq!(edu_result(&app, "01").unwrap().evidence.len(), 2);
+    assert_eq!(press(&mut app, ch('E')), vec![Effect::Save]);
+    assert_eq!(edu_result(&app, "01").unwrap().evidence, vec![ev]);
+
+    // Empty evidence asks nothing of the runtime.
+    press(&mut app, ch('e'));
+    type_str(&mut app, "   ");
+    assert!(press(&mut app, enter()).is_empty());
+}
+
+#[test]
+fn evidence_files_are_hashed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("公示栏.jpg");
+    std::fs::write(&path, b"abc").unwrap();
+    let ev = zwgk::app::resolve_evidence(&format!("  {}  ", path.display()));
+    let Evidence::File {
+        path: shown,
+        sha256,
+    } = ev
+    else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(
+        sha256,
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    assert!(shown.ends_with("公示栏.jpg"), "{shown}");
+    // A path that does not exist is text.
+    let missing = dir.path().join("none.jpg").display().to_string();
+    assert_eq!(
+        zwgk::app::resolve_evidence(&missing),
+        Evidence::Text {
+            text: missing.clone()
+        }
+    );
+}
+
+#[test]
+fn paste_goes_into_the_note_with_its_line_breaks() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    press(&mut app, ch('n'));
+    type_str(&mut app, "见:");
+    assert!(
+        act(
+            &mut app,
+            Action::Paste("第一行\r\n第二行\t末尾\u{1b}[2J".to_string())
+        )
+        .is_empty()
+    );
+    assert_eq!(press(&mut app, enter()), vec![Effect::Save]);
+    assert_eq!(
+        edu_result(&app, "01").unwrap().note,
+        "见:第一行\n第二行 末尾[2J"
+    );
+
+    // Into the one-line search, line breaks become spaces.
+    press(&mut app, ch('/'));
+    act(&mut app, Action::Paste("招生\n计划".to_string()));
+    press(&mut app, enter());
+    assert_eq!(walk(&app).search, "招生 计划");
+}
+
+#[test]
+fn help_overlay_shows_and_swallows_keys() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    press(&mut app, ch('?'));
+    assert_eq!(app.help, Some(Mode::Walk));
+    assert_eq!(app.mode(), Mode::Help);
+    assert!(press(&mut app, ch('1')).is_empty());
+    assert_eq!(assessment(&app).status(EDU, "01"), Status::Unchecked);
+    press(&mut app, esc());
+    assert_eq!(app.help, None);
+    assert_eq!(app.mode(), Mode::Walk, "Esc closes help, not the walk");
+}
+
+#[test]
+fn esc_goes_back_to_domains_then_start_with_progress_in_the_listing() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    keys(&mut app, &[ch('1'), ch('2'), ch('3')]);
+    press(&mut app, esc());
+    let Screen::Domains(d) = &app.screen else {
+        panic!("{:?}", app.screen)
+    };
+    assert_eq!(d.cursor, EDU_ROW, "the domains cursor is where it was");
+    let id = assessment(&app).id.clone();
+    press(&mut app, esc());
+    assert!(matches!(app.screen, Screen::Start));
+    assert!(app.open.is_none());
+    assert_eq!(app.listing.len(), 1);
+    let a = app.listing[0].assessment.as_ref().unwrap();
+    assert_eq!(a.id, id);
+    let total: usize = a
+        .domains
+        .iter()
+        .filter(|d| d.involved)
+        .map(|d| app.library.get(&d.checklist).unwrap().catalogue.items.len())
+        .sum();
+    assert_eq!(app.progress(a), (3, total));
+
+    // Enter opens it again, with the results.
+    press(&mut app, enter());
+    assert!(matches!(app.screen, Screen::Domains(_)));
+    assert_eq!(assessment(&app).status(EDU, "02"), Status::Partial);
+    // Esc on the start screen does nothing.
+    press(&mut app, esc());
+    press(&mut app, esc());
+    assert!(matches!(app.screen, Screen::Start));
+    assert_eq!(
+        app.listing.len(),
+        1,
+        "closing again does not duplicate the listing"
+    );
+}
+
+#[test]
+fn domains_screen_marks_and_unmarks_not_involved() {
+    let mut app = app();
+    create_assessment(&mut app);
+    // 涉农补贴 (row 1): x, reason, Enter.
+    press(&mut app, ch('j'));
+    press(&mut app, ch('x'));
+    assert_eq!(app.mode(), Mode::LineInput);
+    assert!(press(&mut app, enter()).is_empty(), "a reason is required");
+    assert_eq!(app.message.as_deref(), Some(ZH.reason_required));
+    type_str(&mut app, "本镇无涉农补贴发放");
+    assert_eq!(press(&mut app, enter()), vec![Effect::Save]);
+    let d = assessment(&app).domain("agricultural-subsidies").unwrap();
+    assert!(!d.involved);
+    assert_eq!(d.reason.as_deref(), Some("本镇无涉农补贴发放"));
+    // Enter on a 不涉及 domain does not open it.
+    press(&mut app, enter());
+    assert!(matches!(app.screen, Screen::Domains(_)));
+    assert_eq!(app.message.as_deref(), Some(ZH.domain_not_involved));
+    // x again: involved, reason gone.
+    assert_eq!(press(&mut app, ch('x')), vec![Effect::Save]);
+    let d = assessment(&app).domain("agricultural-subsidies").unwrap();
+    assert!(d.involved);
+    assert!(d.reason.is_none());
+    // s: summary, Esc: back to the domains.
+    press(&mut app, ch('s'));
+    assert!(matches!(app.screen, Screen::Summary(_)));
+    press(&mut app, esc());
+    assert!(matches!(app.screen, Screen::Domains(_)));
+}
+
+/// Every turn that changes the open assessment must ask for a save, so quitting at any point
+/// loses nothing. The simulated runtime saves on `Save`; after every key the saved copy must
+/// equal the assessment in memory.
+#[test]
+fn quitting_never_loses_a_change() {
+    let mut sim = Sim::new(app());
+    let space = key(KeyCode::Char(' '));
+    let mut script: Vec<KeyEvent> = Vec::new();
+    let text = |s: &str| s.chars().map(ch).collect::<Vec<_>>();
+    script.push(ch('n'));
+    script.extend(text(UNIT));
+    script.push(tab());
+    script.extend(text(CODE));
+    script.extend([tab(), tab()]);
+    script.extend(text(ROUND));
+    script.push(tab());
+    script.extend(text(ASSESSOR));
+    script.extend([enter(), ch('x')]);
+    script.extend(text(REASON));
+    script.extend([enter(), enter()]);
+    // Domains: mark 涉农补贴 not involved and back, open 义务教育.
+    script.extend([ch('j'), ch('x')]);
+    script.extend(text("无"));
+    script.extend([enter(), ch('x'), ch('j'), enter()]);
+    // Walk: statuses, same status, clear, undo, note, findings, channels, filters, search.
+    script.extend([
+        ch('1'),
+        ch('2'),
+        ch('3'),
+        ch('k'),
+        ch('3'),
+        ch('0'),
+        ch('u'),
+        ch('u'),
+    ]);
+    script.push(ch('n'));
+    script.extend(text("已核实"));
+    script.extend([ctrl('j')]);
+    script.extend(text("待整改"));
+    script.extend([
+        enter(),
+        ch('f'),
+        space,
+        ch('j'),
+        space,
+        enter(),
+        ch('c'),
+        space,
+        esc(),
+    ]);
+    script.extend([ch('v'), ch('1'), ch('1'), ch('v'), ch('p'), ch('/')]);
+    script.extend(text("招生"));
+    script.extend([
+        enter(),
+        ch('4'),
+        ch('/'),
+        key(KeyCode::Backspace),
+        key(KeyCode::Backspace),
+        enter(),
+    ]);
+    script.extend([ch('e')]);
+    script.extend(text("https://www.jinxiang.gov.cn/"));
+    script.extend([enter(), ch('E'), ch('u'), ch('s'), esc()]);
+    // Back to the walk and an open editor at the end.
+    script.extend([enter(), tab(), ch('n')]);
+    script.extend(text("未写完的备注"));
+    script.push(ctrl('c'));
+
+    let mut turns_with_change = 0;
+    for (i, k) in script.iter().enumerate() {
+        let before = sim.app.open.as_ref().map(|s| s.assessment.clone());
+        sim.press(*k);
+        let after = sim.app.open.as_ref().map(|s| s.assessment.clone());
+        if let Some(after) = &after {
+            assert_eq!(
+                sim.saved.as_ref(),
+                Some(after),
+                "key {i} ({k:?}) left a change unsaved"
+            );
+            if before.as_ref() != Some(after) {
+                turns_with_change += 1;
+            }
+        }
+    }
+    assert!(sim.quit, "the script ends with Ctrl-C");
+    assert!(
+        turns_with_change >= 15,
+        "the script changed things {turns_with_change} times"
+    );
+    let saved = sim.saved.as_ref().unwrap();
+    let id = current_id(&sim.app);
+    assert_eq!(
+        saved.result(EDU, &id).unwrap().note,
+        "未写完的备注",
+        "the open editor's text was saved"
+    );
+    // Every Save came with a change: no empty saves.
+    assert_eq!(sim.saves, turns_with_change);
+}
+
+#[test]
+fn keys_without_a_binding_do_nothing() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    for k in [ch('z'), ch('9'), key(KeyCode::F(5)), ctrl('x')] {
+        assert_eq!(zwgk::keymap::resolve(app.mode(), k), None, "{k:?}");
+        assert!(press(&mut app, k).is_empty());
+    }
+    assert!(assessment(&app).results.is_empty());
+}
+
+// Known bugs in src/update.rs, kept as ignored tests: `cargo test --test update -- --ignored`
+// fails until they are fixed, then these should lose their `#[ignore]`.
+
+/// Ctrl-C (or SIGTERM) while typing a 不涉及 reason on the domains screen drops the text:
+/// `quit` only closes popups of the walk.
+#[test]
+#[ignore = "BUG: update::quit ignores the domains screen's reason input"]
+fn ctrl_c_while_typing_a_domain_reason_keeps_it() {
+    let mut sim = Sim::new(app());
+    sim.press(ch('n'));
+    sim.type_str(UNIT);
+    sim.keys(&[tab(), tab(), tab()]);
+    sim.type_str(ROUND);
+    sim.press(tab());
+    sim.type_str(ASSESSOR);
+    sim.keys(&[enter(), enter()]);
+    sim.keys(&[ch('j'), ch('x')]);
+    sim.type_str("本镇无涉农补贴发放");
+    let fx = sim.press(ctrl('c'));
+    assert_eq!(fx, vec![Effect::Save, Effect::Quit]);
+    let d = sim
+        .saved
+        .as_ref()
+        .unwrap()
+        .domain("agricultural-subsidies")
+        .unwrap();
+    assert!(!d.involved);
+    assert_eq!(d.reason.as_deref(), Some("本镇无涉农补贴发放"));
+}
+
+/// Clearing (0) an item that was never checked, or opening and closing the note editor or the
+/// findings picker on it without typing anything, records an empty 未检查 revision and saves.
+#[test]
+#[ignore = "BUG: update::commit records a revision when a never-recorded item is left unchanged"]
+fn no_revision_for_an_unchanged_never_checked_item() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    assert!(press(&mut app, ch('0')).is_empty(), "0 on 01");
+    press(&mut app, ch('g'));
+    press(&mut app, ch('n'));
+    assert!(press(&mut app, enter()).is_empty(), "n Enter on 01");
+    press(&mut app, ch('f'));
+    assert!(press(&mut app, esc()).is_empty(), "f Esc on 01");
+    press(&mut app, ch('n'));
+    assert_eq!(
+        press(&mut app, ctrl('c')),
+        vec![Effect::Quit],
+        "Ctrl-C with an empty editor"
+    );
+    assert!(assessment(&app).results.is_empty());
+}
