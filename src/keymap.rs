@@ -66,7 +66,7 @@ impl Binding {
             other => format!("{other:?}"),
         };
         if self.mods.contains(KeyModifiers::CONTROL) {
-            format!("Ctrl-{base}")
+            format!("Ctrl-{}", base.to_uppercase())
         } else if self.mods.contains(KeyModifiers::ALT) {
             format!("Alt-{base}")
         } else {

@@ -18,6 +18,8 @@ pub struct App {
     pub screen: Screen,
     /// The help overlay, showing the bindings of this mode.
     pub help: Option<Mode>,
+    /// First help line shown (the view clamps it).
+    pub help_offset: usize,
     /// Assessments of the data directory, for the start screen.
     pub listing: Vec<Listing>,
     pub start_cursor: usize,
@@ -187,6 +189,7 @@ impl App {
             device,
             screen: Screen::Start,
             help: None,
+            help_offset: 0,
             listing,
             start_cursor: 0,
             open: None,

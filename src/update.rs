@@ -53,9 +53,12 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         _ => {}
     }
     app.message = None;
-    if app.help.is_some() {
+    if let Some(mode) = app.help {
+        let len = crate::keymap::bindings(mode).count();
         if matches!(action, Action::Back | Action::ShowHelp | Action::Confirm) {
             app.help = None;
+        } else {
+            move_cursor(&mut app.help_offset, len, &action, app.page);
         }
         return Vec::new();
     }
@@ -65,6 +68,7 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     }
     if action == Action::ShowHelp {
         app.help = Some(app.mode());
+        app.help_offset = 0;
         return Vec::new();
     }
     if let Some(input) = app.save_as.as_mut() {
@@ -118,6 +122,11 @@ fn quit(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
         && matches!(app.screen, Screen::Walk(_))
     {
         effects = close_overlay(app, ctx, true);
+    }
+    if let Screen::Domains(view) = &mut app.screen
+        && let Some(input) = view.reason.take()
+    {
+        effects.extend(mark_not_involved(app, input.text()));
     }
     if !effects.contains(&Effect::Save) && app.save_error.is_some() {
         effects.push(Effect::Save);
@@ -440,22 +449,36 @@ fn author(app: &App) -> Author {
     }
 }
 
+/// A 未检查 result with nothing recorded, made against the current catalogue row.
+fn fresh_result(library: &crate::library::Library, checklist: &str, item: &str) -> ItemResult {
+    let fingerprint = library
+        .get(checklist)
+        .and_then(|e| {
+            let pos = e.catalogue.items.iter().position(|i| i.id == item)?;
+            e.fingerprints.get(pos).cloned()
+        })
+        .unwrap_or_default();
+    ItemResult {
+        checklist: checklist.to_string(),
+        item: item.to_string(),
+        fingerprint,
+        ..ItemResult::default()
+    }
+}
+
 /// The current result of an item, or a fresh 未检查 one made against the current catalogue row.
 fn result_or_new(app: &App, checklist: &str, item: &str) -> Option<ItemResult> {
     let session = app.open.as_ref()?;
-    let entry = app.library.get(checklist)?;
-    let pos = entry.catalogue.items.iter().position(|i| i.id == item)?;
-    let mut r = session
-        .assessment
-        .result(checklist, item)
-        .cloned()
-        .unwrap_or_else(|| ItemResult {
-            checklist: checklist.to_string(),
-            item: item.to_string(),
-            ..ItemResult::default()
-        });
-    r.fingerprint = entry.fingerprints.get(pos).cloned().unwrap_or_default();
-    Some(r)
+    app.library.get(checklist)?.catalogue.item(item)?;
+    let fresh = fresh_result(&app.library, checklist, item);
+    Some(match session.assessment.result(checklist, item) {
+        // Editing a result re-checks it against the current row.
+        Some(r) => ItemResult {
+            fingerprint: fresh.fingerprint,
+            ..r.clone()
+        },
+        None => fresh,
+    })
 }
 
 /// Records a changed result as a revision; returns `Save` when something changed.
@@ -468,6 +491,10 @@ fn commit(app: &mut App, body: ItemResult, ctx: &Ctx) -> Vec<Effect> {
         .assessment
         .result(&body.checklist, &body.item)
         .cloned();
+    if before.is_none() && body == fresh_result(&app.library, &body.checklist, &body.item) {
+        // Nothing was ever recorded and nothing is now: no revision.
+        return Vec::new();
+    }
     let (checklist, item) = (body.checklist.clone(), body.item.clone());
     match session.assessment.record(body, author, ctx.now_millis) {
         Ok(Some(_)) => {
@@ -678,11 +705,7 @@ fn undo(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
         app.message = Some(s.nothing_to_undo.to_string());
         return Vec::new();
     };
-    let body = before.unwrap_or_else(|| ItemResult {
-        checklist: checklist.clone(),
-        item: item.clone(),
-        ..ItemResult::default()
-    });
+    let body = before.unwrap_or_else(|| fresh_result(&app.library, &checklist, &item));
     let author = author(app);
     let Some(session) = app.open.as_mut() else {
         return Vec::new();
@@ -766,22 +789,13 @@ fn overlay(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             };
             match action {
                 Action::Confirm => {
-                    let reason = input.text().trim().to_string();
-                    if reason.is_empty() {
+                    let text = input.text().to_string();
+                    if text.trim().is_empty() {
                         app.message = Some(strings(app.lang).reason_required.to_string());
                         return Vec::new();
                     }
                     view.reason = None;
-                    let cursor = view.cursor;
-                    if let Some(d) = app
-                        .open
-                        .as_mut()
-                        .and_then(|s| s.assessment.domains.get_mut(cursor))
-                    {
-                        d.involved = false;
-                        d.reason = Some(reason);
-                        return vec![Effect::Save];
-                    }
+                    return mark_not_involved(app, &text);
                 }
                 Action::Back => view.reason = None,
                 other => edit_text(input, other, width),
@@ -820,6 +834,27 @@ fn overlay(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             }
         },
         (None, _) => Vec::new(),
+    }
+}
+
+/// Marks the domain under the domains cursor 不涉及 with `reason` (ignored when empty).
+fn mark_not_involved(app: &mut App, reason: &str) -> Vec<Effect> {
+    let reason = reason.trim();
+    let Screen::Domains(view) = &app.screen else {
+        return Vec::new();
+    };
+    let cursor = view.cursor;
+    match app
+        .open
+        .as_mut()
+        .and_then(|s| s.assessment.domains.get_mut(cursor))
+    {
+        Some(d) if !reason.is_empty() => {
+            d.involved = false;
+            d.reason = Some(reason.to_string());
+            vec![Effect::Save]
+        }
+        _ => Vec::new(),
     }
 }
 

@@ -512,7 +512,7 @@ fn long_text_never_overlaps_at_narrow_and_odd_widths() {
     }
 }
 
-// Known bug in src/ui (kept as an ignored test: `cargo test --test render -- --ignored`).
+// Regression test: popups clear a wide character straddling their left edge.
 //
 /// A popup whose left edge falls on the second half of a Chinese character behind it loses its
 /// left border in a real terminal: `Clear` resets the popup's cells, but the wide character that
@@ -520,7 +520,6 @@ fn long_text_never_overlaps_at_narrow_and_odd_widths() {
 /// ratatui's diff never sends it. The backend shows e.g. `义务教育学生资[ ] 链接失效` with no `│`.
 /// The frame buffer (what `view` drew) has the border hidden under the wide character.
 #[test]
-#[ignore = "BUG: popups do not clear a wide character straddling their left edge"]
 fn popups_keep_their_left_border_next_to_wide_characters() {
     for (w, keys) in [
         (80, vec![ch('f')]),

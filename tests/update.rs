@@ -943,13 +943,10 @@ fn keys_without_a_binding_do_nothing() {
     assert!(assessment(&app).results.is_empty());
 }
 
-// Known bugs in src/update.rs, kept as ignored tests: `cargo test --test update -- --ignored`
-// fails until they are fixed, then these should lose their `#[ignore]`.
+// Regression tests for bugs found in review.
 
-/// Ctrl-C (or SIGTERM) while typing a 不涉及 reason on the domains screen drops the text:
-/// `quit` only closes popups of the walk.
+/// Ctrl-C (or SIGTERM) while typing a 不涉及 reason on the domains screen keeps the text.
 #[test]
-#[ignore = "BUG: update::quit ignores the domains screen's reason input"]
 fn ctrl_c_while_typing_a_domain_reason_keeps_it() {
     let mut sim = Sim::new(app());
     sim.press(ch('n'));
@@ -976,7 +973,6 @@ fn ctrl_c_while_typing_a_domain_reason_keeps_it() {
 /// Clearing (0) an item that was never checked, or opening and closing the note editor or the
 /// findings picker on it without typing anything, records an empty 未检查 revision and saves.
 #[test]
-#[ignore = "BUG: update::commit records a revision when a never-recorded item is left unchanged"]
 fn no_revision_for_an_unchanged_never_checked_item() {
     let mut app = app();
     open_edu_walk(&mut app);

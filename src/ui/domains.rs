@@ -10,7 +10,7 @@ use crate::state::{App, DomainsView};
 use crate::text::{pad, sanitize, truncate, width};
 use crate::ui::strings::strings;
 use crate::ui::theme;
-use crate::ui::widgets::{bar, block, centered, line_input, scroll_offset};
+use crate::ui::widgets::{bar, block, scroll_offset};
 
 pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
@@ -96,13 +96,6 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some(input) = &v.reason {
-        let popup = centered(area, area.width.saturating_sub(4).min(70), 3);
-        frame.render_widget(ratatui::widgets::Clear, popup);
-        let b = block(s.reason_title);
-        let row = b.inner(popup);
-        frame.render_widget(b, popup);
-        if let Some(p) = line_input(frame, row, "", 0, input, true) {
-            frame.set_cursor_position(p);
-        }
+        crate::ui::widgets::one_line_popup(frame, area, s.reason_title, input);
     }
 }

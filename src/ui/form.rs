@@ -81,12 +81,8 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
         domain_list(app, f, frame, list);
     }
     if let Some(input) = &f.reason {
-        let popup = crate::ui::widgets::centered(area, area.width.saturating_sub(4).min(70), 3);
-        frame.render_widget(ratatui::widgets::Clear, popup);
-        let b = block(s.reason_title);
-        let row = b.inner(popup);
-        frame.render_widget(b, popup);
-        cursor = line_input(frame, row, "", 0, input, true);
+        crate::ui::widgets::one_line_popup(frame, area, s.reason_title, input);
+        cursor = None;
     }
     if let Some(p) = cursor {
         frame.set_cursor_position(p);
@@ -127,7 +123,7 @@ fn domain_list(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
             let text = truncate(
                 &format!(
                     "{}  {}  {}{}",
-                    pad(&name, 16),
+                    pad(&truncate(&name, 16), 16),
                     pad(group, 12),
                     row.checklist,
                     reason

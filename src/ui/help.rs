@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::keymap::{Mode, bindings};
 use crate::state::App;
@@ -19,7 +19,7 @@ pub fn view(app: &App, mode: Mode, frame: &mut Frame, area: Rect) {
         .collect();
     let key_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(4);
     let popup = centered(area, area.width.saturating_sub(4).min(80), area.height);
-    frame.render_widget(Clear, popup);
+    crate::ui::widgets::clear_popup(frame, popup);
     let b = block(s.help_title);
     let inner = b.inner(popup);
     frame.render_widget(b, popup);
@@ -36,5 +36,13 @@ pub fn view(app: &App, mode: Mode, frame: &mut Frame, area: Rect) {
         .collect();
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(s.help_footer, theme::dim())));
-    frame.render_widget(Paragraph::new(lines), inner);
+    // Scrolls with ↑/↓ when the keys do not fit; the last row says there is more.
+    let height = usize::from(inner.height);
+    let first = app.help_offset.min(lines.len().saturating_sub(height));
+    let mut shown: Vec<Line> = lines.into_iter().skip(first).collect();
+    if shown.len() > height && height > 0 {
+        shown.truncate(height - 1);
+        shown.push(Line::from(Span::styled(s.help_more, theme::key())));
+    }
+    frame.render_widget(Paragraph::new(shown), inner);
 }

@@ -40,15 +40,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         help::view(app, mode, frame, body);
     }
     if let Some(input) = &app.save_as {
-        let s = strings(app.lang);
-        let popup = widgets::centered(body, body.width.saturating_sub(4).min(80), 3);
-        frame.render_widget(ratatui::widgets::Clear, popup);
-        let b = widgets::block(s.save_as_title);
-        let row = b.inner(popup);
-        frame.render_widget(b, popup);
-        if let Some(p) = widgets::line_input(frame, row, "", 0, input, true) {
-            frame.set_cursor_position(p);
-        }
+        widgets::one_line_popup(frame, body, strings(app.lang).save_as_title, input);
     }
     draw_hints(app, frame, footer);
     draw_status(app, frame, status);

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::model::assessment::Evidence;
 use crate::model::catalogue::Item;
@@ -13,7 +13,9 @@ use crate::text::{pad, sanitize, truncate, width, wrap};
 use crate::ui::row::item_fields;
 use crate::ui::strings::{Strings, strings};
 use crate::ui::theme;
-use crate::ui::widgets::{bar, block, centered, line_input, scroll_offset, status_span, text_area};
+use crate::ui::widgets::{
+    bar, block, centered, clear_popup, one_line_popup, scroll_offset, status_span, text_area,
+};
 use crate::update::editor_width;
 
 pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
@@ -103,7 +105,7 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
             width: detail.width.saturating_sub(1),
             ..detail
         };
-        let result_lines = result_lines(
+        let mut result_lines = result_lines(
             app,
             s,
             &w.checklist,
@@ -111,10 +113,14 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
             item_idx.and_then(|i| entry.fingerprints.get(i)),
             usize::from(detail_area.width),
         );
-        let result_h = u16::try_from(result_lines.len())
-            .unwrap_or(u16::MAX)
-            .min(detail_area.height / 2)
-            .max(1);
+        // The result gets what it needs, leaving the catalogue row at least a few lines;
+        // what does not fit ends in a marker instead of vanishing.
+        let room = usize::from(detail_area.height.saturating_sub(5)).max(2);
+        if result_lines.len() > room {
+            result_lines.truncate(room - 1);
+            result_lines.push(Line::from(Span::styled(s.more_below, theme::dim())));
+        }
+        let result_h = u16::try_from(result_lines.len()).unwrap_or(u16::MAX).max(1);
         let [row_area, result_area] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(result_h)]).areas(detail_area);
         frame.render_widget(
@@ -144,24 +150,13 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
     }
 }
 
-fn one_line_popup(frame: &mut Frame, area: Rect, title: &str, input: &crate::editor::TextInput) {
-    let popup = centered(area, area.width.saturating_sub(4).min(80), 3);
-    frame.render_widget(Clear, popup);
-    let b = block(title);
-    let row = b.inner(popup);
-    frame.render_widget(b, popup);
-    if let Some(p) = line_input(frame, row, "", 0, input, true) {
-        frame.set_cursor_position(p);
-    }
-}
-
 fn picker(frame: &mut Frame, area: Rect, title: &str, p: &Picker) {
     let h = u16::try_from(p.entries.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
-    let wmax = p.entries.iter().map(|e| width(e)).max().unwrap_or(10) + 8;
+    let wmax = (p.entries.iter().map(|e| width(e)).max().unwrap_or(10) + 8).max(width(title) + 6);
     let popup = centered(area, u16::try_from(wmax).unwrap_or(u16::MAX).max(24), h);
-    frame.render_widget(Clear, popup);
+    clear_popup(frame, popup);
     let b = block(title);
     let inner = b.inner(popup);
     frame.render_widget(b, popup);

@@ -132,7 +132,7 @@ pub fn line_input(
 
 /// A multi-line editor in a bordered popup; puts the terminal cursor at the caret.
 pub fn text_area(frame: &mut Frame, area: Rect, title: &str, input: &TextInput) {
-    frame.render_widget(Clear, area);
+    clear_popup(frame, area);
     let block = Block::bordered().title(Span::styled(format!(" {title} "), theme::title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -155,6 +155,37 @@ pub fn text_area(frame: &mut Frame, area: Rect, title: &str, input: &TextInput) 
         x: x.min(inner.right().saturating_sub(1)),
         y: y.min(inner.bottom().saturating_sub(1)),
     });
+}
+
+/// Clears the area of a popup. A wide character that starts just left of the popup would
+/// otherwise keep its second half under the popup's border, and the terminal would never
+/// get the border drawn there; it is blanked too.
+pub fn clear_popup(frame: &mut Frame, area: Rect) {
+    frame.render_widget(Clear, area);
+    if area.x == 0 {
+        return;
+    }
+    let buf = frame.buffer_mut();
+    for y in area.top()..area.bottom() {
+        if let Some(cell) = buf.cell_mut(Position { x: area.x - 1, y })
+            && width(cell.symbol()) > 1
+        {
+            cell.set_symbol(" ");
+        }
+    }
+}
+
+/// A bordered popup holding one line of input, centred in `area`; the terminal cursor goes
+/// to the caret.
+pub fn one_line_popup(frame: &mut Frame, area: Rect, title: &str, input: &TextInput) {
+    let popup = centered(area, area.width.saturating_sub(4).min(80), 3);
+    clear_popup(frame, popup);
+    let b = block(title);
+    let row = b.inner(popup);
+    frame.render_widget(b, popup);
+    if let Some(p) = line_input(frame, row, "", 0, input, true) {
+        frame.set_cursor_position(p);
+    }
 }
 
 /// A bordered block with a bold title.
