@@ -83,6 +83,10 @@ pub fn validate_catalogue(file: &str, bytes: &[u8]) -> Result<Catalogue, Vec<Pro
         out.push(None, None, "the file is empty".into());
         return Err(out.list);
     }
+    if std::str::from_utf8(bytes).is_err() {
+        out.push(None, None, NOT_UTF8.into());
+        return Err(out.list);
+    }
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => {
@@ -141,6 +145,10 @@ impl Problems<'_> {
     }
 }
 
+/// The message for a file that is not UTF-8 text.
+pub const NOT_UTF8: &str =
+    "the file is not UTF-8 text (saved as GBK/ANSI?); save it as UTF-8 and try again";
+
 /// serde_json counts columns in bytes; editors count characters.
 pub fn char_column(bytes: &[u8], line: usize, byte_column: usize) -> usize {
     let Some(text) = bytes.split(|b| *b == b'\n').nth(line.saturating_sub(1)) else {
@@ -150,12 +158,18 @@ pub fn char_column(bytes: &[u8], line: usize, byte_column: usize) -> usize {
     String::from_utf8_lossy(upto).chars().count().max(1)
 }
 
-fn json_error_text(e: &serde_json::Error) -> String {
-    // serde_json appends " at line L column C"; the position is reported separately.
+/// A serde_json error in words a clerk can act on, without the position (reported apart).
+pub fn json_error_text(e: &serde_json::Error) -> String {
     if e.is_eof() {
         return "the file ends too early (was it cut off while copying?)".into();
     }
     let text = e.to_string();
+    if text.starts_with("recursion limit exceeded") {
+        return "nested more than 128 levels deep; this is not a zwgk file".into();
+    }
+    if text.starts_with("invalid unicode code point") {
+        return "the text is not UTF-8 (saved as GBK?); save the file as UTF-8".into();
+    }
     match text.rfind(" at line ") {
         Some(i) => text[..i].to_string(),
         None => text,

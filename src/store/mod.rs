@@ -20,6 +20,7 @@ use serde_json::Value;
 use thiserror::Error;
 
 use crate::model::assessment::{ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_VERSION, Assessment};
+use crate::model::validate::{NOT_UTF8, char_column, json_error_text};
 use atomic::write_atomic;
 use lock::{DirLock, LockError, Owner};
 
@@ -40,7 +41,7 @@ pub enum StoreError {
         message: String,
     },
     #[error(
-        "{path}: not a zwgk assessment file (format is {found:?}, expected \"{ASSESSMENT_FORMAT}\")"
+        "{path}: not a zwgk assessment file ({})", format_found(.found)
     )]
     Format {
         path: PathBuf,
@@ -62,6 +63,16 @@ pub enum StoreError {
     ReadOnly { path: PathBuf },
     #[error("{dir}: the data directory is in use by zwgk (pid {pid} on {host}, since {since}); close it there first, or look with --read-only", pid = owner_pid(.owner), host = owner_host(.owner), since = owner_since(.owner))]
     Locked { dir: PathBuf, owner: Option<Owner> },
+}
+
+fn format_found(found: &Option<String>) -> String {
+    match found {
+        None => format!("it has no \"format\": \"{ASSESSMENT_FORMAT}\""),
+        Some(f) if f == crate::model::catalogue::CHECKLIST_FORMAT => {
+            "it is a catalogue file; put it in the data directory's checklists/ folder".into()
+        }
+        Some(f) => format!("its format is \"{f}\", expected \"{ASSESSMENT_FORMAT}\""),
+    }
 }
 
 fn owner_pid(o: &Option<Owner>) -> String {
@@ -308,15 +319,32 @@ pub fn load_assessment(path: &Path) -> Result<Assessment, StoreError> {
     parse_assessment(path, &bytes)
 }
 
+/// A JSON error with its position counted in characters, as editors count.
+fn syntax(path: &Path, bytes: &[u8], e: &serde_json::Error) -> StoreError {
+    StoreError::Syntax {
+        path: path.to_path_buf(),
+        line: e.line(),
+        column: char_column(bytes, e.line(), e.column()),
+        message: json_error_text(e),
+    }
+}
+
 /// Parses the bytes of an assessment file.
 pub fn parse_assessment(path: &Path, bytes: &[u8]) -> Result<Assessment, StoreError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| StoreError::Syntax {
-        path: path.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(StoreError::Invalid {
+            path: path.to_path_buf(),
+            message: "the file is empty".into(),
+        });
+    }
+    if std::str::from_utf8(bytes).is_err() {
+        return Err(StoreError::Invalid {
+            path: path.to_path_buf(),
+            message: NOT_UTF8.into(),
+        });
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| syntax(path, bytes, &e))?;
     let format = value.get("format").and_then(Value::as_str);
     if format != Some(ASSESSMENT_FORMAT) {
         return Err(StoreError::Format {
@@ -340,12 +368,7 @@ pub fn parse_assessment(path: &Path, bytes: &[u8]) -> Result<Assessment, StoreEr
         }
     }
     drop(value);
-    let a: Assessment = serde_json::from_slice(bytes).map_err(|e| StoreError::Syntax {
-        path: path.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string(),
-    })?;
+    let a: Assessment = serde_json::from_slice(bytes).map_err(|e| syntax(path, bytes, &e))?;
     for doc in a.results.values() {
         doc.verify().map_err(|e| StoreError::Invalid {
             path: path.to_path_buf(),
