@@ -73,6 +73,10 @@ fn run(cli: Cli) -> Result<i32> {
                 .list()?
                 .into_iter()
                 .map(|(path, loaded)| Listing {
+                    backup: loaded
+                        .is_err()
+                        .then(|| zwgk::store::load_backup(&path))
+                        .flatten(),
                     path: path.display().to_string(),
                     assessment: loaded.map_err(|e| e.to_string()),
                 })

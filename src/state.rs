@@ -47,6 +47,8 @@ pub struct Listing {
     pub path: String,
     /// The assessment, or why it could not be read.
     pub assessment: Result<Assessment, String>,
+    /// When the file cannot be read: its `.bak`, if that one can.
+    pub backup: Option<Assessment>,
 }
 
 #[derive(Debug)]
@@ -178,6 +180,8 @@ pub struct Session {
     pub undo: Vec<(String, String, Option<ItemResult>)>,
     /// Cursor of the domains screen, kept while walking.
     pub domain_cursor: usize,
+    /// Opened for looking only (a backup of a damaged file).
+    pub read_only: bool,
 }
 
 impl App {
@@ -201,6 +205,11 @@ impl App {
             read_only: false,
             save_as: None,
         }
+    }
+
+    /// True when nothing may be changed: the data directory or the open file is read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only || self.open.as_ref().is_some_and(|s| s.read_only)
     }
 
     /// The active key-binding mode.

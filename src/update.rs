@@ -62,7 +62,7 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         return Vec::new();
     }
-    if app.read_only && action.changes_data() {
+    if app.is_read_only() && action.changes_data() {
         app.message = Some(strings(app.lang).read_only_no_change.to_string());
         return Vec::new();
     }
@@ -161,9 +161,23 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::Confirm => {
             let s = strings(app.lang);
-            match app.listing.get(app.start_cursor).map(|l| &l.assessment) {
-                Some(Ok(a)) => open(app, a.clone()),
-                Some(Err(e)) => app.message = Some(format!("{}: {e}", s.cannot_open)),
+            match app.listing.get(app.start_cursor) {
+                Some(Listing {
+                    assessment: Ok(a), ..
+                }) => open(app, a.clone()),
+                Some(Listing {
+                    backup: Some(b), ..
+                }) => {
+                    let b = b.clone();
+                    open(app, b);
+                    if let Some(session) = app.open.as_mut() {
+                        session.read_only = true;
+                    }
+                    app.message = Some(s.opened_backup.to_string());
+                }
+                Some(Listing {
+                    assessment: Err(e), ..
+                }) => app.message = Some(format!("{}: {e}", s.cannot_open)),
                 None => {}
             }
             Vec::new()
@@ -204,6 +218,7 @@ fn open(app: &mut App, assessment: Assessment) {
         assessment,
         undo: Vec::new(),
         domain_cursor: 0,
+        read_only: false,
     });
     app.saved_at = None;
     app.screen = Screen::Domains(DomainsView::default());
@@ -284,6 +299,7 @@ fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             let summary = Listing {
                 path: String::new(),
                 assessment: Ok(assessment.clone()),
+                backup: None,
             };
             app.listing.push(summary);
             app.start_cursor = app.listing.len() - 1;
@@ -425,6 +441,7 @@ fn close_assessment(app: &mut App) {
             None => app.listing.push(Listing {
                 path: String::new(),
                 assessment: Ok(s.assessment),
+                backup: None,
             }),
         }
     }

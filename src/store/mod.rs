@@ -305,6 +305,13 @@ pub fn save_copy(a: &Assessment, path: &Path) -> Result<(), StoreError> {
     write_atomic(path, &bytes).map_err(io_err(path))
 }
 
+/// The `.bak` of an assessment file, if it exists and loads.
+pub fn load_backup(path: &Path) -> Option<Assessment> {
+    let mut bak = path.as_os_str().to_owned();
+    bak.push(".bak");
+    load_assessment(Path::new(&bak)).ok()
+}
+
 /// Reads one assessment file, checking size, syntax, format and version before the content.
 pub fn load_assessment(path: &Path) -> Result<Assessment, StoreError> {
     let meta = std::fs::metadata(path).map_err(io_err(path))?;

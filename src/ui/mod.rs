@@ -76,7 +76,7 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
 fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
     let right = match (&app.save_error, &app.saved_at) {
-        _ if app.read_only => Span::styled(format!(" {} ", s.read_only_badge), theme::warn()),
+        _ if app.is_read_only() => Span::styled(format!(" {} ", s.read_only_badge), theme::warn()),
         (Some(_), _) => Span::styled(format!(" {} ", s.save_failed_short), theme::error()),
         (None, Some(at)) => Span::styled(format!("{} {at}", s.saved_at), theme::ok()),
         (None, None) if app.open.is_some() => Span::styled(s.all_saved, theme::ok()),

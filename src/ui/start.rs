@@ -64,6 +64,12 @@ pub fn view(app: &App, frame: &mut Frame, area: Rect) {
                     crate::text::local_time(a.clock.millis)
                 )
             }
+            Err(e) if l.backup.is_some() => format!(
+                "{} ({})  {}",
+                s.cannot_open,
+                s.backup_available,
+                sanitize(e, false)
+            ),
             Err(e) => format!("{}  {}", s.cannot_open, sanitize(e, false)),
         };
         let text = truncate(&text, cols);
