@@ -50,6 +50,22 @@ pub enum Command {
         #[arg(value_enum)]
         which: SchemaKind,
     },
+    /// 报告与整改台账 / report and rectification ledger
+    Report {
+        /// 检查文件路径,或数据目录中检查的编号(可只写开头几位) / assessment file, or an id (prefix) in the data dir
+        assessment: String,
+        /// 格式 / format
+        #[arg(long, value_enum, default_value_t = ReportFormat::Xlsx)]
+        format: ReportFormat,
+        /// 输出文件 / output file
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// 导入乡镇交来的检查文件(自查结果等) / import an assessment file handed over (e.g. a township's self-check)
+    Import {
+        /// 检查文件 / assessment file
+        file: PathBuf,
+    },
     /// Saves changes in a loop and prints `ack N` after each save (crash-safety tests).
     #[command(hide = true)]
     SaveLoop {
@@ -105,6 +121,19 @@ pub enum GroupArg {
     City,
     /// 本地(+n)
     Local,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown
+    Md,
+    /// 网页(可打印) / HTML, prints on A4
+    Html,
+    /// CSV (UTF-8 BOM, Excel)
+    Csv,
+    /// Excel / WPS
+    Xlsx,
 }
 
 /// File formats with a JSON Schema.

@@ -246,6 +246,7 @@ pub fn save_loop(
             counter: 0,
         },
         results: Default::default(),
+        tasks: Default::default(),
     });
     let author = Author {
         name: "save-loop".into(),

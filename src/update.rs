@@ -360,6 +360,7 @@ fn create_assessment(app: &App, ctx: &Ctx) -> Assessment {
             counter: 0,
         },
         results: Default::default(),
+        tasks: Default::default(),
     }
 }
 

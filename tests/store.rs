@@ -41,6 +41,7 @@ fn assessment(id: &str) -> Assessment {
             counter: 0,
         },
         results: Default::default(),
+        tasks: Default::default(),
     }
 }
 

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::Fingerprint;
+use super::rectification::Task;
 use super::revision::{Author, Clock, Document, Hlc, RevId, RevisionError};
 use super::status::{Status, Tally};
 
@@ -111,6 +112,28 @@ pub struct ItemResult {
     pub channels_seen: Vec<String>,
     /// Fingerprint of the catalogue row this result was made against.
     pub fingerprint: Fingerprint,
+    /// Set when a newer catalogue version changed the row after this answer was given
+    /// (需重新检查): the status was reset to 未检查 and the old answer is kept here and in the
+    /// body (findings, note, evidence). Cleared by the next answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recheck: Option<Recheck>,
+    /// The catalogue version that no longer has this item (已停用). The result is kept, never deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retired_in: Option<String>,
+}
+
+/// Why a result needs a re-check after a catalogue upgrade, with the answer it had.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Recheck {
+    /// The status the answer had before the upgrade.
+    pub previous_status: Status,
+    /// Fingerprint of the row the answer was made against (also kept in `fingerprint`).
+    pub previous_fingerprint: Fingerprint,
+    /// The catalogue version the answer was made against.
+    pub from_version: String,
+    /// The catalogue version whose row differs.
+    pub to_version: String,
 }
 
 /// An assessment in memory, exactly as saved.
@@ -140,6 +163,9 @@ pub struct Assessment {
     pub clock: Hlc,
     /// One document per item result, keyed by document id.
     pub results: BTreeMap<String, Document<ItemResult>>,
+    /// Rectification tasks (整改任务) of an inspection, keyed by document id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tasks: BTreeMap<String, Document<Task>>,
 }
 
 impl Assessment {

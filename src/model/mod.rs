@@ -2,6 +2,8 @@
 
 pub mod assessment;
 pub mod catalogue;
+pub mod rectification;
 pub mod revision;
 pub mod status;
+pub mod upgrade;
 pub mod validate;
