@@ -4,7 +4,7 @@ use crate::model::assessment::Evidence;
 use crate::model::status::Status;
 
 /// An intent, produced by the keymap from a key, or by the runtime after an effect.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     // Movement in any list.
     Up,
@@ -22,6 +22,10 @@ pub enum Action {
 
     // Start screen.
     NewAssessment,
+    /// Start a look-back inspection of the selected self-check.
+    NewInspection,
+    /// Import an assessment file (asks for the path).
+    BeginImport,
 
     // New-assessment form.
     NextField,
@@ -33,6 +37,8 @@ pub enum Action {
 
     // Domains.
     ShowSummary,
+    /// Move the domains whose catalogue has a newer version to it (answers kept).
+    UpgradeCatalogues,
 
     // Walk.
     SetStatus(Status),
@@ -50,6 +56,16 @@ pub enum Action {
     RemoveEvidence,
     /// Save a copy of the open assessment somewhere else (asks for the path).
     SaveElsewhere,
+    /// Inspection: take the township's answer for the current item as the verdict.
+    AcceptTownship,
+    /// Inspection: take the township's answers for every item not yet judged in this domain.
+    AcceptAllTownship,
+    /// Create or edit the rectification task of the current item.
+    EditTask,
+    /// Show the rectification tasks.
+    ShowTasks,
+    /// Export the report and ledger (asks for the file name).
+    BeginExport,
 
     // Pickers (findings, channels): toggle the entry under the cursor.
     ToggleEntry,
@@ -70,8 +86,14 @@ pub enum Action {
     Saved(Result<String, String>),
     /// Evidence text was resolved (a URL, a hashed file or plain text).
     EvidenceResolved(Evidence),
+    /// The result of importing a file: the assessment and a summary, or the error.
+    Imported(Result<(Box<crate::model::assessment::Assessment>, String), String>),
     /// The result of saving a copy elsewhere: `Ok(path)` or `Err(message)`.
     CopySaved(Result<String, String>),
+    /// Catalogues were imported: the reloaded library and what was done.
+    LibraryReloaded(Box<crate::library::Library>, String),
+    /// A message from the runtime for the status line.
+    Notify(String),
     /// The terminal size changed.
     Resize,
 }
@@ -82,7 +104,13 @@ impl Action {
         matches!(
             self,
             Action::NewAssessment
+                | Action::NewInspection
+                | Action::BeginImport
+                | Action::AcceptTownship
+                | Action::AcceptAllTownship
+                | Action::EditTask
                 | Action::ToggleNotInvolved
+                | Action::UpgradeCatalogues
                 | Action::SetStatus(_)
                 | Action::BeginEditNote
                 | Action::BeginAddEvidence
@@ -101,6 +129,11 @@ pub enum Effect {
     Save,
     /// Decide what kind of evidence this text is (an existing file is hashed).
     ResolveEvidence(String),
+    /// Import the assessment file at this path into the data directory.
+    ImportFile(String),
+    /// Write the report of the open assessment to this file (relative: into the data dir's
+    /// `reports/`); the extension (.xlsx .html .csv .md) picks the format.
+    Export(String),
     /// Write a copy of the open assessment to this path.
     SaveCopy(String),
     /// Leave the program (after saving whatever is open).

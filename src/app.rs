@@ -90,6 +90,7 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     set_size(&mut app, size.width, size.height);
     let mut last_retry = Instant::now();
     loop {
+        app.today = crate::update::task_date(now_millis(), 0);
         term.draw(|f| crate::ui::view(&app, f))?;
         let mut actions = Vec::new();
         if event::poll(Duration::from_millis(250))? {
@@ -137,6 +138,15 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                         };
                         actions.push(Action::CopySaved(result));
                     }
+                    Effect::ImportFile(path) => actions.push(import(&app, &mut store, &path)),
+                    Effect::Export(name) => {
+                        let s = crate::ui::strings::strings(app.lang);
+                        let result = export(&app, &store, &name);
+                        actions.push(Action::Notify(match result {
+                            Ok(path) => format!("{} {path}", s.exported),
+                            Err(e) => format!("{} {e}", s.export_failed),
+                        }));
+                    }
                     Effect::Quit => quit = true,
                 }
             }
@@ -146,6 +156,108 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Writes the report of the open assessment; a relative name goes into `<data dir>/reports/`.
+fn export(app: &App, store: &Store, name: &str) -> Result<String, String> {
+    let Some(session) = &app.open else {
+        return Err(name.to_string());
+    };
+    let path = Path::new(name);
+    let path = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        store.root().join("reports").join(path)
+    };
+    let format = crate::report::format_for(&path)
+        .ok_or_else(|| format!("{}: .xlsx .html .csv .md", path.display()))?;
+    let report =
+        crate::report::Report::build(&session.assessment, &app.library, &app.today, app.lang);
+    let bytes = crate::report::render(&report, format).map_err(|e| e.to_string())?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    crate::store::atomic::write_atomic(&path, &bytes)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path.display().to_string())
+}
+
+/// Imports a file the user named on the start screen: an official table (xlsx, xls, csv,
+/// docx) becomes a catalogue in the data dir's `checklists/`; a JSON file is an assessment to
+/// bring in (merged with the copy here), or a catalogue file to add.
+fn import(app: &App, store: &mut Store, path: &str) -> Action {
+    let s = crate::ui::strings::strings(app.lang);
+    let file = Path::new(path.trim_matches(['"', '\'']));
+    let is_json = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let reload = |store: &Store| {
+        let mut dirs = vec![store.checklist_dir()];
+        dirs.extend(
+            app.catalogue_dirs
+                .iter()
+                .filter(|d| **d != store.checklist_dir())
+                .cloned(),
+        );
+        Box::new(crate::library::Library::load(&dirs))
+    };
+    if !is_json {
+        let opts = crate::import::Options {
+            id: None,
+            name: None,
+            group: crate::model::catalogue::Group::Local,
+            version: None,
+            output: None,
+            today: crate::import::today(),
+        };
+        let planned = crate::import::plan(file, &opts, &app.library, Some(store.root()));
+        return match planned.and_then(|plan| crate::import::write(&plan).map(|()| plan)) {
+            Ok(plan) => {
+                let text = crate::import::report(&plan, app.lang).replace('\n', "; ");
+                Action::LibraryReloaded(reload(store), text)
+            }
+            Err(e) => Action::Notify(e.to_string()),
+        };
+    }
+    match store.import(file) {
+        Ok(imported) => {
+            let summary = match imported.merge {
+                None => format!("{path}: {}", s.import_new),
+                Some(m) => format!(
+                    "{path}: {} {} {}",
+                    s.import_merged, m.added, s.import_revisions
+                ),
+            };
+            Action::Imported(Ok((Box::new(imported.assessment), summary)))
+        }
+        // A catalogue file: check it and add it to the local catalogues.
+        Err(crate::store::StoreError::Format { found: Some(f), .. })
+            if f == crate::model::catalogue::CHECKLIST_FORMAT =>
+        {
+            match crate::library::read_catalogue(file) {
+                Ok(c) => {
+                    let target = store.checklist_dir().join(format!("{}.json", c.id));
+                    match std::fs::read(file)
+                        .and_then(|bytes| crate::store::atomic::write_atomic(&target, &bytes))
+                    {
+                        Ok(()) => Action::LibraryReloaded(
+                            reload(store),
+                            format!("{}: {} {}", target.display(), s.import_new, c.id),
+                        ),
+                        Err(e) => Action::Notify(format!("{}: {e}", target.display())),
+                    }
+                }
+                Err(problems) => Action::Notify(
+                    problems
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+            }
+        }
+        Err(e) => Action::Imported(Err(e.to_string())),
+    }
 }
 
 fn set_size(app: &mut App, w: u16, h: u16) {

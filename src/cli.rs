@@ -21,6 +21,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// 身份:乡镇(自查、填写整改情况)或区县(回头看、整改任务、复核) / role: township or county
+    #[arg(long, global = true, value_enum, env = "ZWGK_ROLE", default_value_t = RoleArg::Township)]
+    pub role: RoleArg,
+
     /// 界面语言 / interface language
     #[arg(long, global = true, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,
@@ -110,6 +114,15 @@ pub enum ChecklistCommand {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+}
+
+/// Who uses this device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    /// 乡镇、街道
+    Township,
+    /// 区县
+    County,
 }
 
 /// Catalogue group on the command line.

@@ -289,3 +289,56 @@ pub fn save_loop(
     }
     Ok(EXIT_OK)
 }
+
+/// `zwgk import FILE`: brings an assessment file (e.g. a township's self-check) into the data
+/// directory, merging it with the copy already there.
+pub fn import_assessment(
+    dir: &Path,
+    file: &Path,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let s = strings(lang);
+    let now = crate::text::local_time(crate::app::now_millis());
+    let mut store = match crate::store::Store::open(dir, &now) {
+        Ok(store) => store,
+        Err(e) => {
+            writeln!(err, "{e}")?;
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    match store.import(file) {
+        Ok(imported) => {
+            let a = &imported.assessment;
+            let what = match imported.merge {
+                None => s.import_new.to_string(),
+                Some(m) => {
+                    format!("{} {} {}", s.import_merged, m.added, s.import_revisions)
+                        + &if m.conflicts > 0 {
+                            format!(", {} {}", m.conflicts, s.import_conflicts)
+                        } else {
+                            String::new()
+                        }
+                }
+            };
+            writeln!(
+                out,
+                "{}: {} · {} · {} ({what})",
+                file.display(),
+                sanitize(&a.unit.name, false),
+                sanitize(&a.round, false),
+                a.id
+            )?;
+            Ok(EXIT_OK)
+        }
+        Err(e @ crate::store::StoreError::Io { .. }) => {
+            writeln!(err, "{}", sanitize(&e.to_string(), false))?;
+            Ok(EXIT_FAILURE)
+        }
+        Err(e) => {
+            writeln!(err, "{}", sanitize(&e.to_string(), false))?;
+            Ok(EXIT_BAD_INPUT)
+        }
+    }
+}

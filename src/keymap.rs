@@ -24,6 +24,10 @@ pub enum Mode {
     /// A multi-select list: findings, channels seen.
     Picker,
     Summary,
+    /// The rectification tasks (整改台账).
+    Tasks,
+    /// The rectification-task form.
+    TaskForm,
     Help,
 }
 
@@ -91,8 +95,17 @@ impl Binding {
 
 use Mode::*;
 
-const LISTS: &[Mode] = &[Start, FormDomains, Domains, Walk, Picker, Summary, Help];
-const TEXT: &[Mode] = &[Form, Editor, LineInput];
+const LISTS: &[Mode] = &[
+    Start,
+    FormDomains,
+    Domains,
+    Walk,
+    Picker,
+    Summary,
+    Tasks,
+    Help,
+];
+const TEXT: &[Mode] = &[Form, Editor, LineInput, TaskForm];
 const ALL: &[Mode] = &[
     Start,
     Form,
@@ -103,6 +116,8 @@ const ALL: &[Mode] = &[
     LineInput,
     Picker,
     Summary,
+    Tasks,
+    TaskForm,
     Help,
 ];
 
@@ -125,584 +140,82 @@ macro_rules! bind {
 }
 
 /// Every binding. Order matters: the first match wins, and hints are shown in this order.
+#[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
     // Walk: the common case first.
-    bind!(
-        &[Walk],
-        KeyCode::Char('1'),
-        NONE,
-        Action::SetStatus(Status::Compliant),
-        "1已落实",
-        "1 done",
-        "标记为已落实,并转到下一项",
-        "Mark compliant and go to the next item"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('2'),
-        NONE,
-        Action::SetStatus(Status::Partial),
-        "2部分",
-        "2 partial",
-        "标记为部分落实,并转到下一项",
-        "Mark partial and go to the next item"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('3'),
-        NONE,
-        Action::SetStatus(Status::Missing),
-        "3未落实",
-        "3 missing",
-        "标记为未落实,并转到下一项",
-        "Mark missing and go to the next item"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('4'),
-        NONE,
-        Action::SetStatus(Status::NotApplicable),
-        "4不适用",
-        "4 n/a",
-        "标记为不适用,并转到下一项",
-        "Mark not applicable and go to the next item"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('0'),
-        NONE,
-        Action::SetStatus(Status::Unchecked),
-        "",
-        "",
-        "清除状态(未检查)",
-        "Clear the status (unchecked)"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('f'),
-        NONE,
-        Action::EditFindings,
-        "f问题",
-        "f findings",
-        "选择问题类型",
-        "Choose finding types"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('n'),
-        NONE,
-        Action::BeginEditNote,
-        "n备注",
-        "n note",
-        "编辑备注(可输入中文、粘贴)",
-        "Edit the note (Chinese input and paste work)"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('e'),
-        NONE,
-        Action::BeginAddEvidence,
-        "e佐证",
-        "e evidence",
-        "添加佐证:网址、文件路径(记录 SHA-256)或文字",
-        "Add evidence: a URL, a file path (its SHA-256 is recorded) or text"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('E'),
-        NONE,
-        Action::RemoveEvidence,
-        "",
-        "",
-        "删除最后一条佐证",
-        "Remove the last evidence entry"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('c'),
-        NONE,
-        Action::EditChannels,
-        "c渠道",
-        "c channels",
-        "记录实际看到的公开渠道",
-        "Record the channels where the item was actually found"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Tab,
-        NONE,
-        Action::NextUnchecked,
-        "Tab未检查",
-        "Tab unchecked",
-        "跳到下一个未检查事项",
-        "Jump to the next unchecked item"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::BackTab,
-        NONE,
-        Action::PrevUnchecked,
-        "",
-        "",
-        "跳到上一个未检查事项",
-        "Jump to the previous unchecked item"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('p'),
-        NONE,
-        Action::NextProblem,
-        "p问题项",
-        "p problem",
-        "跳到下一个有问题的事项",
-        "Jump to the next item with a problem"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('v'),
-        NONE,
-        Action::CycleFilter,
-        "v筛选",
-        "v filter",
-        "筛选:全部 / 未检查 / 有问题",
-        "Filter: all / unchecked / problems"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('/'),
-        NONE,
-        Action::BeginSearch,
-        "/搜索",
-        "/ search",
-        "搜索事项名称和公开内容",
-        "Search item names and content"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Char('u'),
-        NONE,
-        Action::Undo,
-        "u撤销",
-        "u undo",
-        "撤销本次的上一处修改(留痕)",
-        "Undo the last change of this session (kept in history)"
-    ),
-    bind!(
-        &[Walk, Domains],
-        KeyCode::Char('s'),
-        NONE,
-        Action::ShowSummary,
-        "s汇总",
-        "s summary",
-        "汇总表",
-        "Summary"
-    ),
-    bind!(
-        &[Start, Domains, Walk, Summary],
-        KeyCode::Char('w'),
-        NONE,
-        Action::SaveElsewhere,
-        "",
-        "",
-        "另存一份到其他位置(保存失败时使用)",
-        "Save a copy elsewhere (when saving fails)"
-    ),
+    bind!(&[Walk], KeyCode::Char('1'), NONE, Action::SetStatus(Status::Compliant), "1已落实", "1 done", "标记为已落实,并转到下一项", "Mark compliant and go to the next item"),
+    bind!(&[Walk], KeyCode::Char('2'), NONE, Action::SetStatus(Status::Partial), "2部分", "2 partial", "标记为部分落实,并转到下一项", "Mark partial and go to the next item"),
+    bind!(&[Walk], KeyCode::Char('3'), NONE, Action::SetStatus(Status::Missing), "3未落实", "3 missing", "标记为未落实,并转到下一项", "Mark missing and go to the next item"),
+    bind!(&[Walk], KeyCode::Char('4'), NONE, Action::SetStatus(Status::NotApplicable), "4不适用", "4 n/a", "标记为不适用,并转到下一项", "Mark not applicable and go to the next item"),
+    bind!(&[Walk], KeyCode::Char('0'), NONE, Action::SetStatus(Status::Unchecked), "", "", "清除状态(未检查)", "Clear the status (unchecked)"),
+    bind!(&[Walk], KeyCode::Char('f'), NONE, Action::EditFindings, "f问题", "f findings", "选择问题类型", "Choose finding types"),
+    bind!(&[Walk], KeyCode::Char('n'), NONE, Action::BeginEditNote, "n备注", "n note", "编辑备注(可输入中文、粘贴)", "Edit the note (Chinese input and paste work)"),
+    bind!(&[Walk], KeyCode::Char('e'), NONE, Action::BeginAddEvidence, "e佐证", "e evidence", "添加佐证:网址、文件路径(记录 SHA-256)或文字", "Add evidence: a URL, a file path (its SHA-256 is recorded) or text"),
+    bind!(&[Walk], KeyCode::Char('E'), NONE, Action::RemoveEvidence, "", "", "删除最后一条佐证", "Remove the last evidence entry"),
+    bind!(&[Walk], KeyCode::Char('c'), NONE, Action::EditChannels, "c渠道", "c channels", "记录实际看到的公开渠道", "Record the channels where the item was actually found"),
+    bind!(&[Walk], KeyCode::Tab, NONE, Action::NextUnchecked, "Tab未检查", "Tab unchecked", "跳到下一个未检查事项", "Jump to the next unchecked item"),
+    bind!(&[Walk], KeyCode::BackTab, NONE, Action::PrevUnchecked, "", "", "跳到上一个未检查事项", "Jump to the previous unchecked item"),
+    bind!(&[Walk], KeyCode::Char('p'), NONE, Action::NextProblem, "p问题项", "p problem", "跳到下一个有问题的事项", "Jump to the next item with a problem"),
+    bind!(&[Walk], KeyCode::Char('v'), NONE, Action::CycleFilter, "v筛选", "v filter", "筛选:全部 / 未检查 / 有问题", "Filter: all / unchecked / problems"),
+    bind!(&[Walk], KeyCode::Char('/'), NONE, Action::BeginSearch, "/搜索", "/ search", "搜索事项名称和公开内容", "Search item names and content"),
+    bind!(&[Walk], KeyCode::Char('u'), NONE, Action::Undo, "u撤销", "u undo", "撤销本次的上一处修改(留痕)", "Undo the last change of this session (kept in history)"),
+    bind!(&[Walk, Domains], KeyCode::Char('s'), NONE, Action::ShowSummary, "s汇总", "s summary", "汇总表", "Summary"),
+    bind!(&[Start, Domains, Walk, Summary], KeyCode::Char('w'), NONE, Action::SaveElsewhere, "", "", "另存一份到其他位置(保存失败时使用)", "Save a copy elsewhere (when saving fails)"),
+    bind!(&[Walk], KeyCode::Char('a'), NONE, Action::AcceptTownship, "a同意", "a agree", "回头看:采纳乡镇的自查结论并转到下一项", "Inspection: take the township's answer and go on"),
+    bind!(&[Walk], KeyCode::Char('A'), NONE, Action::AcceptAllTownship, "", "", "回头看:本领域未复查的事项全部采纳乡镇结论", "Inspection: take the township's answers for every item not yet judged here"),
+    bind!(&[Walk], KeyCode::Char('t'), NONE, Action::EditTask, "t整改", "t task", "新建或编辑本事项的整改任务", "Create or edit this item's rectification task"),
+    bind!(&[Walk, Domains, Summary], KeyCode::Char('T'), NONE, Action::ShowTasks, "T台账", "T ledger", "整改任务一览(整改台账)", "All rectification tasks (ledger)"),
+    bind!(&[Summary, Tasks], KeyCode::Char('x'), NONE, Action::BeginExport, "x导出", "x export", "导出报告和整改台账(xlsx/html/csv/md)", "Export the report and ledger (xlsx/html/csv/md)"),
+    bind!(&[Domains], KeyCode::Char('U'), NONE, Action::UpgradeCatalogues, "U升级目录", "U upgrade", "升级到新版目录:未变的结论保留,变更的事项标记需重新检查,删除的事项保留为已停用", "Upgrade to newer catalogues: unchanged answers stay, changed items are marked for re-check, removed ones are kept as retired"),
     // Start.
-    bind!(
-        &[Start],
-        KeyCode::Char('n'),
-        NONE,
-        Action::NewAssessment,
-        "n新建",
-        "n new",
-        "新建自查",
-        "New self-check"
-    ),
-    bind!(
-        &[Start, Domains],
-        KeyCode::Enter,
-        NONE,
-        Action::Confirm,
-        "Enter打开",
-        "Enter open",
-        "打开",
-        "Open"
-    ),
+    bind!(&[Start], KeyCode::Char('n'), NONE, Action::NewAssessment, "n新建", "n new", "新建自查", "New self-check"),
+    bind!(&[Start], KeyCode::Char('r'), NONE, Action::NewInspection, "r回头看", "r inspect", "对选中的自查新建回头看检查", "Start a look-back inspection of the selected self-check"),
+    bind!(&[Start], KeyCode::Char('i'), NONE, Action::BeginImport, "i导入", "i import", "导入乡镇交来的检查文件", "Import an assessment file handed over"),
+    bind!(&[Start, Domains, Tasks], KeyCode::Enter, NONE, Action::Confirm, "Enter打开", "Enter open", "打开", "Open"),
     // New-assessment form.
-    bind!(
-        &[Form],
-        KeyCode::Tab,
-        NONE,
-        Action::NextField,
-        "Tab下一栏",
-        "Tab next",
-        "下一栏",
-        "Next field"
-    ),
-    bind!(
-        &[Form],
-        KeyCode::BackTab,
-        NONE,
-        Action::PrevField,
-        "",
-        "",
-        "上一栏",
-        "Previous field"
-    ),
-    bind!(
-        &[Form],
-        KeyCode::Down,
-        NONE,
-        Action::NextField,
-        "",
-        "",
-        "下一栏",
-        "Next field"
-    ),
-    bind!(
-        &[Form],
-        KeyCode::Up,
-        NONE,
-        Action::PrevField,
-        "",
-        "",
-        "上一栏",
-        "Previous field"
-    ),
-    bind!(
-        &[Form],
-        KeyCode::Enter,
-        NONE,
-        Action::Confirm,
-        "Enter继续",
-        "Enter continue",
-        "继续(填完后选择领域)",
-        "Continue (then choose domains)"
-    ),
-    bind!(
-        &[FormDomains],
-        KeyCode::Char(' '),
-        NONE,
-        Action::ToggleDomain,
-        "Space选择",
-        "Space include",
-        "选中或取消该领域",
-        "Include or leave out the domain"
-    ),
-    bind!(
-        &[FormDomains, Domains],
-        KeyCode::Char('x'),
-        NONE,
-        Action::ToggleNotInvolved,
-        "x不涉及",
-        "x not involved",
-        "标记该领域不涉及(需填写说明),再按一次撤销",
-        "Mark the domain not involved (with a reason); again to undo"
-    ),
-    bind!(
-        &[FormDomains],
-        KeyCode::Enter,
-        NONE,
-        Action::Confirm,
-        "Enter创建",
-        "Enter create",
-        "创建并开始检查",
-        "Create and start"
-    ),
+    bind!(&[Form, TaskForm], KeyCode::Tab, NONE, Action::NextField, "Tab下一栏", "Tab next", "下一栏", "Next field"),
+    bind!(&[Form, TaskForm], KeyCode::BackTab, NONE, Action::PrevField, "", "", "上一栏", "Previous field"),
+    bind!(&[Form, TaskForm], KeyCode::Down, NONE, Action::NextField, "", "", "下一栏", "Next field"),
+    bind!(&[Form, TaskForm], KeyCode::Up, NONE, Action::PrevField, "", "", "上一栏", "Previous field"),
+    bind!(&[Form], KeyCode::Enter, NONE, Action::Confirm, "Enter继续", "Enter continue", "继续(填完后选择领域)", "Continue (then choose domains)"),
+    bind!(&[TaskForm], KeyCode::Enter, NONE, Action::Confirm, "Enter保存", "Enter save", "保存整改任务", "Save the task"),
+    bind!(&[TaskForm], KeyCode::Char('s'), CTRL, Action::ToggleEntry, "Ctrl-S状态", "Ctrl-S state", "切换整改状态", "Next task state"),
+    bind!(&[FormDomains], KeyCode::Char(' '), NONE, Action::ToggleDomain, "Space选择", "Space include", "选中或取消该领域", "Include or leave out the domain"),
+    bind!(&[FormDomains, Domains], KeyCode::Char('x'), NONE, Action::ToggleNotInvolved, "x不涉及", "x not involved", "标记该领域不涉及(需填写说明),再按一次撤销", "Mark the domain not involved (with a reason); again to undo"),
+    bind!(&[FormDomains], KeyCode::Enter, NONE, Action::Confirm, "Enter创建", "Enter create", "创建并开始检查", "Create and start"),
     // Pickers.
-    bind!(
-        &[Picker],
-        KeyCode::Char(' '),
-        NONE,
-        Action::ToggleEntry,
-        "Space勾选",
-        "Space toggle",
-        "勾选或取消",
-        "Toggle"
-    ),
-    bind!(
-        &[Picker],
-        KeyCode::Enter,
-        NONE,
-        Action::Confirm,
-        "Enter确定",
-        "Enter done",
-        "确定并保存",
-        "Done (saved)"
-    ),
+    bind!(&[Picker], KeyCode::Char(' '), NONE, Action::ToggleEntry, "Space勾选", "Space toggle", "勾选或取消", "Toggle"),
+    bind!(&[Picker], KeyCode::Enter, NONE, Action::Confirm, "Enter确定", "Enter done", "确定并保存", "Done (saved)"),
     // Text input.
-    bind!(
-        &[Editor],
-        KeyCode::Enter,
-        NONE,
-        Action::Confirm,
-        "Enter保存",
-        "Enter save",
-        "保存并关闭",
-        "Save and close"
-    ),
-    bind!(
-        &[Editor],
-        KeyCode::Char('j'),
-        CTRL,
-        Action::Newline,
-        "Ctrl-J换行",
-        "Ctrl-J newline",
-        "换行",
-        "New line"
-    ),
-    bind!(
-        &[LineInput],
-        KeyCode::Enter,
-        NONE,
-        Action::Confirm,
-        "Enter确定",
-        "Enter ok",
-        "确定",
-        "Confirm"
-    ),
-    bind!(
-        TEXT,
-        KeyCode::Backspace,
-        NONE,
-        Action::DeleteBack,
-        "",
-        "",
-        "删除前一个字",
-        "Delete the character before the cursor"
-    ),
-    bind!(
-        TEXT,
-        KeyCode::Delete,
-        NONE,
-        Action::DeleteForward,
-        "",
-        "",
-        "删除后一个字",
-        "Delete the character after the cursor"
-    ),
-    bind!(
-        TEXT,
-        KeyCode::Left,
-        NONE,
-        Action::Left,
-        "",
-        "",
-        "光标左移",
-        "Cursor left"
-    ),
-    bind!(
-        TEXT,
-        KeyCode::Right,
-        NONE,
-        Action::Right,
-        "",
-        "",
-        "光标右移",
-        "Cursor right"
-    ),
-    bind!(
-        TEXT,
-        KeyCode::Home,
-        NONE,
-        Action::LineStart,
-        "",
-        "",
-        "行首",
-        "Start of line"
-    ),
-    bind!(
-        TEXT,
-        KeyCode::End,
-        NONE,
-        Action::LineEnd,
-        "",
-        "",
-        "行尾",
-        "End of line"
-    ),
-    bind!(
-        &[Editor],
-        KeyCode::Up,
-        NONE,
-        Action::Up,
-        "",
-        "",
-        "上一行",
-        "Line up"
-    ),
-    bind!(
-        &[Editor],
-        KeyCode::Down,
-        NONE,
-        Action::Down,
-        "",
-        "",
-        "下一行",
-        "Line down"
-    ),
+    bind!(&[Editor], KeyCode::Enter, NONE, Action::Confirm, "Enter保存", "Enter save", "保存并关闭", "Save and close"),
+    bind!(&[Editor], KeyCode::Char('j'), CTRL, Action::Newline, "Ctrl-J换行", "Ctrl-J newline", "换行", "New line"),
+    bind!(&[LineInput], KeyCode::Enter, NONE, Action::Confirm, "Enter确定", "Enter ok", "确定", "Confirm"),
+    bind!(TEXT, KeyCode::Backspace, NONE, Action::DeleteBack, "", "", "删除前一个字", "Delete the character before the cursor"),
+    bind!(TEXT, KeyCode::Delete, NONE, Action::DeleteForward, "", "", "删除后一个字", "Delete the character after the cursor"),
+    bind!(TEXT, KeyCode::Left, NONE, Action::Left, "", "", "光标左移", "Cursor left"),
+    bind!(TEXT, KeyCode::Right, NONE, Action::Right, "", "", "光标右移", "Cursor right"),
+    bind!(TEXT, KeyCode::Home, NONE, Action::LineStart, "", "", "行首", "Start of line"),
+    bind!(TEXT, KeyCode::End, NONE, Action::LineEnd, "", "", "行尾", "End of line"),
+    bind!(&[Editor], KeyCode::Up, NONE, Action::Up, "", "", "上一行", "Line up"),
+    bind!(&[Editor], KeyCode::Down, NONE, Action::Down, "", "", "下一行", "Line down"),
     // Lists.
-    bind!(
-        LISTS,
-        KeyCode::Down,
-        NONE,
-        Action::Down,
-        "",
-        "",
-        "下一项",
-        "Next"
-    ),
-    bind!(
-        LISTS,
-        KeyCode::Char('j'),
-        NONE,
-        Action::Down,
-        "",
-        "",
-        "下一项",
-        "Next"
-    ),
-    bind!(
-        LISTS,
-        KeyCode::Up,
-        NONE,
-        Action::Up,
-        "",
-        "",
-        "上一项",
-        "Previous"
-    ),
-    bind!(
-        LISTS,
-        KeyCode::Char('k'),
-        NONE,
-        Action::Up,
-        "",
-        "",
-        "上一项",
-        "Previous"
-    ),
-    bind!(
-        LISTS,
-        KeyCode::PageDown,
-        NONE,
-        Action::PageDown,
-        "",
-        "",
-        "下一页",
-        "Page down"
-    ),
-    bind!(
-        LISTS,
-        KeyCode::PageUp,
-        NONE,
-        Action::PageUp,
-        "",
-        "",
-        "上一页",
-        "Page up"
-    ),
-    bind!(
-        LISTS,
-        KeyCode::Home,
-        NONE,
-        Action::Home,
-        "",
-        "",
-        "第一项",
-        "First"
-    ),
-    bind!(
-        LISTS,
-        KeyCode::Char('g'),
-        NONE,
-        Action::Home,
-        "",
-        "",
-        "第一项",
-        "First"
-    ),
-    bind!(
-        LISTS,
-        KeyCode::End,
-        NONE,
-        Action::End,
-        "",
-        "",
-        "最后一项",
-        "Last"
-    ),
-    bind!(
-        LISTS,
-        KeyCode::Char('G'),
-        NONE,
-        Action::End,
-        "",
-        "",
-        "最后一项",
-        "Last"
-    ),
-    bind!(
-        &[Walk],
-        KeyCode::Enter,
-        NONE,
-        Action::Down,
-        "",
-        "",
-        "下一项",
-        "Next"
-    ),
+    bind!(LISTS, KeyCode::Down, NONE, Action::Down, "", "", "下一项", "Next"),
+    bind!(LISTS, KeyCode::Char('j'), NONE, Action::Down, "", "", "下一项", "Next"),
+    bind!(LISTS, KeyCode::Up, NONE, Action::Up, "", "", "上一项", "Previous"),
+    bind!(LISTS, KeyCode::Char('k'), NONE, Action::Up, "", "", "上一项", "Previous"),
+    bind!(LISTS, KeyCode::PageDown, NONE, Action::PageDown, "", "", "下一页", "Page down"),
+    bind!(LISTS, KeyCode::PageUp, NONE, Action::PageUp, "", "", "上一页", "Page up"),
+    bind!(LISTS, KeyCode::Home, NONE, Action::Home, "", "", "第一项", "First"),
+    bind!(LISTS, KeyCode::Char('g'), NONE, Action::Home, "", "", "第一项", "First"),
+    bind!(LISTS, KeyCode::End, NONE, Action::End, "", "", "最后一项", "Last"),
+    bind!(LISTS, KeyCode::Char('G'), NONE, Action::End, "", "", "最后一项", "Last"),
+    bind!(&[Walk], KeyCode::Enter, NONE, Action::Down, "", "", "下一项", "Next"),
     // Everywhere.
-    bind!(
-        &[Start, FormDomains, Domains, Walk, Summary],
-        KeyCode::Char('?'),
-        NONE,
-        Action::ShowHelp,
-        "?帮助",
-        "? help",
-        "帮助(按键一览)",
-        "Help (all keys)"
-    ),
-    bind!(
-        &[Start],
-        KeyCode::Char('q'),
-        NONE,
-        Action::Quit,
-        "q退出",
-        "q quit",
-        "退出(已全部保存)",
-        "Quit (everything is saved)"
-    ),
-    bind!(
-        &[FormDomains, Domains, Walk, Picker, Summary, Help],
-        KeyCode::Char('q'),
-        NONE,
-        Action::Back,
-        "q返回",
-        "q back",
-        "返回",
-        "Back"
-    ),
-    bind!(
-        ALL,
-        KeyCode::Esc,
-        NONE,
-        Action::Back,
-        "Esc返回",
-        "Esc back",
-        "返回;编辑中按 Esc 会保存已输入的文字",
-        "Back; in an editor, Esc keeps what was typed"
-    ),
-    bind!(
-        ALL,
-        KeyCode::Char('c'),
-        CTRL,
-        Action::Quit,
-        "",
-        "",
-        "保存并退出",
-        "Save and quit"
-    ),
+    bind!(&[Start, FormDomains, Domains, Walk, Summary, Tasks], KeyCode::Char('?'), NONE, Action::ShowHelp, "?帮助", "? help", "帮助(按键一览)", "Help (all keys)"),
+    bind!(&[Start], KeyCode::Char('q'), NONE, Action::Quit, "q退出", "q quit", "退出(已全部保存)", "Quit (everything is saved)"),
+    bind!(&[FormDomains, Domains, Walk, Picker, Summary, Tasks, Help], KeyCode::Char('q'), NONE, Action::Back, "q返回", "q back", "返回", "Back"),
+    bind!(ALL, KeyCode::Esc, NONE, Action::Back, "Esc返回", "Esc back", "返回;编辑中按 Esc 会保存已输入的文字", "Back; in an editor, Esc keeps what was typed"),
+    bind!(ALL, KeyCode::Char('c'), CTRL, Action::Quit, "", "", "保存并退出", "Save and quit"),
 ];
 
 /// The action for a key in a mode. In text modes, printable characters become `Insert`.

@@ -32,7 +32,7 @@ impl fmt::Display for Origin {
 }
 
 /// A catalogue ready for use, with its items' fingerprints computed once.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub catalogue: Catalogue,
     pub origin: Origin,
@@ -109,7 +109,7 @@ impl fmt::Display for Notice {
 }
 
 /// All catalogues known to this run, by id.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Library {
     entries: BTreeMap<String, Entry>,
     notices: Vec<Notice>,

@@ -1,7 +1,7 @@
 //! The zwgk binary: parse arguments, open the data directory (lock, load) before the
 //! terminal is touched, then run the app or a subcommand.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -53,10 +53,19 @@ fn run(cli: Cli) -> Result<i32> {
             )?)
         }
         Some(Command::Schema { which }) => Ok(command::schema(*which, &mut out)?),
-        Some(Command::Report { .. }) | Some(Command::Import { .. }) => {
-            writeln!(err, "not built yet")?;
-            Ok(command::EXIT_FAILURE)
+        Some(Command::Report {
+            assessment,
+            format,
+            output,
+        }) => {
+            let library = Library::load(&catalogue_dirs);
+            Ok(zwgk::report::command(
+                assessment, *format, output, &dir, &library, cli.lang, &mut out, &mut err,
+            )?)
         }
+        Some(Command::Import { file }) => Ok(command::import_assessment(
+            &dir, file, cli.lang, &mut out, &mut err,
+        )?),
         Some(Command::SaveLoop { changes }) => Ok(command::save_loop(&dir, *changes, &mut out)?),
         None => {
             drop((out, err));
@@ -87,6 +96,11 @@ fn run(cli: Cli) -> Result<i32> {
                 .collect();
             let mut app = App::new(cli.lang, library, store.device().id.clone(), listing);
             app.read_only = store.is_read_only();
+            app.catalogue_dirs = catalogue_dirs.clone();
+            app.role = match cli.role {
+                zwgk::cli::RoleArg::Township => zwgk::model::revision::Role::Township,
+                zwgk::cli::RoleArg::County => zwgk::model::revision::Role::County,
+            };
             zwgk::app::run(app, store)?;
             Ok(0)
         }

@@ -4,8 +4,10 @@ use crate::cli::Lang;
 use crate::editor::TextInput;
 use crate::keymap::Mode;
 use crate::library::Library;
-use crate::model::assessment::{Assessment, ItemResult};
+use crate::model::assessment::{Assessment, ItemResult, Kind};
 use crate::model::catalogue::Item;
+use crate::model::rectification::{Task, TaskState};
+use crate::model::revision::Role;
 use crate::model::status::{Status, Tally};
 
 /// Everything the app knows.
@@ -37,8 +39,60 @@ pub struct App {
     pub width: u16,
     /// Another zwgk holds the data directory: look, but change nothing.
     pub read_only: bool,
-    /// The path being typed to save a copy elsewhere (when saving fails).
-    pub save_as: Option<TextInput>,
+    /// A one-line question over any screen: a path to save a copy to, or to import.
+    pub prompt: Option<Prompt>,
+    /// The rectification-task form, over the walk or the task list.
+    pub task_form: Option<TaskForm>,
+    /// Who uses this device: township (self-check, 整改情况) or county (inspection, tasks).
+    pub role: Role,
+    /// Today in China time, `YYYY-MM-DD` (set by the runtime), for overdue tasks.
+    pub today: String,
+    /// Where catalogues are loaded from besides the shipped ones (to reload after an import).
+    pub catalogue_dirs: Vec<std::path::PathBuf>,
+}
+
+/// What a prompt asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptPurpose {
+    /// A path to write a copy of the open assessment to.
+    SaveCopy,
+    /// A path of an assessment file to import.
+    Import,
+    /// A file to export the report and ledger to (the extension picks the format).
+    Export,
+}
+
+/// A one-line question.
+#[derive(Debug)]
+pub struct Prompt {
+    pub purpose: PromptPurpose,
+    pub input: TextInput,
+}
+
+/// Field indices of the task form.
+pub const TASK_DESCRIPTION: usize = 0;
+pub const TASK_REQUIREMENT: usize = 1;
+pub const TASK_UNIT: usize = 2;
+pub const TASK_PERSON: usize = 3;
+pub const TASK_DEADLINE: usize = 4;
+pub const TASK_RESPONSE: usize = 5;
+pub const TASK_COMPLETED: usize = 6;
+/// The state "field" after the text fields.
+pub const TASK_STATE: usize = 7;
+
+/// The rectification-task form.
+#[derive(Debug)]
+pub struct TaskForm {
+    /// Catalogue and item of the task.
+    pub checklist: String,
+    pub item: String,
+    /// The task as it was when the form opened (its findings and evidence are kept).
+    pub base: Task,
+    /// 问题描述, 整改要求, 责任单位, 责任人, 整改时限, 整改情况, 完成日期.
+    pub fields: [TextInput; 7],
+    pub state: TaskState,
+    pub focus: usize,
+    pub error: Option<String>,
 }
 
 /// One assessment file of the data directory.
@@ -54,10 +108,17 @@ pub struct Listing {
 #[derive(Debug)]
 pub enum Screen {
     Start,
-    New(NewForm),
+    New(Box<NewForm>),
     Domains(DomainsView),
     Walk(Walk),
     Summary(SummaryView),
+    Tasks(TasksView),
+}
+
+/// The list of rectification tasks (整改台账).
+#[derive(Debug, Default)]
+pub struct TasksView {
+    pub cursor: usize,
 }
 
 /// The new-assessment form.
@@ -73,6 +134,9 @@ pub struct NewForm {
     /// The reason being typed for a 不涉及 domain.
     pub reason: Option<TextInput>,
     pub error: Option<String>,
+    /// Self-check, or an inspection of the self-check `reviews`.
+    pub kind: Kind,
+    pub reviews: Option<String>,
 }
 
 /// A catalogue in the new-assessment form.
@@ -203,7 +267,11 @@ impl App {
             page: 10,
             width: 80,
             read_only: false,
-            save_as: None,
+            prompt: None,
+            task_form: None,
+            role: Role::Township,
+            today: String::new(),
+            catalogue_dirs: Vec::new(),
         }
     }
 
@@ -217,8 +285,11 @@ impl App {
         if self.help.is_some() {
             return Mode::Help;
         }
-        if self.save_as.is_some() {
+        if self.prompt.is_some() {
             return Mode::LineInput;
+        }
+        if self.task_form.is_some() {
+            return Mode::TaskForm;
         }
         match &self.screen {
             Screen::Start => Mode::Start,
@@ -234,6 +305,7 @@ impl App {
                 Some(Overlay::Findings(_) | Overlay::Channels(_)) => Mode::Picker,
             },
             Screen::Summary(_) => Mode::Summary,
+            Screen::Tasks(_) => Mode::Tasks,
         }
     }
 
@@ -303,6 +375,47 @@ fn matches_search(item: &Item, needle: &str) -> bool {
 }
 
 impl App {
+    /// The self-check the open inspection reviews, if it is on this device.
+    pub fn reviewed(&self) -> Option<&Assessment> {
+        let id = self.open.as_ref()?.assessment.reviews.as_ref()?;
+        self.listing
+            .iter()
+            .find_map(|l| l.assessment.as_ref().ok().filter(|a| &a.id == id))
+    }
+
+    /// The rectification tasks of the open assessment: (document id, current task), in
+    /// domain and item order.
+    pub fn tasks(&self) -> Vec<(&str, &Task)> {
+        let Some(s) = &self.open else {
+            return Vec::new();
+        };
+        let a = &s.assessment;
+        let mut v: Vec<(&str, &Task)> = a
+            .tasks
+            .iter()
+            .filter_map(|(id, d)| {
+                d.winner()
+                    .filter(|r| !r.deleted)
+                    .map(|r| (id.as_str(), &r.body))
+            })
+            .collect();
+        let order = |t: &Task| {
+            let d = a
+                .domains
+                .iter()
+                .position(|d| d.checklist == t.checklist)
+                .unwrap_or(usize::MAX);
+            let i = self
+                .library
+                .get(&t.checklist)
+                .and_then(|e| e.catalogue.items.iter().position(|i| i.id == t.item))
+                .unwrap_or(usize::MAX);
+            (d, i)
+        };
+        v.sort_by_key(|(_, t)| order(t));
+        v
+    }
+
     /// Items checked and items in total over the involved domains of an assessment.
     pub fn progress(&self, a: &Assessment) -> (usize, usize) {
         let mut t = Tally::default();

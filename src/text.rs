@@ -152,6 +152,22 @@ fn unit_end(s: &str, first: char) -> usize {
     }
 }
 
+/// A file name made from free text: path separators, control and reserved characters become
+/// `_` (Windows reserves `<>:"/\\|?*`), Chinese is kept.
+pub fn file_name_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() || "<>:\"/\\|?*".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
 /// A UTC millisecond time in China time (UTC+8, no daylight saving): `YYYY-MM-DD HH:MM`.
 pub fn local_time(millis: u64) -> String {
     china_time(millis).map_or_else(

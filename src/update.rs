@@ -1,6 +1,10 @@
 //! The pure heart of the app: `update(app, action, ctx)` changes the state and returns the
 //! effects for the runtime. No files, no clock (time comes in `Ctx`), no terminal.
 
+mod task;
+
+pub use task::date_after as task_date;
+
 use crate::action::{Action, Effect};
 use crate::editor::TextInput;
 use crate::keymap::Mode;
@@ -9,11 +13,11 @@ use crate::model::assessment::{
     Kind, Unit,
 };
 use crate::model::catalogue::{CANONICAL_CHANNELS, Group};
-use crate::model::revision::{Author, Hlc, Role};
+use crate::model::revision::{Author, Hlc};
 use crate::model::status::{FINDING_TYPES, Status};
 use crate::state::{
-    App, Choice, DomainRow, DomainsView, Filter, Listing, NewForm, Overlay, Picker, Screen,
-    Session, SummaryView, Walk,
+    App, Choice, DomainRow, DomainsView, Filter, Listing, NewForm, Overlay, Picker, Prompt,
+    PromptPurpose, Screen, Session, SummaryView, TasksView, Walk,
 };
 use crate::ui::strings::strings;
 
@@ -40,6 +44,15 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Resize => return Vec::new(),
+        Action::LibraryReloaded(library, text) => {
+            app.library = *library;
+            app.message = Some(text);
+            return Vec::new();
+        }
+        Action::Notify(text) => {
+            app.message = Some(text);
+            return Vec::new();
+        }
         Action::CopySaved(result) => {
             let s = strings(app.lang);
             app.message = Some(match result {
@@ -50,6 +63,10 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         Action::Quit => return quit(app, ctx),
         Action::EvidenceResolved(ev) => return add_evidence(app, ev, ctx),
+        Action::Imported(result) => {
+            task::imported(app, result);
+            return Vec::new();
+        }
         _ => {}
     }
     app.message = None;
@@ -71,34 +88,45 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         app.help_offset = 0;
         return Vec::new();
     }
-    if let Some(input) = app.save_as.as_mut() {
+    if let Some(prompt) = app.prompt.as_mut() {
         match action {
             Action::Confirm => {
-                let path = input.text().trim().to_string();
-                app.save_as = None;
+                let path = prompt.input.text().trim().to_string();
+                let purpose = prompt.purpose;
+                app.prompt = None;
                 if !path.is_empty() {
-                    return vec![Effect::SaveCopy(path)];
+                    return vec![match purpose {
+                        PromptPurpose::SaveCopy => Effect::SaveCopy(path),
+                        PromptPurpose::Import => Effect::ImportFile(path),
+                        PromptPurpose::Export => Effect::Export(path),
+                    }];
                 }
             }
-            Action::Back => app.save_as = None,
-            other => edit_text(input, other, usize::from(app.width)),
+            Action::Back => app.prompt = None,
+            other => edit_text(&mut prompt.input, other, usize::from(app.width)),
+        }
+        return Vec::new();
+    }
+    if action == Action::BeginExport {
+        if let Some(s) = &app.open {
+            let a = &s.assessment;
+            let name = crate::text::file_name_safe(&format!("{}-{}.xlsx", a.unit.name, a.round));
+            app.prompt = Some(Prompt {
+                purpose: PromptPurpose::Export,
+                input: TextInput::line(&name),
+            });
         }
         return Vec::new();
     }
     if action == Action::SaveElsewhere {
         match &app.open {
             Some(s) => {
-                let short: String = s
-                    .assessment
-                    .id
-                    .chars()
-                    .rev()
-                    .take(8)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                app.save_as = Some(TextInput::line(&format!("zwgk-{short}.json")));
+                let id = &s.assessment.id;
+                let short = id.get(id.len().saturating_sub(8)..).unwrap_or(id);
+                app.prompt = Some(Prompt {
+                    purpose: PromptPurpose::SaveCopy,
+                    input: TextInput::line(&format!("zwgk-{short}.json")),
+                });
             }
             None => app.message = Some(strings(app.lang).nothing_open.to_string()),
         }
@@ -107,10 +135,13 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     match app.mode() {
         Mode::Start => start(app, action),
         Mode::Form | Mode::FormDomains => form(app, action, ctx),
+        Mode::Domains if action == Action::UpgradeCatalogues => upgrade_catalogues(app, ctx),
         Mode::Domains => domains(app, action),
         Mode::Walk => walk(app, action, ctx),
         Mode::Editor | Mode::LineInput | Mode::Picker => overlay(app, action, ctx),
         Mode::Summary => summary(app, action),
+        Mode::Tasks => task::list(app, action, ctx),
+        Mode::TaskForm => task::form(app, action, ctx),
         Mode::Help => Vec::new(),
     }
 }
@@ -118,6 +149,13 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
 /// Quitting keeps what is typed in an open editor, then saves.
 fn quit(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     let mut effects = Vec::new();
+    if app.task_form.is_some() {
+        effects.extend(task::form(app, Action::Confirm, ctx));
+        // A date that does not parse keeps the form open: keep its text rather than lose it.
+        if let Some(f) = app.task_form.take() {
+            effects.extend(task::save_unchecked(app, f, ctx));
+        }
+    }
     if matches!(app.mode(), Mode::Editor | Mode::LineInput | Mode::Picker)
         && matches!(app.screen, Screen::Walk(_))
     {
@@ -135,7 +173,7 @@ fn quit(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     effects
 }
 
-fn move_cursor(cursor: &mut usize, len: usize, action: &Action, page: usize) -> bool {
+pub(crate) fn move_cursor(cursor: &mut usize, len: usize, action: &Action, page: usize) -> bool {
     let last = len.saturating_sub(1);
     let page = page.max(1);
     *cursor = match action {
@@ -156,7 +194,18 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::NewAssessment => {
-            app.screen = Screen::New(new_form(app));
+            app.screen = Screen::New(Box::new(new_form(app)));
+            Vec::new()
+        }
+        Action::NewInspection => {
+            task::new_inspection(app);
+            Vec::new()
+        }
+        Action::BeginImport => {
+            app.prompt = Some(Prompt {
+                purpose: PromptPurpose::Import,
+                input: TextInput::line(""),
+            });
             Vec::new()
         }
         Action::Confirm => {
@@ -187,7 +236,7 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
     }
 }
 
-fn new_form(app: &App) -> NewForm {
+pub(crate) fn new_form(app: &App) -> NewForm {
     let domains = app
         .library
         .entries()
@@ -210,10 +259,13 @@ fn new_form(app: &App) -> NewForm {
         cursor: 0,
         reason: None,
         error: None,
+        kind: Kind::SelfCheck,
+        reviews: None,
     }
 }
 
 fn open(app: &mut App, assessment: Assessment) {
+    let newer = crate::model::upgrade::upgradable(&assessment, &app.library).len();
     app.open = Some(Session {
         assessment,
         undo: Vec::new(),
@@ -222,6 +274,53 @@ fn open(app: &mut App, assessment: Assessment) {
     });
     app.saved_at = None;
     app.screen = Screen::Domains(DomainsView::default());
+    if newer > 0 {
+        let s = strings(app.lang);
+        app.message = Some(format!("{newer} {}", s.upgrade_offer));
+    }
+}
+
+/// Upgrades every domain whose catalogue in the library is newer; one summary message.
+fn upgrade_catalogues(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
+    let s = strings(app.lang);
+    let author = author(app);
+    let Some(session) = app.open.as_mut() else {
+        return Vec::new();
+    };
+    let entries: Vec<crate::library::Entry> =
+        crate::model::upgrade::upgradable(&session.assessment, &app.library)
+            .into_iter()
+            .cloned()
+            .collect();
+    if entries.is_empty() {
+        app.message = Some(s.upgrade_none.to_string());
+        return Vec::new();
+    }
+    let (mut changed, mut retired, mut carried, mut domains) = (0, 0, 0, 0);
+    for entry in &entries {
+        match crate::model::upgrade::upgrade(
+            &mut session.assessment,
+            entry,
+            author.clone(),
+            ctx.now_millis,
+        ) {
+            Ok(r) => {
+                domains += 1;
+                changed += r.changed;
+                retired += r.retired;
+                carried += r.carried;
+            }
+            Err(e) => {
+                app.message = Some(e.to_string());
+                return vec![Effect::Save];
+            }
+        }
+    }
+    app.message = Some(format!(
+        "{} {domains} · {} {carried} · {} {changed} · {} {retired}",
+        s.upgrade_done, s.upgrade_carried, s.upgrade_changed, s.upgrade_retired
+    ));
+    vec![Effect::Save]
 }
 
 /// Field indices of the new-assessment form.
@@ -339,7 +438,7 @@ fn create_assessment(app: &App, ctx: &Ctx) -> Assessment {
         format: ASSESSMENT_FORMAT.to_string(),
         format_version: ASSESSMENT_FORMAT_VERSION,
         id: ctx.new_id.clone(),
-        kind: Kind::SelfCheck,
+        kind: f.kind,
         unit: Unit {
             name: text(FIELD_UNIT),
             division_code: if code.is_empty() { None } else { Some(code) },
@@ -353,7 +452,7 @@ fn create_assessment(app: &App, ctx: &Ctx) -> Assessment {
             counter: 0,
         }
         .to_string(),
-        reviews: None,
+        reviews: f.reviews.clone(),
         domains,
         clock: Hlc {
             millis: ctx.now_millis,
@@ -424,6 +523,7 @@ fn domains(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::ShowSummary => app.screen = Screen::Summary(SummaryView::default()),
+        Action::ShowTasks => app.screen = Screen::Tasks(TasksView::default()),
         Action::Back => close_assessment(app),
         _ => {}
     }
@@ -449,21 +549,16 @@ fn close_assessment(app: &mut App) {
     app.screen = Screen::Start;
 }
 
-fn author(app: &App) -> Author {
-    let (name, role) = match &app.open {
-        Some(s) => (
-            s.assessment.assessor.clone(),
-            match s.assessment.kind {
-                Kind::SelfCheck => Role::Township,
-                Kind::Inspection => Role::County,
-            },
-        ),
-        None => (String::new(), Role::Township),
-    };
+pub(crate) fn author(app: &App) -> Author {
+    let name = app
+        .open
+        .as_ref()
+        .map(|s| s.assessment.assessor.clone())
+        .unwrap_or_default();
     Author {
         name,
         device: app.device.clone(),
-        role,
+        role: app.role,
     }
 }
 
@@ -485,7 +580,7 @@ fn fresh_result(library: &crate::library::Library, checklist: &str, item: &str) 
 }
 
 /// The current result of an item, or a fresh 未检查 one made against the current catalogue row.
-fn result_or_new(app: &App, checklist: &str, item: &str) -> Option<ItemResult> {
+pub(crate) fn result_or_new(app: &App, checklist: &str, item: &str) -> Option<ItemResult> {
     let session = app.open.as_ref()?;
     app.library.get(checklist)?.catalogue.item(item)?;
     let fresh = fresh_result(&app.library, checklist, item);
@@ -500,7 +595,7 @@ fn result_or_new(app: &App, checklist: &str, item: &str) -> Option<ItemResult> {
 }
 
 /// Records a changed result as a revision; returns `Save` when something changed.
-fn commit(app: &mut App, body: ItemResult, ctx: &Ctx) -> Vec<Effect> {
+pub(crate) fn commit(app: &mut App, body: ItemResult, ctx: &Ctx) -> Vec<Effect> {
     let author = author(app);
     let Some(session) = app.open.as_mut() else {
         return Vec::new();
@@ -527,7 +622,7 @@ fn commit(app: &mut App, body: ItemResult, ctx: &Ctx) -> Vec<Effect> {
     }
 }
 
-fn current_ids(app: &App) -> Option<(String, String)> {
+pub(crate) fn current_ids(app: &App) -> Option<(String, String)> {
     let Screen::Walk(w) = &app.screen else {
         return None;
     };
@@ -556,6 +651,8 @@ fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 return Vec::new();
             };
             body.status = status;
+            // A new answer is the re-check a catalogue upgrade asked for.
+            body.recheck = None;
             let effects = commit(app, body, ctx);
             advance_after_status(app, &item);
             effects
@@ -631,6 +728,16 @@ fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             commit(app, body, ctx)
         }
         Action::Undo => undo(app, ctx),
+        Action::AcceptTownship => task::accept(app, ctx, false),
+        Action::AcceptAllTownship => task::accept(app, ctx, true),
+        Action::EditTask => {
+            task::open_form(app, ctx);
+            Vec::new()
+        }
+        Action::ShowTasks => {
+            app.screen = Screen::Tasks(TasksView::default());
+            Vec::new()
+        }
         Action::ShowSummary => {
             app.screen = Screen::Summary(SummaryView::default());
             Vec::new()
@@ -651,7 +758,7 @@ fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
 }
 
 /// After a status key: go to the next item, unless the filter already dropped this one.
-fn advance_after_status(app: &mut App, item: &str) {
+pub(crate) fn advance_after_status(app: &mut App, item: &str) {
     let Screen::Walk(w) = &app.screen else { return };
     let visible = app.visible(w);
     let still_here = app.current_item(w).is_some_and(|i| i.id == item);
@@ -754,7 +861,7 @@ fn undo(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     effects
 }
 
-fn edit_text(input: &mut TextInput, action: Action, width: usize) {
+pub(crate) fn edit_text(input: &mut TextInput, action: Action, width: usize) {
     match action {
         Action::Insert(c) => input.insert(c),
         Action::Paste(t) => input.paste(&t),

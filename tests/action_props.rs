@@ -38,6 +38,7 @@ fn action() -> impl Strategy<Value = Action> {
         2 => prop_oneof![Just(Action::NextUnchecked), Just(Action::PrevUnchecked), Just(Action::NextProblem), Just(Action::CycleFilter)],
         2 => prop_oneof![Just(Action::BeginSearch), Just(Action::BeginEditNote), Just(Action::BeginAddEvidence), Just(Action::EditFindings), Just(Action::EditChannels)],
         1 => prop_oneof![Just(Action::Undo), Just(Action::RemoveEvidence), Just(Action::ToggleEntry), Just(Action::SaveElsewhere)],
+        2 => prop_oneof![Just(Action::NewInspection), Just(Action::AcceptTownship), Just(Action::AcceptAllTownship), Just(Action::EditTask), Just(Action::ShowTasks), Just(Action::BeginExport), Just(Action::BeginImport)],
         4 => any::<char>().prop_map(Action::Insert),
         1 => ".{0,40}".prop_map(Action::Paste),
         2 => prop_oneof![Just(Action::Newline), Just(Action::DeleteBack), Just(Action::DeleteForward), Just(Action::Left), Just(Action::Right), Just(Action::LineStart), Just(Action::LineEnd)],
@@ -54,8 +55,10 @@ proptest! {
     fn any_action_sequence_is_safe_and_saves_round_trip(
         actions in proptest::collection::vec(action(), 1..60),
         size in prop_oneof![Just((80u16, 24u16)), Just((120, 40)), Just((41, 12))],
+        county in any::<bool>(),
     ) {
         let mut app = app_sized(zwgk::cli::Lang::Zh, size.0, size.1);
+        app.role = if county { zwgk::model::revision::Role::County } else { zwgk::model::revision::Role::Township };
         // Start inside an open assessment most of the time, so the walk gets exercised.
         create_assessment(&mut app);
         let mut term = Terminal::new(TestBackend::new(size.0, size.1)).unwrap();

@@ -66,14 +66,29 @@ fn sigkill_at_random_moments_loses_no_acknowledged_change() {
                 }
             }
         });
-        // Kill after a random delay: sometimes before the first save, mostly in the middle
-        // of the save stream.
-        let delay = Duration::from_micros(rng.below(40_000));
-        std::thread::sleep(delay);
+        // Kill at a random moment: a third of the time during start-up, otherwise in the
+        // middle of the save stream (after a random number of acknowledged saves, plus a
+        // random fraction of the next save).
+        let mut early = Vec::new();
+        if rng.below(3) == 0 {
+            std::thread::sleep(Duration::from_micros(rng.below(30_000)));
+        } else {
+            let wanted = 1 + rng.below(5) as usize;
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while early.len() < wanted && Instant::now() < deadline {
+                match rx.recv_timeout(Duration::from_millis(100)) {
+                    Ok(n) => early.push(n),
+                    Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            }
+            std::thread::sleep(Duration::from_micros(rng.below(3_000)));
+        }
         child.kill().unwrap();
         let status = child.wait().unwrap();
         reader.join().unwrap();
-        let acks: Vec<u64> = rx.try_iter().collect();
+        let mut acks = early;
+        acks.extend(rx.try_iter());
         if let Some(&n) = acks.last() {
             assert!(n > last_acked, "acks must grow: {n} after {last_acked}");
             last_acked = n;

@@ -217,6 +217,38 @@ impl Assessment {
         Ok(Some(rev))
     }
 
+    /// The document id of an item's rectification task: `<unit>:task:<checklist>/<item>`.
+    pub fn task_id(&self, checklist: &str, item: &str) -> String {
+        format!("{}:task:{checklist}/{item}", self.unit.key())
+    }
+
+    /// The current rectification task of an item.
+    pub fn task(&self, checklist: &str, item: &str) -> Option<&Task> {
+        let doc = self.tasks.get(&self.task_id(checklist, item))?;
+        doc.winner().filter(|r| !r.deleted).map(|r| &r.body)
+    }
+
+    /// Records a task as a revision on top of the current one; `None` when unchanged.
+    pub fn record_task(
+        &mut self,
+        body: Task,
+        author: Author,
+        now_millis: u64,
+    ) -> Result<Option<RevId>, RevisionError> {
+        if self.task(&body.checklist, &body.item) == Some(&body) {
+            return Ok(None);
+        }
+        let id = self.task_id(&body.checklist, &body.item);
+        let hlc = Clock::resume(self.clock).tick(now_millis);
+        let doc = self
+            .tasks
+            .entry(id.clone())
+            .or_insert_with(|| Document::new(id));
+        let rev = doc.edit(body, author, hlc)?;
+        self.clock = hlc;
+        Ok(Some(rev))
+    }
+
     /// The chosen domain with this catalogue id.
     pub fn domain(&self, checklist: &str) -> Option<&DomainChoice> {
         self.domains.iter().find(|d| d.checklist == checklist)
@@ -243,4 +275,80 @@ impl Assessment {
             .filter(|d| !d.conflicts().is_empty())
             .count()
     }
+}
+
+/// What merging another copy of an assessment changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AssessmentMerge {
+    /// Revisions that were new here.
+    pub added: usize,
+    /// Documents that were new here.
+    pub new_documents: usize,
+    /// Documents that have a conflict after the merge.
+    pub conflicts: usize,
+}
+
+/// Why two copies cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error(
+        "assessment {ours} cannot take documents of assessment {theirs}: they are different assessments"
+    )]
+    Different { ours: String, theirs: String },
+    #[error(transparent)]
+    Revision(#[from] RevisionError),
+}
+
+impl Assessment {
+    /// Merges another copy of the same assessment: the union of every document's revisions
+    /// (nothing is dropped; concurrent edits become visible conflicts). Header fields stay as
+    /// they are here, except that domains only the other copy has are added and the clock
+    /// moves past the other copy's. Checks everything before changing anything.
+    pub fn merge(&mut self, other: &Assessment) -> Result<AssessmentMerge, MergeError> {
+        if self.id != other.id {
+            return Err(MergeError::Different {
+                ours: self.id.clone(),
+                theirs: other.id.clone(),
+            });
+        }
+        // Merge into copies first, so a bad document leaves `self` untouched.
+        let mut results = self.results.clone();
+        let mut tasks = self.tasks.clone();
+        let mut stats = AssessmentMerge::default();
+        merge_docs(&mut results, &other.results, &mut stats)?;
+        merge_docs(&mut tasks, &other.tasks, &mut stats)?;
+        stats.conflicts = results
+            .values()
+            .filter(|d| !d.conflicts().is_empty())
+            .count()
+            + tasks.values().filter(|d| !d.conflicts().is_empty()).count();
+        self.results = results;
+        self.tasks = tasks;
+        for d in &other.domains {
+            if self.domain(&d.checklist).is_none() {
+                self.domains.push(d.clone());
+            }
+        }
+        self.clock = self.clock.max(other.clock);
+        Ok(stats)
+    }
+}
+
+fn merge_docs<B: super::revision::Body>(
+    ours: &mut BTreeMap<String, Document<B>>,
+    theirs: &BTreeMap<String, Document<B>>,
+    stats: &mut AssessmentMerge,
+) -> Result<(), RevisionError> {
+    for (id, doc) in theirs {
+        match ours.get_mut(id) {
+            Some(mine) => stats.added += mine.merge(doc)?.added,
+            None => {
+                doc.verify()?;
+                stats.new_documents += 1;
+                stats.added += doc.revisions().len();
+                ours.insert(id.clone(), doc.clone());
+            }
+        }
+    }
+    Ok(())
 }

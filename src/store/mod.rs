@@ -95,6 +95,15 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> StoreError + '_ {
 /// An assessment file and what reading it gave.
 pub type Loaded = (PathBuf, Result<Assessment, StoreError>);
 
+/// The result of importing an assessment file.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The assessment as it now is in the data directory.
+    pub assessment: Assessment,
+    /// `None` when it was new here; otherwise what the merge changed.
+    pub merge: Option<crate::model::assessment::AssessmentMerge>,
+}
+
 /// This device's identity, created on first run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Device {
@@ -223,6 +232,34 @@ impl Store {
                 (p, loaded)
             })
             .collect())
+    }
+
+    /// Brings an assessment file into the data directory: a new assessment is copied in; a
+    /// copy of one already here is merged into it (union of revisions, conflicts kept).
+    /// The file given is only read.
+    pub fn import(&mut self, file: &Path) -> Result<Imported, StoreError> {
+        let incoming = load_assessment(file)?;
+        let path = self.assessment_path(&incoming.id);
+        if path.exists() {
+            let mut here = load_assessment(&path)?;
+            let merge = here.merge(&incoming).map_err(|e| StoreError::Invalid {
+                path: file.to_path_buf(),
+                message: e.to_string(),
+            })?;
+            if merge.added > 0 || here.domains.len() != load_assessment(&path)?.domains.len() {
+                self.save(&here)?;
+            }
+            Ok(Imported {
+                assessment: here,
+                merge: Some(merge),
+            })
+        } else {
+            self.save(&incoming)?;
+            Ok(Imported {
+                assessment: incoming,
+                merge: None,
+            })
+        }
     }
 
     /// Saves an assessment atomically. The first save of a file that already exists in this

@@ -89,6 +89,17 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
                     rest.push_str(&format!("  {}{}", s.status(st), t.get(st)));
                 }
             }
+            if let Some(e) = app.library.get(&d.checklist)
+                && crate::library::compare_versions(&e.catalogue.version, &d.version)
+                    == std::cmp::Ordering::Greater
+            {
+                rest = format!(
+                    "  {} {}→{}{rest}",
+                    s.newer_catalogue,
+                    sanitize(&d.version, false),
+                    sanitize(&e.catalogue.version, false)
+                );
+            }
             let room = cols.saturating_sub(name_w + 2 + counts_w + bar_w);
             spans.push(Span::styled(truncate(&rest, room), theme::dim()));
         }

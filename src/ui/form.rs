@@ -13,7 +13,11 @@ use crate::ui::widgets::{block, line_input, scroll_offset};
 
 pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
-    let outer = block(s.new_title);
+    let outer = block(if f.kind == crate::model::assessment::Kind::Inspection {
+        s.new_inspection_title
+    } else {
+        s.new_title
+    });
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let labels = [

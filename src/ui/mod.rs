@@ -7,6 +7,7 @@ pub mod row;
 pub mod start;
 pub mod strings;
 pub mod summary;
+pub mod task;
 pub mod theme;
 pub mod walk;
 pub mod widgets;
@@ -35,12 +36,22 @@ pub fn view(app: &App, frame: &mut Frame) {
         Screen::Domains(d) => domains::view(app, d, frame, body),
         Screen::Walk(w) => walk::view(app, w, frame, body),
         Screen::Summary(s) => summary::view(app, s, frame, body),
+        Screen::Tasks(t) => task::view(app, t, frame, body),
     }
     if let Some(mode) = app.help {
         help::view(app, mode, frame, body);
     }
-    if let Some(input) = &app.save_as {
-        widgets::one_line_popup(frame, body, strings(app.lang).save_as_title, input);
+    if let Some(prompt) = &app.prompt {
+        let s = strings(app.lang);
+        let title = match prompt.purpose {
+            crate::state::PromptPurpose::SaveCopy => s.save_as_title,
+            crate::state::PromptPurpose::Import => s.import_title,
+            crate::state::PromptPurpose::Export => s.export_title,
+        };
+        widgets::one_line_popup(frame, body, title, &prompt.input);
+    }
+    if let Some(form) = &app.task_form {
+        task::form_view(app, form, frame, body);
     }
     draw_hints(app, frame, footer);
     draw_status(app, frame, status);
@@ -50,9 +61,21 @@ pub fn view(app: &App, frame: &mut Frame) {
 fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     let mut spans = Vec::new();
     let mut used = 0;
+    let inspection = app
+        .open
+        .as_ref()
+        .is_some_and(|s| s.assessment.kind == crate::model::assessment::Kind::Inspection);
     for b in bindings(app.mode()) {
         let hint = b.hint(app.lang);
-        if hint.is_empty() {
+        // Inspection keys are only advertised in an inspection.
+        let inspection_only = matches!(
+            b.action,
+            crate::action::Action::AcceptTownship | crate::action::Action::EditTask
+        );
+        let upgrade_only = b.action == crate::action::Action::UpgradeCatalogues;
+        let upgradable = upgrade_only
+            && app.open.as_ref().is_some_and(|s| !crate::model::upgrade::upgradable(&s.assessment, &app.library).is_empty());
+        if hint.is_empty() || (inspection_only && !inspection) || (upgrade_only && !upgradable) {
             continue;
         }
         let w = width(hint) + 2;

@@ -25,6 +25,7 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
     };
     let t = app.tally(&w.checklist);
     let visible = app.visible(w);
+    let reviewed = app.reviewed();
     let filter = match w.filter {
         Filter::All => s.filter_all,
         Filter::Unchecked => s.filter_unchecked,
@@ -84,6 +85,16 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
         let mut st = status_span(s, status);
         if sel {
             st = st.style(theme::selected().patch(theme::status(status)));
+        }
+        // In an inspection, a verdict that differs from the township's is underlined.
+        let differs = reviewed
+            .and_then(|a| a.result(&w.checklist, &item.id))
+            .is_some_and(|r| status.is_checked() && r.status != status);
+        if differs {
+            let style = st.style.add_modifier(
+                ratatui::style::Modifier::UNDERLINED | ratatui::style::Modifier::BOLD,
+            );
+            st = st.style(style);
         }
         lines.push(Line::from(vec![
             Span::styled(format!("{id} "), row_style),
@@ -266,26 +277,83 @@ fn result_lines(
         }
     }
     lines.push(Line::from(head));
-    let Some(r) = result else { return lines };
     let text_w = cols.saturating_sub(10).max(4);
-    let mut field = |label: &str, text: String| {
-        for (i, part) in wrap(&sanitize(&text, true), text_w).into_iter().enumerate() {
-            let l = if i == 0 { pad(label, 9) } else { " ".repeat(9) };
-            lines.push(Line::from(vec![
-                Span::styled(l, theme::label()),
-                Span::raw(" "),
-                Span::raw(part),
-            ]));
+    let push_fields = |lines: &mut Vec<Line<'static>>, fields: Vec<(&str, String)>| {
+        for (label, text) in fields {
+            for (i, part) in wrap(&sanitize(&text, true), text_w).into_iter().enumerate() {
+                let l = if i == 0 { pad(label, 9) } else { " ".repeat(9) };
+                lines.push(Line::from(vec![
+                    Span::styled(l, theme::label()),
+                    Span::raw(" "),
+                    Span::raw(part),
+                ]));
+            }
         }
     };
+    if let Some(r) = result {
+        if let Some(rc) = &r.recheck {
+            push_fields(
+                &mut lines,
+                vec![(
+                    s.needs_recheck_short,
+                    format!("{} {}", s.previous_answer, s.status(rc.previous_status)),
+                )],
+            );
+        }
+        push_fields(&mut lines, result_fields(s, r));
+    }
+    // An inspection shows the township's own answer, and says when the verdicts differ.
+    if session.assessment.kind == crate::model::assessment::Kind::Inspection
+        && let Some(theirs) = app.reviewed().and_then(|a| a.result(checklist, &item.id))
+    {
+        let mut head = vec![
+            Span::styled(format!("{} ", s.township_label), theme::label()),
+            status_span(s, theirs.status),
+        ];
+        if status.is_checked() && theirs.status != status {
+            head.push(Span::styled(format!("  {}", s.differs), theme::warn()));
+        }
+        lines.push(Line::from(head));
+        push_fields(&mut lines, result_fields(s, theirs));
+    }
+    if let Some(t) = session.assessment.task(checklist, &item.id) {
+        let state = crate::ui::task::state_text(s, t, &app.today);
+        let style = if t.is_overdue(&app.today) {
+            theme::warn()
+        } else {
+            theme::label()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", s.task_label), theme::label()),
+            Span::styled(state, style),
+            Span::styled(
+                format!("  {} {}", s.task_deadline, sanitize(&t.deadline, false)),
+                theme::dim(),
+            ),
+        ]));
+        let mut fields = vec![(s.task_description, t.description.clone())];
+        if !t.response.is_empty() {
+            fields.push((s.task_response, t.response.clone()));
+        }
+        push_fields(&mut lines, fields);
+    }
+    lines
+}
+
+/// The recorded parts of a result as (label, text), evidence last.
+fn result_fields<'a>(
+    s: &'a Strings,
+    r: &crate::model::assessment::ItemResult,
+) -> Vec<(&'a str, String)> {
+    let mut v = Vec::new();
     if !r.findings.is_empty() {
-        field(s.findings_label, r.findings.join("、"));
+        v.push((s.findings_label, r.findings.join("、")));
     }
     if !r.channels_seen.is_empty() {
-        field(s.channels_seen_label, r.channels_seen.join("、"));
+        v.push((s.channels_seen_label, r.channels_seen.join("、")));
     }
     if !r.note.is_empty() {
-        field(s.note_label, r.note.clone());
+        v.push((s.note_label, r.note.clone()));
     }
     for e in &r.evidence {
         let text = match e {
@@ -295,7 +363,7 @@ fn result_lines(
             }
             Evidence::Text { text } => text.clone(),
         };
-        field(s.evidence_label, text);
+        v.push((s.evidence_label, text));
     }
-    lines
+    v
 }

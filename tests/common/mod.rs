@@ -253,6 +253,10 @@ impl Sim {
                     Effect::SaveCopy(path) => {
                         queue.push(Action::CopySaved(Ok(path.clone())));
                     }
+                    // Files are not touched here; the store and report tests cover them.
+                    Effect::ImportFile(path) | Effect::Export(path) => {
+                        queue.push(Action::Notify(path.clone()));
+                    }
                     Effect::Quit => self.quit = true,
                 }
                 out.push(e);

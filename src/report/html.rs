@@ -1,0 +1,386 @@
+//! HTML: one self-contained page (inline CSS, inline SVG, no scripts, no external resources)
+//! that reads on screen and prints on A4: the title block, a stacked bar per domain, the
+//! domain table, the 未涉及领域事项说明, the problems and the 整改台账 (landscape when printed).
+//! Table headers repeat on every printed page. All text from the assessment is escaped; only
+//! `http(s)` evidence URLs become links.
+
+use super::{Report, labels, percent_text};
+use crate::model::assessment::Evidence;
+use crate::model::status::{Status, Tally};
+use crate::text::width;
+
+/// Bar segments in drawing order, with their colours.
+const SEGMENTS: [(Status, &str, &str); 5] = [
+    (Status::Compliant, "#2e7d32", "#fff"),
+    (Status::Partial, "#f9a825", "#000"),
+    (Status::Missing, "#c62828", "#fff"),
+    (Status::NotApplicable, "#78909c", "#fff"),
+    (Status::Unchecked, "#e0e0e0", "#000"),
+];
+
+const CSS: &str = r#"
+:root { color-scheme: light; }
+body { font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", SimSun, sans-serif; font-size: 14px; line-height: 1.5; color: #222; background: #fff; max-width: 1200px; margin: 1.5em auto; padding: 0 1em; }
+h1 { font-size: 1.6em; margin: 0 0 .4em; }
+h2 { font-size: 1.25em; margin: 1.6em 0 .5em; padding-bottom: .2em; border-bottom: 2px solid #345; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15em 1em; margin: 0 0 1em; }
+dl.meta dt { color: #555; }
+dl.meta dd { margin: 0; }
+table { border-collapse: collapse; width: 100%; margin: .4em 0 1em; }
+th, td { border: 1px solid #999; padding: 3px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+thead th { background: #dde7f0; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+tr.total td { font-weight: bold; background: #f2f2f2; }
+tr.overdue td { background: #fde2e2; }
+.st { white-space: nowrap; }
+.st-partial { color: #8a5a00; font-weight: bold; }
+.st-missing { color: #b00020; font-weight: bold; }
+.note { color: #555; font-size: .9em; }
+.chart svg { display: block; max-width: 100%; height: auto; }
+.ledger table { font-size: .92em; }
+footer { margin-top: 2em; color: #777; font-size: .85em; }
+@page { size: A4; margin: 15mm; }
+@page wide { size: A4 landscape; margin: 15mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  a { color: inherit; text-decoration: none; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  .chart { break-inside: avoid; page-break-inside: avoid; }
+  section.ledger { page: wide; }
+  .ledger table { font-size: 8.5pt; }
+}
+"#;
+
+/// Writes the report as one HTML page (UTF-8).
+pub fn write(r: &Report) -> Vec<u8> {
+    let l = labels(r.lang);
+    let lang = match r.lang {
+        crate::cli::Lang::Zh => "zh-CN",
+        crate::cli::Lang::En => "en",
+    };
+    let heading = esc(&r.heading());
+    let mut s = String::new();
+    s.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <title>{heading}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{heading}</h1>\n<dl class=\"meta\">\n"
+    ));
+    for (label, value) in r.meta() {
+        s.push_str(&format!(
+            "<dt>{}</dt><dd>{}</dd>\n",
+            esc(label),
+            esc(&value)
+        ));
+    }
+    s.push_str("</dl>\n");
+
+    // 一、领域汇总
+    s.push_str(&format!(
+        "<section class=\"domains\">\n<h2>{}</h2>\n",
+        esc(l.sec_domains)
+    ));
+    chart(&mut s, r);
+    let numeric: Vec<bool> = (0..9).map(|i| i > 0).collect();
+    s.push_str("<table>\n");
+    thead(&mut s, &r.domain_headers(), &numeric);
+    s.push_str("<tbody>\n");
+    for d in &r.domains {
+        row(&mut s, "", &r.domain_cells(d).map(|c| esc(&c)), &numeric);
+    }
+    s.push_str("</tbody>\n<tfoot>\n");
+    row(
+        &mut s,
+        "total",
+        &r.domain_cells(&r.total).map(|c| esc(&c)),
+        &numeric,
+    );
+    s.push_str("</tfoot>\n</table>\n");
+    s.push_str(&format!("<p class=\"note\">{}</p>\n", esc(l.pct_note)));
+    let overdue = r.ledger.iter().filter(|x| x.overdue).count();
+    if overdue > 0 {
+        s.push_str(&format!(
+            "<p><strong>{}{}{overdue}</strong></p>\n",
+            esc(l.overdue_count),
+            esc(l.colon)
+        ));
+    }
+    if r.conflicts > 0 {
+        s.push_str(&format!(
+            "<p class=\"note\">{}{}</p>\n",
+            r.conflicts,
+            esc(l.conflicts)
+        ));
+    }
+    s.push_str("</section>\n");
+
+    // 二、未涉及领域事项说明
+    s.push_str(&format!(
+        "<section class=\"not-involved\">\n<h2>{}</h2>\n",
+        esc(l.sec_not_involved)
+    ));
+    if r.not_involved.is_empty() {
+        s.push_str(&format!("<p>{}</p>\n", esc(l.none)));
+    } else {
+        let plain = [false, false];
+        s.push_str("<table>\n");
+        thead(&mut s, &[l.domain, l.reason], &plain);
+        s.push_str("<tbody>\n");
+        for n in &r.not_involved {
+            let reason = if n.reason.is_empty() {
+                l.no_reason
+            } else {
+                &n.reason
+            };
+            row(&mut s, "", &[esc(&n.name), esc(reason)], &plain);
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+    s.push_str("</section>\n");
+
+    // 三、发现的问题
+    s.push_str(&format!(
+        "<section class=\"problems\">\n<h2>{}</h2>\n",
+        esc(l.sec_problems)
+    ));
+    if r.problems.is_empty() {
+        s.push_str(&format!("<p>{}</p>\n", esc(l.none)));
+    } else {
+        let numeric = [true, false, false, false, false, false, false];
+        s.push_str("<table>\n");
+        thead(&mut s, &r.problem_headers(), &numeric);
+        s.push_str("<tbody>\n");
+        for (i, p) in r.problems.iter().enumerate() {
+            let mut cells = r.problem_cells(i + 1, p).map(|c| esc(&c));
+            cells[3] = format!(
+                "<span class=\"st st-{}\">{}</span>",
+                class(p.status),
+                esc(r.status_label(p.status))
+            );
+            cells[6] = evidence_html(&p.evidence);
+            row(&mut s, "", &cells, &numeric);
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+    s.push_str("</section>\n");
+
+    // 四、整改台账
+    s.push_str(&format!(
+        "<section class=\"ledger\">\n<h2>{}</h2>\n",
+        esc(l.sec_ledger)
+    ));
+    if r.ledger.is_empty() {
+        s.push_str(&format!("<p>{}</p>\n", esc(l.none)));
+    } else {
+        let mut numeric = [false; 12];
+        numeric[0] = true;
+        s.push_str("<table>\n");
+        thead(&mut s, &r.ledger_headers(), &numeric);
+        s.push_str("<tbody>\n");
+        for x in &r.ledger {
+            let mut cells = r.ledger_cells(x).map(|c| esc(&c));
+            cells[11] = evidence_html(&x.evidence);
+            if x.overdue {
+                cells[9] = format!("<strong>{}</strong>", cells[9]);
+            }
+            row(
+                &mut s,
+                if x.overdue { "overdue" } else { "" },
+                &cells,
+                &numeric,
+            );
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+    s.push_str("</section>\n");
+    s.push_str(&format!(
+        "<footer>{} · {}</footer>\n</body>\n</html>\n",
+        esc(l.generated),
+        esc(&r.title.date)
+    ));
+    s.into_bytes()
+}
+
+fn class(st: Status) -> &'static str {
+    match st {
+        Status::Unchecked => "unchecked",
+        Status::Compliant => "compliant",
+        Status::Partial => "partial",
+        Status::Missing => "missing",
+        Status::NotApplicable => "na",
+    }
+}
+
+fn thead(s: &mut String, headers: &[&str], numeric: &[bool]) {
+    s.push_str("<thead><tr>");
+    for (i, h) in headers.iter().enumerate() {
+        if numeric.get(i).copied().unwrap_or(false) {
+            s.push_str(&format!("<th class=\"num\">{}</th>", esc(h)));
+        } else {
+            s.push_str(&format!("<th>{}</th>", esc(h)));
+        }
+    }
+    s.push_str("</tr></thead>\n");
+}
+
+/// A row of cells that are already HTML.
+fn row(s: &mut String, class: &str, cells: &[String], numeric: &[bool]) {
+    if class.is_empty() {
+        s.push_str("<tr>");
+    } else {
+        s.push_str(&format!("<tr class=\"{class}\">"));
+    }
+    for (i, c) in cells.iter().enumerate() {
+        if numeric.get(i).copied().unwrap_or(false) {
+            s.push_str(&format!("<td class=\"num\">{c}</td>"));
+        } else {
+            s.push_str(&format!("<td>{c}</td>"));
+        }
+    }
+    s.push_str("</tr>\n");
+}
+
+/// Evidence as HTML, one piece a line; `http(s)` URLs become links.
+fn evidence_html(ev: &[Evidence]) -> String {
+    ev.iter()
+        .map(|e| match e {
+            Evidence::Url { url } if is_web_url(url) => {
+                format!("<a href=\"{}\">{}</a>", esc(url), esc(url))
+            }
+            other => esc(&super::evidence_text(other)),
+        })
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
+fn is_web_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && !url.chars().any(char::is_whitespace)
+}
+
+/// The stacked bar chart: a legend, then one bar per domain and the total, each segment a
+/// status (colour, with the count written in it when it fits, and a tooltip), and the two
+/// percentages beside the bar.
+fn chart(s: &mut String, r: &Report) {
+    const ROW: usize = 26;
+    const BAR_H: usize = 18;
+    const BAR_W: usize = 480;
+    const LEGEND_H: usize = 28;
+    const PX_PER_COL: usize = 7;
+    let l = labels(r.lang);
+    let mut rows: Vec<(&str, &Tally, String)> = r
+        .domains
+        .iter()
+        .map(|d| (d.name.as_str(), &d.tally, pct_text(r, d)))
+        .collect();
+    rows.push((r.total.name.as_str(), &r.total.tally, pct_text(r, &r.total)));
+    let label_w = rows
+        .iter()
+        .map(|(n, _, _)| width(n))
+        .max()
+        .unwrap_or(4)
+        .min(40)
+        * PX_PER_COL
+        + 12;
+    let pct_w = rows.iter().map(|(_, _, p)| width(p)).max().unwrap_or(10) * PX_PER_COL + 12;
+    let total_w = label_w + BAR_W + pct_w;
+    let total_h = LEGEND_H + rows.len() * ROW + 4;
+    s.push_str(&format!(
+        "<figure class=\"chart\" style=\"margin:0 0 1em\">\n<svg viewBox=\"0 0 {total_w} {total_h}\" width=\"{total_w}\" height=\"{total_h}\" role=\"img\" aria-label=\"{}\" font-size=\"12\">\n",
+        esc(l.sec_chart)
+    ));
+    // Legend.
+    let mut x = label_w;
+    for (st, fill, _) in SEGMENTS {
+        let name = r.status_label(st);
+        s.push_str(&format!(
+            "<rect x=\"{x}\" y=\"6\" width=\"12\" height=\"12\" fill=\"{fill}\" stroke=\"#666\" stroke-width=\"0.5\"/><text x=\"{}\" y=\"16\">{}</text>\n",
+            x + 16,
+            esc(name)
+        ));
+        x += 16 + width(name) * PX_PER_COL + 16;
+    }
+    for (i, (name, t, pct)) in rows.iter().enumerate() {
+        let y = LEGEND_H + i * ROW;
+        let is_total = i + 1 == rows.len();
+        let weight = if is_total {
+            " font-weight=\"bold\""
+        } else {
+            ""
+        };
+        s.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\"{weight}>{}</text>\n",
+            label_w - 8,
+            y + 13,
+            esc(name)
+        ));
+        let total = t.total();
+        s.push_str(&format!(
+            "<rect x=\"{label_w}\" y=\"{y}\" width=\"{BAR_W}\" height=\"{BAR_H}\" fill=\"none\" stroke=\"#999\" stroke-width=\"0.5\"/>\n"
+        ));
+        // Cumulative rounding, so the segments always add up to the full bar.
+        let at = |done: usize| label_w + (done * BAR_W).checked_div(total).unwrap_or(0);
+        let mut done = 0usize;
+        for (st, fill, ink) in SEGMENTS {
+            let n = t.get(st);
+            if n == 0 {
+                continue;
+            }
+            let x0 = at(done);
+            done += n;
+            let w = at(done) - x0;
+            s.push_str(&format!(
+                "<rect x=\"{x0}\" y=\"{y}\" width=\"{w}\" height=\"{BAR_H}\" fill=\"{fill}\"><title>{} {}: {n}</title></rect>\n",
+                esc(name),
+                esc(r.status_label(st))
+            ));
+            let digits = n.to_string().len();
+            if w >= digits * PX_PER_COL + 4 {
+                s.push_str(&format!(
+                    "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"{ink}\">{n}</text>\n",
+                    x0 + w / 2,
+                    y + 13
+                ));
+            }
+        }
+        s.push_str(&format!(
+            "<text x=\"{}\" y=\"{}\"{weight}>{}</text>\n",
+            label_w + BAR_W + 8,
+            y + 13,
+            esc(pct)
+        ));
+    }
+    s.push_str("</svg>\n</figure>\n");
+}
+
+fn pct_text(r: &Report, d: &super::DomainRow) -> String {
+    let l = labels(r.lang);
+    format!(
+        "{} {} · {} {}",
+        l.checked_pct,
+        percent_text(d.checked_pct()),
+        l.compliance_pct,
+        percent_text(d.compliance_pct())
+    )
+}
+
+/// Escapes text for HTML content and attribute values; line breaks become `<br>`.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,134 @@
+//! Markdown: the whole report as headings and pipe tables, readable as plain text.
+//!
+//! Cell text is escaped so it cannot break the table or turn into markup: `\` and `|` and `<`
+//! get a backslash, line breaks become `<br>` (the usual way to keep them inside a table cell).
+
+use super::{Report, labels};
+
+/// Writes the report as Markdown (UTF-8).
+pub fn write(r: &Report) -> Vec<u8> {
+    let l = labels(r.lang);
+    let mut s = String::new();
+    s.push_str(&format!("# {}\n\n", esc(&r.heading())));
+    for (label, value) in r.meta() {
+        s.push_str(&format!("- {label}{}{}\n", l.colon, esc(&value)));
+    }
+    s.push('\n');
+
+    s.push_str(&format!("## {}\n\n", l.sec_domains));
+    let mut rows: Vec<Row> = r
+        .domains
+        .iter()
+        .map(|d| (r.domain_cells(d).to_vec(), None))
+        .collect();
+    rows.push((r.domain_cells(&r.total).to_vec(), Some(0)));
+    let right = [false, true, true, true, true, true, true, true, true];
+    table(&mut s, &r.domain_headers(), &right, &rows);
+    s.push_str(&format!("{}\n\n", esc(l.pct_note)));
+    let overdue = r.ledger.iter().filter(|x| x.overdue).count();
+    if overdue > 0 {
+        s.push_str(&format!("{}{}{overdue}\n\n", l.overdue_count, l.colon));
+    }
+    if r.conflicts > 0 {
+        s.push_str(&format!("{}{}\n\n", r.conflicts, esc(l.conflicts)));
+    }
+
+    s.push_str(&format!("## {}\n\n", l.sec_not_involved));
+    if r.not_involved.is_empty() {
+        s.push_str(&format!("{}\n\n", l.none));
+    } else {
+        for n in &r.not_involved {
+            let reason = if n.reason.is_empty() {
+                l.no_reason
+            } else {
+                &n.reason
+            };
+            s.push_str(&format!("- {}{}{}\n", esc(&n.name), l.colon, esc(reason)));
+        }
+        s.push('\n');
+    }
+
+    s.push_str(&format!("## {}\n\n", l.sec_problems));
+    if r.problems.is_empty() {
+        s.push_str(&format!("{}\n\n", l.none));
+    } else {
+        let rows: Vec<Row> = r
+            .problems
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (r.problem_cells(i + 1, p).to_vec(), None))
+            .collect();
+        let mut right = [false; 7];
+        right[0] = true;
+        table(&mut s, &r.problem_headers(), &right, &rows);
+    }
+
+    s.push_str(&format!("## {}\n\n", l.sec_ledger));
+    if r.ledger.is_empty() {
+        s.push_str(&format!("{}\n\n", l.none));
+    } else {
+        let rows: Vec<Row> = r
+            .ledger
+            .iter()
+            .map(|x| (r.ledger_cells(x).to_vec(), x.overdue.then_some(9)))
+            .collect();
+        let mut right = [false; 12];
+        right[0] = true;
+        table(&mut s, &r.ledger_headers(), &right, &rows);
+    }
+    s.push_str(&format!(
+        "---\n\n{} · {}\n",
+        l.generated,
+        esc(&r.title.date)
+    ));
+    s.into_bytes()
+}
+
+/// A table row: its cells, and the column shown in bold (the total, an overdue state).
+type Row = (Vec<String>, Option<usize>);
+
+/// Appends a pipe table; every cell is escaped.
+fn table(s: &mut String, headers: &[&str], right: &[bool], rows: &[Row]) {
+    s.push('|');
+    for h in headers {
+        s.push_str(&format!(" {} |", esc(h)));
+    }
+    s.push_str("\n|");
+    for i in 0..headers.len() {
+        s.push_str(if right.get(i).copied().unwrap_or(false) {
+            "---:|"
+        } else {
+            "---|"
+        });
+    }
+    s.push('\n');
+    for (cells, bold) in rows {
+        s.push('|');
+        for (i, cell) in cells.iter().enumerate() {
+            let text = esc(cell);
+            if *bold == Some(i) && !text.is_empty() {
+                s.push_str(&format!(" **{text}** |"));
+            } else {
+                s.push_str(&format!(" {text} |"));
+            }
+        }
+        s.push('\n');
+    }
+    s.push('\n');
+}
+
+/// Escapes text for a Markdown table cell or list item.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '<' => out.push_str("\\<"),
+            '*' => out.push_str("\\*"),
+            '\n' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,195 @@
+//! The rectification ledger screen (整改台账) and the task form.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::model::rectification::Task;
+use crate::model::revision::Role;
+use crate::state::{App, TASK_STATE, TaskForm, TasksView};
+use crate::text::{pad, sanitize, truncate, width};
+use crate::ui::strings::{Strings, strings};
+use crate::ui::theme;
+use crate::ui::widgets::{block, centered, clear_popup, line_input, scroll_offset};
+
+/// A task's state as shown: the state, and 逾期 when it is past its deadline.
+pub fn state_text(s: &Strings, t: &Task, today: &str) -> String {
+    if t.is_overdue(today) {
+        format!("{}({})", s.task_state(t.state), s.overdue)
+    } else {
+        s.task_state(t.state).to_string()
+    }
+}
+
+pub fn view(app: &App, v: &TasksView, frame: &mut Frame, area: Rect) {
+    let s = strings(app.lang);
+    let tasks = app.tasks();
+    let overdue = tasks
+        .iter()
+        .filter(|(_, t)| t.is_overdue(&app.today))
+        .count();
+    let title = format!(
+        "{} · {} · {} {overdue}",
+        s.tasks_title,
+        tasks.len(),
+        s.overdue
+    );
+    let outer = block(&title);
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    if tasks.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled(s.no_tasks, theme::dim())),
+            inner,
+        );
+        return;
+    }
+    let cols = usize::from(inner.width);
+    let state_w = 14;
+    let date_w = 10;
+    let domain_w = 10;
+    let item_w = ((cols.saturating_sub(state_w + date_w + domain_w + 8)) / 3).max(6);
+    let header = format!(
+        "{}  {}  {}  {}  {}",
+        pad(s.task_state, state_w),
+        pad(s.task_deadline, date_w),
+        pad(s.col_domain, domain_w),
+        pad(s.field_level2, item_w),
+        s.task_description
+    );
+    let mut lines = vec![Line::from(Span::styled(
+        truncate(&header, cols),
+        theme::label(),
+    ))];
+    let height = usize::from(inner.height).saturating_sub(1);
+    let first = scroll_offset(v.cursor, tasks.len(), height);
+    for (i, (_, t)) in tasks.iter().enumerate().skip(first).take(height) {
+        let domain = app.library.get(&t.checklist).map_or_else(
+            || t.checklist.clone(),
+            |e| sanitize(&e.catalogue.name, false),
+        );
+        let item = app
+            .library
+            .get(&t.checklist)
+            .and_then(|e| e.catalogue.item(&t.item))
+            .map_or_else(|| t.item.clone(), |i| sanitize(&i.title(), false));
+        let state = state_text(s, t, &app.today);
+        let rest_w = cols.saturating_sub(state_w + date_w + domain_w + item_w + 8);
+        let text = format!(
+            "{}  {}  {}  {}  {}",
+            pad(&truncate(&state, state_w), state_w),
+            pad(&truncate(&sanitize(&t.deadline, false), date_w), date_w),
+            pad(&truncate(&domain, domain_w), domain_w),
+            pad(&truncate(&item, item_w), item_w),
+            truncate(&sanitize(&t.description, false), rest_w)
+        );
+        let style = if i == v.cursor {
+            theme::selected()
+        } else if t.is_overdue(&app.today) {
+            theme::warn()
+        } else {
+            ratatui::style::Style::default()
+        };
+        lines.push(Line::from(Span::styled(
+            pad(&truncate(&text, cols), cols),
+            style,
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn form_view(app: &App, f: &TaskForm, frame: &mut Frame, area: Rect) {
+    let s = strings(app.lang);
+    let labels = [
+        s.task_description,
+        s.task_requirement,
+        s.task_unit,
+        s.task_person,
+        s.task_deadline,
+        s.task_response,
+        s.task_completed,
+        s.task_state,
+    ];
+    let label_w = labels.iter().map(|l| width(l)).max().unwrap_or(8) + 1;
+    let h = u16::try_from(labels.len() + 4).unwrap_or(u16::MAX);
+    let popup = centered(area, area.width.saturating_sub(4).min(90), h);
+    clear_popup(frame, popup);
+    let item = app
+        .library
+        .get(&f.checklist)
+        .and_then(|e| e.catalogue.item(&f.item))
+        .map_or_else(|| f.item.clone(), |i| sanitize(&i.title(), false));
+    let b = block(&format!("{} · {}", s.task_form_title, item));
+    let inner = b.inner(popup);
+    frame.render_widget(b, popup);
+    let mut cursor: Option<Position> = None;
+    for (i, label) in labels.iter().enumerate() {
+        let y = inner.y + u16::try_from(i).unwrap_or(0);
+        if y >= inner.bottom() {
+            break;
+        }
+        let row = Rect {
+            x: inner.x,
+            y,
+            width: inner.width,
+            height: 1,
+        };
+        let focused = f.focus == i;
+        if i == TASK_STATE {
+            let style = if focused {
+                theme::selected()
+            } else {
+                theme::status(crate::model::status::Status::Partial)
+            };
+            let line = Line::from(vec![
+                Span::styled(
+                    pad(label, label_w),
+                    if focused {
+                        theme::key()
+                    } else {
+                        theme::label()
+                    },
+                ),
+                Span::raw(" "),
+                Span::styled(format!(" {} ", s.task_state(f.state)), style),
+            ]);
+            frame.render_widget(Paragraph::new(line), row);
+        } else if let Some(input) = f.fields.get(i) {
+            let locked = app.role == Role::Township && i < 5;
+            if locked {
+                let line = Line::from(vec![
+                    Span::styled(pad(label, label_w), theme::dim()),
+                    Span::raw(" "),
+                    Span::styled(
+                        truncate(
+                            &sanitize(input.text(), false),
+                            usize::from(inner.width).saturating_sub(label_w + 1),
+                        ),
+                        theme::dim(),
+                    ),
+                ]);
+                frame.render_widget(Paragraph::new(line), row);
+            } else if let Some(p) = line_input(frame, row, label, label_w, input, focused) {
+                cursor = Some(p);
+            }
+        }
+    }
+    let msg_y = inner.y + u16::try_from(labels.len()).unwrap_or(0) + 1;
+    if let Some(e) = &f.error
+        && msg_y < inner.bottom()
+    {
+        frame.render_widget(
+            Paragraph::new(Span::styled(e.as_str(), theme::warn())),
+            Rect {
+                x: inner.x,
+                y: msg_y,
+                width: inner.width,
+                height: 1,
+            },
+        );
+    }
+    if let Some(p) = cursor {
+        frame.set_cursor_position(p);
+    }
+}

@@ -1,0 +1,402 @@
+//! The look-back inspection: starting one from a township's self-check, taking the township's
+//! answers, rectification tasks and the township's responses to them.
+
+use crate::action::{Action, Effect};
+use crate::editor::TextInput;
+use crate::model::assessment::{Assessment, Kind};
+use crate::model::rectification::{Task, TaskState, is_date};
+use crate::model::revision::Role;
+use crate::model::status::Status;
+use crate::state::{
+    App, Choice, Listing, Screen, TASK_COMPLETED, TASK_DEADLINE, TASK_DESCRIPTION, TASK_PERSON,
+    TASK_REQUIREMENT, TASK_RESPONSE, TASK_STATE, TASK_UNIT, TaskForm,
+};
+use crate::ui::strings::strings;
+
+use super::{
+    Ctx, FIELD_ASSESSOR, FIELD_CODE, FIELD_COUNTY, FIELD_ROUND, FIELD_UNIT, advance_after_status,
+    author, commit, current_ids, edit_text, move_cursor, new_form, result_or_new,
+};
+
+/// Opens the new-assessment form as an inspection of the self-check under the start cursor,
+/// with the unit and the domain choices taken from it.
+pub(super) fn new_inspection(app: &mut App) {
+    let s = strings(app.lang);
+    let Some(Listing {
+        assessment: Ok(reviewed),
+        ..
+    }) = app.listing.get(app.start_cursor)
+    else {
+        app.message = Some(s.choose_a_self_check.to_string());
+        return;
+    };
+    if reviewed.kind != Kind::SelfCheck {
+        app.message = Some(s.choose_a_self_check.to_string());
+        return;
+    }
+    let reviewed = reviewed.clone();
+    let mut f = new_form(app);
+    f.kind = Kind::Inspection;
+    f.reviews = Some(reviewed.id.clone());
+    f.fields[FIELD_UNIT] = TextInput::line(&reviewed.unit.name);
+    f.fields[FIELD_CODE] = TextInput::line(reviewed.unit.division_code.as_deref().unwrap_or(""));
+    f.fields[FIELD_COUNTY] = TextInput::line(&reviewed.unit.county);
+    f.fields[FIELD_ROUND] =
+        TextInput::line(&format!("{}{}", reviewed.round, s.inspection_round_suffix));
+    f.focus = FIELD_ASSESSOR;
+    for row in &mut f.domains {
+        row.choice = match reviewed.domain(&row.checklist) {
+            Some(d) if d.involved => Choice::Included,
+            Some(d) => Choice::NotInvolved(d.reason.clone().unwrap_or_default()),
+            None => Choice::Excluded,
+        };
+    }
+    app.screen = Screen::New(Box::new(f));
+}
+
+/// The township's answer to an item, from the self-check the open inspection reviews.
+fn township_answer(
+    app: &App,
+    checklist: &str,
+    item: &str,
+) -> Option<crate::model::assessment::ItemResult> {
+    app.reviewed()?.result(checklist, item).cloned()
+}
+
+fn inspecting(app: &App) -> bool {
+    app.open
+        .as_ref()
+        .is_some_and(|s| s.assessment.kind == Kind::Inspection)
+}
+
+/// Takes the township's answer as the inspector's verdict: for the current item (then moves
+/// on), or for every item of the domain the inspector has not judged yet.
+pub(super) fn accept(app: &mut App, ctx: &Ctx, all: bool) -> Vec<Effect> {
+    let s = strings(app.lang);
+    if !inspecting(app) {
+        app.message = Some(s.only_in_inspection.to_string());
+        return Vec::new();
+    }
+    if app.reviewed().is_none() {
+        app.message = Some(s.self_check_missing.to_string());
+        return Vec::new();
+    }
+    let targets: Vec<(String, String)> = if all {
+        let Screen::Walk(w) = &app.screen else {
+            return Vec::new();
+        };
+        let Some(entry) = app.library.get(&w.checklist) else {
+            return Vec::new();
+        };
+        let Some(session) = &app.open else {
+            return Vec::new();
+        };
+        entry
+            .catalogue
+            .items
+            .iter()
+            .filter(|i| session.assessment.status(&w.checklist, &i.id) == Status::Unchecked)
+            .map(|i| (w.checklist.clone(), i.id.clone()))
+            .collect()
+    } else {
+        current_ids(app).into_iter().collect()
+    };
+    let mut effects = Vec::new();
+    let mut taken = 0;
+    for (checklist, item) in &targets {
+        let Some(theirs) = township_answer(app, checklist, item).filter(|r| r.status.is_checked())
+        else {
+            continue;
+        };
+        let Some(mut body) = result_or_new(app, checklist, item) else {
+            continue;
+        };
+        body.status = theirs.status;
+        body.findings = theirs.findings.clone();
+        body.channels_seen = theirs.channels_seen.clone();
+        body.recheck = None;
+        let fx = commit(app, body, ctx);
+        if !fx.is_empty() {
+            taken += 1;
+        }
+        for e in fx {
+            if !effects.contains(&e) {
+                effects.push(e);
+            }
+        }
+    }
+    if all {
+        app.message = Some(format!("{} {taken} {}", s.accepted_prefix, s.items_unit));
+    } else if let Some((_, item)) = targets.first() {
+        if township_answer(app, &targets[0].0, item).is_none_or(|r| !r.status.is_checked()) {
+            app.message = Some(s.township_did_not_answer.to_string());
+            return effects;
+        }
+        advance_after_status(app, item);
+    }
+    effects
+}
+
+/// Opens the task form for the item under the walk's cursor, or for the task under the task
+/// list's cursor.
+pub(super) fn open_form(app: &mut App, ctx: &Ctx) {
+    let s = strings(app.lang);
+    let target = match &app.screen {
+        Screen::Walk(_) => current_ids(app),
+        Screen::Tasks(v) => app
+            .tasks()
+            .get(v.cursor)
+            .map(|(_, t)| (t.checklist.clone(), t.item.clone())),
+        _ => None,
+    };
+    let Some((checklist, item)) = target else {
+        return;
+    };
+    let Some(session) = &app.open else { return };
+    let a = &session.assessment;
+    let existing = a.task(&checklist, &item).cloned();
+    if existing.is_none() && (app.role != Role::County || a.kind != Kind::Inspection) {
+        app.message = Some(s.tasks_by_county.to_string());
+        return;
+    }
+    let base = existing.unwrap_or_else(|| new_task(a, &checklist, &item, ctx));
+    let text = |t: &str| TextInput::line(t);
+    let fields = [
+        text(&base.description),
+        text(&base.requirement),
+        text(&base.responsible_unit),
+        text(&base.responsible_person),
+        text(&base.deadline),
+        text(&base.response),
+        text(base.completed.as_deref().unwrap_or("")),
+    ];
+    let focus = if app.role == Role::County {
+        TASK_DESCRIPTION
+    } else {
+        TASK_RESPONSE
+    };
+    app.task_form = Some(TaskForm {
+        checklist,
+        item,
+        state: base.state,
+        base,
+        fields,
+        focus,
+        error: None,
+    });
+}
+
+/// A new task for an item, filled from the inspector's result: findings, a description from
+/// the note, the unit as the responsible unit, and a deadline 30 days out.
+fn new_task(a: &Assessment, checklist: &str, item: &str, ctx: &Ctx) -> Task {
+    let result = a.result(checklist, item);
+    let findings = result.map(|r| r.findings.clone()).unwrap_or_default();
+    let description = match result {
+        Some(r) if !r.note.trim().is_empty() => r.note.replace('\n', ";"),
+        _ => findings.join("、"),
+    };
+    Task {
+        checklist: checklist.to_string(),
+        item: item.to_string(),
+        findings,
+        description,
+        responsible_unit: a.unit.name.clone(),
+        deadline: date_after(ctx.now_millis, 30),
+        ..Task::default()
+    }
+}
+
+/// `YYYY-MM-DD` in China time, `days` after `millis`.
+pub fn date_after(millis: u64, days: u64) -> String {
+    let secs = i64::try_from(millis / 1000 + days * 86_400).unwrap_or(0) + 8 * 3600;
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .map(|t| format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
+        .unwrap_or_default()
+}
+
+/// Which task fields a role may change: the county sets the task, the township answers it.
+fn editable(role: Role, field: usize) -> bool {
+    match role {
+        Role::Township => matches!(field, TASK_RESPONSE | TASK_COMPLETED | TASK_STATE),
+        _ => true,
+    }
+}
+
+/// States a role may set: the township reports progress, only the county verifies or waives.
+fn allowed_states(role: Role) -> &'static [TaskState] {
+    match role {
+        Role::Township => &[TaskState::Pending, TaskState::InProgress, TaskState::Done],
+        _ => &TaskState::ALL,
+    }
+}
+
+pub(crate) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
+    let s = strings(app.lang);
+    let role = app.role;
+    let width = usize::from(app.width);
+    let Some(f) = app.task_form.as_mut() else {
+        return Vec::new();
+    };
+    let fields = TASK_STATE + 1;
+    match action {
+        Action::NextField => f.focus = (f.focus + 1) % fields,
+        Action::PrevField => f.focus = (f.focus + fields - 1) % fields,
+        Action::ToggleEntry => cycle_state(f, role),
+        Action::Insert(' ') | Action::Left | Action::Right if f.focus == TASK_STATE => {
+            cycle_state(f, role)
+        }
+        Action::Confirm | Action::Back => return save_form(app, ctx),
+        other => {
+            if editable(role, f.focus) {
+                if let Some(input) = f.fields.get_mut(f.focus) {
+                    edit_text(input, other, width);
+                }
+            } else if matches!(
+                other,
+                Action::Insert(_) | Action::Paste(_) | Action::DeleteBack | Action::DeleteForward
+            ) {
+                f.error = Some(s.field_by_county.to_string());
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn cycle_state(f: &mut TaskForm, role: Role) {
+    let states = allowed_states(role);
+    let pos = states.iter().position(|st| *st == f.state);
+    f.state = match pos {
+        Some(p) => states[(p + 1) % states.len()],
+        None => states[0],
+    };
+}
+
+/// Saves the form as a task revision. Both Enter and Esc save: typed text is never dropped.
+/// A deadline or completion date that is not a date keeps the form open with a message.
+fn save_form(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
+    let s = strings(app.lang);
+    let today = date_after(ctx.now_millis, 0);
+    let Some(f) = app.task_form.as_mut() else {
+        return Vec::new();
+    };
+    let text = |i: usize| f.fields[i].text().trim().to_string();
+    let deadline = text(TASK_DEADLINE);
+    let mut completed = text(TASK_COMPLETED);
+    if !deadline.is_empty() && !is_date(&deadline) {
+        f.focus = TASK_DEADLINE;
+        f.error = Some(s.date_format.to_string());
+        return Vec::new();
+    }
+    if !completed.is_empty() && !is_date(&completed) {
+        f.focus = TASK_COMPLETED;
+        f.error = Some(s.date_format.to_string());
+        return Vec::new();
+    }
+    if f.state == TaskState::Done && completed.is_empty() {
+        completed = today;
+    }
+    let body = task_from(f, completed);
+    app.task_form = None;
+    record(app, body, ctx)
+}
+
+/// Saves a form whose dates did not parse (on quit): the text is kept as typed.
+pub(super) fn save_unchecked(app: &mut App, f: TaskForm, ctx: &Ctx) -> Vec<Effect> {
+    let completed = f.fields[TASK_COMPLETED].text().trim().to_string();
+    let body = task_from(&f, completed);
+    record(app, body, ctx)
+}
+
+/// The task the form holds, with this completion date (empty: none).
+fn task_from(f: &TaskForm, completed: String) -> Task {
+    let text = |i: usize| f.fields[i].text().trim().to_string();
+    Task {
+        description: text(TASK_DESCRIPTION),
+        requirement: text(TASK_REQUIREMENT),
+        responsible_unit: text(TASK_UNIT),
+        responsible_person: text(TASK_PERSON),
+        deadline: text(TASK_DEADLINE),
+        response: text(TASK_RESPONSE),
+        completed: if completed.is_empty() {
+            None
+        } else {
+            Some(completed)
+        },
+        state: f.state,
+        ..f.base.clone()
+    }
+}
+
+fn record(app: &mut App, body: Task, ctx: &Ctx) -> Vec<Effect> {
+    let author = author(app);
+    let Some(session) = app.open.as_mut() else {
+        return Vec::new();
+    };
+    match session.assessment.record_task(body, author, ctx.now_millis) {
+        Ok(Some(_)) => vec![Effect::Save],
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            app.message = Some(e.to_string());
+            Vec::new()
+        }
+    }
+}
+
+/// The task list: move, open a task, go back.
+pub(super) fn list(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
+    let len = app.tasks().len();
+    let page = app.page;
+    let Screen::Tasks(v) = &mut app.screen else {
+        return Vec::new();
+    };
+    if move_cursor(&mut v.cursor, len, &action, page) {
+        return Vec::new();
+    }
+    match action {
+        Action::Confirm => {
+            if app.is_read_only() {
+                app.message = Some(strings(app.lang).read_only_no_change.to_string());
+            } else {
+                open_form(app, ctx);
+            }
+        }
+        Action::Back => {
+            let cursor = app.open.as_ref().map_or(0, |s| s.domain_cursor);
+            app.screen = Screen::Domains(crate::state::DomainsView {
+                cursor,
+                reason: None,
+            });
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// The runtime imported a file: show it on the start screen.
+pub(super) fn imported(app: &mut App, result: Result<(Box<Assessment>, String), String>) {
+    match result {
+        Ok((a, summary)) => {
+            let a = *a;
+            match app
+                .listing
+                .iter_mut()
+                .position(|l| l.assessment.as_ref().is_ok_and(|x| x.id == a.id))
+            {
+                Some(i) => {
+                    app.listing[i].assessment = Ok(a);
+                    app.start_cursor = i;
+                }
+                None => {
+                    app.listing.push(Listing {
+                        path: String::new(),
+                        assessment: Ok(a),
+                        backup: None,
+                    });
+                    app.start_cursor = app.listing.len() - 1;
+                }
+            }
+            app.message = Some(summary);
+        }
+        Err(e) => app.message = Some(e),
+    }
+}

@@ -1,0 +1,825 @@
+//! Reports and the 整改台账: a fixture inspection over shipped catalogues (plus one domain whose
+//! catalogue is missing), built with a fixed date, compared with golden files
+//! (`ZWGK_BLESS=1 cargo test --test report` rewrites them), read back (CSV with the csv crate,
+//! xlsx with calamine and the raw sheet XML), and the `zwgk report` command run as a binary.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read};
+use std::path::Path;
+use std::process::Command;
+
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+
+use zwgk::cli::{Lang, ReportFormat};
+use zwgk::library::Library;
+use zwgk::model::assessment::{
+    ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_VERSION, Assessment, DomainChoice, Evidence, ItemResult,
+    Kind, Unit,
+};
+use zwgk::model::catalogue::Fingerprint;
+use zwgk::model::rectification::{Task, TaskState};
+use zwgk::model::revision::{Author, Document, Hlc, Role};
+use zwgk::model::status::Status;
+use zwgk::report::{Report, render};
+
+const TODAY: &str = "2026-11-27";
+const ID: &str = "0190f5a2-7c00-7000-8000-000000000042";
+/// 2026-11-27T06:40:05Z.
+const NOW: u64 = 1_795_761_605_000;
+const EMP: &str = "employment";
+const EDU: &str = "compulsory-education";
+const HOUSING: &str = "affordable-housing";
+const LOCAL: &str = "agricultural-funds-local";
+/// A domain whose catalogue is not in the library.
+const EXTRA: &str = "town-extra";
+
+const NOTE: &str = "第一行 | 竖线\n<script>alert('x')</script> & \"引号\"";
+const URL: &str = "https://www.example.gov.cn/zwgk/jy/02.html?a=1&b=2";
+const SHA: &str = "3f2a9c0d1e5b7a8864f0c2d4e6a8b0c2d4e6f8a0b2c4d6e8f0a2b4c6d8e0f2a4";
+const FIX_URL: &str = "https://www.example.gov.cn/zwgk/jy/02-new.html";
+
+fn author() -> Author {
+    Author {
+        name: "王五".into(),
+        device: "dev-report".into(),
+        role: Role::County,
+    }
+}
+
+fn fingerprint(lib: &Library, checklist: &str, item: &str) -> Fingerprint {
+    lib.get(checklist)
+        .and_then(|e| {
+            let i = e.catalogue.items.iter().position(|it| it.id == item)?;
+            e.fingerprints.get(i).cloned()
+        })
+        .unwrap_or_else(|| Fingerprint("0".repeat(64)))
+}
+
+fn result(lib: &Library, checklist: &str, item: &str, status: Status) -> ItemResult {
+    ItemResult {
+        checklist: checklist.into(),
+        item: item.into(),
+        status,
+        fingerprint: fingerprint(lib, checklist, item),
+        ..ItemResult::default()
+    }
+}
+
+fn task_doc(id: &str, t: Task, n: u64) -> Document<Task> {
+    let mut d = Document::new(id);
+    d.edit(t, author(), Hlc::new(NOW + n, 0))
+        .expect("task revision");
+    d
+}
+
+/// The fixture: a 回头看 of 胡集镇 over 就业 (4 items), 保障性住房 (不涉及), 义务教育 (10),
+/// a local domain whose catalogue is missing (2 results), and 涉农资金 (2 items, none checked);
+/// three live tasks (overdue 待整改, 已整改, 已复核) and one deleted task.
+fn fixture(lib: &Library) -> Assessment {
+    let domain = |id: &str, involved: bool, reason: Option<&str>| DomainChoice {
+        checklist: id.into(),
+        version: "2026.11".into(),
+        involved,
+        reason: reason.map(Into::into),
+    };
+    let mut a = Assessment {
+        format: ASSESSMENT_FORMAT.into(),
+        format_version: ASSESSMENT_FORMAT_VERSION,
+        id: ID.into(),
+        kind: Kind::Inspection,
+        unit: Unit {
+            name: "胡集镇人民政府".into(),
+            division_code: Some("370828102".into()),
+            county: "金乡县".into(),
+            city: Some("济宁市".into()),
+        },
+        round: "2026年下半年回头看".into(),
+        assessor: "王五".into(),
+        created: "2026-11-20T01:00:00Z".into(),
+        reviews: None,
+        domains: vec![
+            domain(EMP, true, None),
+            domain(
+                HOUSING,
+                false,
+                Some("本镇无保障性住房建设任务\n已报县住建局备案"),
+            ),
+            domain(EDU, true, None),
+            domain(EXTRA, true, None),
+            domain(LOCAL, true, None),
+        ],
+        clock: Hlc::default(),
+        results: BTreeMap::new(),
+        tasks: BTreeMap::new(),
+    };
+    let mut n = 0;
+    let mut rec = |a: &mut Assessment, r: ItemResult| {
+        n += 1;
+        a.record(r, author(), NOW + n).expect("record");
+    };
+
+    // 就业: 01 已落实, 02 部分落实, 03 不适用, 04 未检查.
+    let mut r = result(lib, EMP, "01", Status::Compliant);
+    r.evidence = vec![Evidence::Url {
+        url: "https://www.example.gov.cn/zwgk/jy/01.html".into(),
+    }];
+    rec(&mut a, r);
+    let mut r = result(lib, EMP, "02", Status::Partial);
+    r.findings = vec!["内容不全".into(), "更新不及时/超时限".into()];
+    r.note = NOTE.into();
+    r.evidence = vec![
+        Evidence::Url { url: URL.into() },
+        Evidence::File {
+            path: "佐证/2026/岗位信息截图.png".into(),
+            sha256: SHA.into(),
+        },
+        Evidence::Text {
+            text: "公示栏照片已存档\n见档案盒3".into(),
+        },
+    ];
+    rec(&mut a, r);
+    rec(&mut a, result(lib, EMP, "03", Status::NotApplicable));
+
+    // 义务教育: 01 02 04 07 已落实, 03 未落实, 05 部分落实, 06 不适用, 08–10 未检查.
+    for item in ["01", "02", "04", "07"] {
+        rec(&mut a, result(lib, EDU, item, Status::Compliant));
+    }
+    let mut r = result(lib, EDU, "03", Status::Missing);
+    r.findings = vec!["未公开".into()];
+    r.note = "未见民办学校办学基本信息".into();
+    rec(&mut a, r);
+    let mut r = result(lib, EDU, "05", Status::Partial);
+    r.findings = vec!["渠道不符".into()];
+    r.note = "仅在公示栏公开,网站未发布".into();
+    r.evidence = vec![Evidence::Url {
+        url: "javascript:alert(1)".into(),
+    }];
+    rec(&mut a, r);
+    rec(&mut a, result(lib, EDU, "06", Status::NotApplicable));
+
+    // The domain without a catalogue: a1 未落实, a2 已落实.
+    let mut r = result(lib, EXTRA, "a1", Status::Missing);
+    r.findings = vec!["栏目空白".into()];
+    rec(&mut a, r);
+    rec(&mut a, result(lib, EXTRA, "a2", Status::Compliant));
+
+    // Tasks, keyed so that map order is not ledger order.
+    a.tasks.insert(
+        "t-a".into(),
+        task_doc(
+            "t-a",
+            Task {
+                checklist: EDU.into(),
+                item: "05".into(),
+                findings: vec!["渠道不符".into()],
+                description: "=HYPERLINK(\"http://evil.example\")".into(),
+                requirement: "在门户网站同步公开招生计划".into(),
+                responsible_unit: "胡集镇中心校".into(),
+                responsible_person: "赵六".into(),
+                deadline: "2026-11-15".into(),
+                state: TaskState::Verified,
+                response: "已在门户网站发布".into(),
+                response_evidence: vec![],
+                completed: Some("2026-11-10".into()),
+            },
+            100,
+        ),
+    );
+    a.tasks.insert(
+        "t-b".into(),
+        task_doc(
+            "t-b",
+            Task {
+                checklist: EMP.into(),
+                item: "02".into(),
+                findings: vec!["内容不全".into(), "更新不及时/超时限".into()],
+                description: "岗位信息缺少薪酬待遇\n且三个月未更新".into(),
+                requirement: "补全要素,每月更新".into(),
+                responsible_unit: "胡集镇劳动保障所".into(),
+                responsible_person: "李四".into(),
+                deadline: "2026-12-31".into(),
+                state: TaskState::Done,
+                response: "已补全".into(),
+                response_evidence: vec![
+                    Evidence::Url {
+                        url: FIX_URL.into(),
+                    },
+                    Evidence::File {
+                        path: "佐证/整改后截图.png".into(),
+                        sha256: SHA.into(),
+                    },
+                ],
+                completed: Some("2026-11-25".into()),
+            },
+            101,
+        ),
+    );
+    a.tasks.insert(
+        "t-c".into(),
+        task_doc(
+            "t-c",
+            Task {
+                checklist: EDU.into(),
+                item: "03".into(),
+                findings: vec!["未公开".into()],
+                description: "未公开民办学校办学基本信息".into(),
+                requirement: "补充公开 | 并建立更新机制".into(),
+                responsible_unit: "胡集镇中心校".into(),
+                responsible_person: "赵六".into(),
+                deadline: "2026-11-20".into(),
+                state: TaskState::Pending,
+                response: String::new(),
+                response_evidence: vec![],
+                completed: None,
+            },
+            102,
+        ),
+    );
+    let mut gone = task_doc(
+        "t-d",
+        Task {
+            checklist: EMP.into(),
+            item: "01".into(),
+            description: "已撤销的任务".into(),
+            ..Task::default()
+        },
+        103,
+    );
+    gone.delete(author(), Hlc::new(NOW + 104, 0))
+        .expect("delete");
+    a.tasks.insert("t-d".into(), gone);
+    a
+}
+
+fn report() -> Report {
+    let lib = Library::builtin();
+    Report::build(&fixture(&lib), &lib, TODAY, Lang::Zh)
+}
+
+/// Compares with `tests/golden/<name>`, or writes it when `ZWGK_BLESS=1`.
+fn golden(name: &str, actual: &[u8]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("ZWGK_BLESS").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().expect("golden dir")).expect("mkdir");
+        std::fs::write(&path, actual).expect("write golden");
+        return;
+    }
+    let expected = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run with ZWGK_BLESS=1 to create it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let actual_path = path.with_extension("actual");
+        std::fs::write(&actual_path, actual).expect("write actual");
+        panic!(
+            "{} differs from the output (written to {}); rerun with ZWGK_BLESS=1 if the change is intended",
+            path.display(),
+            actual_path.display()
+        );
+    }
+}
+
+/// The ledger as it must come out, cell by cell (序号 … 佐证).
+fn expected_ledger() -> Vec<[&'static str; 12]> {
+    vec![
+        [
+            "1",
+            "就业",
+            "就业信息服务 / 岗位信息发布",
+            "内容不全、更新不及时/超时限",
+            "岗位信息缺少薪酬待遇\n且三个月未更新",
+            "补全要素,每月更新",
+            "胡集镇劳动保障所",
+            "李四",
+            "2026-12-31",
+            "已整改",
+            "2026-11-25",
+            "https://www.example.gov.cn/zwgk/jy/02-new.html\n佐证/整改后截图.png (sha256 3f2a9c0d1e5b)",
+        ],
+        [
+            "2",
+            "义务教育",
+            "民办学校信息 / 民办学校办学基本信息",
+            "未公开",
+            "未公开民办学校办学基本信息",
+            "补充公开 | 并建立更新机制",
+            "胡集镇中心校",
+            "赵六",
+            "2026-11-20",
+            "待整改(逾期)",
+            "",
+            "",
+        ],
+        [
+            "3",
+            "义务教育",
+            "招生管理 / 招生计划",
+            "渠道不符",
+            "=HYPERLINK(\"http://evil.example\")",
+            "在门户网站同步公开招生计划",
+            "胡集镇中心校",
+            "赵六",
+            "2026-11-15",
+            "已复核",
+            "2026-11-10",
+            "",
+        ],
+    ]
+}
+
+const LEDGER_HEADERS: [&str; 12] = [
+    "序号",
+    "领域",
+    "一级/二级事项",
+    "问题类型",
+    "问题描述",
+    "整改要求",
+    "责任单位",
+    "责任人",
+    "整改时限",
+    "整改状态",
+    "完成日期",
+    "佐证",
+];
+
+#[test]
+fn domain_counts_and_percentages_are_right() {
+    let r = report();
+    let names: Vec<&str> = r.domains.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["就业", "义务教育", "town-extra(目录未找到)", "涉农资金"],
+        "involved domains in the assessment's order; the missing catalogue shown by id"
+    );
+    // (items, 已落实, 部分落实, 未落实, 不适用, 未检查, 检查进度, 落实率), worked out by hand:
+    // 就业: 3 of 4 checked = 75%; 1 compliant of 3 - 1 n/a = 50%.
+    // 义务教育: 7 of 10 = 70%; 4 of 7 - 1 = 4/6 = 66.7% → 66% (rounded down, as on screen).
+    // town-extra: 2 of 2 = 100%; 1 of 2 = 50%.
+    // 涉农资金: 0 of 2 = 0%; nothing checked → "-".
+    // 合计: 12 of 18 = 66.7% → 66%; 6 of 12 - 2 = 60%.
+    let expect = [
+        ("就业", [4, 1, 1, 0, 1, 1], "75%", "50%"),
+        ("义务教育", [10, 4, 1, 1, 1, 3], "70%", "66%"),
+        ("town-extra(目录未找到)", [2, 1, 0, 1, 0, 0], "100%", "50%"),
+        ("涉农资金", [2, 0, 0, 0, 0, 2], "0%", "-"),
+        ("合计", [18, 6, 2, 2, 2, 6], "66%", "60%"),
+    ];
+    let rows: Vec<_> = r.domains.iter().chain([&r.total]).collect();
+    assert_eq!(rows.len(), expect.len());
+    for (row, (name, counts, checked, compliance)) in rows.iter().zip(expect) {
+        let cells = r.domain_cells(row);
+        let want: Vec<String> = std::iter::once(name.to_string())
+            .chain(counts.iter().map(|c| c.to_string()))
+            .chain([checked.to_string(), compliance.to_string()])
+            .collect();
+        assert_eq!(cells.to_vec(), want, "row {name}");
+    }
+    assert_eq!(r.total.checked_pct(), Some(12 * 100 / 18));
+    assert_eq!(r.total.compliance_pct(), Some(60));
+    assert_eq!(r.domains[3].compliance_pct(), None);
+}
+
+#[test]
+fn not_involved_problems_and_ledger_are_in_order() {
+    let r = report();
+    assert_eq!(r.not_involved.len(), 1);
+    assert_eq!(r.not_involved[0].name, "保障性住房");
+    assert_eq!(
+        r.not_involved[0].reason,
+        "本镇无保障性住房建设任务\n已报县住建局备案"
+    );
+    let problems: Vec<(&str, &str, Status)> = r
+        .problems
+        .iter()
+        .map(|p| (p.checklist.as_str(), p.item_id.as_str(), p.status))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (EMP, "02", Status::Partial),
+            (EDU, "03", Status::Missing),
+            (EDU, "05", Status::Partial),
+            (EXTRA, "a1", Status::Missing),
+        ]
+    );
+    assert_eq!(r.problems[0].note, NOTE);
+    assert_eq!(r.problems[3].item, "a1", "no catalogue: the item id");
+    assert_eq!(r.ledger_headers(), LEDGER_HEADERS);
+    let cells: Vec<Vec<String>> = r
+        .ledger
+        .iter()
+        .map(|x| r.ledger_cells(x).to_vec())
+        .collect();
+    let want: Vec<Vec<String>> = expected_ledger()
+        .iter()
+        .map(|row| row.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(cells, want);
+    let overdue: Vec<bool> = r.ledger.iter().map(|x| x.overdue).collect();
+    assert_eq!(overdue, [false, true, false]);
+    assert_eq!(r.conflicts, 0);
+}
+
+#[test]
+fn overdue_depends_on_the_date_given() {
+    let lib = Library::builtin();
+    let a = fixture(&lib);
+    let on_deadline = Report::build(&a, &lib, "2026-11-20", Lang::Zh);
+    assert!(on_deadline.ledger.iter().all(|x| !x.overdue));
+    let en = Report::build(&a, &lib, TODAY, Lang::En);
+    assert_eq!(en.state_label(&en.ledger[1]), "to fix (overdue)");
+    assert_eq!(en.ledger_headers()[9], "State");
+}
+
+#[test]
+fn markdown_matches_golden_and_escapes_cells() {
+    let bytes = render(&report(), ReportFormat::Md).expect("md");
+    golden("report.md", &bytes);
+    let text = String::from_utf8(bytes).expect("utf-8");
+    assert!(text.contains("第一行 \\| 竖线<br>\\<script>alert('x')\\</script> & \"引号\""));
+    assert!(
+        !text.replace("\\<", "").contains("<script"),
+        "every < from the data is escaped"
+    );
+    // Every table row has the same number of unescaped pipes as its header.
+    for block in text.split("\n\n").filter(|b| b.starts_with('|')) {
+        let pipes = |line: &str| line.replace("\\|", "").matches('|').count();
+        let mut lines = block.lines();
+        let head = pipes(lines.next().expect("header"));
+        for line in lines {
+            assert_eq!(pipes(line), head, "{line}");
+        }
+    }
+}
+
+#[test]
+fn csv_is_the_ledger_with_bom_and_parses_back() {
+    let bytes = render(&report(), ReportFormat::Csv).expect("csv");
+    golden("report.csv", &bytes);
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM for Excel");
+    assert!(bytes.windows(2).any(|w| w == b"\r\n"), "CRLF line ends");
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    let rows: Vec<Vec<String>> = rd
+        .records()
+        .map(|r| r.expect("record").iter().map(String::from).collect())
+        .collect();
+    let mut want: Vec<Vec<String>> = vec![LEDGER_HEADERS.iter().map(|s| s.to_string()).collect()];
+    for row in expected_ledger() {
+        want.push(
+            row.iter()
+                .map(|c| {
+                    // A leading = is neutralised so a spreadsheet does not run it.
+                    if c.starts_with('=') {
+                        format!("'{c}")
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect(),
+        );
+    }
+    assert_eq!(rows, want);
+}
+
+#[test]
+fn html_matches_golden_is_self_contained_and_escaped() {
+    let bytes = render(&report(), ReportFormat::Html).expect("html");
+    golden("report.html", &bytes);
+    let html = String::from_utf8(bytes).expect("utf-8");
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<html lang=\"zh-CN\">"));
+    assert!(html.contains("<meta charset=\"utf-8\">"));
+    assert!(html.contains("@page { size: A4; margin: 15mm; }"));
+    assert!(html.contains("@media print"));
+    assert!(html.contains("thead { display: table-header-group; }"));
+    assert_eq!(html.matches("<svg").count(), 1, "one chart");
+    // The data's script tag is text, not markup; no script at all.
+    assert!(!html.to_lowercase().contains("<script"));
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;引号&quot;")
+    );
+    // No external resources of any kind.
+    for bad in [
+        "src=", "<link", "@import", "url(", "<iframe", "<object", "<img",
+    ] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    // Links only for the http(s) evidence URLs; the javascript: URL is plain text.
+    let hrefs: Vec<&str> = html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(hrefs, [URL.replace('&', "&amp;").as_str(), FIX_URL,]);
+    assert!(html.contains("<td>javascript:alert(1)</td>"));
+    // The overdue row is marked, in colour and in words.
+    assert!(html.contains("<tr class=\"overdue\">"));
+    assert!(html.contains("<strong>待整改(逾期)</strong>"));
+    // The chart has a legend with every status word and the bars' counts.
+    for word in ["已落实", "部分落实", "未落实", "不适用", "未检查"] {
+        assert!(html.contains(&format!(">{word}</text>")), "{word}");
+    }
+}
+
+/// Reads one file of the xlsx package.
+fn zip_entry(bytes: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+    let mut f = z.by_name(name).expect(name);
+    let mut s = String::new();
+    f.read_to_string(&mut s).expect("read");
+    s
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => format!("{f}"),
+        Data::Int(i) => i.to_string(),
+        Data::Empty => String::new(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn xlsx_reads_back_with_ledger_first_and_sheet_features() {
+    let r = report();
+    let bytes = render(&r, ReportFormat::Xlsx).expect("xlsx");
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes.clone())).expect("open");
+    assert_eq!(
+        wb.sheet_names(),
+        ["整改台账", "领域汇总", "问题清单", "未涉及领域", "报告信息"]
+    );
+    let info = wb.worksheet_range("报告信息").expect("info");
+    let code: Vec<Data> = info.rows().nth(2).expect("区划代码 row").to_vec();
+    assert_eq!(
+        code,
+        [
+            Data::String("区划代码".into()),
+            Data::String("370828102".into())
+        ],
+        "the division code stays text"
+    );
+    assert_eq!(
+        render(&r, ReportFormat::Xlsx).expect("xlsx again"),
+        bytes,
+        "same report, same bytes"
+    );
+    let ledger = wb.worksheet_range("整改台账").expect("ledger");
+    let rows: Vec<Vec<Data>> = ledger.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(rows.len(), 4, "header + 3 tasks");
+    let header: Vec<String> = rows[0].iter().map(text).collect();
+    assert_eq!(header, LEDGER_HEADERS);
+    for (i, (got, want)) in rows[1..].iter().zip(expected_ledger()).enumerate() {
+        assert_eq!(got[0], Data::Float((i + 1) as f64), "序号 is a number");
+        for (c, (cell, w)) in got.iter().zip(want).enumerate().skip(1) {
+            match cell {
+                // Dates and every other text stay text (no date serial numbers).
+                Data::String(s) => assert_eq!(s, w, "row {} col {c}", i + 1),
+                Data::Empty => assert_eq!(w, "", "row {} col {c}", i + 1),
+                other => panic!("row {} col {c}: {other:?} is not text", i + 1),
+            }
+        }
+    }
+    let domains = wb.worksheet_range("领域汇总").expect("domains");
+    let total: Vec<String> = domains
+        .rows()
+        .next_back()
+        .expect("total row")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        total,
+        ["合计", "18", "6", "2", "2", "2", "6", "0.66", "0.6"]
+    );
+    let problems = wb.worksheet_range("问题清单").expect("problems");
+    assert_eq!(problems.rows().count(), 5, "header + 4 problems");
+
+    let sheet1 = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
+    assert!(
+        sheet1.contains(
+            "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
+        ),
+        "frozen header row"
+    );
+    assert!(sheet1.contains("<autoFilter ref=\"A1:L4\"/>"), "autofilter");
+    assert!(
+        sheet1.contains("<dataValidation type=\"list\""),
+        "drop-down"
+    );
+    assert!(
+        sheet1.contains("<formula1>\"待整改,整改中,已整改,已复核,无需整改\"</formula1>"),
+        "the five states"
+    );
+    assert!(sheet1.contains("sqref=\"J2:J"), "on the 整改状态 column");
+    // Widths from display width: 一级/二级事项 of 义务教育 row 2 is 34 columns wide.
+    let col_c = sheet1
+        .split("<col ")
+        .find(|c| c.starts_with("min=\"3\""))
+        .expect("column C width");
+    let width: f64 = col_c
+        .split("width=\"")
+        .nth(1)
+        .and_then(|w| w.split('"').next())
+        .and_then(|w| w.parse().ok())
+        .expect("width");
+    assert!((36.0..40.0).contains(&width), "column C width {width}");
+    let styles = zip_entry(&bytes, "xl/styles.xml");
+    assert!(styles.contains("FFFDE2E2"), "overdue fill");
+}
+
+#[test]
+fn binary_writes_a_report_and_rejects_unknown_ids() {
+    let lib = Library::builtin();
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("assessments")).expect("mkdir");
+    let a = fixture(&lib);
+    let file = data.join("assessments").join(format!("{ID}.json"));
+    std::fs::write(&file, serde_json::to_vec_pretty(&a).expect("json")).expect("write");
+
+    // By path.
+    let out = dir.path().join("台账.csv");
+    let run = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("report")
+        .arg(&file)
+        .args(["--format", "csv", "-o"])
+        .arg(&out)
+        .output()
+        .expect("run");
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let written = std::fs::read(&out).expect("report written");
+    assert!(written.starts_with("\u{FEFF}序号,领域".as_bytes()));
+    assert!(String::from_utf8_lossy(&run.stdout).contains("台账.csv"));
+
+    // By id prefix, from the data directory.
+    let out2 = dir.path().join("r.html");
+    let run = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["report", "0190f5a2-7c00", "--format", "html", "-o"])
+        .arg(&out2)
+        .output()
+        .expect("run");
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(out2.exists());
+
+    // Unknown id: exit 2, the message names the candidates.
+    let out3 = dir.path().join("x.csv");
+    let run = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--lang", "en", "report", "ffff", "--format", "csv", "-o"])
+        .arg(&out3)
+        .output()
+        .expect("run");
+    assert_eq!(run.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("ffff: no such file"), "{err}");
+    assert!(err.contains(ID) && err.contains("胡集镇人民政府"), "{err}");
+    assert!(!out3.exists());
+    assert!(
+        !data.join("zwgk.lock").exists(),
+        "the report reads without taking the lock"
+    );
+}
+
+#[test]
+fn ambiguous_prefix_lists_the_matches_and_unwritable_output_fails() {
+    let lib = Library::builtin();
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("assessments")).expect("mkdir");
+    let mut a = fixture(&lib);
+    for id in [
+        "0190f5a2-7c00-7000-8000-000000000001",
+        "0190f5a2-7c00-7000-8000-000000000002",
+    ] {
+        a.id = id.into();
+        let file = data.join("assessments").join(format!("{id}.json"));
+        std::fs::write(&file, serde_json::to_vec(&a).expect("json")).expect("write");
+    }
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let code = zwgk::report::command(
+        "0190f5a2",
+        ReportFormat::Md,
+        &dir.path().join("r.md"),
+        &data,
+        &lib,
+        Lang::Zh,
+        &mut out,
+        &mut err,
+    )
+    .expect("io");
+    assert_eq!(code, 2);
+    let err = String::from_utf8(err).expect("utf-8");
+    assert!(err.contains("有 2 个检查"), "{err}");
+    assert!(err.contains("000000000001") && err.contains("000000000002"));
+
+    let mut err = Vec::new();
+    let code = zwgk::report::command(
+        "0190f5a2-7c00-7000-8000-000000000002",
+        ReportFormat::Md,
+        &dir.path().join("no/such/dir/r.md"),
+        &data,
+        &lib,
+        Lang::Zh,
+        &mut out,
+        &mut err,
+    )
+    .expect("io");
+    assert_eq!(code, 1, "{}", String::from_utf8_lossy(&err));
+}
+
+#[test]
+fn command_refuses_a_mismatched_extension_and_overwriting_the_assessment() {
+    let lib = Library::builtin();
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("a.json");
+    std::fs::write(&file, serde_json::to_vec(&fixture(&lib)).expect("json")).expect("write");
+    let before = std::fs::read(&file).expect("read");
+    let run = |format: ReportFormat, output: &Path| {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = zwgk::report::command(
+            file.to_str().expect("utf-8 path"),
+            format,
+            output,
+            dir.path(),
+            &lib,
+            Lang::Zh,
+            &mut out,
+            &mut err,
+        )
+        .expect("io");
+        (code, String::from_utf8(err).expect("utf-8"))
+    };
+    let csv_name = dir.path().join("台账.csv");
+    let (code, err) = run(ReportFormat::Xlsx, &csv_name);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--format csv"), "{err}");
+    assert!(!csv_name.exists());
+    // An output name without a known extension takes the format given.
+    let (code, err) = run(ReportFormat::Md, &dir.path().join("report"));
+    assert_eq!(code, 0, "{err}");
+    let (code, err) = run(ReportFormat::Md, &file);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        std::fs::read(&file).expect("read"),
+        before,
+        "assessment untouched"
+    );
+}
+
+#[test]
+fn an_assessment_without_results_or_tasks_renders_in_every_format() {
+    let lib = Library::builtin();
+    let mut a = fixture(&lib);
+    a.results.clear();
+    a.tasks.clear();
+    a.domains.retain(|d| d.checklist == EMP);
+    a.kind = Kind::SelfCheck;
+    let r = Report::build(&a, &lib, TODAY, Lang::Zh);
+    assert_eq!(r.heading(), "胡集镇人民政府 政务公开自查报告");
+    assert_eq!(
+        r.domain_cells(&r.total).to_vec(),
+        ["合计", "4", "0", "0", "0", "0", "4", "0%", "-"]
+    );
+    assert!(r.problems.is_empty() && r.ledger.is_empty() && r.not_involved.is_empty());
+    let md = String::from_utf8(render(&r, ReportFormat::Md).expect("md")).expect("utf-8");
+    assert_eq!(md.matches("无。").count(), 3, "{md}");
+    let csv = render(&r, ReportFormat::Csv).expect("csv");
+    assert_eq!(
+        csv.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count(),
+        1
+    );
+    let html = String::from_utf8(render(&r, ReportFormat::Html).expect("html")).expect("utf-8");
+    assert_eq!(html.matches("<svg").count(), 1);
+    let xlsx = render(&r, ReportFormat::Xlsx).expect("xlsx");
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(xlsx)).expect("open");
+    assert_eq!(
+        wb.worksheet_range("整改台账")
+            .expect("ledger")
+            .rows()
+            .count(),
+        1
+    );
+}
