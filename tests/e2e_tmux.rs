@@ -475,3 +475,131 @@ fn sigterm_saves_the_open_editor_and_restores_the_terminal() {
     // A clean exit: the lock's owner record is gone (dropped, not killed).
     assert!(!data.join("zwgk.owner").exists());
 }
+
+/// The look-back inspection, end to end: a township self-check on one device; on the county's
+/// device (another data dir, `--role county`) the file is imported from the start screen, an
+/// inspection is started from it, two answers are taken, one verdict differs, a task is set,
+/// and the ledger is exported as CSV from the ledger screen.
+#[test]
+fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
+    if !tmux_or_skip("inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let township = dir.path().join("township");
+    let county = dir.path().join("county");
+
+    // The township: 义务教育 walked 1 1 1 1 … (all 已落实).
+    let t = Tmux::new("insp-town");
+    t.start(&[BIN, "--data-dir", township.to_str().unwrap()]);
+    create_assessment(&t);
+    t.keys(&["j", "j", "Enter"]);
+    t.wait_text("义务教育 · 进度 0/10");
+    for _ in 0..10 {
+        t.keys(&["1"]);
+    }
+    t.wait_text("义务教育 · 进度 10/10");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+    let files = assessment_files(&township);
+    assert_eq!(files.len(), 1);
+    let self_check = files[0].clone();
+    let self_check_id: String = only_assessment(&township)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // The county: import the file, start the inspection.
+    let c = Tmux::new("insp-county");
+    c.start(&[
+        BIN,
+        "--data-dir",
+        county.to_str().unwrap(),
+        "--role",
+        "county",
+    ]);
+    c.wait_text("i导入");
+    c.keys(&["i"]);
+    c.wait_text("导入检查文件");
+    c.text(self_check.to_str().unwrap());
+    c.keys(&["Enter"]);
+    c.wait_text(ROUND);
+    c.keys(&["r"]);
+    c.wait_text("新建回头看");
+    c.text("李四");
+    c.keys(&["Enter"]);
+    c.wait_text("x 标记不涉及");
+    c.keys(&["Enter"]);
+    c.wait_text("回头看 · 进度 0/");
+    c.keys(&["j", "j", "Enter"]);
+    c.wait_text("义务教育 · 进度 0/10");
+    // 01 and 02: agree. 03: the inspector finds it 未落实.
+    c.keys(&["a", "a"]);
+    c.wait_text("义务教育 · 进度 2/10");
+    c.keys(&["3"]);
+    c.wait_text("义务教育 · 进度 3/10");
+    c.keys(&["k"]);
+    c.wait_text("结论不同");
+    c.keys(&["t"]);
+    c.wait_text("整改任务(");
+    c.text("招生范围未公开");
+    c.keys(&["Tab"]);
+    c.text("在政府网站公开招生范围");
+    c.keys(&["Tab", "Tab"]);
+    c.text("王五");
+    c.wait_text("王五");
+    c.keys(&["Enter"]);
+    c.wait_for("the task saved", |s| {
+        s.contains("整改任务") && s.contains("待整改") && !s.contains("整改任务(")
+    });
+    // The ledger, exported as CSV.
+    c.keys(&["T"]);
+    c.wait_text("整改台账 · 1");
+    c.keys(&["x"]);
+    c.wait_text("导出到");
+    for _ in 0..4 {
+        c.keys(&["BSpace"]);
+    }
+    c.text("csv");
+    c.keys(&["Enter"]);
+    c.wait_text("已导出");
+    c.keys(&["C-c"]);
+    c.wait_exit();
+
+    let reports: Vec<PathBuf> = std::fs::read_dir(county.join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert!(reports[0].extension().is_some_and(|x| x == "csv"));
+    let csv = std::fs::read_to_string(&reports[0]).unwrap();
+    assert!(
+        csv.starts_with('\u{feff}'),
+        "CSV for Excel starts with a BOM"
+    );
+    for want in [
+        "整改状态",
+        "招生范围未公开",
+        "在政府网站公开招生范围",
+        "王五",
+        "待整改",
+        "义务教育",
+    ] {
+        assert!(csv.contains(want), "{want} missing from the ledger:\n{csv}");
+    }
+    // The county's data dir holds the imported self-check and the inspection.
+    let files = assessment_files(&county);
+    assert_eq!(files.len(), 2, "{files:?}");
+    let inspection: Value = files
+        .iter()
+        .map(|p| serde_json::from_slice::<Value>(&std::fs::read(p).unwrap()).unwrap())
+        .find(|a| a["kind"] == "inspection")
+        .expect("an inspection file");
+    assert_eq!(inspection["reviews"], self_check_id.as_str());
+    assert_eq!(inspection["assessor"], "李四");
+    let tasks = inspection["tasks"].as_object().unwrap();
+    assert_eq!(tasks.len(), 1);
+    let task = winner(tasks.values().next().unwrap());
+    assert_eq!(task["body"]["responsible_person"], "王五");
+    assert_eq!(task["author"]["role"], "county");
+}
