@@ -111,6 +111,17 @@ impl Tally {
         self.total() - self.unchecked
     }
 
+    /// 检查进度: checked items / items, in whole percent rounded down; `None` without items.
+    pub fn checked_pct(&self) -> Option<usize> {
+        (self.checked() * 100).checked_div(self.total())
+    }
+
+    /// 落实率: 已落实 / (checked − 不适用), in whole percent rounded down; `None` when no
+    /// checked item applies.
+    pub fn compliance_pct(&self) -> Option<usize> {
+        (self.compliant * 100).checked_div(self.checked() - self.not_applicable)
+    }
+
     /// Adds another tally.
     pub fn merge(&mut self, o: &Tally) {
         self.unchecked += o.unchecked;

@@ -72,22 +72,14 @@ pub struct DomainRow {
 impl DomainRow {
     /// 检查进度: checked items / items, in whole percent (rounded down); `None` without items.
     pub fn checked_pct(&self) -> Option<usize> {
-        percent(self.tally.checked(), self.tally.total())
+        self.tally.checked_pct()
     }
 
     /// 落实率: 已落实 / (checked − 不适用), in whole percent (rounded down); `None` when no
     /// checked item applies.
     pub fn compliance_pct(&self) -> Option<usize> {
-        percent(
-            self.tally.compliant,
-            self.tally.checked() - self.tally.not_applicable,
-        )
+        self.tally.compliance_pct()
     }
-}
-
-/// `a / b` in whole percent, rounded down (as the summary screen shows it).
-fn percent(a: usize, b: usize) -> Option<usize> {
-    (a * 100).checked_div(b)
 }
 
 /// A percentage as text: `66%`, or `-` when there is no denominator.

@@ -74,7 +74,9 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
         );
         let upgrade_only = b.action == crate::action::Action::UpgradeCatalogues;
         let upgradable = upgrade_only
-            && app.open.as_ref().is_some_and(|s| !crate::model::upgrade::upgradable(&s.assessment, &app.library).is_empty());
+            && app.open.as_ref().is_some_and(|s| {
+                !crate::model::upgrade::upgradable(&s.assessment, &app.library).is_empty()
+            });
         if hint.is_empty() || (inspection_only && !inspection) || (upgrade_only && !upgradable) {
             continue;
         }

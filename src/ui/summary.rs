@@ -6,18 +6,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::model::status::{Status, Tally};
+use crate::report::percent_text;
 use crate::state::{App, SummaryView};
 use crate::text::{pad, sanitize, truncate, width};
 use crate::ui::strings::strings;
 use crate::ui::theme;
 use crate::ui::widgets::{bar, block, scroll_offset};
-
-/// Percentage `a / b`, or a dash when `b` is zero.
-pub fn percent(a: usize, b: usize) -> String {
-    (a * 100)
-        .checked_div(b)
-        .map_or_else(|| "-".into(), |p| format!("{p}%"))
-}
 
 pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
@@ -50,7 +44,7 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
         .unwrap_or(num_w)
         .max(num_w);
     let bar_w = cols.saturating_sub(name_w + (num_w + 1) * heads.len() + 1);
-    let header: String = std::iter::once(pad(s.col_name, name_w))
+    let header: String = std::iter::once(pad(s.col_domain, name_w))
         .chain(heads.iter().map(|h| format!(" {}", pad(h, num_w))))
         .collect();
     let mut lines = vec![Line::from(Span::styled(
@@ -58,7 +52,16 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
         theme::label(),
     ))];
     let mut total = Tally::default();
-    let height = usize::from(inner.height).saturating_sub(3);
+    // The table scrolls; when there are problems it leaves them part of the screen.
+    let any_problem = ids
+        .iter()
+        .any(|id| app.tally(id).partial + app.tally(id).missing > 0);
+    let full = usize::from(inner.height).saturating_sub(3);
+    let height = if any_problem {
+        (full * 3 / 5).max(5).min(full)
+    } else {
+        full
+    };
     let first = scroll_offset(v.cursor, ids.len(), height);
     for (i, id) in ids.iter().enumerate() {
         let t = app.tally(id);
@@ -93,7 +96,74 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
             theme::dim(),
         )));
     }
+    // The problems found, as many as fit below the table.
+    let room = usize::from(inner.height).saturating_sub(lines.len() + 1);
+    if room > 0 {
+        let problems = problems(app, &ids);
+        lines.push(Line::from(Span::styled(
+            format!("{} {}", s.problems_label, problems.len()),
+            theme::label(),
+        )));
+        let shown = if problems.len() > room {
+            room.saturating_sub(1)
+        } else {
+            room
+        };
+        for (domain, title, status, findings) in problems.iter().take(shown) {
+            let head = format!(
+                "{}  {}  ",
+                pad(&truncate(domain, 10), 10),
+                pad(s.status(*status), s.status_width())
+            );
+            let rest = truncate(
+                &format!("{title}  {findings}"),
+                cols.saturating_sub(width(&head)),
+            );
+            lines.push(Line::from(vec![
+                Span::raw(pad(&truncate(domain, 10), 10)),
+                Span::raw("  "),
+                Span::styled(
+                    pad(s.status(*status), s.status_width()),
+                    theme::status(*status),
+                ),
+                Span::raw("  "),
+                Span::raw(rest),
+            ]));
+        }
+        if problems.len() > shown {
+            lines.push(Line::from(Span::styled(s.more_below, theme::dim())));
+        }
+    }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// (domain name, item title, status, findings) of every 部分落实/未落实 item, in walk order.
+fn problems(app: &App, ids: &[&str]) -> Vec<(String, String, Status, String)> {
+    let Some(session) = &app.open else {
+        return Vec::new();
+    };
+    let mut v = Vec::new();
+    for id in ids {
+        let Some(entry) = app.library.get(id) else {
+            continue;
+        };
+        let name = sanitize(&entry.catalogue.name, false);
+        for item in &entry.catalogue.items {
+            if let Some(r) = session
+                .assessment
+                .result(id, &item.id)
+                .filter(|r| r.status.is_problem())
+            {
+                v.push((
+                    name.clone(),
+                    sanitize(&item.title(), false),
+                    r.status,
+                    sanitize(&r.findings.join("、"), false),
+                ));
+            }
+        }
+    }
+    v
 }
 
 fn row(
@@ -104,15 +174,14 @@ fn row(
     bar_w: usize,
     sel: bool,
 ) -> Line<'static> {
-    let compliance_base = t.total() - t.not_applicable - t.unchecked;
     let cells = [
         t.total().to_string(),
         t.compliant.to_string(),
         t.partial.to_string(),
         t.missing.to_string(),
         t.not_applicable.to_string(),
-        percent(t.checked(), t.total()),
-        percent(t.compliant, compliance_base),
+        percent_text(t.checked_pct()),
+        percent_text(t.compliance_pct()),
     ];
     let text: String = std::iter::once(pad(&truncate(name, name_w), name_w))
         .chain(cells.iter().map(|c| format!(" {}", pad(c, num_w))))
