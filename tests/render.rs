@@ -536,3 +536,60 @@ fn popups_keep_their_left_border_next_to_wide_characters() {
         assert_clean(frame.buffer);
     }
 }
+
+/// An inspection of the walk fixture's self-check: the county takes 01, finds 02 未落实 (the
+/// township said 部分落实) and sets a task on it; the cursor on 02.
+fn inspection_fixture(w: u16, h: u16) -> Sim {
+    let mut s = walk_fixture(Lang::Zh, w, h);
+    s.keys(&[esc(), esc()]);
+    s.app.role = zwgk::model::revision::Role::County;
+    s.press(ch('r'));
+    s.type_str("李四");
+    s.keys(&[enter(), enter()]);
+    s.keys(&[ch('j'), ch('j'), enter()]);
+    s.keys(&[ch('a'), ch('3'), ch('k')]);
+    s.press(ch('t'));
+    s.press(tab());
+    s.type_str("在政府网站补充公开义务教育学校名录");
+    s.keys(&[tab(), tab()]);
+    s.type_str("王五");
+    s.press(enter());
+    assert_eq!(current_id(&s.app), "02");
+    assert!(
+        s.app
+            .open
+            .as_ref()
+            .unwrap()
+            .assessment
+            .task(EDU, "02")
+            .is_some()
+    );
+    s
+}
+
+#[test]
+fn inspection_walk_shows_the_township_answer_and_the_task() {
+    for (w, h) in SIZES {
+        let s = inspection_fixture(w, h);
+        let t = snap("inspection_walk", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains(strings(Lang::Zh).township_label), "{text}");
+        assert!(text.contains(strings(Lang::Zh).differs), "{text}");
+    }
+}
+
+#[test]
+fn task_form_and_ledger() {
+    for (w, h) in SIZES {
+        let mut s = inspection_fixture(w, h);
+        s.press(ch('t'));
+        let t = snap("task_form", &s.app, w, h);
+        assert!(screen_text(&t).contains("王五"));
+        s.press(esc());
+        s.press(ch('T'));
+        let t = snap("ledger", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("待整改"), "{text}");
+        assert!(text.contains("义务教育学校名录"), "{text}");
+    }
+}

@@ -65,19 +65,26 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
         .open
         .as_ref()
         .is_some_and(|s| s.assessment.kind == crate::model::assessment::Kind::Inspection);
-    for b in bindings(app.mode()) {
-        let hint = b.hint(app.lang);
-        // Inspection keys are only advertised in an inspection.
-        let inspection_only = matches!(
+    let upgradable = app.open.as_ref().is_some_and(|s| {
+        !crate::model::upgrade::upgradable(&s.assessment, &app.library).is_empty()
+    });
+    let inspection_key = |b: &&crate::keymap::Binding| {
+        matches!(
             b.action,
             crate::action::Action::AcceptTownship | crate::action::Action::EditTask
-        );
+        )
+    };
+    // In an inspection its own keys come first; elsewhere they are not advertised.
+    let (first, rest): (Vec<_>, Vec<_>) = bindings(app.mode()).partition(inspection_key);
+    let ordered: Vec<_> = if inspection {
+        first.into_iter().chain(rest).collect()
+    } else {
+        rest
+    };
+    for b in ordered {
+        let hint = b.hint(app.lang);
         let upgrade_only = b.action == crate::action::Action::UpgradeCatalogues;
-        let upgradable = upgrade_only
-            && app.open.as_ref().is_some_and(|s| {
-                !crate::model::upgrade::upgradable(&s.assessment, &app.library).is_empty()
-            });
-        if hint.is_empty() || (inspection_only && !inspection) || (upgrade_only && !upgradable) {
+        if hint.is_empty() || (upgrade_only && !upgradable) {
             continue;
         }
         let w = width(hint) + 2;

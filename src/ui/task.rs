@@ -49,7 +49,7 @@ pub fn view(app: &App, v: &TasksView, frame: &mut Frame, area: Rect) {
     let state_w = 14;
     let date_w = 10;
     let domain_w = 10;
-    let item_w = ((cols.saturating_sub(state_w + date_w + domain_w + 8)) / 3).max(6);
+    let item_w = (cols.saturating_sub(state_w + date_w + domain_w + 8) / 2).max(6);
     let header = format!(
         "{}  {}  {}  {}  {}",
         pad(s.task_state, state_w),
