@@ -34,6 +34,21 @@ fn data_dir(cli: &Cli) -> Result<PathBuf> {
         .context("cannot find a home directory for the data; pass --data-dir DIR")
 }
 
+fn library_message(app: &App) -> Option<String> {
+    let notices = app.library.notices();
+    let first = notices.first()?;
+    let first = first
+        .to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    Some(match notices.len() {
+        1 => first,
+        n => format!("{first} (+{})", n - 1),
+    })
+}
+
 fn run(cli: Cli) -> Result<i32> {
     let dir = data_dir(&cli)?;
     let mut catalogue_dirs = vec![dir.join("checklists")];
@@ -79,9 +94,6 @@ fn run(cli: Cli) -> Result<i32> {
                 Err(e) => return Err(e.into()),
             };
             let library = Library::load(&catalogue_dirs);
-            for notice in library.notices() {
-                eprintln!("{notice}");
-            }
             let listing = store
                 .list()?
                 .into_iter()
@@ -97,6 +109,9 @@ fn run(cli: Cli) -> Result<i32> {
             let mut app = App::new(cli.lang, library, store.device().id.clone(), listing);
             app.read_only = store.is_read_only();
             app.catalogue_dirs = catalogue_dirs.clone();
+            // What happened while loading catalogues (a bad file, a replaced catalogue) is shown
+            // on the start screen, where it is seen; stderr would be hidden by the full screen.
+            app.message = library_message(&app);
             app.role = match cli.role {
                 zwgk::cli::RoleArg::Township => zwgk::model::revision::Role::Township,
                 zwgk::cli::RoleArg::County => zwgk::model::revision::Role::County,

@@ -593,3 +593,24 @@ fn task_form_and_ledger() {
         assert!(text.contains("义务教育学校名录"), "{text}");
     }
 }
+
+#[test]
+fn a_failed_save_is_said_plainly_with_the_way_out() {
+    let mut s = walk_fixture(Lang::Zh, 80, 24);
+    s.run(zwgk::action::Action::Saved(Err(
+        "/data/assessments/x.json: No space left on device (os error 28)".into(),
+    )));
+    let text = screen_text(&draw(&s.app, 80, 24));
+    assert!(text.contains(strings(Lang::Zh).save_failed_short), "{text}");
+    // The way out and the start of the reason fit in 80 columns.
+    assert!(text.contains(strings(Lang::Zh).save_failed_hint), "{text}");
+    assert!(text.contains("/data/assessments/x.json"), "{text}");
+    // The next successful save clears it.
+    s.run(zwgk::action::Action::Saved(Ok("14:41:00".into())));
+    let text = screen_text(&draw(&s.app, 80, 24));
+    assert!(
+        !text.contains(strings(Lang::Zh).save_failed_short),
+        "{text}"
+    );
+    assert!(text.contains("14:41:00"), "{text}");
+}

@@ -17,12 +17,20 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     let Some(session) = &app.open else { return };
     let a = &session.assessment;
     let (checked, total) = app.progress(a);
-    let title = format!(
+    let mut title = format!(
         "{} · {} · {} {checked}/{total}",
         sanitize(&a.unit.name, false),
         sanitize(&a.round, false),
         s.col_progress
     );
+    let overdue = app
+        .tasks()
+        .iter()
+        .filter(|(_, t)| t.is_overdue(&app.today))
+        .count();
+    if overdue > 0 {
+        title.push_str(&format!(" · {} {overdue}", s.overdue_tasks));
+    }
     let outer = block(&title);
     let inner = outer.inner(area);
     frame.render_widget(outer, area);

@@ -117,7 +117,7 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
     let left = match (&app.save_error, &app.message) {
         (Some(e), _) => Span::styled(
             crate::text::sanitize(
-                &format!("{} {e}; {}", s.save_failed_long, s.save_failed_hint),
+                &format!("{} {} · {e}", s.save_failed_long, s.save_failed_hint),
                 false,
             ),
             theme::warn(),

@@ -27,7 +27,7 @@ pub fn view(app: &App, frame: &mut Frame, area: Rect) {
     let cols = usize::from(inner.width);
     // unit | kind | round | progress | last change
     let kind_w = width(s.kind_self_check).max(width(s.kind_inspection));
-    let progress_w = 12;
+    let progress_w = 14;
     let time_w = 16;
     let fixed = kind_w + progress_w + time_w + 4 * 2;
     let rest = cols.saturating_sub(fixed);
@@ -60,7 +60,7 @@ pub fn view(app: &App, frame: &mut Frame, area: Rect) {
                     pad(&truncate(&sanitize(&a.unit.name, false), unit_w), unit_w),
                     pad(kind, kind_w),
                     pad(&truncate(&sanitize(&a.round, false), round_w), round_w),
-                    pad(&format!("{checked}/{total}"), progress_w),
+                    pad(&progress_text(s, a, checked, total, &app.today), progress_w),
                     crate::text::local_time(a.clock.millis)
                 )
             }
@@ -81,4 +81,25 @@ pub fn view(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(Span::styled(pad(&text, cols), style)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `checked/total`, plus the number of overdue rectification tasks when there are any.
+fn progress_text(
+    s: &crate::ui::strings::Strings,
+    a: &crate::model::assessment::Assessment,
+    checked: usize,
+    total: usize,
+    today: &str,
+) -> String {
+    let overdue = a
+        .tasks
+        .values()
+        .filter_map(|d| d.winner().filter(|r| !r.deleted))
+        .filter(|r| r.body.is_overdue(today))
+        .count();
+    if overdue > 0 {
+        format!("{checked}/{total} {}{overdue}", s.overdue)
+    } else {
+        format!("{checked}/{total}")
+    }
 }
