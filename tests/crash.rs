@@ -3,7 +3,8 @@
 //! change the binary acknowledged as saved.
 //!
 //! `ZWGK_KILLS=N` sets the number of kills (default 200); the seed is printed so a failing
-//! run can be repeated with `ZWGK_SEED=...`.
+//! run can be repeated with `ZWGK_SEED=...`. `ZWGK_BIN=PATH` runs another build of zwgk (for
+//! long runs against a copy of the release binary while the tree is rebuilt).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -46,7 +47,8 @@ fn sigkill_at_random_moments_loses_no_acknowledged_change() {
     let mut total_acks = 0u64;
     let started = Instant::now();
     for kill in 0..kills {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        let bin = std::env::var_os("ZWGK_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_zwgk").into());
+        let mut child = Command::new(bin)
             .args(["save-loop", "--data-dir"])
             .arg(dir.path())
             .stdout(Stdio::piped())
