@@ -394,7 +394,7 @@ fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 f.error = Some(s.choose_a_domain.to_string());
                 return Vec::new();
             }
-            let assessment = create_assessment(app, ctx);
+            let assessment = create_assessment(f, &app.library, ctx);
             let summary = Listing {
                 path: String::new(),
                 assessment: Ok(assessment.clone()),
@@ -410,16 +410,13 @@ fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     Vec::new()
 }
 
-fn create_assessment(app: &App, ctx: &Ctx) -> Assessment {
-    let Screen::New(f) = &app.screen else {
-        unreachable!("create_assessment is called from the form")
-    };
+fn create_assessment(f: &NewForm, library: &crate::library::Library, ctx: &Ctx) -> Assessment {
     let text = |i: usize| f.fields[i].text().trim().to_string();
     let domains = f
         .domains
         .iter()
         .filter_map(|row| {
-            let version = app.library.get(&row.checklist)?.catalogue.version.clone();
+            let version = library.get(&row.checklist)?.catalogue.version.clone();
             let (involved, reason) = match &row.choice {
                 Choice::Included => (true, None),
                 Choice::NotInvolved(r) => (false, Some(r.clone())),
