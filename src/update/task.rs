@@ -13,9 +13,11 @@ use crate::state::{
 };
 use crate::ui::strings::strings;
 
+use super::form::new_form;
+use super::walk::{advance_after_status, commit, current_ids, result_or_new};
 use super::{
-    Ctx, FIELD_ASSESSOR, FIELD_CODE, FIELD_COUNTY, FIELD_ROUND, FIELD_UNIT, advance_after_status,
-    author, commit, current_ids, edit_text, move_cursor, new_form, result_or_new,
+    Ctx, FIELD_ASSESSOR, FIELD_CODE, FIELD_COUNTY, FIELD_ROUND, FIELD_UNIT, author, edit_text,
+    move_cursor,
 };
 
 /// Opens the new-assessment form as an inspection of the self-check under the start cursor,

@@ -1,0 +1,402 @@
+//! The walk: statuses, jumps, undo, and the popups for findings, note, evidence, channels
+//! and search.
+
+use crate::action::{Action, Effect};
+use crate::editor::TextInput;
+use crate::model::assessment::{Evidence, ItemResult};
+use crate::model::catalogue::CANONICAL_CHANNELS;
+use crate::model::status::{FINDING_TYPES, Status};
+use crate::state::{App, DomainsView, Filter, Overlay, Picker, Screen, SummaryView, TasksView};
+use crate::ui::strings::strings;
+
+use super::task;
+use super::{Ctx, author, edit_text, editor_width, move_cursor};
+
+/// A 未检查 result with nothing recorded, made against the current catalogue row.
+fn fresh_result(library: &crate::library::Library, checklist: &str, item: &str) -> ItemResult {
+    let fingerprint = library
+        .get(checklist)
+        .and_then(|e| {
+            let pos = e.catalogue.items.iter().position(|i| i.id == item)?;
+            e.fingerprints.get(pos).cloned()
+        })
+        .unwrap_or_default();
+    ItemResult {
+        checklist: checklist.to_string(),
+        item: item.to_string(),
+        fingerprint,
+        ..ItemResult::default()
+    }
+}
+
+/// The current result of an item, or a fresh 未检查 one made against the current catalogue row.
+pub(crate) fn result_or_new(app: &App, checklist: &str, item: &str) -> Option<ItemResult> {
+    let session = app.open.as_ref()?;
+    app.library.get(checklist)?.catalogue.item(item)?;
+    let fresh = fresh_result(&app.library, checklist, item);
+    Some(match session.assessment.result(checklist, item) {
+        // Editing a result re-checks it against the current row.
+        Some(r) => ItemResult {
+            fingerprint: fresh.fingerprint,
+            ..r.clone()
+        },
+        None => fresh,
+    })
+}
+
+/// Records a changed result as a revision; returns `Save` when something changed.
+pub(crate) fn commit(app: &mut App, body: ItemResult, ctx: &Ctx) -> Vec<Effect> {
+    let author = author(app);
+    let Some(session) = app.open.as_mut() else {
+        return Vec::new();
+    };
+    let before = session
+        .assessment
+        .result(&body.checklist, &body.item)
+        .cloned();
+    if before.is_none() && body == fresh_result(&app.library, &body.checklist, &body.item) {
+        // Nothing was ever recorded and nothing is now: no revision.
+        return Vec::new();
+    }
+    let (checklist, item) = (body.checklist.clone(), body.item.clone());
+    match session.assessment.record(body, author, ctx.now_millis) {
+        Ok(Some(_)) => {
+            session.undo.push((checklist, item, before));
+            vec![Effect::Save]
+        }
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            app.message = Some(e.to_string());
+            Vec::new()
+        }
+    }
+}
+
+pub(crate) fn current_ids(app: &App) -> Option<(String, String)> {
+    let Screen::Walk(w) = &app.screen else {
+        return None;
+    };
+    let item = app.current_item(w)?;
+    Some((w.checklist.clone(), item.id.clone()))
+}
+
+pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
+    let Screen::Walk(w) = &app.screen else {
+        return Vec::new();
+    };
+    let len = app.visible(w).len();
+    let page = app.page;
+    if let Screen::Walk(w) = &mut app.screen
+        && move_cursor(&mut w.cursor, len, &action, page)
+    {
+        return Vec::new();
+    }
+    let s = strings(app.lang);
+    match action {
+        Action::SetStatus(status) => {
+            let Some((checklist, item)) = current_ids(app) else {
+                return Vec::new();
+            };
+            let Some(mut body) = result_or_new(app, &checklist, &item) else {
+                return Vec::new();
+            };
+            body.status = status;
+            // A new answer is the re-check a catalogue upgrade asked for.
+            body.recheck = None;
+            let effects = commit(app, body, ctx);
+            advance_after_status(app, &item);
+            effects
+        }
+        Action::NextUnchecked | Action::PrevUnchecked | Action::NextProblem => {
+            jump(app, &action);
+            Vec::new()
+        }
+        Action::CycleFilter => {
+            if let Screen::Walk(w) = &mut app.screen {
+                w.filter = match w.filter {
+                    Filter::All => Filter::Unchecked,
+                    Filter::Unchecked => Filter::Problems,
+                    Filter::Problems => Filter::All,
+                };
+                w.cursor = 0;
+            }
+            Vec::new()
+        }
+        Action::BeginSearch => {
+            if let Screen::Walk(w) = &mut app.screen {
+                w.overlay = Some(Overlay::Search(TextInput::line(&w.search)));
+            }
+            Vec::new()
+        }
+        Action::BeginEditNote
+        | Action::BeginAddEvidence
+        | Action::EditFindings
+        | Action::EditChannels => {
+            let Some((checklist, item)) = current_ids(app) else {
+                return Vec::new();
+            };
+            let Some(body) = result_or_new(app, &checklist, &item) else {
+                return Vec::new();
+            };
+            let overlay = match action {
+                Action::BeginEditNote => Overlay::Note(TextInput::multiline(&body.note)),
+                Action::BeginAddEvidence => Overlay::Evidence(TextInput::line("")),
+                Action::EditFindings => {
+                    let types: Vec<String> = FINDING_TYPES.iter().map(|s| s.to_string()).collect();
+                    Overlay::Findings(Picker::new(&types, &body.findings))
+                }
+                _ => {
+                    let mut names: Vec<String> = app
+                        .library
+                        .get(&checklist)
+                        .and_then(|e| e.catalogue.item(&item))
+                        .map(|i| i.channels.iter().map(|c| c.name.clone()).collect())
+                        .unwrap_or_default();
+                    for c in CANONICAL_CHANNELS {
+                        if !names.iter().any(|n| n == c) {
+                            names.push(c.to_string());
+                        }
+                    }
+                    Overlay::Channels(Picker::new(&names, &body.channels_seen))
+                }
+            };
+            if let Screen::Walk(w) = &mut app.screen {
+                w.overlay = Some(overlay);
+            }
+            Vec::new()
+        }
+        Action::RemoveEvidence => {
+            let Some((checklist, item)) = current_ids(app) else {
+                return Vec::new();
+            };
+            let Some(mut body) = result_or_new(app, &checklist, &item) else {
+                return Vec::new();
+            };
+            if body.evidence.pop().is_none() {
+                return Vec::new();
+            }
+            commit(app, body, ctx)
+        }
+        Action::Undo => undo(app, ctx),
+        Action::AcceptTownship => task::accept(app, ctx, false),
+        Action::AcceptAllTownship => task::accept(app, ctx, true),
+        Action::EditTask => {
+            task::open_form(app, ctx);
+            Vec::new()
+        }
+        Action::ShowTasks => {
+            app.screen = Screen::Tasks(TasksView::default());
+            Vec::new()
+        }
+        Action::ShowSummary => {
+            app.screen = Screen::Summary(SummaryView::default());
+            Vec::new()
+        }
+        Action::Back => {
+            let cursor = app.open.as_ref().map_or(0, |s| s.domain_cursor);
+            app.screen = Screen::Domains(DomainsView {
+                cursor,
+                reason: None,
+            });
+            Vec::new()
+        }
+        _ => {
+            let _ = s;
+            Vec::new()
+        }
+    }
+}
+
+/// After a status key: go to the next item, unless the filter already dropped this one.
+pub(crate) fn advance_after_status(app: &mut App, item: &str) {
+    let Screen::Walk(w) = &app.screen else { return };
+    let visible = app.visible(w);
+    let still_here = app.current_item(w).is_some_and(|i| i.id == item);
+    let len = visible.len();
+    let all_done = app.tally(&w.checklist).unchecked == 0;
+    if let Screen::Walk(w) = &mut app.screen {
+        if still_here {
+            w.cursor = (w.cursor + 1).min(len.saturating_sub(1));
+        } else {
+            w.cursor = w.cursor.min(len.saturating_sub(1));
+        }
+    }
+    if all_done {
+        app.message = Some(strings(app.lang).domain_done.to_string());
+    }
+}
+
+fn jump(app: &mut App, action: &Action) {
+    let Screen::Walk(w) = &app.screen else { return };
+    let Some(session) = &app.open else { return };
+    let Some(entry) = app.library.get(&w.checklist) else {
+        return;
+    };
+    let visible = app.visible(w);
+    let wanted = |pos: usize| {
+        let status = visible
+            .get(pos)
+            .and_then(|i| entry.catalogue.items.get(*i))
+            .map_or(Status::Unchecked, |item| {
+                session.assessment.status(&w.checklist, &item.id)
+            });
+        match action {
+            Action::NextProblem => status.is_problem(),
+            _ => status == Status::Unchecked,
+        }
+    };
+    let n = visible.len();
+    let order: Vec<usize> = match action {
+        Action::PrevUnchecked => (1..=n).map(|k| (w.cursor + n - k) % n.max(1)).collect(),
+        _ => (1..=n).map(|k| (w.cursor + k) % n.max(1)).collect(),
+    };
+    let found = order.into_iter().find(|p| wanted(*p));
+    let s = strings(app.lang);
+    match found {
+        Some(p) => {
+            if let Screen::Walk(w) = &mut app.screen {
+                w.cursor = p;
+            }
+        }
+        None => {
+            app.message = Some(
+                if *action == Action::NextProblem {
+                    s.no_problem_left
+                } else {
+                    s.no_unchecked_left
+                }
+                .to_string(),
+            )
+        }
+    }
+}
+
+fn undo(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
+    let s = strings(app.lang);
+    let Some(session) = app.open.as_mut() else {
+        return Vec::new();
+    };
+    let Some((checklist, item, before)) = session.undo.pop() else {
+        app.message = Some(s.nothing_to_undo.to_string());
+        return Vec::new();
+    };
+    let body = before.unwrap_or_else(|| fresh_result(&app.library, &checklist, &item));
+    let author = author(app);
+    let Some(session) = app.open.as_mut() else {
+        return Vec::new();
+    };
+    let effects = match session.assessment.record(body, author, ctx.now_millis) {
+        Ok(Some(_)) => vec![Effect::Save],
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            app.message = Some(e.to_string());
+            return Vec::new();
+        }
+    };
+    // Show the item that changed back.
+    if let Screen::Walk(w) = &mut app.screen
+        && w.checklist == checklist
+    {
+        w.filter = Filter::All;
+        w.search.clear();
+        if let Some(pos) = app
+            .library
+            .get(&checklist)
+            .and_then(|e| e.catalogue.items.iter().position(|i| i.id == item))
+        {
+            w.cursor = pos;
+        }
+    }
+    app.message = Some(s.undone.to_string());
+    effects
+}
+
+/// The walk's popups: pickers and text inputs.
+pub(crate) fn popup(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
+    let width = editor_width(app.width);
+    let page = app.page;
+    let Screen::Walk(w) = &mut app.screen else {
+        return Vec::new();
+    };
+    match (&mut w.overlay, action) {
+        (Some(Overlay::Findings(p) | Overlay::Channels(p)), action) => {
+            if move_cursor(&mut p.cursor, p.entries.len(), &action, page) {
+                return Vec::new();
+            }
+            match action {
+                Action::ToggleEntry => {
+                    if let Some(c) = p.checked.get_mut(p.cursor) {
+                        *c = !*c;
+                    }
+                    Vec::new()
+                }
+                Action::Confirm | Action::Back => close_overlay(app, ctx, true),
+                _ => Vec::new(),
+            }
+        }
+        (
+            Some(Overlay::Note(input) | Overlay::Evidence(input) | Overlay::Search(input)),
+            action,
+        ) => match action {
+            Action::Confirm | Action::Back => close_overlay(app, ctx, true),
+            other => {
+                edit_text(input, other, width);
+                Vec::new()
+            }
+        },
+        (None, _) => Vec::new(),
+    }
+}
+
+/// Closes the walk's popup; with `keep`, what it holds is recorded.
+pub(super) fn close_overlay(app: &mut App, ctx: &Ctx, keep: bool) -> Vec<Effect> {
+    let Screen::Walk(w) = &mut app.screen else {
+        return Vec::new();
+    };
+    let Some(overlay) = w.overlay.take() else {
+        return Vec::new();
+    };
+    if !keep {
+        return Vec::new();
+    }
+    if let Overlay::Search(input) = &overlay {
+        w.search = input.text().trim().to_string();
+        w.cursor = 0;
+        return Vec::new();
+    }
+    if let Overlay::Evidence(input) = &overlay {
+        let text = input.text().trim().to_string();
+        return if text.is_empty() {
+            Vec::new()
+        } else {
+            vec![Effect::ResolveEvidence(text)]
+        };
+    }
+    let Some((checklist, item)) = current_ids(app) else {
+        return Vec::new();
+    };
+    let Some(mut body) = result_or_new(app, &checklist, &item) else {
+        return Vec::new();
+    };
+    match overlay {
+        Overlay::Note(input) => body.note = input.text().trim_end().to_string(),
+        Overlay::Findings(p) => body.findings = p.selected(),
+        Overlay::Channels(p) => body.channels_seen = p.selected(),
+        Overlay::Search(_) | Overlay::Evidence(_) => {}
+    }
+    commit(app, body, ctx)
+}
+
+pub(super) fn add_evidence(app: &mut App, ev: Evidence, ctx: &Ctx) -> Vec<Effect> {
+    let Some((checklist, item)) = current_ids(app) else {
+        return Vec::new();
+    };
+    let Some(mut body) = result_or_new(app, &checklist, &item) else {
+        return Vec::new();
+    };
+    if body.evidence.contains(&ev) {
+        return Vec::new();
+    }
+    body.evidence.push(ev);
+    commit(app, body, ctx)
+}
