@@ -82,7 +82,16 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
         } else {
             ratatui::style::Style::default()
         };
-        let mut st = status_span(s, status);
+        let recheck = session
+            .assessment
+            .result(&w.checklist, &item.id)
+            .is_some_and(|r| r.recheck.is_some());
+        let mut st = if recheck && status == Status::Unchecked {
+            // Changed by a catalogue upgrade: the old answer waits for a re-check.
+            Span::styled(pad(s.recheck_word, s.status_width()), theme::warn())
+        } else {
+            status_span(s, status)
+        };
         if sel {
             st = st.style(theme::selected().patch(theme::status(status)));
         }
