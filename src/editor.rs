@@ -1,7 +1,8 @@
 //! A text input with a caret: the note editor, search box and form fields share it.
 //! Positions are byte offsets on char boundaries; layout measures display width.
 
-use unicode_width::UnicodeWidthChar;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Editable text with a caret.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -70,29 +71,39 @@ impl TextInput {
         }
     }
 
+    /// Deletes the grapheme before the caret (a character with its combining marks or
+    /// variation selector goes as one).
     pub fn delete_back(&mut self) {
-        if let Some(c) = self.text[..self.caret].chars().next_back() {
-            self.caret -= c.len_utf8();
-            self.text.remove(self.caret);
-        }
+        let len = self.prev_len();
+        self.text.replace_range(self.caret - len..self.caret, "");
+        self.caret -= len;
     }
 
     pub fn delete_forward(&mut self) {
-        if self.caret < self.text.len() {
-            self.text.remove(self.caret);
-        }
+        let len = self.next_len();
+        self.text.replace_range(self.caret..self.caret + len, "");
     }
 
     pub fn left(&mut self) {
-        if let Some(c) = self.text[..self.caret].chars().next_back() {
-            self.caret -= c.len_utf8();
-        }
+        self.caret -= self.prev_len();
     }
 
     pub fn right(&mut self) {
-        if let Some(c) = self.text[self.caret..].chars().next() {
-            self.caret += c.len_utf8();
-        }
+        self.caret += self.next_len();
+    }
+
+    fn prev_len(&self) -> usize {
+        self.text[..self.caret]
+            .graphemes(true)
+            .next_back()
+            .map_or(0, str::len)
+    }
+
+    fn next_len(&self) -> usize {
+        self.text[self.caret..]
+            .graphemes(true)
+            .next()
+            .map_or(0, str::len)
     }
 
     pub fn line_start(&mut self) {
@@ -114,13 +125,13 @@ impl TextInput {
             // Find the byte offset in the target row closest to the same column.
             let mut x = 0;
             let mut offset = line.start;
-            for c in self.text[line.start..line.end].chars() {
-                let w = c.width().unwrap_or(0);
+            for g in self.text[line.start..line.end].graphemes(true) {
+                let w = g.width();
                 if x + w > col {
                     break;
                 }
                 x += w;
-                offset += c.len_utf8();
+                offset += g.len();
             }
             self.caret = offset;
         }
@@ -150,17 +161,17 @@ pub fn layout(text: &str, caret: usize, cols: usize) -> Layout {
     let mut caret_pos = None;
     let mut start = 0;
     let mut x = 0;
-    for (i, c) in text.char_indices() {
+    for (i, g) in text.grapheme_indices(true) {
         if i == caret {
             caret_pos = Some((rows.len(), x));
         }
-        if c == '\n' {
+        if g == "\n" || g == "\r\n" {
             rows.push(Row { start, end: i });
-            start = i + 1;
+            start = i + g.len();
             x = 0;
             continue;
         }
-        let w = c.width().unwrap_or(0);
+        let w = g.width();
         if x + w > cols {
             rows.push(Row { start, end: i });
             start = i;
@@ -233,6 +244,20 @@ mod tests {
         assert_eq!(l.rows.len(), 2);
         let l = layout("ab\n就业", "ab\n就业".len(), 10);
         assert_eq!(l.caret, (1, 4));
+    }
+
+    #[test]
+    fn an_emoji_with_its_selector_is_one_step_and_two_columns() {
+        let mut t = TextInput::line("好❤\u{FE0F}");
+        assert_eq!(layout(t.text(), t.caret(), 10).caret, (0, 4));
+        t.left();
+        assert_eq!(t.caret(), "好".len());
+        t.delete_forward();
+        assert_eq!(t.text(), "好");
+        t.insert('1');
+        t.insert('\u{FE0F}');
+        t.delete_back();
+        assert_eq!(t.text(), "好");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Text helpers that measure display width (Chinese characters take two columns) and
 //! clean text from files before it reaches a terminal.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Display width in terminal columns.
 pub fn width(s: &str) -> usize {
@@ -57,12 +58,13 @@ pub fn truncate(s: &str, cols: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
+    // By grapheme: a character and its variation selector (❤️, 1️⃣) are measured together.
+    for g in s.graphemes(true) {
+        let w = width(g);
         if used + w > cols - 1 {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     out.push('…');
@@ -88,15 +90,15 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
                 }
             }
             if w > cols {
-                // A single word longer than the line: cut it by characters.
-                for c in word.chars() {
-                    let cw = c.width().unwrap_or(0);
-                    if used + cw > cols {
+                // A single word longer than the line: cut it between graphemes.
+                for g in word.graphemes(true) {
+                    let gw = width(g);
+                    if used + gw > cols && used > 0 {
                         lines.push(std::mem::take(&mut line));
                         used = 0;
                     }
-                    line.push(c);
-                    used += cw;
+                    line.push_str(g);
+                    used += gw;
                 }
             } else {
                 line.push_str(word);
@@ -113,27 +115,25 @@ const NO_LINE_START: &str = "、,。;:!?)》」』】〉”’,.;:!?)]}%";
 /// Punctuation that must not end a line (it goes with the character after it).
 const NO_LINE_END: &str = "(《「『【〈“‘([{";
 
-/// Splits into breakable units: runs of non-space ASCII, single spaces, single wide
-/// characters; closing punctuation joins the unit before it and opening punctuation the
-/// unit after it, so no line starts with 、 or ends with 《.
+/// Splits into breakable units: runs of non-space ASCII, single spaces, single graphemes of
+/// other text (a Chinese character, an emoji with its selector); closing punctuation joins the
+/// unit before it and opening punctuation the unit after it, so no line starts with 、 or ends
+/// with 《.
 fn split_words(s: &str) -> impl Iterator<Item = &str> {
     let mut rest = s;
     std::iter::from_fn(move || {
         let first = rest.chars().next()?;
-        let mut end = unit_end(rest, first);
+        let mut end = unit_end(rest);
         // An opening mark takes the next unit with it.
-        if NO_LINE_END.contains(first)
-            && let Some(next) = rest[end..].chars().next()
-            && next != ' '
-        {
-            end += unit_end(&rest[end..], next);
+        if NO_LINE_END.contains(first) && !rest[end..].starts_with(' ') {
+            end += unit_end(&rest[end..]);
         }
         // Closing marks stick to what precedes them.
-        while let Some(c) = rest[end..].chars().next() {
-            if !NO_LINE_START.contains(c) {
+        while let Some(g) = rest[end..].graphemes(true).next() {
+            if !g.chars().next().is_some_and(|c| NO_LINE_START.contains(c)) {
                 break;
             }
-            end += c.len_utf8();
+            end += g.len();
         }
         let (word, tail) = rest.split_at(end);
         rest = tail;
@@ -141,15 +141,24 @@ fn split_words(s: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The end of the basic unit starting at `first`.
-fn unit_end(s: &str, first: char) -> usize {
-    if first == ' ' || !first.is_ascii() {
-        first.len_utf8()
-    } else {
-        s.char_indices()
-            .find(|(_, c)| *c == ' ' || !c.is_ascii())
-            .map_or(s.len(), |(i, _)| i)
+/// The byte length of the basic unit at the start of `s` (0 when empty).
+fn unit_end(s: &str) -> usize {
+    let is_word = |g: &str| g.len() == 1 && g != " " && g.is_ascii();
+    let mut graphemes = s.grapheme_indices(true);
+    let Some((_, first)) = graphemes.next() else {
+        return 0;
+    };
+    if !is_word(first) {
+        return first.len();
     }
+    let mut end = first.len();
+    for (i, g) in graphemes {
+        if !is_word(g) {
+            break;
+        }
+        end = i + g.len();
+    }
+    end
 }
 
 /// A file name made from free text: path separators, control and reserved characters become
@@ -239,6 +248,24 @@ mod tests {
         let lines = wrap("hello world 就业", 8);
         assert_eq!(lines, vec!["hello", "world 就", "业"]);
         assert!(wrap("abcdefghij", 4).iter().all(|l| width(l) <= 4));
+    }
+
+    #[test]
+    fn a_character_and_its_variation_selector_are_measured_together() {
+        // Fuzzing found these: each pair is 2 columns wide, not 1 + 0.
+        assert!(
+            wrap("a0\u{FE0F}", 2).iter().all(|l| width(l) <= 2),
+            "{:?}",
+            wrap("a0\u{FE0F}", 2)
+        );
+        assert!(
+            width(&truncate("❤\u{FE0F} xx", 2)) <= 2,
+            "{}",
+            truncate("❤\u{FE0F} xx", 2)
+        );
+        assert!(wrap("a”\u{FE01}b", 3).iter().all(|l| width(l) <= 3));
+        // Nothing is lost or reordered.
+        assert_eq!(wrap("a0\u{FE0F}", 2).concat(), "a0\u{FE0F}");
     }
 
     #[test]
