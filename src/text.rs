@@ -57,15 +57,15 @@ pub fn truncate(s: &str, cols: usize) -> String {
         return String::new();
     }
     let mut out = String::new();
-    let mut used = 0;
-    // By grapheme: a character and its variation selector (❤️, 1️⃣) are measured together.
+    // By grapheme (a character and its variation selector go together), and measuring the
+    // whole prefix: string width is not always the sum of its pieces' widths.
     for g in s.graphemes(true) {
-        let w = width(g);
-        if used + w > cols - 1 {
+        let before = out.len();
+        out.push_str(g);
+        if width(&out) > cols - 1 {
+            out.truncate(before);
             break;
         }
-        out.push_str(g);
-        used += w;
     }
     out.push('…');
     out
@@ -78,31 +78,26 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
     let mut lines = Vec::new();
     for para in s.split('\n') {
         let mut line = String::new();
-        let mut used = 0;
         for word in split_words(para) {
-            let w = width(word);
-            if used + w > cols && used > 0 {
+            // Measure the line with the word, not the sum of pieces: string width is not
+            // always additive (combining marks, variation selectors).
+            if !line.is_empty() && width(&format!("{line}{word}")) > cols {
                 lines.push(line.trim_end().to_string());
                 line.clear();
-                used = 0;
                 if word == " " {
                     continue;
                 }
             }
-            if w > cols {
+            if width(word) > cols {
                 // A single word longer than the line: cut it between graphemes.
                 for g in word.graphemes(true) {
-                    let gw = width(g);
-                    if used + gw > cols && used > 0 {
+                    if !line.is_empty() && width(&format!("{line}{g}")) > cols {
                         lines.push(std::mem::take(&mut line));
-                        used = 0;
                     }
                     line.push_str(g);
-                    used += gw;
                 }
             } else {
                 line.push_str(word);
-                used += w;
             }
         }
         lines.push(line.trim_end().to_string());
@@ -266,6 +261,13 @@ mod tests {
         assert!(wrap("a”\u{FE01}b", 3).iter().all(|l| width(l) <= 3));
         // Nothing is lost or reordered.
         assert_eq!(wrap("a0\u{FE0F}", 2).concat(), "a0\u{FE0F}");
+        // A lone combining mark changes the width of what follows it: lines are measured whole.
+        for line in wrap("\u{300}\u{17D8}", 2) {
+            assert!(
+                width(&line) <= 2 || line.graphemes(true).count() == 1,
+                "{line:?}"
+            );
+        }
     }
 
     #[test]

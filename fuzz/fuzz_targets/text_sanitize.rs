@@ -20,6 +20,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use unicode_segmentation::UnicodeSegmentation;
 use zwgk::text::{sanitize, truncate, width, wrap};
 
 fn raw_mode() -> bool {
@@ -38,7 +39,7 @@ fn check_wrap(s: &str) {
             );
             let w = width(line);
             assert!(
-                w <= cols || line.chars().count() == 1,
+                w <= cols || line.graphemes(true).count() == 1,
                 "wrap({s:?}, {cols}) gave line {line:?} of width {w}"
             );
         }
