@@ -244,7 +244,23 @@ fn importing_a_self_check_twice_merges_without_duplicates() {
     let first = c_store.import(&file).unwrap();
     assert!(first.merge.is_none());
     assert_eq!(first.assessment, a);
+    let here = c_store.assessment_path(&a.id);
+    let bytes = std::fs::read(&here).unwrap();
+    // A later session imports the same file again.
+    drop(c_store);
+    let mut c_store = Store::open(county.path(), "t").unwrap();
     let again = c_store.import(&file).unwrap();
     assert_eq!(again.merge.unwrap().added, 0);
+    assert_eq!(
+        std::fs::read(&here).unwrap(),
+        bytes,
+        "nothing new: the file is left alone"
+    );
+    let mut bak = here.clone().into_os_string();
+    bak.push(".bak");
+    assert!(
+        !std::path::Path::new(&bak).exists(),
+        "no rewrite, so no backup either"
+    );
     assert_eq!(c_store.list().unwrap().len(), 1);
 }

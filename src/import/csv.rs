@@ -19,16 +19,7 @@ pub fn read(path: &Path) -> Result<Table, ImportError> {
     };
     let len = std::fs::metadata(path).map_err(io)?.len();
     if len > MAX_BYTES {
-        return Err(ImportError::TooLarge {
-            file: path.to_path_buf(),
-            place: Where {
-                place: Place::Csv,
-                block: None,
-                file_name: file_name(path),
-            },
-            rows: 0,
-            cols: 0,
-        });
+        return Err(too_large(path, 0, 0));
     }
     let bytes = std::fs::read(path).map_err(io)?;
     let (text, encoding) = decode(&bytes);
@@ -76,16 +67,7 @@ fn parse(path: &Path, text: &str, encoding: &'static str) -> Result<Table, Impor
     }
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     if rows.len().saturating_mul(cols) > MAX_CELLS {
-        return Err(ImportError::TooLarge {
-            file: path.to_path_buf(),
-            place: Where {
-                place: Place::Csv,
-                block: None,
-                file_name: file_name(path),
-            },
-            rows: rows.len(),
-            cols,
-        });
+        return Err(too_large(path, rows.len(), cols));
     }
     let mut table = Table::new(Place::Csv, rows, Vec::new());
     table.encoding = Some(encoding);
@@ -106,6 +88,20 @@ fn sniff_delimiter(text: &str) -> u8 {
         b'\t'
     } else {
         b','
+    }
+}
+
+/// The error for a CSV file over the size or cell limit.
+fn too_large(path: &Path, rows: usize, cols: usize) -> ImportError {
+    ImportError::TooLarge {
+        file: path.to_path_buf(),
+        place: Where {
+            place: Place::Csv,
+            block: None,
+            file_name: file_name(path),
+        },
+        rows,
+        cols,
     }
 }
 

@@ -241,12 +241,14 @@ impl Store {
         let incoming = load_assessment(file)?;
         let path = self.assessment_path(&incoming.id);
         if path.exists() {
-            let mut here = load_assessment(&path)?;
+            let before = load_assessment(&path)?;
+            let mut here = before.clone();
             let merge = here.merge(&incoming).map_err(|e| StoreError::Invalid {
                 path: file.to_path_buf(),
                 message: e.to_string(),
             })?;
-            if merge.added > 0 || here.domains.len() != load_assessment(&path)?.domains.len() {
+            // An import that brings nothing new leaves the file alone.
+            if here != before {
                 self.save(&here)?;
             }
             Ok(Imported {

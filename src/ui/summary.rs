@@ -52,10 +52,10 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
         theme::label(),
     ))];
     let mut total = Tally::default();
+    // Each domain is counted once per frame.
+    let tallies: Vec<Tally> = ids.iter().map(|id| app.tally(id)).collect();
     // The table scrolls; when there are problems it leaves them part of the screen.
-    let any_problem = ids
-        .iter()
-        .any(|id| app.tally(id).partial + app.tally(id).missing > 0);
+    let any_problem = tallies.iter().any(|t| t.partial + t.missing > 0);
     let full = usize::from(inner.height).saturating_sub(3);
     let height = if any_problem {
         (full * 3 / 5).max(5).min(full)
@@ -63,9 +63,8 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
         full
     };
     let first = scroll_offset(v.cursor, ids.len(), height);
-    for (i, id) in ids.iter().enumerate() {
-        let t = app.tally(id);
-        total.merge(&t);
+    for (i, (id, t)) in ids.iter().zip(&tallies).enumerate() {
+        total.merge(t);
         if i < first || i >= first + height {
             continue;
         }
@@ -73,7 +72,7 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
             .library
             .get(id)
             .map_or_else(|| id.to_string(), |e| sanitize(&e.catalogue.name, false));
-        lines.push(row(&name, &t, name_w, num_w, bar_w, i == v.cursor));
+        lines.push(row(&name, t, name_w, num_w, bar_w, i == v.cursor));
     }
     lines.push(row(s.total_label, &total, name_w, num_w, bar_w, false));
     let not_involved: Vec<String> = a
