@@ -34,6 +34,7 @@ pub enum Mode {
 /// One key binding.
 #[derive(Debug, Clone)]
 pub struct Binding {
+    /// Where the binding works; empty: everywhere.
     pub modes: &'static [Mode],
     pub code: KeyCode,
     pub mods: KeyModifiers,
@@ -47,6 +48,11 @@ pub struct Binding {
 }
 
 impl Binding {
+    /// True when the binding works in `mode`; an empty mode list means every mode.
+    pub fn applies(&self, mode: Mode) -> bool {
+        self.modes.is_empty() || self.modes.contains(&mode)
+    }
+
     /// The key as shown to people, e.g. `Ctrl-C`, `Enter`, `1`.
     pub fn key_label(&self) -> String {
         let base = match self.code {
@@ -106,20 +112,8 @@ const LISTS: &[Mode] = &[
     Help,
 ];
 const TEXT: &[Mode] = &[Form, Editor, LineInput, TaskForm];
-const ALL: &[Mode] = &[
-    Start,
-    Form,
-    FormDomains,
-    Domains,
-    Walk,
-    Editor,
-    LineInput,
-    Picker,
-    Summary,
-    Tasks,
-    TaskForm,
-    Help,
-];
+/// Every mode, present and future: for keys that must work everywhere (Esc, Ctrl-C).
+const EVERY: &[Mode] = &[];
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
@@ -214,8 +208,8 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[Start, FormDomains, Domains, Walk, Summary, Tasks], KeyCode::Char('?'), NONE, Action::ShowHelp, "?帮助", "? help", "帮助(按键一览)", "Help (all keys)"),
     bind!(&[Start], KeyCode::Char('q'), NONE, Action::Quit, "q退出", "q quit", "退出(已全部保存)", "Quit (everything is saved)"),
     bind!(&[FormDomains, Domains, Walk, Picker, Summary, Tasks, Help], KeyCode::Char('q'), NONE, Action::Back, "q返回", "q back", "返回", "Back"),
-    bind!(ALL, KeyCode::Esc, NONE, Action::Back, "Esc返回", "Esc back", "返回;编辑中按 Esc 会保存已输入的文字", "Back; in an editor, Esc keeps what was typed"),
-    bind!(ALL, KeyCode::Char('c'), CTRL, Action::Quit, "", "", "保存并退出", "Save and quit"),
+    bind!(EVERY, KeyCode::Esc, NONE, Action::Back, "Esc返回", "Esc back", "返回;编辑中按 Esc 会保存已输入的文字", "Back; in an editor, Esc keeps what was typed"),
+    bind!(EVERY, KeyCode::Char('c'), CTRL, Action::Quit, "", "", "保存并退出", "Save and quit"),
 ];
 
 /// The action for a key in a mode. In text modes, printable characters become `Insert`.
@@ -224,7 +218,7 @@ pub fn resolve(mode: Mode, key: KeyEvent) -> Option<Action> {
     let mods = key.modifiers - KeyModifiers::SHIFT;
     if let Some(b) = BINDINGS
         .iter()
-        .find(|b| b.code == key.code && b.mods == mods && b.modes.contains(&mode))
+        .find(|b| b.code == key.code && b.mods == mods && b.applies(mode))
     {
         return Some(b.action.clone());
     }
@@ -239,5 +233,47 @@ pub fn resolve(mode: Mode, key: KeyEvent) -> Option<Action> {
 
 /// The bindings of a mode, in table order.
 pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
-    BINDINGS.iter().filter(move |b| b.modes.contains(&mode))
+    BINDINGS.iter().filter(move |b| b.applies(mode))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn esc_and_ctrl_c_work_in_every_mode() {
+        // The exhaustive match makes a new mode fail to compile here until it is listed below.
+        let listed = |m: Mode| match m {
+            Start | Form | FormDomains | Domains | Walk | Editor | LineInput | Picker | Summary
+            | Tasks | TaskForm | Help => m,
+        };
+        let modes = [
+            Start,
+            Form,
+            FormDomains,
+            Domains,
+            Walk,
+            Editor,
+            LineInput,
+            Picker,
+            Summary,
+            Tasks,
+            TaskForm,
+            Help,
+        ];
+        for m in modes.map(listed) {
+            let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+            let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+            assert_eq!(resolve(m, esc), Some(Action::Back), "{m:?}");
+            assert_eq!(resolve(m, ctrl_c), Some(Action::Quit), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn typing_in_text_modes_inserts_even_letters_bound_elsewhere() {
+        let n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE);
+        assert_eq!(resolve(Walk, n), Some(Action::BeginEditNote));
+        assert_eq!(resolve(Editor, n), Some(Action::Insert('n')));
+        assert_eq!(resolve(TaskForm, n), Some(Action::Insert('n')));
+    }
 }
