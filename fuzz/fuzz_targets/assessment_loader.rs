@@ -20,7 +20,6 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    let _ = assessment.last_change();
     let _ = assessment.conflict_count();
     let json = serde_json::to_string(&assessment).expect("a loaded assessment must serialize");
     match parse_assessment(path, json.as_bytes()) {

@@ -263,11 +263,6 @@ impl Assessment {
         t
     }
 
-    /// The time of the newest change, as the clock says.
-    pub fn last_change(&self) -> Hlc {
-        self.clock
-    }
-
     /// Number of documents with unresolved conflicts.
     pub fn conflict_count(&self) -> usize {
         self.results
