@@ -54,14 +54,15 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
     let mut total = Tally::default();
     // Each domain is counted once per frame.
     let tallies: Vec<Tally> = ids.iter().map(|id| app.tally(id)).collect();
-    // The table scrolls; when there are problems it leaves them part of the screen.
-    let any_problem = tallies.iter().any(|t| t.partial + t.missing > 0);
+    // The table scrolls; the problems below it get the room they need, up to two fifths.
+    let problems = problems(app, &ids);
     let full = usize::from(inner.height).saturating_sub(3);
-    let height = if any_problem {
-        (full * 3 / 5).max(5).min(full)
+    let problem_rows = if problems.is_empty() {
+        0
     } else {
-        full
+        (problems.len() + 1).min(full * 2 / 5)
     };
+    let height = full.saturating_sub(problem_rows).max(5.min(full));
     let first = scroll_offset(v.cursor, ids.len(), height);
     for (i, (id, t)) in ids.iter().zip(&tallies).enumerate() {
         total.merge(t);
@@ -98,7 +99,6 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
     // The problems found, as many as fit below the table.
     let room = usize::from(inner.height).saturating_sub(lines.len() + 1);
     if room > 0 {
-        let problems = problems(app, &ids);
         lines.push(Line::from(Span::styled(
             format!("{} {}", s.problems_label, problems.len()),
             theme::label(),
