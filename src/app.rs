@@ -5,7 +5,7 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event, KeyEventKind};
 use crossterm::{execute, terminal};
@@ -14,19 +14,12 @@ use ratatui::backend::CrosstermBackend;
 use sha2::{Digest, Sha256};
 
 use crate::action::{Action, Effect};
+use crate::clock::{clock_time, now_millis};
 use crate::keymap::resolve;
 use crate::model::assessment::Evidence;
 use crate::state::App;
 use crate::store::Store;
-use crate::text::clock_time;
 use crate::update::{Ctx, update};
-
-/// Milliseconds since 1970 UTC.
-pub fn now_millis() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-}
 
 fn ctx() -> Ctx {
     Ctx {
@@ -90,7 +83,7 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     set_size(&mut app, size.width, size.height);
     let mut last_retry = Instant::now();
     loop {
-        app.today = crate::update::task_date(now_millis(), 0);
+        app.today = crate::clock::date(now_millis());
         term.draw(|f| crate::ui::view(&app, f))?;
         let mut actions = Vec::new();
         if event::poll(Duration::from_millis(250))? {
@@ -219,7 +212,7 @@ fn import(app: &App, store: &mut Store, path: &str) -> Action {
             Err(e) => Action::Notify(e.to_string()),
         };
     }
-    match store.import(file) {
+    match store.import(file, now_millis()) {
         Ok(imported) => {
             let summary = match imported.merge {
                 None => format!("{path}: {}", s.import_new),
@@ -288,8 +281,12 @@ pub fn resolve_evidence(text: &str) -> Evidence {
     {
         let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         return Evidence::File {
-            path: shown.display().to_string(),
+            name: path
+                .file_name()
+                .map_or_else(|| t.to_string(), |n| n.to_string_lossy().into_owned()),
             sha256,
+            size: std::fs::metadata(path).ok().map(|m| m.len()),
+            path: Some(shown.display().to_string()),
         };
     }
     Evidence::Text {
@@ -308,5 +305,5 @@ fn hash_file(path: &Path) -> io::Result<String> {
         }
         h.update(&buf[..n]);
     }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex::encode(h.finalize()))
 }

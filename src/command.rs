@@ -205,59 +205,70 @@ pub fn save_loop(
     out: &mut dyn Write,
 ) -> Result<i32, crate::store::StoreError> {
     use crate::model::assessment::{
-        ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_VERSION, Assessment, DomainChoice, ItemResult, Kind,
-        Unit,
+        Assessment, DomainChoice, Header, ItemResult, Kind, NewAssessment, Unit,
     };
-    use crate::model::revision::{Author, Hlc, Role};
+    use crate::model::doc::Body;
+    use crate::model::revision::{Author, Role};
     use crate::model::status::Status;
 
-    let now = crate::app::now_millis();
-    let mut store = crate::store::Store::open(dir, &crate::text::local_time(now))?;
+    let now = crate::clock::now_millis();
+    let mut store = crate::store::Store::open(dir, &crate::clock::rfc3339(now))?;
     let library = Library::builtin();
     let Some(entry) = library.get("employment") else {
         return Ok(EXIT_FAILURE);
     };
-    let existing = store.list()?.into_iter().find_map(|(_, a)| a.ok());
-    let mut assessment = existing.unwrap_or_else(|| Assessment {
-        format: ASSESSMENT_FORMAT.into(),
-        format_version: ASSESSMENT_FORMAT_VERSION,
-        id: uuid::Uuid::now_v7().to_string(),
-        kind: Kind::SelfCheck,
-        unit: Unit {
-            name: "测试镇".into(),
-            ..Unit::default()
-        },
-        round: "torture".into(),
-        assessor: "save-loop".into(),
-        created: Hlc {
-            millis: now,
-            counter: 0,
-        }
-        .to_string(),
-        reviews: None,
-        domains: vec![DomainChoice {
-            checklist: "employment".into(),
-            version: entry.catalogue.version.clone(),
-            involved: true,
-            reason: None,
-        }],
-        clock: Hlc {
-            millis: now,
-            counter: 0,
-        },
-        results: Default::default(),
-        tasks: Default::default(),
-    });
     let author = Author {
         name: "save-loop".into(),
         device: store.device().id.clone(),
         role: Role::Township,
     };
+    let existing = store.list()?.into_iter().find_map(|(_, a)| a.ok());
+    let invalid = |path: PathBuf, e: &dyn std::fmt::Display| crate::store::StoreError::Invalid {
+        path,
+        message: e.to_string(),
+    };
+    let mut assessment = match existing {
+        Some(a) => a,
+        None => {
+            let unit = Unit {
+                name: "测试镇".into(),
+                ..Unit::default()
+            };
+            let header = Header {
+                unit: unit.clone(),
+                round: "torture".into(),
+                assessor: "save-loop".into(),
+                created: crate::clock::rfc3339(now),
+                reviews: None,
+            };
+            let domains = vec![DomainChoice {
+                checklist: "employment".into(),
+                version: entry.catalogue.version.clone(),
+                involved: true,
+                reason: None,
+                summary: String::new(),
+            }];
+            let id = uuid::Uuid::now_v7().to_string();
+            Assessment::create(
+                NewAssessment {
+                    id: id.to_string(),
+                    kind: Kind::SelfCheck,
+                    partition: unit.partition(),
+                    header,
+                    domains,
+                    basis: None,
+                },
+                author.clone(),
+                now,
+            )
+            .map_err(|e| invalid(store.assessment_path(&id), &e))?
+        }
+    };
     let items = &entry.catalogue.items;
     let first = assessment
-        .results
-        .values()
-        .map(|d| d.revisions().len() as u64)
+        .docs
+        .of_kind(crate::model::doc::DocKind::Result)
+        .map(|(_, d)| d.len() as u64)
         .sum::<u64>()
         + 1;
     let mut n = first;
@@ -275,11 +286,12 @@ pub fn save_loop(
             fingerprint: item.fingerprint(),
             ..ItemResult::default()
         };
-        if let Err(e) = assessment.record(body, author.clone(), crate::app::now_millis()) {
-            return Err(crate::store::StoreError::Invalid {
-                path: store.assessment_path(&assessment.id),
-                message: e.to_string(),
-            });
+        if let Err(e) = assessment.record(
+            Body::Result(body),
+            author.clone(),
+            crate::clock::now_millis(),
+        ) {
+            return Err(invalid(store.assessment_path(&assessment.id), &e));
         }
         store.save(&assessment)?;
         if writeln!(out, "ack {n}").and_then(|()| out.flush()).is_err() {
@@ -300,7 +312,7 @@ pub fn import_assessment(
     err: &mut dyn Write,
 ) -> io::Result<i32> {
     let s = strings(lang);
-    let now = crate::text::local_time(crate::app::now_millis());
+    let now = crate::clock::rfc3339(crate::clock::now_millis());
     let mut store = match crate::store::Store::open(dir, &now) {
         Ok(store) => store,
         Err(e) => {
@@ -308,7 +320,7 @@ pub fn import_assessment(
             return Ok(EXIT_FAILURE);
         }
     };
-    match store.import(file) {
+    match store.import(file, crate::clock::now_millis()) {
         Ok(imported) => {
             let a = &imported.assessment;
             let what = match imported.merge {
@@ -326,8 +338,8 @@ pub fn import_assessment(
                 out,
                 "{}: {} · {} · {} ({what})",
                 file.display(),
-                sanitize(&a.unit.name, false),
-                sanitize(&a.round, false),
+                sanitize(&a.unit().name, false),
+                sanitize(a.round(), false),
                 a.id
             )?;
             Ok(EXIT_OK)

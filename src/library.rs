@@ -220,6 +220,32 @@ impl Library {
         v
     }
 
+    /// Sorts the domain choices of an assessment in the library's order (catalogues not in
+    /// the library last, by id).
+    pub fn order<'a, T>(
+        &self,
+        items: impl IntoIterator<Item = &'a T>,
+        id: impl Fn(&T) -> &str,
+    ) -> Vec<&'a T> {
+        let rank: std::collections::HashMap<&str, usize> = self
+            .entries()
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| (e.catalogue.id.as_str(), i))
+            .collect();
+        let mut v: Vec<&T> = items.into_iter().collect();
+        v.sort_by(|a, b| {
+            let key = |x: &'a T| {
+                (
+                    rank.get(id(x)).copied().unwrap_or(usize::MAX),
+                    id(x).to_string(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        v
+    }
+
     /// What happened while loading.
     pub fn notices(&self) -> &[Notice] {
         &self.notices

@@ -87,7 +87,7 @@ fn run(cli: Cli) -> Result<i32> {
             let now = time::OffsetDateTime::now_utc()
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default();
-            let store = match Store::open(&dir, &now) {
+            let mut store = match Store::open(&dir, &now) {
                 Ok(store) => store,
                 Err(e @ StoreError::Locked { .. }) if !cli.read_only => return Err(e.into()),
                 Err(StoreError::Locked { .. }) => Store::open_read_only(&dir)?,

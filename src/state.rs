@@ -4,9 +4,10 @@ use crate::cli::Lang;
 use crate::editor::TextInput;
 use crate::keymap::Mode;
 use crate::library::Library;
-use crate::model::assessment::{Assessment, ItemResult, Kind};
+use crate::model::assessment::{Assessment, DomainChoice, ItemResult, Kind, TaskView};
 use crate::model::catalogue::Item;
-use crate::model::rectification::{Task, TaskState};
+use crate::model::doc::DocKind;
+use crate::model::rectification::{TaskResponse, TaskSpec, TaskState};
 use crate::model::revision::Role;
 use crate::model::status::{Status, Tally};
 
@@ -17,6 +18,9 @@ pub struct App {
     pub library: Library,
     /// This device's id, recorded in every revision.
     pub device: String,
+    /// The name of the person using this device, recorded in every revision (from the
+    /// device file or `--user`); asked for when an assessment someone else made is changed.
+    pub user: Option<String>,
     pub screen: Screen,
     /// The help overlay, showing the bindings of this mode.
     pub help: Option<Mode>,
@@ -80,19 +84,42 @@ pub const TASK_COMPLETED: usize = 6;
 /// The state "field" after the text fields.
 pub const TASK_STATE: usize = 7;
 
-/// The rectification-task form.
+/// Which document a task-form field belongs to (`None`: the state, which both sides set).
+pub fn task_field_doc(field: usize) -> Option<DocKind> {
+    match field {
+        TASK_RESPONSE | TASK_COMPLETED => Some(DocKind::Response),
+        TASK_STATE => None,
+        _ => Some(DocKind::Task),
+    }
+}
+
+/// The rectification-task form: the inspector's part and the township's response side by
+/// side; each role edits only its own part.
 #[derive(Debug)]
 pub struct TaskForm {
     /// Catalogue and item of the task.
     pub checklist: String,
     pub item: String,
-    /// The task as it was when the form opened (its findings and evidence are kept).
-    pub base: Task,
+    /// The task as it was when the form opened (its findings are kept).
+    pub spec: TaskSpec,
+    /// The response as it was (its evidence is kept).
+    pub response: Option<TaskResponse>,
     /// 问题描述, 整改要求, 责任单位, 责任人, 整改时限, 整改情况, 完成日期.
     pub fields: [TextInput; 7],
     pub state: TaskState,
     pub focus: usize,
     pub error: Option<String>,
+}
+
+/// The township's answer to one item, beside an inspection's verdict.
+#[derive(Debug, Clone, Copy)]
+pub struct TownshipView<'a> {
+    /// As the inspector reviewed it (`None`: not answered then).
+    pub reviewed: Option<&'a ItemResult>,
+    /// As it is now.
+    pub current: Option<&'a ItemResult>,
+    /// True when the township changed its answer after the inspector saw it (自查已修改).
+    pub changed: bool,
 }
 
 /// One assessment file of the data directory.
@@ -255,6 +282,7 @@ impl App {
             lang,
             library,
             device,
+            user: None,
             screen: Screen::Start,
             help: None,
             help_offset: 0,
@@ -273,6 +301,13 @@ impl App {
             today: String::new(),
             catalogue_dirs: Vec::new(),
         }
+    }
+
+    /// True when the user's role may write this kind of document of the open assessment.
+    pub fn may(&self, kind: DocKind) -> bool {
+        self.open
+            .as_ref()
+            .is_some_and(|s| s.assessment.may_write(self.role, kind))
     }
 
     /// True when nothing may be changed: the data directory or the open file is read-only.
@@ -309,14 +344,23 @@ impl App {
         }
     }
 
+    /// The domain choices of an assessment, in the library's order.
+    pub fn domains_of<'a>(&self, a: &'a Assessment) -> Vec<&'a DomainChoice> {
+        self.library.order(a.domains(), |d| d.checklist.as_str())
+    }
+
+    /// The domain choices of the open assessment, in the library's order.
+    pub fn domains(&self) -> Vec<&DomainChoice> {
+        match &self.open {
+            Some(s) => self.domains_of(&s.assessment),
+            None => Vec::new(),
+        }
+    }
+
     /// The domains of the open assessment that are walked (not 不涉及, catalogue loaded).
     pub fn involved_domains(&self) -> Vec<&str> {
-        let Some(s) = &self.open else {
-            return Vec::new();
-        };
-        s.assessment
-            .domains
-            .iter()
+        self.domains()
+            .into_iter()
             .filter(|d| d.involved && self.library.get(&d.checklist).is_some())
             .map(|d| d.checklist.as_str())
             .collect()
@@ -377,33 +421,67 @@ fn matches_search(item: &Item, needle: &str) -> bool {
 impl App {
     /// The self-check the open inspection reviews, if it is on this device.
     pub fn reviewed(&self) -> Option<&Assessment> {
-        let id = self.open.as_ref()?.assessment.reviews.as_ref()?;
+        let id = self.open.as_ref()?.assessment.reviews()?;
         self.listing
             .iter()
-            .find_map(|l| l.assessment.as_ref().ok().filter(|a| &a.id == id))
+            .find_map(|l| l.assessment.as_ref().ok().filter(|a| a.id == id))
     }
 
-    /// The rectification tasks of the open assessment: (document id, current task), in
-    /// domain and item order.
-    pub fn tasks(&self) -> Vec<(&str, &Task)> {
+    /// In an inspection: the township's answer to an item as the inspector reviewed it and as
+    /// it is now. `None` outside an inspection or when the self-check is not on this device.
+    pub fn township_view(&self, checklist: &str, item: &str) -> Option<TownshipView<'_>> {
+        let session = self.open.as_ref()?;
+        let a = &session.assessment;
+        if a.kind != Kind::Inspection {
+            return None;
+        }
+        let self_check = self.reviewed()?;
+        let doc = self_check.result_doc(checklist, item);
+        let current_rev = doc.and_then(|d| d.winner()).filter(|r| !r.deleted);
+        let current = current_rev.and_then(|r| r.body.as_result());
+        let key = format!("{checklist}/{item}");
+        // What the inspector had in front of them: the revision the verdict was made beside,
+        // else the one the inspection started from (none: the item was not answered then).
+        let seen: Option<Option<&crate::model::revision::RevId>> =
+            match a.result(checklist, item).and_then(|r| r.seen.as_ref()) {
+                Some(rev) => Some(Some(rev)),
+                None => a.basis().map(|b| b.results.get(&key)),
+            };
+        let Some(seen) = seen else {
+            // An inspection from before the basis was recorded: only the current answer.
+            return Some(TownshipView {
+                reviewed: current,
+                current,
+                changed: false,
+            });
+        };
+        let reviewed = seen
+            .and_then(|rev| doc?.get(rev))
+            .filter(|r| !r.deleted)
+            .and_then(|r| r.body.as_result());
+        let changed = seen != current_rev.map(|r| &r.rev);
+        Some(TownshipView {
+            reviewed,
+            current,
+            changed,
+        })
+    }
+
+    /// The rectification tasks of the open assessment, in domain and item order.
+    pub fn tasks(&self) -> Vec<TaskView<'_>> {
         let Some(s) = &self.open else {
             return Vec::new();
         };
-        let a = &s.assessment;
-        let mut v: Vec<(&str, &Task)> = a
-            .tasks
-            .iter()
-            .filter_map(|(id, d)| {
-                d.winner()
-                    .filter(|r| !r.deleted)
-                    .map(|r| (id.as_str(), &r.body))
-            })
+        let domains: Vec<&str> = self
+            .domains()
+            .into_iter()
+            .map(|d| d.checklist.as_str())
             .collect();
-        let order = |t: &Task| {
-            let d = a
-                .domains
+        let mut v: Vec<TaskView<'_>> = s.assessment.tasks().collect();
+        let order = |t: &TaskSpec| {
+            let d = domains
                 .iter()
-                .position(|d| d.checklist == t.checklist)
+                .position(|d| *d == t.checklist)
                 .unwrap_or(usize::MAX);
             let i = self
                 .library
@@ -412,14 +490,14 @@ impl App {
                 .unwrap_or(usize::MAX);
             (d, i)
         };
-        v.sort_by_key(|(_, t)| order(t));
+        v.sort_by_key(|t| order(t.spec));
         v
     }
 
     /// Items checked and items in total over the involved domains of an assessment.
     pub fn progress(&self, a: &Assessment) -> (usize, usize) {
         let mut t = Tally::default();
-        for d in a.domains.iter().filter(|d| d.involved) {
+        for d in a.domains().filter(|d| d.involved) {
             if let Some(e) = self.library.get(&d.checklist) {
                 t.merge(&a.tally(
                     &d.checklist,

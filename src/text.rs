@@ -172,47 +172,9 @@ pub fn file_name_safe(s: &str) -> String {
         .to_string()
 }
 
-/// A UTC millisecond time in China time (UTC+8, no daylight saving): `YYYY-MM-DD HH:MM`.
-pub fn local_time(millis: u64) -> String {
-    china_time(millis).map_or_else(
-        || "?".into(),
-        |t| {
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02}",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute()
-            )
-        },
-    )
-}
-
-/// A UTC millisecond time as China clock time `HH:MM:SS`.
-pub fn clock_time(millis: u64) -> String {
-    china_time(millis).map_or_else(
-        || "?".into(),
-        |t| format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()),
-    )
-}
-
-fn china_time(millis: u64) -> Option<time::OffsetDateTime> {
-    let secs = i64::try_from(millis / 1000).ok()? + 8 * 3600;
-    time::OffsetDateTime::from_unix_timestamp(secs).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times_are_shown_in_china_time() {
-        // 2026-11-27T06:40:05Z is 14:40:05 in Beijing.
-        let ms = 1_795_761_605_000;
-        assert_eq!(local_time(ms), "2026-11-27 14:40");
-        assert_eq!(clock_time(ms), "14:40:05");
-    }
 
     #[test]
     fn width_counts_chinese_as_two() {

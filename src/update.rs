@@ -7,15 +7,14 @@ mod walk;
 
 pub use form::{FIELD_ASSESSOR, FIELD_CODE, FIELD_COUNTY, FIELD_ROUND, FIELD_UNIT};
 
-pub use task::date_after as task_date;
-
 use form::{form, new_form};
 use walk::{add_evidence, close_overlay, walk};
 
 use crate::action::{Action, Effect};
 use crate::editor::TextInput;
 use crate::keymap::Mode;
-use crate::model::assessment::Assessment;
+use crate::model::assessment::{Assessment, DomainChoice};
+use crate::model::doc::Body;
 use crate::model::revision::Author;
 use crate::state::{
     App, Choice, DomainsView, Filter, Listing, Prompt, PromptPurpose, Screen, Session, SummaryView,
@@ -112,7 +111,8 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     if action == Action::BeginExport {
         if let Some(s) = &app.open {
             let a = &s.assessment;
-            let name = crate::text::file_name_safe(&format!("{}-{}.xlsx", a.unit.name, a.round));
+            let name =
+                crate::text::file_name_safe(&format!("{}-{}.xlsx", a.unit().name, a.round()));
             app.prompt = Some(Prompt {
                 purpose: PromptPurpose::Export,
                 input: TextInput::line(&name),
@@ -138,7 +138,7 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         Mode::Start => start(app, action),
         Mode::Form | Mode::FormDomains => form(app, action, ctx),
         Mode::Domains if action == Action::UpgradeCatalogues => upgrade_catalogues(app, ctx),
-        Mode::Domains => domains(app, action),
+        Mode::Domains => domains(app, action, ctx),
         Mode::Walk => walk(app, action, ctx),
         Mode::Editor | Mode::LineInput | Mode::Picker => overlay(app, action, ctx),
         Mode::Summary => summary(app, action),
@@ -166,7 +166,7 @@ fn quit(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     if let Screen::Domains(view) = &mut app.screen
         && let Some(input) = view.reason.take()
     {
-        effects.extend(mark_not_involved(app, input.text()));
+        effects.extend(mark_not_involved(app, input.text(), ctx));
     }
     if !effects.contains(&Effect::Save) && app.save_error.is_some() {
         effects.push(Effect::Save);
@@ -297,21 +297,17 @@ fn upgrade_catalogues(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     vec![Effect::Save]
 }
 
-fn domains(app: &mut App, action: Action) -> Vec<Effect> {
+fn domains(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     let ids: Vec<String> = app
         .involved_domains()
         .iter()
         .map(|s| s.to_string())
         .collect();
-    let all: Vec<String> = match &app.open {
-        Some(s) => s
-            .assessment
-            .domains
-            .iter()
-            .map(|d| d.checklist.clone())
-            .collect(),
-        None => Vec::new(),
-    };
+    let all: Vec<String> = app
+        .domains()
+        .into_iter()
+        .map(|d| d.checklist.clone())
+        .collect();
     let page = app.page;
     let Screen::Domains(view) = &mut app.screen else {
         return Vec::new();
@@ -343,17 +339,18 @@ fn domains(app: &mut App, action: Action) -> Vec<Effect> {
             let Some(id) = all.get(view.cursor).cloned() else {
                 return Vec::new();
             };
-            let Some(s) = app.open.as_mut() else {
+            let Some(d) = app.open.as_ref().and_then(|s| s.assessment.domain(&id)) else {
                 return Vec::new();
             };
-            if let Some(d) = s.assessment.domains.iter_mut().find(|d| d.checklist == id) {
-                if d.involved {
-                    view.reason = Some(TextInput::line(""));
-                } else {
-                    d.involved = true;
-                    d.reason = None;
-                    return vec![Effect::Save];
-                }
+            if d.involved {
+                view.reason = Some(TextInput::line(""));
+            } else {
+                let choice = DomainChoice {
+                    involved: true,
+                    reason: None,
+                    ..d.clone()
+                };
+                return record(app, Body::Domain(choice), ctx);
             }
         }
         Action::ShowSummary => app.screen = Screen::Summary(SummaryView::default()),
@@ -383,16 +380,35 @@ fn close_assessment(app: &mut App) {
     app.screen = Screen::Start;
 }
 
+/// Who makes a change: the person using this device (or, when unknown, the open
+/// assessment's assessor), on this device, in the role it runs as.
 pub(crate) fn author(app: &App) -> Author {
-    let name = app
-        .open
-        .as_ref()
-        .map(|s| s.assessment.assessor.clone())
-        .unwrap_or_default();
+    let name = app.user.clone().unwrap_or_else(|| {
+        app.open
+            .as_ref()
+            .map(|s| s.assessment.assessor().to_string())
+            .unwrap_or_default()
+    });
     Author {
         name,
         device: app.device.clone(),
         role: app.role,
+    }
+}
+
+/// Records a change to the open assessment as a revision; `Save` when something changed.
+pub(crate) fn record(app: &mut App, body: Body, ctx: &Ctx) -> Vec<Effect> {
+    let author = author(app);
+    let Some(session) = app.open.as_mut() else {
+        return Vec::new();
+    };
+    match session.assessment.record(body, author, ctx.now_millis) {
+        Ok(Some(_)) => vec![Effect::Save],
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            app.message = Some(e.to_string());
+            Vec::new()
+        }
     }
 }
 
@@ -454,7 +470,7 @@ fn overlay(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                         return Vec::new();
                     }
                     view.reason = None;
-                    return mark_not_involved(app, &text);
+                    return mark_not_involved(app, &text, ctx);
                 }
                 Action::Back => view.reason = None,
                 other => edit_text(input, other, width),
@@ -467,22 +483,19 @@ fn overlay(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
 }
 
 /// Marks the domain under the domains cursor 不涉及 with `reason` (ignored when empty).
-fn mark_not_involved(app: &mut App, reason: &str) -> Vec<Effect> {
+fn mark_not_involved(app: &mut App, reason: &str, ctx: &Ctx) -> Vec<Effect> {
     let reason = reason.trim();
     let Screen::Domains(view) = &app.screen else {
         return Vec::new();
     };
     let cursor = view.cursor;
-    match app
-        .open
-        .as_mut()
-        .and_then(|s| s.assessment.domains.get_mut(cursor))
-    {
-        Some(d) if !reason.is_empty() => {
-            d.involved = false;
-            d.reason = Some(reason.to_string());
-            vec![Effect::Save]
-        }
+    let choice = app.domains().get(cursor).map(|d| DomainChoice {
+        involved: false,
+        reason: Some(reason.to_string()),
+        ..(*d).clone()
+    });
+    match choice {
+        Some(choice) if !reason.is_empty() => record(app, Body::Domain(choice), ctx),
         _ => Vec::new(),
     }
 }

@@ -66,7 +66,7 @@ fn a_file_over_the_size_limit_is_refused_before_reading() {
 #[test]
 fn the_start_listing_shows_bad_files_next_to_good_ones() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path(), "t").unwrap();
+    let mut store = Store::open(dir.path(), "t").unwrap();
     for name in ["truncated", "newer-version"] {
         fs::copy(
             Path::new(DIR).join(format!("{name}.json")),

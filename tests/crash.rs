@@ -109,15 +109,11 @@ fn sigkill_at_random_moments_loses_no_acknowledged_change() {
             load_assessment(&files[0]).unwrap_or_else(|e| panic!("kill {kill} ({status}): {e}"));
         // Every change up to the last acknowledged one is in the file.
         let notes: std::collections::BTreeSet<u64> = a
-            .results
-            .values()
-            .flat_map(|d| d.revisions().iter())
-            .filter_map(|r| {
-                r.body
-                    .note
-                    .strip_prefix("change ")
-                    .and_then(|n| n.parse().ok())
-            })
+            .docs
+            .iter()
+            .flat_map(|(_, d)| d.revisions())
+            .filter_map(|r| r.body.as_result())
+            .filter_map(|r| r.note.strip_prefix("change ").and_then(|n| n.parse().ok()))
             .collect();
         for n in 1..=last_acked {
             assert!(

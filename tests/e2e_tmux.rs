@@ -200,15 +200,34 @@ fn winner(doc: &Value) -> &Value {
         .unwrap()
 }
 
-fn result_doc<'a>(a: &'a Value, item: &str) -> &'a Value {
-    let suffix = format!(":self_check:{EDU}/{item}");
-    let (_, doc) = a["results"]
-        .as_object()
+/// The document of a saved assessment (format 2: `documents`, each with a global id)
+/// whose id ends with `suffix`.
+fn doc<'a>(a: &'a Value, suffix: &str) -> &'a Value {
+    a["documents"]
+        .as_array()
         .unwrap()
         .iter()
-        .find(|(k, _)| k.ends_with(&suffix))
-        .unwrap_or_else(|| panic!("no result for {item}: {}", a["results"]));
-    doc
+        .find(|d| d["id"].as_str().unwrap().ends_with(suffix))
+        .unwrap_or_else(|| panic!("no document *{suffix}"))
+}
+
+/// Every document whose id has `:<kind>:` after the assessment id.
+fn docs_of<'a>(a: &'a Value, kind: &str) -> Vec<&'a Value> {
+    a["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["id"].as_str().unwrap().split(':').nth(3) == Some(kind))
+        .collect()
+}
+
+/// The current body of the header document.
+fn header(a: &Value) -> &Value {
+    &winner(doc(a, ":header"))["body"]
+}
+
+fn result_doc<'a>(a: &'a Value, item: &str) -> &'a Value {
+    doc(a, &format!(":result:{EDU}/{item}"))
 }
 
 /// Keys of the form and the domain choice, from the start screen to the domains screen.
@@ -280,19 +299,25 @@ fn create_check_note_quit_and_reopen() {
 
     let a = only_assessment(&data);
     assert_eq!(a["format"], "zwgk-assessment");
-    assert_eq!(a["unit"]["name"], UNIT);
-    assert_eq!(a["unit"]["division_code"], CODE);
-    assert_eq!(a["unit"]["county"], COUNTY);
-    assert_eq!(a["round"], ROUND);
-    assert_eq!(a["assessor"], ASSESSOR);
-    let domains = a["domains"].as_array().unwrap();
-    let ni: Vec<&Value> = domains.iter().filter(|d| d["involved"] == false).collect();
+    assert_eq!(a["format_version"], 2);
+    assert_eq!(a["partition"], CODE, "the partition is the division code");
+    let h = header(&a);
+    assert_eq!(h["unit"]["name"], UNIT);
+    assert_eq!(h["unit"]["division_code"], CODE);
+    assert_eq!(h["unit"]["county"], COUNTY);
+    assert_eq!(h["round"], ROUND);
+    assert_eq!(h["assessor"], ASSESSOR);
+    let domains: Vec<&Value> = docs_of(&a, "domain")
+        .into_iter()
+        .map(|d| &winner(d)["body"])
+        .collect();
+    let ni: Vec<&&Value> = domains.iter().filter(|d| d["involved"] == false).collect();
     assert_eq!(ni.len(), 1);
     assert_eq!(ni[0]["checklist"], "affordable-housing");
     assert_eq!(ni[0]["reason"], REASON);
     let device: Value =
         serde_json::from_slice(&std::fs::read(data.join("device.json")).unwrap()).unwrap();
-    assert_eq!(a["results"].as_object().unwrap().len(), 3);
+    assert_eq!(docs_of(&a, "result").len(), 3);
     for (item, status, revs) in [
         ("01", "compliant", 1),
         ("02", "partial", 1),
@@ -595,11 +620,19 @@ fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
         .map(|p| serde_json::from_slice::<Value>(&std::fs::read(p).unwrap()).unwrap())
         .find(|a| a["kind"] == "inspection")
         .expect("an inspection file");
-    assert_eq!(inspection["reviews"], self_check_id.as_str());
-    assert_eq!(inspection["assessor"], "李四");
-    let tasks = inspection["tasks"].as_object().unwrap();
+    let self_check: Value = serde_json::from_slice(&std::fs::read(&self_check).unwrap()).unwrap();
+    assert_eq!(
+        inspection["partition"], self_check["partition"],
+        "the inspection's documents are in the township's partition"
+    );
+    assert_eq!(header(&inspection)["reviews"], self_check_id.as_str());
+    assert_eq!(header(&inspection)["assessor"], "李四");
+    let basis = &winner(doc(&inspection, ":basis"))["body"];
+    assert_eq!(basis["self_check"], self_check_id.as_str());
+    assert!(!basis["results"].as_object().unwrap().is_empty());
+    let tasks = docs_of(&inspection, "task");
     assert_eq!(tasks.len(), 1);
-    let task = winner(tasks.values().next().unwrap());
+    let task = winner(tasks[0]);
     assert_eq!(task["body"]["responsible_person"], "王五");
     assert_eq!(task["author"]["role"], "county");
 }

@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use zwgk::action::Effect;
 use zwgk::model::assessment::Kind;
+use zwgk::model::doc::{DocKey, DocKind};
 use zwgk::model::rectification::TaskState;
 use zwgk::model::revision::Role;
 use zwgk::model::status::Status;
@@ -47,8 +48,7 @@ fn start_inspection(app: &mut App) -> Vec<Effect> {
 
 fn open_domain(app: &mut App, id: &str) -> usize {
     let row = assessment(app)
-        .domains
-        .iter()
+        .domains()
         .position(|d| d.checklist == id)
         .unwrap();
     press(app, ch('g'));
@@ -69,7 +69,7 @@ fn an_inspection_takes_the_township_answers_in_fewer_keys_than_items() {
     assert!(fx.contains(&Effect::Save));
     let a = assessment(&app);
     assert_eq!(a.kind, Kind::Inspection);
-    assert_eq!(a.reviews.as_deref(), Some(self_check_id.as_str()));
+    assert_eq!(a.reviews(), Some(self_check_id.as_str()));
     assert!(
         !a.domain(NOT_INVOLVED).unwrap().involved,
         "不涉及 carries over"
@@ -150,9 +150,9 @@ fn a_different_verdict_a_task_then_the_township_answers_and_the_inspector_verifi
     press(&mut app, tab());
     type_str(&mut app, "王五");
     assert_eq!(press(&mut app, enter()), vec![Effect::Save]);
-    let task = assessment(&app).task(EDU, "02").unwrap().clone();
-    assert_eq!(task.requirement, "在政府网站补充公开招生计划");
-    assert_eq!(task.responsible_person, "王五");
+    let task = assessment(&app).task_view(EDU, "02").unwrap();
+    assert_eq!(task.spec.requirement, "在政府网站补充公开招生计划");
+    assert_eq!(task.spec.responsible_person, "王五");
     assert_eq!(task.state, TaskState::Pending);
     assert!(!task.is_overdue("2026-11-27"));
     assert!(task.is_overdue("2026-12-28"));
@@ -174,19 +174,26 @@ fn a_different_verdict_a_task_then_the_township_answers_and_the_inspector_verifi
     press(&mut app, ctrl('s')); // 整改中
     press(&mut app, ctrl('s')); // 已整改
     assert_eq!(press(&mut app, enter()), vec![Effect::Save]);
-    let task = assessment(&app).task(EDU, "02").unwrap().clone();
+    let task = assessment(&app).task_view(EDU, "02").unwrap();
     assert_eq!(task.state, TaskState::Done);
-    assert_eq!(task.response, "已在政府网站公开");
-    assert_eq!(task.completed.as_deref(), Some("2026-11-27"));
-    assert_eq!(task.responsible_person, "王五");
-    let doc = assessment(&app).tasks.values().next().unwrap();
-    assert_eq!(doc.winner().unwrap().author.role, Role::Township);
-    // The township may not verify its own fix: its states stop at 已整改.
+    let response = task.response.unwrap();
+    assert_eq!(response.response, "已在政府网站公开");
+    assert_eq!(response.completed.as_deref(), Some("2026-11-27"));
+    assert_eq!(task.spec.responsible_person, "王五");
+    // The response is the township's own document; the task stays the county's.
+    let a = assessment(&app);
+    let resp_doc = a
+        .docs
+        .get(&DocKey::item(DocKind::Response, EDU, "02"))
+        .unwrap();
+    assert_eq!(resp_doc.winner().unwrap().author.role, Role::Township);
+    let task_doc = a.docs.get(&DocKey::item(DocKind::Task, EDU, "02")).unwrap();
+    assert_eq!(task_doc.len(), 1, "the township wrote nothing of the task");
+    // The township may not verify its own fix: its states are 整改中 and 已整改.
     press(&mut app, enter());
     press(&mut app, ctrl('s'));
-    assert_eq!(app.task_form.as_ref().unwrap().state, TaskState::Pending);
-    // Back round to 已整改; Esc keeps the form's content, which is now unchanged: no revision.
-    press(&mut app, ctrl('s'));
+    assert_eq!(app.task_form.as_ref().unwrap().state, TaskState::InProgress);
+    // Back to 已整改; Esc keeps the form's content, which is now unchanged: no revision.
     press(&mut app, ctrl('s'));
     assert!(press(&mut app, esc()).is_empty());
     assert!(app.task_form.is_none());
@@ -198,17 +205,20 @@ fn a_different_verdict_a_task_then_the_township_answers_and_the_inspector_verifi
     assert_eq!(app.task_form.as_ref().unwrap().state, TaskState::Verified);
     assert_eq!(press(&mut app, enter()), vec![Effect::Save]);
     assert_eq!(
-        assessment(&app).task(EDU, "02").unwrap().state,
+        assessment(&app).task_view(EDU, "02").unwrap().state,
         TaskState::Verified
     );
-    // Every step is in the task's history.
-    let doc = assessment(&app).tasks.values().next().unwrap();
+    // Every step is in the history of its side's document.
+    let a = assessment(&app);
+    let doc = a.docs.get(&DocKey::item(DocKind::Task, EDU, "02")).unwrap();
     let win = doc.winner().unwrap();
-    assert_eq!(
-        doc.history(&win.rev).len(),
-        3,
-        "created, answered, verified"
-    );
+    assert_eq!(doc.history(&win.rev).len(), 2, "created, verified");
+    assert_eq!(win.author.role, Role::County);
+    let doc = a
+        .docs
+        .get(&DocKey::item(DocKind::Response, EDU, "02"))
+        .unwrap();
+    assert_eq!(doc.len(), 1, "answered");
 }
 
 fn zwgk_key_backtab() -> crossterm::event::KeyEvent {
@@ -219,14 +229,22 @@ fn zwgk_key_backtab() -> crossterm::event::KeyEvent {
 }
 
 #[test]
-fn a_township_cannot_start_tasks_or_take_answers_in_a_self_check() {
+fn a_township_keeps_its_own_tasks_in_a_self_check_but_takes_no_answers() {
     let mut app = app();
     open_edu_walk(&mut app);
     press(&mut app, ch('3'));
     press(&mut app, ch('k'));
-    assert!(press(&mut app, ch('t')).is_empty());
-    assert!(app.task_form.is_none());
-    assert!(app.message.is_some());
+    // Its own rectification list: the township writes both parts of the task.
+    press(&mut app, ch('t'));
+    assert!(app.task_form.is_some(), "{:?}", app.message);
+    type_str(&mut app, "自查发现:招生政策未公开");
+    assert_eq!(press(&mut app, enter()), vec![Effect::Save]);
+    let item = current_id(&app);
+    let task = assessment(&app)
+        .task_view(EDU, &item)
+        .expect("the township's own task");
+    assert_eq!(task.spec.description, "自查发现:招生政策未公开");
+    // `a` and `A` take the township's answers in an inspection only.
     assert!(press(&mut app, ch('a')).is_empty());
     assert!(press(&mut app, ch('A')).is_empty());
 }
@@ -241,7 +259,7 @@ fn importing_a_self_check_twice_merges_without_duplicates() {
     let mut t_store = Store::open(township.path(), "t").unwrap();
     let file = t_store.save(&a).unwrap();
     let mut c_store = Store::open(county.path(), "t").unwrap();
-    let first = c_store.import(&file).unwrap();
+    let first = c_store.import(&file, NOW).unwrap();
     assert!(first.merge.is_none());
     assert_eq!(first.assessment, a);
     let here = c_store.assessment_path(&a.id);
@@ -249,7 +267,7 @@ fn importing_a_self_check_twice_merges_without_duplicates() {
     // A later session imports the same file again.
     drop(c_store);
     let mut c_store = Store::open(county.path(), "t").unwrap();
-    let again = c_store.import(&file).unwrap();
+    let again = c_store.import(&file, NOW).unwrap();
     assert_eq!(again.merge.unwrap().added, 0);
     assert_eq!(
         std::fs::read(&here).unwrap(),

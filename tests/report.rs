@@ -3,7 +3,6 @@
 //! (`ZWGK_BLESS=1 cargo test --test report` rewrites them), read back (CSV with the csv crate,
 //! xlsx with calamine and the raw sheet XML), and the `zwgk report` command run as a binary.
 
-use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
 use std::path::Path;
 use std::process::Command;
@@ -13,12 +12,12 @@ use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use zwgk::cli::{Lang, ReportFormat};
 use zwgk::library::Library;
 use zwgk::model::assessment::{
-    ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_VERSION, Assessment, DomainChoice, Evidence, ItemResult,
-    Kind, Unit,
+    Assessment, DomainChoice, Evidence, Header, ItemResult, Kind, NewAssessment, Unit,
 };
 use zwgk::model::catalogue::Fingerprint;
-use zwgk::model::rectification::{Task, TaskState};
-use zwgk::model::revision::{Author, Document, Hlc, Role};
+use zwgk::model::doc::Body;
+use zwgk::model::rectification::{Decision, Progress, TaskResponse, TaskSpec};
+use zwgk::model::revision::{Author, Role};
 use zwgk::model::status::Status;
 use zwgk::report::{Report, render};
 
@@ -65,57 +64,90 @@ fn result(lib: &Library, checklist: &str, item: &str, status: Status) -> ItemRes
     }
 }
 
-fn task_doc(id: &str, t: Task, n: u64) -> Document<Task> {
-    let mut d = Document::new(id);
-    d.edit(t, author(), Hlc::new(NOW + n, 0))
+fn township() -> Author {
+    Author {
+        name: "张三".into(),
+        device: "dev-town".into(),
+        role: Role::Township,
+    }
+}
+
+/// Records a task (the county's part) and, when given, the township's response.
+fn task(a: &mut Assessment, spec: TaskSpec, response: Option<TaskResponse>, n: u64) {
+    a.record(Body::Task(spec), author(), NOW + n)
         .expect("task revision");
-    d
+    if let Some(r) = response {
+        a.record(Body::Response(r), township(), NOW + n)
+            .expect("response revision");
+    }
+}
+
+fn evidence_file(name: &str) -> Evidence {
+    Evidence::File {
+        name: name.into(),
+        sha256: SHA.into(),
+        size: None,
+        path: None,
+    }
 }
 
 /// The fixture: a 回头看 of 胡集镇 over 就业 (4 items), 保障性住房 (不涉及), 义务教育 (10),
 /// a local domain whose catalogue is missing (2 results), and 涉农资金 (2 items, none checked);
 /// three live tasks (overdue 待整改, 已整改, 已复核) and one deleted task.
 fn fixture(lib: &Library) -> Assessment {
+    fixture_id(lib, ID)
+}
+
+fn fixture_id(lib: &Library, id: &str) -> Assessment {
     let domain = |id: &str, involved: bool, reason: Option<&str>| DomainChoice {
         checklist: id.into(),
         version: "2026.11".into(),
         involved,
         reason: reason.map(Into::into),
+        summary: String::new(),
     };
-    let mut a = Assessment {
-        format: ASSESSMENT_FORMAT.into(),
-        format_version: ASSESSMENT_FORMAT_VERSION,
-        id: ID.into(),
-        kind: Kind::Inspection,
-        unit: Unit {
-            name: "胡集镇人民政府".into(),
-            division_code: Some("370828102".into()),
-            county: "金乡县".into(),
-            city: Some("济宁市".into()),
-        },
+    let unit = Unit {
+        name: "胡集镇人民政府".into(),
+        division_code: Some("370828102".into()),
+        county: "金乡县".into(),
+        city: Some("济宁市".into()),
+    };
+    let header = Header {
+        unit: unit.clone(),
         round: "2026年下半年回头看".into(),
         assessor: "王五".into(),
         created: "2026-11-20T01:00:00Z".into(),
         reviews: None,
-        domains: vec![
-            domain(EMP, true, None),
-            domain(
-                HOUSING,
-                false,
-                Some("本镇无保障性住房建设任务\n已报县住建局备案"),
-            ),
-            domain(EDU, true, None),
-            domain(EXTRA, true, None),
-            domain(LOCAL, true, None),
-        ],
-        clock: Hlc::default(),
-        results: BTreeMap::new(),
-        tasks: BTreeMap::new(),
     };
+    let domains = vec![
+        domain(EMP, true, None),
+        domain(
+            HOUSING,
+            false,
+            Some("本镇无保障性住房建设任务\n已报县住建局备案"),
+        ),
+        domain(EDU, true, None),
+        domain(EXTRA, true, None),
+        domain(LOCAL, true, None),
+    ];
+    let mut a = Assessment::create(
+        NewAssessment {
+            id: id.to_string(),
+            kind: Kind::Inspection,
+            partition: unit.partition(),
+            header,
+            domains,
+            basis: None,
+        },
+        author(),
+        NOW,
+    )
+    .expect("create");
     let mut n = 0;
     let mut rec = |a: &mut Assessment, r: ItemResult| {
         n += 1;
-        a.record(r, author(), NOW + n).expect("record");
+        a.record(Body::Result(r), author(), NOW + n)
+            .expect("record");
     };
 
     // 就业: 01 已落实, 02 部分落实, 03 不适用, 04 未检查.
@@ -129,10 +161,7 @@ fn fixture(lib: &Library) -> Assessment {
     r.note = NOTE.into();
     r.evidence = vec![
         Evidence::Url { url: URL.into() },
-        Evidence::File {
-            path: "佐证/2026/岗位信息截图.png".into(),
-            sha256: SHA.into(),
-        },
+        evidence_file("岗位信息截图.png"),
         Evidence::Text {
             text: "公示栏照片已存档\n见档案盒3".into(),
         },
@@ -163,91 +192,76 @@ fn fixture(lib: &Library) -> Assessment {
     rec(&mut a, r);
     rec(&mut a, result(lib, EXTRA, "a2", Status::Compliant));
 
-    // Tasks, keyed so that map order is not ledger order.
-    a.tasks.insert(
-        "t-a".into(),
-        task_doc(
-            "t-a",
-            Task {
-                checklist: EDU.into(),
-                item: "05".into(),
-                findings: vec!["渠道不符".into()],
-                description: "=HYPERLINK(\"http://evil.example\")".into(),
-                requirement: "在门户网站同步公开招生计划".into(),
-                responsible_unit: "胡集镇中心校".into(),
-                responsible_person: "赵六".into(),
-                deadline: "2026-11-15".into(),
-                state: TaskState::Verified,
-                response: "已在门户网站发布".into(),
-                response_evidence: vec![],
-                completed: Some("2026-11-10".into()),
-            },
-            100,
-        ),
-    );
-    a.tasks.insert(
-        "t-b".into(),
-        task_doc(
-            "t-b",
-            Task {
-                checklist: EMP.into(),
-                item: "02".into(),
-                findings: vec!["内容不全".into(), "更新不及时/超时限".into()],
-                description: "岗位信息缺少薪酬待遇\n且三个月未更新".into(),
-                requirement: "补全要素,每月更新".into(),
-                responsible_unit: "胡集镇劳动保障所".into(),
-                responsible_person: "李四".into(),
-                deadline: "2026-12-31".into(),
-                state: TaskState::Done,
-                response: "已补全".into(),
-                response_evidence: vec![
-                    Evidence::Url {
-                        url: FIX_URL.into(),
-                    },
-                    Evidence::File {
-                        path: "佐证/整改后截图.png".into(),
-                        sha256: SHA.into(),
-                    },
-                ],
-                completed: Some("2026-11-25".into()),
-            },
-            101,
-        ),
-    );
-    a.tasks.insert(
-        "t-c".into(),
-        task_doc(
-            "t-c",
-            Task {
-                checklist: EDU.into(),
-                item: "03".into(),
-                findings: vec!["未公开".into()],
-                description: "未公开民办学校办学基本信息".into(),
-                requirement: "补充公开 | 并建立更新机制".into(),
-                responsible_unit: "胡集镇中心校".into(),
-                responsible_person: "赵六".into(),
-                deadline: "2026-11-20".into(),
-                state: TaskState::Pending,
-                response: String::new(),
-                response_evidence: vec![],
-                completed: None,
-            },
-            102,
-        ),
-    );
-    let mut gone = task_doc(
-        "t-d",
-        Task {
-            checklist: EMP.into(),
-            item: "01".into(),
-            description: "已撤销的任务".into(),
-            ..Task::default()
+    // Tasks, recorded out of ledger order.
+    task(
+        &mut a,
+        TaskSpec {
+            checklist: EDU.into(),
+            item: "05".into(),
+            findings: vec!["渠道不符".into()],
+            description: "=HYPERLINK(\"http://evil.example\")".into(),
+            requirement: "在门户网站同步公开招生计划".into(),
+            responsible_unit: "胡集镇中心校".into(),
+            responsible_person: "赵六".into(),
+            deadline: "2026-11-15".into(),
+            decision: Decision::Verified,
+            ..TaskSpec::default()
         },
-        103,
+        Some(TaskResponse {
+            checklist: EDU.into(),
+            item: "05".into(),
+            progress: Progress::Done,
+            response: "已在门户网站发布".into(),
+            completed: Some("2026-11-10".into()),
+            ..TaskResponse::default()
+        }),
+        100,
     );
-    gone.delete(author(), Hlc::new(NOW + 104, 0))
-        .expect("delete");
-    a.tasks.insert("t-d".into(), gone);
+    task(
+        &mut a,
+        TaskSpec {
+            checklist: EMP.into(),
+            item: "02".into(),
+            findings: vec!["内容不全".into(), "更新不及时/超时限".into()],
+            description: "岗位信息缺少薪酬待遇\n且三个月未更新".into(),
+            requirement: "补全要素,每月更新".into(),
+            responsible_unit: "胡集镇劳动保障所".into(),
+            responsible_person: "李四".into(),
+            deadline: "2026-12-31".into(),
+            ..TaskSpec::default()
+        },
+        Some(TaskResponse {
+            checklist: EMP.into(),
+            item: "02".into(),
+            progress: Progress::Done,
+            response: "已补全".into(),
+            evidence: vec![
+                Evidence::Url {
+                    url: FIX_URL.into(),
+                },
+                evidence_file("整改后截图.png"),
+            ],
+            completed: Some("2026-11-25".into()),
+            ..TaskResponse::default()
+        }),
+        101,
+    );
+    task(
+        &mut a,
+        TaskSpec {
+            checklist: EDU.into(),
+            item: "03".into(),
+            findings: vec!["未公开".into()],
+            description: "未公开民办学校办学基本信息".into(),
+            requirement: "补充公开 | 并建立更新机制".into(),
+            responsible_unit: "胡集镇中心校".into(),
+            responsible_person: "赵六".into(),
+            deadline: "2026-11-20".into(),
+            ..TaskSpec::default()
+        },
+        None,
+        102,
+    );
     a
 }
 
@@ -288,20 +302,6 @@ fn expected_ledger() -> Vec<[&'static str; 12]> {
     vec![
         [
             "1",
-            "就业",
-            "就业信息服务 / 岗位信息发布",
-            "内容不全、更新不及时/超时限",
-            "岗位信息缺少薪酬待遇\n且三个月未更新",
-            "补全要素,每月更新",
-            "胡集镇劳动保障所",
-            "李四",
-            "2026-12-31",
-            "已整改",
-            "2026-11-25",
-            "https://www.example.gov.cn/zwgk/jy/02-new.html\n佐证/整改后截图.png (sha256 3f2a9c0d1e5b)",
-        ],
-        [
-            "2",
             "义务教育",
             "民办学校信息 / 民办学校办学基本信息",
             "未公开",
@@ -315,7 +315,7 @@ fn expected_ledger() -> Vec<[&'static str; 12]> {
             "",
         ],
         [
-            "3",
+            "2",
             "义务教育",
             "招生管理 / 招生计划",
             "渠道不符",
@@ -327,6 +327,20 @@ fn expected_ledger() -> Vec<[&'static str; 12]> {
             "已复核",
             "2026-11-10",
             "",
+        ],
+        [
+            "3",
+            "就业",
+            "就业信息服务 / 岗位信息发布",
+            "内容不全、更新不及时/超时限",
+            "岗位信息缺少薪酬待遇\n且三个月未更新",
+            "补全要素,每月更新",
+            "胡集镇劳动保障所",
+            "李四",
+            "2026-12-31",
+            "已整改",
+            "2026-11-25",
+            "https://www.example.gov.cn/zwgk/jy/02-new.html\n整改后截图.png (sha256 3f2a9c0d1e5b)",
         ],
     ]
 }
@@ -352,8 +366,8 @@ fn domain_counts_and_percentages_are_right() {
     let names: Vec<&str> = r.domains.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(
         names,
-        ["就业", "义务教育", "town-extra(目录未找到)", "涉农资金"],
-        "involved domains in the assessment's order; the missing catalogue shown by id"
+        ["义务教育", "就业", "涉农资金", "town-extra(目录未找到)"],
+        "involved domains in the library's order; the missing catalogue last, shown by id"
     );
     // (items, 已落实, 部分落实, 未落实, 不适用, 未检查, 检查进度, 落实率), worked out by hand:
     // 就业: 3 of 4 checked = 75%; 1 compliant of 3 - 1 n/a = 50%.
@@ -362,10 +376,10 @@ fn domain_counts_and_percentages_are_right() {
     // 涉农资金: 0 of 2 = 0%; nothing checked → "-".
     // 合计: 12 of 18 = 66.7% → 66%; 6 of 12 - 2 = 60%.
     let expect = [
-        ("就业", [4, 1, 1, 0, 1, 1], "75%", "50%"),
         ("义务教育", [10, 4, 1, 1, 1, 3], "70%", "66%"),
-        ("town-extra(目录未找到)", [2, 1, 0, 1, 0, 0], "100%", "50%"),
+        ("就业", [4, 1, 1, 0, 1, 1], "75%", "50%"),
         ("涉农资金", [2, 0, 0, 0, 0, 2], "0%", "-"),
+        ("town-extra(目录未找到)", [2, 1, 0, 1, 0, 0], "100%", "50%"),
         ("合计", [18, 6, 2, 2, 2, 6], "66%", "60%"),
     ];
     let rows: Vec<_> = r.domains.iter().chain([&r.total]).collect();
@@ -380,7 +394,7 @@ fn domain_counts_and_percentages_are_right() {
     }
     assert_eq!(r.total.checked_pct(), Some(12 * 100 / 18));
     assert_eq!(r.total.compliance_pct(), Some(60));
-    assert_eq!(r.domains[3].compliance_pct(), None);
+    assert_eq!(r.domains[2].compliance_pct(), None);
 }
 
 #[test]
@@ -400,13 +414,13 @@ fn not_involved_problems_and_ledger_are_in_order() {
     assert_eq!(
         problems,
         [
-            (EMP, "02", Status::Partial),
             (EDU, "03", Status::Missing),
             (EDU, "05", Status::Partial),
+            (EMP, "02", Status::Partial),
             (EXTRA, "a1", Status::Missing),
         ]
     );
-    assert_eq!(r.problems[0].note, NOTE);
+    assert_eq!(r.problems[2].note, NOTE);
     assert_eq!(r.problems[3].item, "a1", "no catalogue: the item id");
     assert_eq!(r.ledger_headers(), LEDGER_HEADERS);
     let cells: Vec<Vec<String>> = r
@@ -420,7 +434,7 @@ fn not_involved_problems_and_ledger_are_in_order() {
         .collect();
     assert_eq!(cells, want);
     let overdue: Vec<bool> = r.ledger.iter().map(|x| x.overdue).collect();
-    assert_eq!(overdue, [false, true, false]);
+    assert_eq!(overdue, [true, false, false]);
     assert_eq!(r.conflicts, 0);
 }
 
@@ -431,7 +445,8 @@ fn overdue_depends_on_the_date_given() {
     let on_deadline = Report::build(&a, &lib, "2026-11-20", Lang::Zh);
     assert!(on_deadline.ledger.iter().all(|x| !x.overdue));
     let en = Report::build(&a, &lib, TODAY, Lang::En);
-    assert_eq!(en.state_label(&en.ledger[1]), "to fix (overdue)");
+    let row = en.ledger.iter().find(|x| x.item_id == "03").expect("03");
+    assert_eq!(en.state_label(row), "to fix (overdue)");
     assert_eq!(en.ledger_headers()[9], "State");
 }
 
@@ -614,8 +629,10 @@ fn xlsx_reads_back_with_ledger_first_and_sheet_features() {
         "drop-down"
     );
     assert!(
-        sheet1.contains("<formula1>\"待整改,整改中,已整改,已复核,无需整改\"</formula1>"),
-        "the five states"
+        sheet1.contains(
+            "<formula1>\"待整改,整改中,已整改,退回整改,已复核,无需整改,已撤销\"</formula1>"
+        ),
+        "every state"
     );
     assert!(sheet1.contains("sqref=\"J2:J"), "on the 整改状态 column");
     // Widths from display width: 一级/二级事项 of 义务教育 row 2 is 34 columns wide.
@@ -708,12 +725,11 @@ fn ambiguous_prefix_lists_the_matches_and_unwritable_output_fails() {
     let dir = tempfile::tempdir().expect("tmp");
     let data = dir.path().join("data");
     std::fs::create_dir_all(data.join("assessments")).expect("mkdir");
-    let mut a = fixture(&lib);
     for id in [
         "0190f5a2-7c00-7000-8000-000000000001",
         "0190f5a2-7c00-7000-8000-000000000002",
     ] {
-        a.id = id.into();
+        let a = fixture_id(&lib, id);
         let file = data.join("assessments").join(format!("{id}.json"));
         std::fs::write(&file, serde_json::to_vec(&a).expect("json")).expect("write");
     }
@@ -792,11 +808,37 @@ fn command_refuses_a_mismatched_extension_and_overwriting_the_assessment() {
 #[test]
 fn an_assessment_without_results_or_tasks_renders_in_every_format() {
     let lib = Library::builtin();
-    let mut a = fixture(&lib);
-    a.results.clear();
-    a.tasks.clear();
-    a.domains.retain(|d| d.checklist == EMP);
-    a.kind = Kind::SelfCheck;
+    let unit = Unit {
+        name: "胡集镇人民政府".into(),
+        ..Unit::default()
+    };
+    let header = Header {
+        unit: unit.clone(),
+        round: "2026年下半年自查".into(),
+        assessor: "张三".into(),
+        created: "2026-11-20T01:00:00Z".into(),
+        reviews: None,
+    };
+    let domain = DomainChoice {
+        checklist: EMP.into(),
+        version: "2026.11".into(),
+        involved: true,
+        reason: None,
+        summary: String::new(),
+    };
+    let a = Assessment::create(
+        NewAssessment {
+            id: ID.to_string(),
+            kind: Kind::SelfCheck,
+            partition: unit.partition(),
+            header,
+            domains: vec![domain],
+            basis: None,
+        },
+        township(),
+        NOW,
+    )
+    .expect("create");
     let r = Report::build(&a, &lib, TODAY, Lang::Zh);
     assert_eq!(r.heading(), "胡集镇人民政府 政务公开自查报告");
     assert_eq!(

@@ -5,44 +5,54 @@ use std::path::Path;
 use std::process::Command;
 
 use zwgk::model::assessment::{
-    ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_VERSION, Assessment, DomainChoice, ItemResult, Kind, Unit,
+    Assessment, DomainChoice, Header, ItemResult, Kind, NewAssessment, Unit,
 };
-use zwgk::model::revision::{Author, Hlc, Role};
+use zwgk::model::doc::{Body, DocKind};
+use zwgk::model::revision::{Author, Role};
 use zwgk::model::status::Status;
 use zwgk::store::{Store, StoreError, load_assessment};
 
+fn author() -> Author {
+    Author {
+        name: "张三".into(),
+        device: "d1".into(),
+        role: Role::Township,
+    }
+}
+
 fn assessment(id: &str) -> Assessment {
-    Assessment {
-        format: ASSESSMENT_FORMAT.into(),
-        format_version: ASSESSMENT_FORMAT_VERSION,
-        id: id.into(),
-        kind: Kind::SelfCheck,
-        unit: Unit {
-            name: "胡集镇人民政府".into(),
-            county: "金乡县".into(),
-            ..Unit::default()
-        },
+    let unit = Unit {
+        name: "胡集镇人民政府".into(),
+        county: "金乡县".into(),
+        ..Unit::default()
+    };
+    let header = Header {
+        unit: unit.clone(),
         round: "2026年下半年自查".into(),
         assessor: "张三".into(),
-        created: Hlc {
-            millis: 1_795_761_605_000,
-            counter: 0,
-        }
-        .to_string(),
+        created: "2026-11-27T06:40:05.000Z".into(),
         reviews: None,
-        domains: vec![DomainChoice {
-            checklist: "employment".into(),
-            version: "2026.11".into(),
-            involved: true,
-            reason: None,
-        }],
-        clock: Hlc {
-            millis: 1_795_761_605_000,
-            counter: 0,
+    };
+    let domains = vec![DomainChoice {
+        checklist: "employment".into(),
+        version: "2026.11".into(),
+        involved: true,
+        reason: None,
+        summary: String::new(),
+    }];
+    Assessment::create(
+        NewAssessment {
+            id: id.to_string(),
+            kind: Kind::SelfCheck,
+            partition: unit.partition(),
+            header,
+            domains,
+            basis: None,
         },
-        results: Default::default(),
-        tasks: Default::default(),
-    }
+        author(),
+        1_795_761_605_000,
+    )
+    .unwrap()
 }
 
 fn record(a: &mut Assessment, item: &str, status: Status, note: &str) {
@@ -53,12 +63,8 @@ fn record(a: &mut Assessment, item: &str, status: Status, note: &str) {
         note: note.into(),
         ..ItemResult::default()
     };
-    let author = Author {
-        name: "张三".into(),
-        device: "d1".into(),
-        role: Role::Township,
-    };
-    a.record(body, author, 1_795_761_606_000).unwrap();
+    a.record(Body::Result(body), author(), 1_795_761_606_000)
+        .unwrap();
 }
 
 #[test]
@@ -123,7 +129,7 @@ fn the_lock_of_a_killed_process_is_taken_over() {
     child.kill().unwrap();
     child.wait().unwrap();
     // The owner file is left behind, but the OS lock is gone: the next start takes over.
-    let store = Store::open(dir.path(), "t").unwrap();
+    let mut store = Store::open(dir.path(), "t").unwrap();
     assert_eq!(store.list().unwrap().len(), 1);
 }
 
@@ -159,7 +165,7 @@ fn stale_temp_files_are_removed_and_a_damaged_device_file_is_set_aside() {
     let stale = dir.path().join("assessments/.zwgk-abc123.tmp");
     fs::write(&stale, b"{\"half\":").unwrap();
     fs::write(dir.path().join("device.json"), b"\x00garbage").unwrap();
-    let s = Store::open(dir.path(), "t").unwrap();
+    let mut s = Store::open(dir.path(), "t").unwrap();
     assert!(!stale.exists());
     assert!(!s.device().id.is_empty());
     assert!(dir.path().join("device.json.damaged").exists());
@@ -271,5 +277,6 @@ fn a_read_only_data_dir_fails_the_save_and_keeps_the_saved_file() {
     assert!(matches!(err, StoreError::Io { .. }), "{err}");
     assert!(err.to_string().contains("assessments"), "{err}");
     assert_eq!(fs::read(&path).unwrap(), saved);
-    assert_eq!(load_assessment(&path).unwrap().results.len(), 1);
+    let saved = load_assessment(&path).unwrap();
+    assert_eq!(saved.docs.of_kind(DocKind::Result).count(), 1);
 }

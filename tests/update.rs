@@ -10,6 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use zwgk::action::{Action, Effect};
 use zwgk::keymap::Mode;
 use zwgk::model::assessment::{Evidence, Kind};
+use zwgk::model::doc::DocKind;
 use zwgk::model::revision::Role;
 use zwgk::model::status::{FINDING_TYPES, Status};
 use zwgk::state::{Choice, Filter, Overlay, Screen};
@@ -43,14 +44,14 @@ fn creating_an_assessment_saves_it_with_the_chosen_domains() {
     assert_eq!(app.mode(), Mode::Domains);
 
     let a = assessment(&app);
-    assert_eq!(a.unit.name, UNIT);
-    assert_eq!(a.unit.division_code.as_deref(), Some(CODE));
-    assert_eq!(a.unit.county, COUNTY);
-    assert_eq!(a.round, ROUND);
-    assert_eq!(a.assessor, ASSESSOR);
+    assert_eq!(a.unit().name, UNIT);
+    assert_eq!(a.unit().division_code.as_deref(), Some(CODE));
+    assert_eq!(a.unit().county, COUNTY);
+    assert_eq!(a.round(), ROUND);
+    assert_eq!(a.assessor(), ASSESSOR);
     assert_eq!(a.kind, Kind::SelfCheck);
     assert!(a.id.starts_with("0190f5a2-7c00-7000-8000-"), "{}", a.id);
-    assert!(a.results.is_empty());
+    assert!(a.docs.of_kind(DocKind::Result).next().is_none());
 
     // The 26 national catalogues and the city one; the local one is opt-in.
     let national_and_city = app
@@ -59,19 +60,18 @@ fn creating_an_assessment_saves_it_with_the_chosen_domains() {
         .iter()
         .filter(|e| e.catalogue.group != zwgk::model::catalogue::Group::Local)
         .count();
-    assert_eq!(a.domains.len(), national_and_city);
+    assert_eq!(a.domains().count(), national_and_city);
     assert!(a.domain("agricultural-funds-local").is_none());
     let ni = a.domain(NOT_INVOLVED).unwrap();
     assert!(!ni.involved);
     assert_eq!(ni.reason.as_deref(), Some(REASON));
-    assert_eq!(a.domains.iter().filter(|d| !d.involved).count(), 1);
+    assert_eq!(a.domains().filter(|d| !d.involved).count(), 1);
     assert!(
-        a.domains
-            .iter()
+        a.domains()
             .filter(|d| d.involved)
             .all(|d| d.reason.is_none())
     );
-    for d in &a.domains {
+    for d in a.domains() {
         assert_eq!(
             d.version,
             app.library.get(&d.checklist).unwrap().catalogue.version
@@ -213,14 +213,14 @@ fn ten_presses_of_1_walk_a_ten_item_domain() {
         presses += 1;
         assert_eq!(fx, vec![Effect::Save], "press {n}");
         let rev = edu_winner(&app, &item_id(n));
-        assert_eq!(rev.body.status, Status::Compliant);
+        assert_eq!(rev.body.as_result().unwrap().status, Status::Compliant);
         assert_eq!(rev.author.name, ASSESSOR);
         assert_eq!(rev.author.device, DEVICE);
         assert_eq!(rev.author.role, Role::Township);
         assert_eq!(rev.parent, None, "the first revision of {n}");
         assert_eq!(rev.hlc.millis, NOW);
         assert_eq!(
-            rev.body.fingerprint,
+            rev.body.as_result().unwrap().fingerprint,
             app.library.get(EDU).unwrap().fingerprints[n - 1]
         );
     }
@@ -265,10 +265,10 @@ fn two_status_changes_make_two_linked_revisions() {
     let doc = assessment(&app).result_doc(EDU, "01").unwrap();
     assert_eq!(doc.revisions().len(), 2);
     let winner = doc.winner().unwrap();
-    assert_eq!(winner.body.status, Status::Missing);
+    assert_eq!(winner.body.as_result().unwrap().status, Status::Missing);
     let history = doc.history(&winner.rev);
     assert_eq!(history.len(), 2);
-    assert_eq!(history[1].body.status, Status::Partial);
+    assert_eq!(history[1].body.as_result().unwrap().status, Status::Partial);
     assert_eq!(winner.parent.as_ref(), Some(&history[1].rev));
     assert_eq!(history[1].parent, None);
     assert!(
@@ -700,8 +700,10 @@ fn evidence_files_are_hashed() {
     std::fs::write(&path, b"abc").unwrap();
     let ev = zwgk::app::resolve_evidence(&format!("  {}  ", path.display()));
     let Evidence::File {
-        path: shown,
+        name,
+        path: Some(shown),
         sha256,
+        ..
     } = ev
     else {
         panic!("{ev:?}")
@@ -711,6 +713,7 @@ fn evidence_files_are_hashed() {
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
     assert!(shown.ends_with("公示栏.jpg"), "{shown}");
+    assert_eq!(name, "公示栏.jpg");
     // A path that does not exist is text.
     let missing = dir.path().join("none.jpg").display().to_string();
     assert_eq!(
@@ -779,8 +782,7 @@ fn esc_goes_back_to_domains_then_start_with_progress_in_the_listing() {
     let a = app.listing[0].assessment.as_ref().unwrap();
     assert_eq!(a.id, id);
     let total: usize = a
-        .domains
-        .iter()
+        .domains()
         .filter(|d| d.involved)
         .map(|d| app.library.get(&d.checklist).unwrap().catalogue.items.len())
         .sum();
@@ -940,7 +942,13 @@ fn keys_without_a_binding_do_nothing() {
         assert_eq!(zwgk::keymap::resolve(app.mode(), k), None, "{k:?}");
         assert!(press(&mut app, k).is_empty());
     }
-    assert!(assessment(&app).results.is_empty());
+    assert!(
+        assessment(&app)
+            .docs
+            .of_kind(DocKind::Result)
+            .next()
+            .is_none()
+    );
 }
 
 // Regression tests for bugs found in review.
@@ -988,5 +996,11 @@ fn no_revision_for_an_unchanged_never_checked_item() {
         vec![Effect::Quit],
         "Ctrl-C with an empty editor"
     );
-    assert!(assessment(&app).results.is_empty());
+    assert!(
+        assessment(&app)
+            .docs
+            .of_kind(DocKind::Result)
+            .next()
+            .is_none()
+    );
 }

@@ -10,6 +10,7 @@ use zwgk::model::catalogue::{
     Audience, CHECKLIST_FORMAT, CHECKLIST_FORMAT_VERSION, Catalogue, Channel, Group, Item, Method,
     Tier,
 };
+use zwgk::model::doc::Body;
 use zwgk::model::revision::{Author, Role};
 use zwgk::model::status::Status;
 use zwgk::model::upgrade::{UpgradeError, upgradable, upgrade};
@@ -107,7 +108,9 @@ fn new_assessment(version: &str) -> Assessment {
                        {{"checklist":"employment","version":"2026.11","involved":true}}],
             "clock":"2026-11-27T06:40:05.000Z#0000","results":{{}}}}"#
     );
-    serde_json::from_str(&json).expect("assessment JSON")
+    // A version-1 file, converted as any would be on loading.
+    zwgk::store::parse_assessment(std::path::Path::new("v1.json"), json.as_bytes())
+        .expect("assessment JSON")
 }
 
 fn answer(a: &mut Assessment, c: &Catalogue, id: &str, status: Status, note: &str) {
@@ -128,7 +131,7 @@ fn answer(a: &mut Assessment, c: &Catalogue, id: &str, status: Status, note: &st
         fingerprint: it.fingerprint(),
         ..ItemResult::default()
     };
-    a.record(body, author(), NOW).expect("record");
+    a.record(Body::Result(body), author(), NOW).expect("record");
 }
 
 /// An assessment against v1 with answers to 01 (compliant), 02 (partial), 03 (missing).
@@ -159,7 +162,10 @@ fn upgrade_carries_flags_adds_and_retires() {
         (1, 1, 2, 1),
         "{report:?}"
     );
-    assert_eq!(report.revisions, 2, "one revision for 02, one for 03");
+    assert_eq!(
+        report.revisions, 3,
+        "one revision for 02, one for 03, one for the domain's version"
+    );
     assert_eq!(report.from_version, "2026.01");
     assert_eq!(report.to_version, "2026.06");
 
@@ -194,7 +200,11 @@ fn upgrade_carries_flags_adds_and_retires() {
         .as_ref()
         .and_then(|p| doc.get(p))
         .expect("parent");
-    assert_eq!(parent.body, old_02, "history keeps the old answer");
+    assert_eq!(
+        parent.body,
+        Body::Result(old_02),
+        "history keeps the old answer"
+    );
     assert_eq!(winner.author, author());
 
     // New: no document, 未检查.
@@ -278,7 +288,7 @@ fn a_row_restored_in_a_later_version_gets_its_answer_back() {
     let r03 = a.result(ID, "03").expect("03");
     assert_eq!(r03.retired_in, None);
     assert_eq!(r03.status, Status::Missing);
-    assert_eq!(report.revisions, 2);
+    assert_eq!(report.revisions, 3, "02, 03 and the domain's version");
 }
 
 #[test]

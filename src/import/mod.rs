@@ -622,9 +622,7 @@ pub fn report(plan: &Plan, lang: Lang) -> String {
 
 /// Today's date in China time as a version label, `YYYY.MM.DD`.
 pub fn today() -> String {
-    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let d = time::OffsetDateTime::now_utc().to_offset(offset);
-    format!("{:04}.{:02}.{:02}", d.year(), u8::from(d.month()), d.day())
+    crate::clock::version_label(crate::clock::now_millis())
 }
 
 fn group_of(g: GroupArg) -> Group {

@@ -1,23 +1,36 @@
-//! An assessment: one unit's self-check or a look-back inspection of it, with the result of
-//! every item kept as a document with revision history.
+//! An assessment: one unit's self-check or a look-back inspection of it. Every fact people
+//! change — the header (unit, round, assessor), each domain choice, each item result, each
+//! rectification task and response — is a revisioned document in its [`DocSet`]; the file's
+//! own fields (`id`, `kind`, `partition`) are fixed when it is created.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+use thiserror::Error;
 
 use super::catalogue::Fingerprint;
-use super::rectification::Task;
-use super::revision::{Author, Clock, Document, Hlc, RevId, RevisionError};
+use super::doc::{
+    Body, DocError, DocKey, DocKind, DocSet, ReviewBasis, assessment_id_ok, may_write, partition_ok,
+};
+use super::rectification::{TaskResponse, TaskSpec, TaskState, task_state};
+use super::revision::{Author, Clock, Document, Hlc, RevId, Revision, RevisionError, Role};
 use super::status::{Status, Tally};
 
 /// The value of the `format` field of every assessment file.
 pub const ASSESSMENT_FORMAT: &str = "zwgk-assessment";
 /// The newest assessment `format_version` this build reads and writes.
-pub const ASSESSMENT_FORMAT_VERSION: u32 = 1;
+pub const ASSESSMENT_FORMAT_VERSION: u32 = 2;
+/// How far ahead of this device's clock an imported revision's time may be before it is
+/// flagged and no longer moves the local clock (one day).
+pub const MAX_CLOCK_AHEAD_MS: u64 = 86_400_000;
 
 /// Self-check or inspection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// 自查 by the township itself.
@@ -34,6 +47,14 @@ impl Kind {
             Kind::Inspection => "inspection",
         }
     }
+
+    /// The role that owns an assessment of this kind (the inspector roles for an inspection).
+    pub fn owner(self) -> Role {
+        match self {
+            Kind::SelfCheck => Role::Township,
+            Kind::Inspection => Role::County,
+        }
+    }
 }
 
 /// The township or street office (镇街) being assessed.
@@ -42,7 +63,7 @@ impl Kind {
 pub struct Unit {
     /// e.g. 胡集镇人民政府.
     pub name: String,
-    /// 统计用区划代码 (9 or 12 digits), when known.
+    /// 统计用区划代码 (6, 9 or 12 digits), when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub division_code: Option<String>,
     /// The county (区县) the unit belongs to.
@@ -53,30 +74,60 @@ pub struct Unit {
     pub city: Option<String>,
 }
 
+/// True for a 统计用区划代码 zwgk accepts: 6 (county), 9 (township) or 12 (village) digits.
+pub fn division_code_ok(code: &str) -> bool {
+    matches!(code.len(), 6 | 9 | 12) && code.bytes().all(|b| b.is_ascii_digit())
+}
+
 impl Unit {
-    /// The key used as the document-id partition: the division code when there is one,
-    /// otherwise the unit name.
-    pub fn key(&self) -> &str {
-        match &self.division_code {
-            Some(code) if !code.trim().is_empty() => code,
-            _ => &self.name,
+    /// The partition of a new assessment of this unit: its 区划代码 when it has a valid one,
+    /// otherwise `u` and 16 hex digits of the SHA-256 of its name (the same for every round
+    /// of a unit that writes its name the same way). Fixed at creation, never recomputed.
+    pub fn partition(&self) -> String {
+        match self.division_code.as_deref().map(str::trim) {
+            Some(code) if division_code_ok(code) => code.to_string(),
+            _ => {
+                let digest = Sha256::digest(self.name.trim().as_bytes());
+                format!("u{}", hex::encode(&digest[..8]))
+            }
         }
     }
 }
 
-/// A domain chosen for this assessment, with the catalogue version it was made against.
+/// The header facts people may change: the header document's body. `created` and
+/// `reviews` are set at creation and kept by every later revision.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    pub unit: Unit,
+    /// e.g. 2026年下半年自查.
+    pub round: String,
+    /// Who does the check.
+    pub assessor: String,
+    /// RFC 3339 UTC time of creation.
+    pub created: String,
+    /// For an inspection: the id of the self-check it reviews.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviews: Option<String>,
+}
+
+/// A domain's choice: involved or 不涉及 (with the reason), and the catalogue version the
+/// answers were made against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DomainChoice {
     /// Catalogue id.
     pub checklist: String,
-    /// Catalogue version label at the time of choosing.
+    /// Catalogue version label the answers are made against.
     pub version: String,
     /// False when the unit marks the domain 不涉及.
     pub involved: bool,
     /// Why the domain is 不涉及 (for the 未涉及领域事项说明).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// 领域小结: a comment on the whole domain.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub summary: String,
 }
 
 /// Evidence for a result (佐证材料).
@@ -85,8 +136,19 @@ pub struct DomainChoice {
 pub enum Evidence {
     /// A web page where the item is published.
     Url { url: String },
-    /// A file (screenshot, photo of a notice board), with its SHA-256 at the time it was recorded.
-    File { path: String, sha256: String },
+    /// A file (screenshot, photo of a notice board), identified by its SHA-256.
+    File {
+        /// The file's name as the user had it.
+        name: String,
+        /// SHA-256 of its content, 64 lower-case hex digits.
+        sha256: String,
+        /// Its size in bytes, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        size: Option<u64>,
+        /// Where it was on the device that recorded it, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        path: Option<String>,
+    },
     /// A written description.
     Text { text: String },
 }
@@ -120,6 +182,15 @@ pub struct ItemResult {
     /// The catalogue version that no longer has this item (已停用). The result is kept, never deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retired_in: Option<String>,
+    /// Inspection: the revision of the township's answer the verdict was made beside.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seen: Option<RevId>,
+    /// Inspection: the township's note, carried when its answer was taken (`a`/`A`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub township_note: String,
+    /// Inspection: the township's evidence, carried when its answer was taken.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub township_evidence: Vec<Evidence>,
 }
 
 /// Why a result needs a re-check after a catalogue upgrade, with the answer it had.
@@ -136,57 +207,256 @@ pub struct Recheck {
     pub to_version: String,
 }
 
-/// An assessment in memory, exactly as saved.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Assessment {
-    /// Always `"zwgk-assessment"`.
-    pub format: String,
-    /// Format version of this file; this build understands 1.
-    pub format_version: u32,
-    /// UUID v7.
-    pub id: String,
-    pub kind: Kind,
-    pub unit: Unit,
-    /// e.g. 2026年下半年自查.
-    pub round: String,
-    /// Who does the check.
-    pub assessor: String,
-    /// RFC 3339 UTC time of creation.
-    pub created: String,
-    /// For an inspection: the id of the self-check it reviews.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reviews: Option<String>,
-    /// Chosen domains, in the order the unit walks them.
-    pub domains: Vec<DomainChoice>,
-    /// The hybrid logical clock of this file, advanced by every change.
-    pub clock: Hlc,
-    /// One document per item result, keyed by document id.
-    pub results: BTreeMap<String, Document<ItemResult>>,
-    /// Rectification tasks (整改任务) of an inspection, keyed by document id.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub tasks: BTreeMap<String, Document<Task>>,
+/// A rectification task as people read it: both parts and the state they give.
+#[derive(Debug, Clone, Copy)]
+pub struct TaskView<'a> {
+    pub spec: &'a TaskSpec,
+    pub response: Option<&'a TaskResponse>,
+    pub state: TaskState,
 }
 
+impl TaskView<'_> {
+    /// Open and past its deadline on `today`.
+    pub fn is_overdue(&self, today: &str) -> bool {
+        self.spec.is_overdue(self.state, today)
+    }
+}
+
+/// What a new assessment starts with (see [`Assessment::create`]).
+#[derive(Debug, Clone)]
+pub struct NewAssessment {
+    /// UUID.
+    pub id: String,
+    pub kind: Kind,
+    /// From [`Unit::partition`], or the reviewed self-check's for an inspection.
+    pub partition: String,
+    pub header: Header,
+    pub domains: Vec<DomainChoice>,
+    /// For an inspection: what it was started from ([`basis_of`]).
+    pub basis: Option<ReviewBasis>,
+}
+
+/// An assessment in memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    /// UUID; also the file name.
+    pub id: String,
+    pub kind: Kind,
+    /// The partition of every document id, fixed at creation.
+    pub partition: String,
+    /// The hybrid logical clock of this file, advanced by every change here.
+    pub clock: Hlc,
+    /// Every document.
+    pub docs: DocSet,
+}
+
+/// The file format, as stored (the JSON Schema is generated from it).
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename = "Assessment")]
+struct AssessmentFile<D> {
+    /// Always `"zwgk-assessment"`.
+    format: String,
+    /// Format version of this file; this build writes 2 and reads 1 and 2.
+    format_version: u32,
+    /// UUID (the file is `assessments/<id>.json`).
+    id: String,
+    kind: Kind,
+    /// The partition every document id starts with: the unit's 区划代码, or `u` and 16 hex
+    /// digits derived from its name. Fixed at creation.
+    partition: String,
+    /// This file's hybrid logical clock, advanced by every change made here.
+    clock: Hlc,
+    /// Every document, sorted by id.
+    documents: Vec<D>,
+}
+
+/// A document as stored in an assessment file.
+#[derive(Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename = "StoredDocument")]
+struct StoredDoc<R> {
+    /// Global document id: `<partition>:<kind>:<assessment>:<doc kind>[:<key>]`.
+    id: String,
+    /// This device's sequence number of the document's last change (local; not exchanged).
+    #[serde(default)]
+    seq: u64,
+    /// Every revision, sorted by revision id.
+    revisions: Vec<R>,
+}
+
+impl Serialize for Assessment {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        AssessmentFile {
+            format: ASSESSMENT_FORMAT.to_string(),
+            format_version: ASSESSMENT_FORMAT_VERSION,
+            id: self.id.clone(),
+            kind: self.kind,
+            partition: self.partition.clone(),
+            clock: self.clock,
+            documents: self
+                .docs
+                .documents()
+                .map(|(doc, seq)| StoredDoc {
+                    id: doc.id().to_string(),
+                    seq,
+                    revisions: doc.revisions().collect(),
+                })
+                .collect(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Assessment {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let file = AssessmentFile::<StoredDoc<Revision<Body>>>::deserialize(d)?;
+        Assessment::from_file(file).map_err(D::Error::custom)
+    }
+}
+
+impl JsonSchema for Assessment {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Assessment".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        AssessmentFile::<StoredDoc<Revision<Body>>>::json_schema(generator)
+    }
+}
+
+/// Why an assessment file's content is not a valid assessment.
+#[derive(Debug, Error)]
+pub enum AssessmentError {
+    #[error("\"format\" is {0:?}, expected \"zwgk-assessment\"")]
+    Format(String),
+    #[error("format_version {0} is not 2")]
+    Version(u32),
+    #[error("the id {0:?} is not a UUID")]
+    Id(String),
+    #[error("the partition {0:?} is not 1 to 40 lower-case ASCII letters or digits")]
+    Partition(String),
+    #[error("the header document is missing")]
+    NoHeader,
+    #[error(transparent)]
+    Doc(#[from] DocError),
+}
+
+static EMPTY_HEADER: LazyLock<Header> = LazyLock::new(Header::default);
+
 impl Assessment {
-    /// The document id of an item result: `<unit>:<kind>:<checklist>/<item>`.
-    pub fn result_id(&self, checklist: &str, item: &str) -> String {
-        format!(
-            "{}:{}:{checklist}/{item}",
-            self.unit.key(),
-            self.kind.as_str()
-        )
+    fn from_file(file: AssessmentFile<StoredDoc<Revision<Body>>>) -> Result<Self, AssessmentError> {
+        if file.format != ASSESSMENT_FORMAT {
+            return Err(AssessmentError::Format(file.format));
+        }
+        if file.format_version != ASSESSMENT_FORMAT_VERSION {
+            return Err(AssessmentError::Version(file.format_version));
+        }
+        if !assessment_id_ok(&file.id) {
+            return Err(AssessmentError::Id(file.id));
+        }
+        if !partition_ok(&file.partition) {
+            return Err(AssessmentError::Partition(file.partition));
+        }
+        let mut documents = Vec::with_capacity(file.documents.len());
+        for d in file.documents {
+            let doc = Document::from_revisions(d.id, d.revisions).map_err(DocError::from)?;
+            documents.push((doc, d.seq));
+        }
+        let docs = DocSet::from_documents(&file.partition, file.kind, &file.id, documents)?;
+        if docs.get(&DocKey::header()).is_none() {
+            return Err(AssessmentError::NoHeader);
+        }
+        Ok(Assessment {
+            id: file.id,
+            kind: file.kind,
+            partition: file.partition,
+            clock: file.clock,
+            docs,
+        })
+    }
+
+    /// A new assessment: the header document and one document per domain choice (and, for
+    /// an inspection, the basis), all written by `author`.
+    pub fn create(
+        new: NewAssessment,
+        author: Author,
+        now_millis: u64,
+    ) -> Result<Assessment, RecordError> {
+        let mut a = Assessment {
+            docs: DocSet::new(&new.partition, new.kind, &new.id),
+            id: new.id,
+            kind: new.kind,
+            partition: new.partition,
+            clock: Hlc::default(),
+        };
+        a.record(Body::Header(new.header), author.clone(), now_millis)?;
+        for d in new.domains {
+            a.record(Body::Domain(d), author.clone(), now_millis)?;
+        }
+        if let Some(b) = new.basis {
+            a.record(Body::Basis(b), author, now_millis)?;
+        }
+        Ok(a)
+    }
+
+    /// The header (unit, round, assessor, creation, what it reviews).
+    pub fn header(&self) -> &Header {
+        self.docs
+            .current(&DocKey::header())
+            .and_then(Body::as_header)
+            .unwrap_or(&EMPTY_HEADER)
+    }
+
+    /// The unit assessed.
+    pub fn unit(&self) -> &Unit {
+        &self.header().unit
+    }
+
+    /// The round, e.g. 2026年下半年自查.
+    pub fn round(&self) -> &str {
+        &self.header().round
+    }
+
+    /// Who does the check.
+    pub fn assessor(&self) -> &str {
+        &self.header().assessor
+    }
+
+    /// For an inspection: the id of the self-check it reviews.
+    pub fn reviews(&self) -> Option<&str> {
+        self.header().reviews.as_deref()
+    }
+
+    /// What an inspection was started from.
+    pub fn basis(&self) -> Option<&ReviewBasis> {
+        self.docs.current(&DocKey::basis()).and_then(Body::as_basis)
+    }
+
+    /// Every domain choice, by catalogue id (lists sort them in the library's order).
+    pub fn domains(&self) -> impl Iterator<Item = &DomainChoice> {
+        self.docs
+            .of_kind(DocKind::Domain)
+            .filter_map(|(_, d)| d.current().and_then(Body::as_domain))
+    }
+
+    /// The domain choice of a catalogue.
+    pub fn domain(&self, checklist: &str) -> Option<&DomainChoice> {
+        self.docs
+            .current(&DocKey::domain(checklist))
+            .and_then(Body::as_domain)
     }
 
     /// The current result of an item (the winning revision), if it was ever recorded.
     pub fn result(&self, checklist: &str, item: &str) -> Option<&ItemResult> {
-        let doc = self.results.get(&self.result_id(checklist, item))?;
-        doc.winner().filter(|r| !r.deleted).map(|r| &r.body)
+        self.result_doc(checklist, item)?
+            .current()
+            .and_then(Body::as_result)
     }
 
     /// The document of an item result.
-    pub fn result_doc(&self, checklist: &str, item: &str) -> Option<&Document<ItemResult>> {
-        self.results.get(&self.result_id(checklist, item))
+    pub fn result_doc(&self, checklist: &str, item: &str) -> Option<&Document<Body>> {
+        self.docs
+            .get(&DocKey::item(DocKind::Result, checklist, item))
     }
 
     /// The status of an item: 未检查 when nothing was recorded.
@@ -195,63 +465,41 @@ impl Assessment {
             .map_or(Status::Unchecked, |r| r.status)
     }
 
-    /// Records a new result as a revision on top of the current one. Returns `None` when the
-    /// body equals the current result (nothing to save).
-    pub fn record(
-        &mut self,
-        body: ItemResult,
-        author: Author,
-        now_millis: u64,
-    ) -> Result<Option<RevId>, RevisionError> {
-        if self.result(&body.checklist, &body.item) == Some(&body) {
-            return Ok(None);
+    /// The inspector's part of an item's task.
+    pub fn task(&self, checklist: &str, item: &str) -> Option<&TaskSpec> {
+        self.docs
+            .current(&DocKey::item(DocKind::Task, checklist, item))
+            .and_then(Body::as_task)
+    }
+
+    /// The township's response to an item's task.
+    pub fn response(&self, checklist: &str, item: &str) -> Option<&TaskResponse> {
+        self.docs
+            .current(&DocKey::item(DocKind::Response, checklist, item))
+            .and_then(Body::as_response)
+    }
+
+    /// An item's task with its response and state.
+    pub fn task_view(&self, checklist: &str, item: &str) -> Option<TaskView<'_>> {
+        let spec = self.task(checklist, item)?;
+        Some(self.view_of(spec))
+    }
+
+    fn view_of<'a>(&'a self, spec: &'a TaskSpec) -> TaskView<'a> {
+        let response = self.response(&spec.checklist, &spec.item);
+        TaskView {
+            spec,
+            response,
+            state: task_state(spec, response),
         }
-        let id = self.result_id(&body.checklist, &body.item);
-        let hlc = Clock::resume(self.clock).tick(now_millis);
-        let doc = self
-            .results
-            .entry(id.clone())
-            .or_insert_with(|| Document::new(id));
-        let rev = doc.edit(body, author, hlc)?;
-        self.clock = hlc;
-        Ok(Some(rev))
     }
 
-    /// The document id of an item's rectification task: `<unit>:task:<checklist>/<item>`.
-    pub fn task_id(&self, checklist: &str, item: &str) -> String {
-        format!("{}:task:{checklist}/{item}", self.unit.key())
-    }
-
-    /// The current rectification task of an item.
-    pub fn task(&self, checklist: &str, item: &str) -> Option<&Task> {
-        let doc = self.tasks.get(&self.task_id(checklist, item))?;
-        doc.winner().filter(|r| !r.deleted).map(|r| &r.body)
-    }
-
-    /// Records a task as a revision on top of the current one; `None` when unchanged.
-    pub fn record_task(
-        &mut self,
-        body: Task,
-        author: Author,
-        now_millis: u64,
-    ) -> Result<Option<RevId>, RevisionError> {
-        if self.task(&body.checklist, &body.item) == Some(&body) {
-            return Ok(None);
-        }
-        let id = self.task_id(&body.checklist, &body.item);
-        let hlc = Clock::resume(self.clock).tick(now_millis);
-        let doc = self
-            .tasks
-            .entry(id.clone())
-            .or_insert_with(|| Document::new(id));
-        let rev = doc.edit(body, author, hlc)?;
-        self.clock = hlc;
-        Ok(Some(rev))
-    }
-
-    /// The chosen domain with this catalogue id.
-    pub fn domain(&self, checklist: &str) -> Option<&DomainChoice> {
-        self.domains.iter().find(|d| d.checklist == checklist)
+    /// Every current task, by catalogue and item id.
+    pub fn tasks(&self) -> impl Iterator<Item = TaskView<'_>> {
+        self.docs
+            .of_kind(DocKind::Task)
+            .filter_map(|(_, d)| d.current().and_then(Body::as_task))
+            .map(|spec| self.view_of(spec))
     }
 
     /// Status counts of the given items of one catalogue.
@@ -265,11 +513,166 @@ impl Assessment {
 
     /// Number of documents with unresolved conflicts.
     pub fn conflict_count(&self) -> usize {
-        self.results
-            .values()
-            .filter(|d| !d.conflicts().is_empty())
-            .count()
+        self.docs.conflicted().count()
     }
+
+    /// True when the document has concurrent versions waiting for a decision.
+    pub fn has_conflict(&self, key: &DocKey) -> bool {
+        self.docs.get(key).is_some_and(Document::has_conflicts)
+    }
+
+    /// True when someone with `role` may write this assessment's documents of `kind`.
+    pub fn may_write(&self, role: Role, kind: DocKind) -> bool {
+        may_write(role, self.kind, kind)
+    }
+
+    fn tick(&mut self, now_millis: u64) -> Hlc {
+        let mut clock = Clock::resume(self.clock);
+        let hlc = clock.tick(now_millis);
+        self.clock = hlc;
+        hlc
+    }
+
+    /// Records `body` as a new revision of its document, on top of the current one, if the
+    /// author's role may write it. `None` when the body equals the current one.
+    pub fn record(
+        &mut self,
+        body: Body,
+        author: Author,
+        now_millis: u64,
+    ) -> Result<Option<RevId>, RecordError> {
+        let key = body.key();
+        self.check_role(&key, &author)?;
+        if let Body::Header(h) = &body {
+            self.check_header(h)?;
+        }
+        if self.docs.current(&key) == Some(&body) {
+            return Ok(None);
+        }
+        let hlc = self.tick(now_millis);
+        Ok(self.docs.record(body, author, hlc)?)
+    }
+
+    /// Settles a document's conflict: `body` on the live leaf `keep`, tombstones on the others.
+    pub fn resolve(
+        &mut self,
+        key: &DocKey,
+        keep: &RevId,
+        body: Body,
+        author: Author,
+        now_millis: u64,
+    ) -> Result<RevId, RecordError> {
+        self.check_role(key, &author)?;
+        if let Body::Header(h) = &body {
+            self.check_header(h)?;
+        }
+        let hlc = self.tick(now_millis);
+        Ok(self.docs.resolve(key, keep, body, author, hlc)?)
+    }
+
+    fn check_role(&self, key: &DocKey, author: &Author) -> Result<(), RecordError> {
+        if self.may_write(author.role, key.kind) {
+            return Ok(());
+        }
+        Err(RecordError::Role {
+            doc: self.docs.id_of(key),
+            role: author.role,
+        })
+    }
+
+    /// `created` and `reviews` never change once the header exists.
+    fn check_header(&self, h: &Header) -> Result<(), RecordError> {
+        let Some(current) = self.docs.get(&DocKey::header()).and_then(Document::winner) else {
+            return Ok(());
+        };
+        let Some(old) = current.body.as_header() else {
+            return Ok(());
+        };
+        if old.created != h.created || old.reviews != h.reviews {
+            return Err(RecordError::FixedHeader {
+                doc: self.docs.id_of(&DocKey::header()),
+            });
+        }
+        Ok(())
+    }
+
+    /// Merges another copy of the same assessment: the union of every document's revisions
+    /// (nothing is dropped; concurrent edits become visible conflicts). Everything is checked
+    /// first — the same assessment, every revision verifies, no revision rewritten, every new
+    /// revision written by a role that may write its document, the fixed header facts
+    /// unchanged — and on any error nothing changes. Clock readings more than
+    /// [`MAX_CLOCK_AHEAD_MS`] ahead of `now_millis` are counted in `future` and do not move
+    /// this file's clock.
+    pub fn merge(
+        &mut self,
+        other: &Assessment,
+        now_millis: u64,
+    ) -> Result<AssessmentMerge, MergeError> {
+        if self.id != other.id || self.kind != other.kind || self.partition != other.partition {
+            return Err(MergeError::Different {
+                ours: self.docs.prefix().to_string(),
+                theirs: other.docs.prefix().to_string(),
+            });
+        }
+        let incoming = self.docs.incoming(&other.docs)?;
+        let fixed = self.header().clone();
+        let bound = now_millis.saturating_add(MAX_CLOCK_AHEAD_MS);
+        let mut stats = AssessmentMerge {
+            added: incoming.revisions(),
+            new_documents: incoming.new_documents(),
+            ..AssessmentMerge::default()
+        };
+        let mut seen = self.clock;
+        for (key, r) in incoming.iter() {
+            if !r.legacy && !self.may_write(r.author.role, key.kind) {
+                return Err(MergeError::Doc(DocError::Role {
+                    doc: self.docs.id_of(key),
+                    rev: r.rev.clone(),
+                    name: r.author.name.clone(),
+                    role: r.author.role.as_str(),
+                }));
+            }
+            if let Body::Header(h) = &r.body
+                && self.docs.get(&DocKey::header()).is_some()
+                && (h.created != fixed.created || h.reviews != fixed.reviews)
+            {
+                return Err(MergeError::FixedHeader {
+                    doc: self.docs.id_of(key),
+                    rev: r.rev.clone(),
+                });
+            }
+            if r.hlc.millis > bound {
+                stats.future += 1;
+            } else {
+                seen = seen.max(r.hlc);
+            }
+        }
+        let conflicted_before = self.conflict_count();
+        self.docs.apply(incoming);
+        let mut clock = Clock::resume(self.clock);
+        if seen > self.clock {
+            clock.observe(seen, now_millis);
+        }
+        self.clock = clock.last();
+        stats.conflicts = self.conflict_count();
+        stats.new_conflicts = stats.conflicts.saturating_sub(conflicted_before);
+        Ok(stats)
+    }
+}
+
+/// Why a change could not be recorded.
+#[derive(Debug, Error)]
+pub enum RecordError {
+    /// The author's role may not write this document.
+    #[error("document {doc}: a {} may not change it", .role.as_str())]
+    Role { doc: String, role: Role },
+    /// A header revision that changes the creation time or the reviewed self-check.
+    #[error("document {doc}: the creation time and the reviewed self-check never change")]
+    FixedHeader { doc: String },
+    #[error(transparent)]
+    Revision(#[from] RevisionError),
+    #[error(transparent)]
+    Doc(#[from] DocError),
 }
 
 /// What merging another copy of an assessment changed.
@@ -281,69 +684,43 @@ pub struct AssessmentMerge {
     pub new_documents: usize,
     /// Documents that have a conflict after the merge.
     pub conflicts: usize,
+    /// Of those, how many more than before.
+    pub new_conflicts: usize,
+    /// New revisions dated more than a day ahead of this device's clock.
+    pub future: usize,
 }
 
 /// Why two copies cannot be merged.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Error)]
 pub enum MergeError {
     #[error(
-        "assessment {ours} cannot take documents of assessment {theirs}: they are different assessments"
+        "the documents {theirs}… cannot be merged into {ours}…: they belong to different assessments"
     )]
     Different { ours: String, theirs: String },
+    #[error(
+        "document {doc}: revision {rev} changes the creation time or the reviewed self-check, \
+         which never change; refused"
+    )]
+    FixedHeader { doc: String, rev: RevId },
     #[error(transparent)]
-    Revision(#[from] RevisionError),
+    Doc(#[from] DocError),
 }
 
-impl Assessment {
-    /// Merges another copy of the same assessment: the union of every document's revisions
-    /// (nothing is dropped; concurrent edits become visible conflicts). Header fields stay as
-    /// they are here, except that domains only the other copy has are added and the clock
-    /// moves past the other copy's. Checks everything before changing anything.
-    pub fn merge(&mut self, other: &Assessment) -> Result<AssessmentMerge, MergeError> {
-        if self.id != other.id {
-            return Err(MergeError::Different {
-                ours: self.id.clone(),
-                theirs: other.id.clone(),
-            });
-        }
-        // Merge into copies first, so a bad document leaves `self` untouched.
-        let mut results = self.results.clone();
-        let mut tasks = self.tasks.clone();
-        let mut stats = AssessmentMerge::default();
-        merge_docs(&mut results, &other.results, &mut stats)?;
-        merge_docs(&mut tasks, &other.tasks, &mut stats)?;
-        stats.conflicts = results
-            .values()
-            .filter(|d| !d.conflicts().is_empty())
-            .count()
-            + tasks.values().filter(|d| !d.conflicts().is_empty()).count();
-        self.results = results;
-        self.tasks = tasks;
-        for d in &other.domains {
-            if self.domain(&d.checklist).is_none() {
-                self.domains.push(d.clone());
-            }
-        }
-        self.clock = self.clock.max(other.clock);
-        Ok(stats)
+impl From<RevisionError> for MergeError {
+    fn from(e: RevisionError) -> Self {
+        MergeError::Doc(DocError::Revision(e))
     }
 }
 
-fn merge_docs<B: super::revision::Body>(
-    ours: &mut BTreeMap<String, Document<B>>,
-    theirs: &BTreeMap<String, Document<B>>,
-    stats: &mut AssessmentMerge,
-) -> Result<(), RevisionError> {
-    for (id, doc) in theirs {
-        match ours.get_mut(id) {
-            Some(mine) => stats.added += mine.merge(doc)?.added,
-            None => {
-                doc.verify()?;
-                stats.new_documents += 1;
-                stats.added += doc.revisions().len();
-                ours.insert(id.clone(), doc.clone());
-            }
-        }
+/// Per-item map of a self-check's current result revisions: an inspection's basis.
+pub fn basis_of(self_check: &Assessment) -> ReviewBasis {
+    let results: BTreeMap<String, RevId> = self_check
+        .docs
+        .of_kind(DocKind::Result)
+        .filter_map(|(k, d)| Some((k.key.clone(), d.winner()?.rev.clone())))
+        .collect();
+    ReviewBasis {
+        self_check: self_check.id.clone(),
+        results,
     }
-    Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod assessment;
 pub mod catalogue;
+pub mod doc;
 pub mod rectification;
 pub mod revision;
 pub mod status;

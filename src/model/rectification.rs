@@ -1,12 +1,82 @@
 //! Rectification tasks (整改任务): what an inspector asks a township to fix, by whom and by
-//! when, and the township's response (整改情况). One task document per item with a problem.
+//! when ([`TaskSpec`], the inspector's document), and the township's response (整改情况,
+//! [`TaskResponse`], the township's document). One pair of documents per item with a
+//! problem; the two sides never write the same document, so they never conflict.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::assessment::Evidence;
 
-/// Where a task stands. Stored as stable ASCII, shown in Chinese.
+/// Where a task stands, as people read it: derived from the inspector's part
+/// ([`TaskSpec::decision`], [`TaskSpec::returned`]) and the township's part
+/// ([`TaskResponse`]) by [`task_state`]. Never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TaskState {
+    /// 待整改.
+    Pending,
+    /// 整改中: the township started.
+    InProgress,
+    /// 已整改: the township says it is fixed.
+    Done,
+    /// 退回整改: the inspector sent the fix back; the township answers again.
+    Returned,
+    /// 已复核: the inspector checked the fix.
+    Verified,
+    /// 无需整改.
+    NotNeeded,
+    /// 已撤销: the inspector withdrew the task (with a reason).
+    Withdrawn,
+}
+
+impl TaskState {
+    /// All states in ledger order.
+    pub const ALL: [TaskState; 7] = [
+        TaskState::Pending,
+        TaskState::InProgress,
+        TaskState::Done,
+        TaskState::Returned,
+        TaskState::Verified,
+        TaskState::NotNeeded,
+        TaskState::Withdrawn,
+    ];
+
+    /// True while the township still has to act.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            TaskState::Pending | TaskState::InProgress | TaskState::Returned
+        )
+    }
+
+    /// The Chinese label used in ledgers and drop-downs.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            TaskState::Pending => "待整改",
+            TaskState::InProgress => "整改中",
+            TaskState::Done => "已整改",
+            TaskState::Returned => "退回整改",
+            TaskState::Verified => "已复核",
+            TaskState::NotNeeded => "无需整改",
+            TaskState::Withdrawn => "已撤销",
+        }
+    }
+
+    /// The English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            TaskState::Pending => "to fix",
+            TaskState::InProgress => "in progress",
+            TaskState::Done => "fixed",
+            TaskState::Returned => "sent back",
+            TaskState::Verified => "verified",
+            TaskState::NotNeeded => "no fix needed",
+            TaskState::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// The inspector's decision on a task.
 #[derive(
     Debug,
     Clone,
@@ -22,62 +92,47 @@ use super::assessment::Evidence;
     JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-pub enum TaskState {
-    /// 待整改.
+pub enum Decision {
+    /// The task stands: the township is to fix it (again, after a 退回).
     #[default]
-    Pending,
-    /// 整改中.
-    InProgress,
-    /// 已整改: the township says it is fixed.
-    Done,
-    /// 已复核: the inspector checked the fix.
+    Open,
+    /// 已复核: the fix was checked.
     Verified,
     /// 无需整改.
     NotNeeded,
+    /// 已撤销, with the reason in `review_comment`.
+    Withdrawn,
 }
 
-impl TaskState {
-    /// All states in ledger order.
-    pub const ALL: [TaskState; 5] = [
-        TaskState::Pending,
-        TaskState::InProgress,
-        TaskState::Done,
-        TaskState::Verified,
-        TaskState::NotNeeded,
-    ];
-
-    /// True while the township still has to act.
-    pub fn is_open(self) -> bool {
-        matches!(self, TaskState::Pending | TaskState::InProgress)
-    }
-
-    /// The Chinese label used in ledgers and drop-downs.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            TaskState::Pending => "待整改",
-            TaskState::InProgress => "整改中",
-            TaskState::Done => "已整改",
-            TaskState::Verified => "已复核",
-            TaskState::NotNeeded => "无需整改",
-        }
-    }
-
-    /// The English label.
-    pub fn label_en(self) -> &'static str {
-        match self {
-            TaskState::Pending => "to fix",
-            TaskState::InProgress => "in progress",
-            TaskState::Done => "fixed",
-            TaskState::Verified => "verified",
-            TaskState::NotNeeded => "no fix needed",
-        }
-    }
+/// How far the township got with a task.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Progress {
+    /// 整改中.
+    #[default]
+    InProgress,
+    /// 已整改.
+    Done,
 }
 
-/// The body of a rectification-task document.
+/// The inspector's part of a rectification task (整改任务). Written only by the inspector
+/// (in a self-check, by the township for its own list).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Task {
+pub struct TaskSpec {
     /// Catalogue id of the item with the problem.
     pub checklist: String,
     /// Item id.
@@ -100,23 +155,73 @@ pub struct Task {
     /// 整改时限, `YYYY-MM-DD`.
     #[serde(default)]
     pub deadline: String,
-    pub state: TaskState,
+    /// The inspector's decision.
+    #[serde(default)]
+    pub decision: Decision,
+    /// How many times the fix was sent back (退回整改); a response answers one round.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub returned: u32,
+    /// 复核意见 (or, for a withdrawn task, why it was withdrawn).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub review_comment: String,
+    /// 复核人.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reviewer: String,
+    /// 复核日期, `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_date: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// The township's part of a task (整改情况). Written only by the township.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskResponse {
+    /// Catalogue id.
+    pub checklist: String,
+    /// Item id.
+    pub item: String,
+    /// Which round of the task this answers ([`TaskSpec::returned`] when it was written).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub round: u32,
+    /// 整改中 or 已整改.
+    #[serde(default)]
+    pub progress: Progress,
     /// 整改情况: what the township did.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub response: String,
-    /// Evidence of the fix.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub response_evidence: Vec<Evidence>,
     /// 完成日期, `YYYY-MM-DD`, set when the township marks it 已整改.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed: Option<String>,
+    /// 整改佐证.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
 }
 
-impl Task {
-    /// True when the deadline (`YYYY-MM-DD`) is before `today` (`YYYY-MM-DD`) and the task is
-    /// still open. Dates in this form compare correctly as text.
-    pub fn is_overdue(&self, today: &str) -> bool {
-        self.state.is_open() && is_date(&self.deadline) && self.deadline.as_str() < today
+/// The state of a task from both parts: the inspector's decision first; otherwise the
+/// township's response to the current round; otherwise 退回整改 after a send-back, or 待整改.
+pub fn task_state(spec: &TaskSpec, response: Option<&TaskResponse>) -> TaskState {
+    match spec.decision {
+        Decision::Verified => TaskState::Verified,
+        Decision::NotNeeded => TaskState::NotNeeded,
+        Decision::Withdrawn => TaskState::Withdrawn,
+        Decision::Open => match response.filter(|r| r.round == spec.returned) {
+            Some(r) if r.progress == Progress::Done => TaskState::Done,
+            Some(_) => TaskState::InProgress,
+            None if spec.returned > 0 => TaskState::Returned,
+            None => TaskState::Pending,
+        },
+    }
+}
+
+impl TaskSpec {
+    /// True when the deadline (`YYYY-MM-DD`) is before `today` (`YYYY-MM-DD`) and the task,
+    /// in `state`, is still open. Dates in this form compare correctly as text.
+    pub fn is_overdue(&self, state: TaskState, today: &str) -> bool {
+        state.is_open() && is_date(&self.deadline) && self.deadline.as_str() < today
     }
 }
 
@@ -138,17 +243,38 @@ mod tests {
 
     #[test]
     fn overdue_needs_an_open_task_past_its_deadline() {
-        let mut t = Task {
+        let t = TaskSpec {
             deadline: "2026-11-20".into(),
-            ..Task::default()
+            ..TaskSpec::default()
         };
-        assert!(t.is_overdue("2026-11-27"));
-        assert!(!t.is_overdue("2026-11-20"));
-        t.state = TaskState::Done;
-        assert!(!t.is_overdue("2026-11-27"));
-        t.state = TaskState::InProgress;
-        t.deadline = "下周".into();
-        assert!(!t.is_overdue("2026-11-27"));
+        assert!(t.is_overdue(TaskState::Pending, "2026-11-27"));
+        assert!(!t.is_overdue(TaskState::Pending, "2026-11-20"));
+        assert!(!t.is_overdue(TaskState::Done, "2026-11-27"));
+        assert!(t.is_overdue(TaskState::Returned, "2026-11-27"));
+        let vague = TaskSpec {
+            deadline: "下周".into(),
+            ..TaskSpec::default()
+        };
+        assert!(!vague.is_overdue(TaskState::InProgress, "2026-11-27"));
+    }
+
+    #[test]
+    fn state_comes_from_the_decision_then_the_response_to_the_current_round() {
+        let mut spec = TaskSpec::default();
+        assert_eq!(task_state(&spec, None), TaskState::Pending);
+        let mut resp = TaskResponse::default();
+        assert_eq!(task_state(&spec, Some(&resp)), TaskState::InProgress);
+        resp.progress = Progress::Done;
+        assert_eq!(task_state(&spec, Some(&resp)), TaskState::Done);
+        // Sent back: the old response answers the previous round.
+        spec.returned = 1;
+        assert_eq!(task_state(&spec, Some(&resp)), TaskState::Returned);
+        resp.round = 1;
+        assert_eq!(task_state(&spec, Some(&resp)), TaskState::Done);
+        spec.decision = Decision::Verified;
+        assert_eq!(task_state(&spec, Some(&resp)), TaskState::Verified);
+        spec.decision = Decision::Withdrawn;
+        assert_eq!(task_state(&spec, None), TaskState::Withdrawn);
     }
 
     #[test]

@@ -24,9 +24,10 @@ use std::cmp::Ordering;
 
 use thiserror::Error;
 
-use super::assessment::{Assessment, ItemResult, Recheck};
+use super::assessment::{Assessment, ItemResult, Recheck, RecordError};
 use super::catalogue::Fingerprint;
-use super::revision::{Author, RevisionError};
+use super::doc::{Body, DocKind};
+use super::revision::Author;
 use super::status::Status;
 use crate::library::{Entry, compare_versions};
 
@@ -81,7 +82,7 @@ pub enum UpgradeError {
     },
     /// A revision could not be written.
     #[error(transparent)]
-    Revision(#[from] RevisionError),
+    Record(#[from] RecordError),
 }
 
 /// Upgrades the assessment's domain `new.catalogue.id` to `new`'s version (see the module docs).
@@ -93,7 +94,7 @@ pub fn upgrade(
 ) -> Result<UpgradeReport, UpgradeError> {
     let catalogue = &new.catalogue;
     let checklist = catalogue.id.clone();
-    let Some(domain) = assessment.domain(&checklist) else {
+    let Some(domain) = assessment.domain(&checklist).cloned() else {
         return Err(UpgradeError::NotChosen { checklist });
     };
     let from_version = domain.version.clone();
@@ -113,11 +114,11 @@ pub fn upgrade(
 
     // Current results of this domain, by item id.
     let results: Vec<ItemResult> = assessment
-        .results
-        .values()
-        .filter_map(|doc| doc.winner())
-        .filter(|rev| !rev.deleted && rev.body.checklist == checklist)
-        .map(|rev| rev.body.clone())
+        .docs
+        .of_kind(DocKind::Result)
+        .filter_map(|(_, doc)| doc.current().and_then(Body::as_result))
+        .filter(|r| r.checklist == checklist)
+        .cloned()
         .collect();
 
     let mut updates = Vec::new();
@@ -171,18 +172,20 @@ pub fn upgrade(
 
     for body in updates {
         if assessment
-            .record(body, author.clone(), now_millis)?
+            .record(Body::Result(body), author.clone(), now_millis)?
             .is_some()
         {
             report.revisions += 1;
         }
     }
-    if let Some(d) = assessment
-        .domains
-        .iter_mut()
-        .find(|d| d.checklist == checklist)
+    // The domain now stands on the new version: a revision of its choice document.
+    let mut choice = domain.clone();
+    choice.version = catalogue.version.clone();
+    if assessment
+        .record(Body::Domain(choice), author, now_millis)?
+        .is_some()
     {
-        d.version = catalogue.version.clone();
+        report.revisions += 1;
     }
     Ok(report)
 }
@@ -194,8 +197,7 @@ pub fn upgradable<'a>(
     library: &'a crate::library::Library,
 ) -> Vec<&'a Entry> {
     assessment
-        .domains
-        .iter()
+        .domains()
         .filter_map(|d| {
             let entry = library.get(&d.checklist)?;
             (compare_versions(&entry.catalogue.version, &d.version) == Ordering::Greater)

@@ -26,8 +26,9 @@ use thiserror::Error;
 use crate::cli::{Lang, ReportFormat};
 use crate::command::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
 use crate::library::Library;
-use crate::model::assessment::{Assessment, Evidence, Kind};
-use crate::model::rectification::{Task, TaskState};
+use crate::model::assessment::{Assessment, DomainChoice, Evidence, Kind, TaskView};
+use crate::model::doc::{Body, DocKey, DocKind};
+use crate::model::rectification::TaskState;
 use crate::model::status::{Status, Tally};
 use crate::store::{Store, load_assessment};
 use crate::text::sanitize;
@@ -105,6 +106,8 @@ pub struct Problem {
     /// 一级事项 / 二级事项 (/ 三级事项); the item id when the catalogue does not have it.
     pub item: String,
     pub status: Status,
+    /// The result waits for a decision between concurrent versions (shown: the winner).
+    pub conflict: bool,
     pub findings: Vec<String>,
     pub note: String,
     pub evidence: Vec<Evidence>,
@@ -128,6 +131,8 @@ pub struct LedgerRow {
     pub state: TaskState,
     /// Open and past its deadline on the report date.
     pub overdue: bool,
+    /// The task or its response waits for a decision between concurrent versions.
+    pub conflict: bool,
     pub completed: String,
     pub evidence: Vec<Evidence>,
 }
@@ -156,18 +161,18 @@ impl Report {
     /// for an item a newer catalogue version dropped (已停用) is no longer a requirement.
     pub fn build(a: &Assessment, library: &Library, today: &str, lang: Lang) -> Report {
         let one = |s: &str| sanitize(s, false);
+        let unit = a.unit();
         let title = Title {
-            unit: one(&a.unit.name),
-            division_code: a
-                .unit
+            unit: one(&unit.name),
+            division_code: unit
                 .division_code
                 .as_deref()
                 .map(one)
                 .filter(|c| !c.trim().is_empty()),
-            county: one(&a.unit.county),
+            county: one(&unit.county),
             kind: a.kind,
-            round: one(&a.round),
-            assessor: one(&a.assessor),
+            round: one(a.round()),
+            assessor: one(a.assessor()),
             date: one(today),
             id: one(&a.id),
         };
@@ -180,7 +185,8 @@ impl Report {
         let mut domains = Vec::new();
         let mut total = Tally::default();
         let mut problems = Vec::new();
-        for d in a.domains.iter().filter(|d| d.involved) {
+        let choices = library.order(a.domains(), |d| d.checklist.as_str());
+        for d in choices.iter().filter(|d| d.involved) {
             let name = domain_name(&d.checklist);
             let items = item_list(a, library, &d.checklist);
             let tally = a.tally(&d.checklist, items.iter().map(|(id, _)| id.as_str()));
@@ -198,6 +204,7 @@ impl Report {
                     item_id: one(id),
                     item: label.clone(),
                     status: r.status,
+                    conflict: a.has_conflict(&DocKey::item(DocKind::Result, &d.checklist, id)),
                     findings: r.findings.iter().map(|f| one(f)).collect(),
                     note: multi(&r.note),
                     evidence: r.evidence.iter().map(clean_evidence).collect(),
@@ -209,8 +216,7 @@ impl Report {
                 tally,
             });
         }
-        let not_involved = a
-            .domains
+        let not_involved = choices
             .iter()
             .filter(|d| !d.involved)
             .map(|d| NotInvolved {
@@ -220,12 +226,8 @@ impl Report {
             })
             .collect();
 
-        let ledger = ledger(a, library, today, &domain_name);
-        let conflicts = a.conflict_count()
-            + a.tasks
-                .values()
-                .filter(|d| !d.conflicts().is_empty())
-                .count();
+        let ledger = ledger(a, library, &choices, today, &domain_name);
+        let conflicts = a.conflict_count();
         Report {
             lang,
             title,
@@ -273,6 +275,9 @@ impl Report {
         v.push((l.round, t.round.clone()));
         v.push((l.assessor, t.assessor.clone()));
         v.push((l.date, t.date.clone()));
+        if self.conflicts > 0 {
+            v.push((l.conflicts_label, self.conflicts.to_string()));
+        }
         v.retain(|(_, value)| !value.trim().is_empty());
         v
     }
@@ -282,15 +287,18 @@ impl Report {
         strings(self.lang).status(st)
     }
 
-    /// The 整改状态 cell of a ledger row: the state, with 逾期 added when overdue.
+    /// The 整改状态 cell of a ledger row: the state, with 逾期 added when overdue and 有冲突
+    /// when versions wait for a decision.
     pub fn state_label(&self, row: &LedgerRow) -> String {
         let l = labels(self.lang);
-        let base = state_word(self.lang, row.state);
+        let mut text = state_word(self.lang, row.state).to_string();
         if row.overdue {
-            format!("{base}{}", l.overdue_suffix)
-        } else {
-            base.to_string()
+            text.push_str(l.overdue_suffix);
         }
+        if row.conflict {
+            text.push_str(l.conflict_suffix);
+        }
+        text
     }
 
     /// The 12 ledger headers, in column order.
@@ -410,11 +418,11 @@ fn item_list(a: &Assessment, library: &Library, checklist: &str) -> Vec<(String,
             .collect(),
         None => {
             let mut ids: Vec<String> = a
-                .results
-                .values()
-                .filter_map(|d| d.winner())
-                .filter(|r| !r.deleted && r.body.checklist == checklist)
-                .map(|r| r.body.item.clone())
+                .docs
+                .of_kind(DocKind::Result)
+                .filter_map(|(_, d)| d.current().and_then(Body::as_result))
+                .filter(|r| r.checklist == checklist)
+                .map(|r| r.item.clone())
                 .collect();
             ids.sort();
             ids.dedup();
@@ -428,71 +436,74 @@ fn item_list(a: &Assessment, library: &Library, checklist: &str) -> Vec<(String,
     }
 }
 
-/// The ledger rows: current task winners (deleted tasks left out), ordered by the
-/// assessment's domain order, then catalogue item order, then document id.
+/// The ledger rows: current tasks (deleted ones left out), ordered by the domains' order,
+/// then catalogue item order, then item id.
 fn ledger(
     a: &Assessment,
     library: &Library,
+    choices: &[&DomainChoice],
     today: &str,
     domain_name: &dyn Fn(&str) -> String,
 ) -> Vec<LedgerRow> {
-    let domain_pos: BTreeMap<&str, usize> = a
-        .domains
+    let domain_pos: BTreeMap<&str, usize> = choices
         .iter()
         .enumerate()
         .map(|(i, d)| (d.checklist.as_str(), i))
         .collect();
-    let mut tasks: Vec<(usize, usize, &str, &str, &Task)> = a
-        .tasks
-        .iter()
-        .filter_map(|(doc_id, d)| {
-            let w = d.winner().filter(|w| !w.deleted)?;
-            Some((doc_id.as_str(), &w.body))
-        })
-        .map(|(doc_id, t)| {
+    let mut tasks: Vec<(usize, usize, TaskView<'_>)> = a
+        .tasks()
+        .map(|t| {
             let dpos = domain_pos
-                .get(t.checklist.as_str())
+                .get(t.spec.checklist.as_str())
                 .copied()
                 .unwrap_or(usize::MAX);
             let ipos = library
-                .get(&t.checklist)
-                .and_then(|e| e.catalogue.items.iter().position(|i| i.id == t.item))
+                .get(&t.spec.checklist)
+                .and_then(|e| e.catalogue.items.iter().position(|i| i.id == t.spec.item))
                 .unwrap_or(usize::MAX);
-            (dpos, ipos, t.item.as_str(), doc_id, t)
+            (dpos, ipos, t)
         })
         .collect();
-    tasks.sort_by(|x, y| (x.0, x.1, x.2, x.3).cmp(&(y.0, y.1, y.2, y.3)));
+    tasks.sort_by(|x, y| (x.0, x.1, &x.2.spec.item).cmp(&(y.0, y.1, &y.2.spec.item)));
     tasks
         .into_iter()
         .enumerate()
-        .map(|(i, (_, _, _, _, t))| {
+        .map(|(i, (_, _, t))| {
+            let spec = t.spec;
             let item = library
-                .get(&t.checklist)
-                .and_then(|e| e.catalogue.item(&t.item))
+                .get(&spec.checklist)
+                .and_then(|e| e.catalogue.item(&spec.item))
                 .map_or_else(
-                    || sanitize(&t.item, false),
+                    || sanitize(&spec.item, false),
                     |it| sanitize(&format!("{} / {}", it.level1, it.title()), false),
                 );
+            let conflict = [DocKind::Task, DocKind::Response]
+                .into_iter()
+                .any(|k| a.has_conflict(&DocKey::item(k, &spec.checklist, &spec.item)));
             LedgerRow {
                 no: i + 1,
-                checklist: sanitize(&t.checklist, false),
-                domain: domain_name(&t.checklist),
-                item_id: sanitize(&t.item, false),
+                checklist: sanitize(&spec.checklist, false),
+                domain: domain_name(&spec.checklist),
+                item_id: sanitize(&spec.item, false),
                 item,
-                findings: t.findings.iter().map(|f| sanitize(f, false)).collect(),
-                description: multi(&t.description),
-                requirement: multi(&t.requirement),
-                responsible_unit: sanitize(&t.responsible_unit, false),
-                responsible_person: sanitize(&t.responsible_person, false),
-                deadline: sanitize(&t.deadline, false),
+                findings: spec.findings.iter().map(|f| sanitize(f, false)).collect(),
+                description: multi(&spec.description),
+                requirement: multi(&spec.requirement),
+                responsible_unit: sanitize(&spec.responsible_unit, false),
+                responsible_person: sanitize(&spec.responsible_person, false),
+                deadline: sanitize(&spec.deadline, false),
                 state: t.state,
                 overdue: t.is_overdue(today),
+                conflict,
                 completed: t
-                    .completed
-                    .as_deref()
+                    .response
+                    .and_then(|r| r.completed.as_deref())
                     .map(|c| sanitize(c, false))
                     .unwrap_or_default(),
-                evidence: t.response_evidence.iter().map(clean_evidence).collect(),
+                evidence: t
+                    .response
+                    .map(|r| r.evidence.iter().map(clean_evidence).collect())
+                    .unwrap_or_default(),
             }
         })
         .collect()
@@ -511,24 +522,31 @@ fn clean_evidence(e: &Evidence) -> Evidence {
         Evidence::Url { url } => Evidence::Url {
             url: sanitize(url, false).trim().to_string(),
         },
-        Evidence::File { path, sha256 } => Evidence::File {
-            path: sanitize(path, false),
+        Evidence::File {
+            name,
+            sha256,
+            size,
+            path,
+        } => Evidence::File {
+            name: sanitize(name, false),
             sha256: sanitize(sha256, false),
+            size: *size,
+            path: path.as_deref().map(|p| sanitize(p, false)),
         },
         Evidence::Text { text } => Evidence::Text { text: multi(text) },
     }
 }
 
-/// One piece of evidence as text: the URL, `path (sha256 0123456789ab)`, or the text.
+/// One piece of evidence as text: the URL, `name (sha256 0123456789ab)`, or the text.
 pub fn evidence_text(e: &Evidence) -> String {
     match e {
         Evidence::Url { url } => url.clone(),
-        Evidence::File { path, sha256 } => {
+        Evidence::File { name, sha256, .. } => {
             let short = sha256.get(..12).unwrap_or(sha256);
             if short.is_empty() {
-                path.clone()
+                name.clone()
             } else {
-                format!("{path} (sha256 {short})")
+                format!("{name} (sha256 {short})")
             }
         }
         Evidence::Text { text } => text.clone(),
@@ -590,6 +608,8 @@ pub struct Labels {
     pub overdue_count: &'static str,
     pub catalogue_missing: &'static str,
     pub conflicts: &'static str,
+    pub conflicts_label: &'static str,
+    pub conflict_suffix: &'static str,
     pub sheet_ledger: &'static str,
     pub sheet_domains: &'static str,
     pub sheet_problems: &'static str,
@@ -649,6 +669,8 @@ const ZH: Labels = Labels {
     overdue_count: "逾期未整改",
     catalogue_missing: "(目录未找到)",
     conflicts: "个记录存在未处理的冲突,本报告采用当前有效版本。",
+    conflicts_label: "未处理的冲突",
+    conflict_suffix: "(有冲突)",
     sheet_ledger: "整改台账",
     sheet_domains: "领域汇总",
     sheet_problems: "问题清单",
@@ -708,6 +730,8 @@ const EN: Labels = Labels {
     overdue_count: "overdue",
     catalogue_missing: " (catalogue not found)",
     conflicts: " records have unresolved conflicts; this report uses the current winners.",
+    conflicts_label: "Unresolved conflicts",
+    conflict_suffix: " (conflict)",
     sheet_ledger: "Ledger",
     sheet_domains: "Domains",
     sheet_problems: "Problems",
@@ -825,10 +849,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Today's date in China time (UTC+8), `YYYY-MM-DD`.
 fn today_in_china() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let china = time::UtcOffset::from_hms(8, 0, 0).map_or(now, |o| now.to_offset(o));
-    let d = china.date();
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    crate::clock::date(crate::clock::now_millis())
 }
 
 /// Finds the assessment: a file, or an id (prefix) in the data directory. The error is the
@@ -843,7 +864,7 @@ fn find_assessment(
         let a = load_assessment(path).map_err(|e| e.to_string())?;
         return Ok((a, path.to_path_buf()));
     }
-    let store = Store::open_read_only(data_dir).map_err(|e| e.to_string())?;
+    let mut store = Store::open_read_only(data_dir).map_err(|e| e.to_string())?;
     let listed = store.list().map_err(|e| e.to_string())?;
     let dir = data_dir.join("assessments");
     let key = arg.trim();
@@ -877,8 +898,8 @@ fn find_assessment(
                 Ok(a) => format!(
                     "  {}  {}  {}",
                     sanitize(&a.id, false),
-                    sanitize(&a.unit.name, false),
-                    sanitize(&a.round, false)
+                    sanitize(&a.unit().name, false),
+                    sanitize(a.round(), false)
                 ),
                 Err(e) => format!("  {}  ({e})", id_of(p, l)),
             })

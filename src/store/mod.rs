@@ -10,8 +10,9 @@
 
 pub mod atomic;
 pub mod lock;
+pub mod migrate;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -61,6 +62,14 @@ pub enum StoreError {
     Invalid { path: PathBuf, message: String },
     #[error("{path}: opened read-only; nothing is saved")]
     ReadOnly { path: PathBuf },
+    #[error(
+        "{path}: holds the same assessment ({id}) as {other}; it is left as it is, import it to merge the two"
+    )]
+    SameId {
+        path: PathBuf,
+        id: String,
+        other: PathBuf,
+    },
     #[error("{dir}: the data directory is in use by zwgk (pid {pid} on {host}, since {since}); close it there first, or look with --read-only", pid = owner_pid(.owner), host = owner_host(.owner), since = owner_since(.owner))]
     Locked { dir: PathBuf, owner: Option<Owner> },
 }
@@ -102,6 +111,8 @@ pub struct Imported {
     pub assessment: Assessment,
     /// `None` when it was new here; otherwise what the merge changed.
     pub merge: Option<crate::model::assessment::AssessmentMerge>,
+    /// Where it is kept in the data directory.
+    pub path: PathBuf,
 }
 
 /// This device's identity, created on first run.
@@ -116,6 +127,8 @@ pub struct Store {
     root: PathBuf,
     device: Device,
     backed_up: HashSet<PathBuf>,
+    /// The file of each assessment id, as found by [`Store::list`] (others: `<id>.json`).
+    paths: HashMap<String, PathBuf>,
     /// `None` when opened read-only.
     lock: Option<DirLock>,
 }
@@ -152,6 +165,7 @@ impl Store {
             root: root.to_path_buf(),
             device,
             backed_up: HashSet::new(),
+            paths: HashMap::new(),
             lock: Some(lock),
         })
     }
@@ -175,6 +189,7 @@ impl Store {
             root: root.to_path_buf(),
             device,
             backed_up: HashSet::new(),
+            paths: HashMap::new(),
             lock: None,
         })
     }
@@ -199,14 +214,21 @@ impl Store {
         &self.device
     }
 
-    /// The file of an assessment.
+    /// The file of an assessment: the one [`Store::list`] found for its id, else
+    /// `assessments/<id>.json` (ids are checked UUIDs, so the name stays in the folder).
     pub fn assessment_path(&self, id: &str) -> PathBuf {
-        self.root.join("assessments").join(format!("{id}.json"))
+        match self.paths.get(id) {
+            Some(p) => p.clone(),
+            None => self.root.join("assessments").join(format!("{id}.json")),
+        }
     }
 
     /// Every assessment file of the data directory, each loaded or with the reason it
-    /// could not be. Sorted by file name (uuid v7 ids sort by creation time).
-    pub fn list(&self) -> Result<Vec<Loaded>, StoreError> {
+    /// could not be. Sorted by file name (uuid v7 ids sort by creation time). When two files
+    /// hold the same assessment (a copy dropped in by hand), the one named after the id —
+    /// else the first by name — is the assessment; the others are reported as
+    /// [`StoreError::SameId`] and never written, so neither overwrites the other.
+    pub fn list(&mut self) -> Result<Vec<Loaded>, StoreError> {
         let dir = self.root.join("assessments");
         let read = match std::fs::read_dir(&dir) {
             Ok(r) => r,
@@ -225,28 +247,68 @@ impl Store {
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
             .collect();
         paths.sort();
-        Ok(paths
+        let mut loaded: Vec<Loaded> = paths
             .into_iter()
             .map(|p| {
-                let loaded = load_assessment(&p);
-                (p, loaded)
+                let a = load_assessment(&p);
+                (p, a)
             })
-            .collect())
+            .collect();
+        // The owner of each id: the file named after it, else the first.
+        let mut owner: HashMap<String, PathBuf> = HashMap::new();
+        for (p, a) in &loaded {
+            if let Ok(a) = a {
+                let named = p.file_stem().is_some_and(|s| s == a.id.as_str());
+                let entry = owner.entry(a.id.clone()).or_insert_with(|| p.clone());
+                if named {
+                    *entry = p.clone();
+                }
+            }
+        }
+        for (p, a) in &mut loaded {
+            let same = match a {
+                Ok(x) => owner.get(&x.id).filter(|o| *o != p).cloned(),
+                Err(_) => None,
+            };
+            if let (Some(other), Ok(x)) = (same, &*a) {
+                *a = Err(StoreError::SameId {
+                    path: p.clone(),
+                    id: x.id.clone(),
+                    other,
+                });
+            }
+        }
+        self.paths = owner;
+        Ok(loaded)
     }
 
     /// Brings an assessment file into the data directory: a new assessment is copied in; a
-    /// copy of one already here is merged into it (union of revisions, conflicts kept).
-    /// The file given is only read.
-    pub fn import(&mut self, file: &Path) -> Result<Imported, StoreError> {
+    /// copy of one already here is merged into it (union of revisions, conflicts kept, role
+    /// rules applied; see [`Assessment::merge`]). The file given is only read; on any error
+    /// nothing here changes. `now_millis` bounds how far ahead imported times may move the
+    /// clock.
+    pub fn import(&mut self, file: &Path, now_millis: u64) -> Result<Imported, StoreError> {
         let incoming = load_assessment(file)?;
+        self.import_assessment(file, incoming, now_millis)
+    }
+
+    /// [`Store::import`] of an assessment already read from `file`.
+    pub fn import_assessment(
+        &mut self,
+        file: &Path,
+        incoming: Assessment,
+        now_millis: u64,
+    ) -> Result<Imported, StoreError> {
         let path = self.assessment_path(&incoming.id);
         if path.exists() {
             let before = load_assessment(&path)?;
             let mut here = before.clone();
-            let merge = here.merge(&incoming).map_err(|e| StoreError::Invalid {
-                path: file.to_path_buf(),
-                message: e.to_string(),
-            })?;
+            let merge = here
+                .merge(&incoming, now_millis)
+                .map_err(|e| StoreError::Invalid {
+                    path: file.to_path_buf(),
+                    message: e.to_string(),
+                })?;
             // An import that brings nothing new leaves the file alone.
             if here != before {
                 self.save(&here)?;
@@ -254,12 +316,14 @@ impl Store {
             Ok(Imported {
                 assessment: here,
                 merge: Some(merge),
+                path,
             })
         } else {
             self.save(&incoming)?;
             Ok(Imported {
                 assessment: incoming,
                 merge: None,
+                path,
             })
         }
     }
@@ -390,36 +454,49 @@ pub fn parse_assessment(path: &Path, bytes: &[u8]) -> Result<Assessment, StoreEr
             message: NOT_UTF8.into(),
         });
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| syntax(path, bytes, &e))?;
-    let format = value.get("format").and_then(Value::as_str);
+    // Look at the format and version first, without building the document tree.
+    #[derive(serde::Deserialize)]
+    struct Peek {
+        #[serde(default)]
+        format: Option<Value>,
+        #[serde(default)]
+        format_version: Option<Value>,
+    }
+    let peek: Peek = match serde_json::from_slice(bytes) {
+        Ok(p) => p,
+        Err(e) if e.is_data() => {
+            return Err(StoreError::Format {
+                path: path.to_path_buf(),
+                found: None,
+            });
+        }
+        Err(e) => return Err(syntax(path, bytes, &e)),
+    };
+    let format = peek.format.as_ref().and_then(Value::as_str);
     if format != Some(ASSESSMENT_FORMAT) {
         return Err(StoreError::Format {
             path: path.to_path_buf(),
             found: format.map(str::to_string),
         });
     }
-    match value.get("format_version").and_then(Value::as_u64) {
-        Some(v) if v > u64::from(ASSESSMENT_FORMAT_VERSION) => {
-            return Err(StoreError::TooNew {
-                path: path.to_path_buf(),
-                found: v,
-            });
-        }
-        Some(v) if v == u64::from(ASSESSMENT_FORMAT_VERSION) => {}
-        _ => {
-            return Err(StoreError::Invalid {
-                path: path.to_path_buf(),
-                message: "format_version is missing or not a version zwgk wrote".into(),
-            });
-        }
-    }
-    drop(value);
-    let a: Assessment = serde_json::from_slice(bytes).map_err(|e| syntax(path, bytes, &e))?;
-    for doc in a.results.values() {
-        doc.verify().map_err(|e| StoreError::Invalid {
+    let invalid = |message: String| StoreError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    match peek.format_version.as_ref().and_then(Value::as_u64) {
+        Some(v) if v > u64::from(ASSESSMENT_FORMAT_VERSION) => Err(StoreError::TooNew {
             path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+            found: v,
+        }),
+        Some(1) => migrate::from_v1(bytes).map_err(|e| match e {
+            migrate::MigrateError::Json(e) => syntax(path, bytes, &e),
+            other => invalid(other.to_string()),
+        }),
+        Some(v) if v == u64::from(ASSESSMENT_FORMAT_VERSION) => {
+            serde_json::from_slice::<Assessment>(bytes).map_err(|e| syntax(path, bytes, &e))
+        }
+        _ => Err(invalid(
+            "format_version is missing or not a version zwgk wrote".into(),
+        )),
     }
-    Ok(a)
 }

@@ -5,6 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::model::assessment::Assessment;
+use crate::model::doc::{DocKey, DocKind};
 use crate::model::status::Status;
 use crate::state::{App, DomainsView};
 use crate::text::{pad, sanitize, truncate, width};
@@ -19,14 +21,14 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     let (checked, total) = app.progress(a);
     let mut title = format!(
         "{} · {} · {} {checked}/{total}",
-        sanitize(&a.unit.name, false),
-        sanitize(&a.round, false),
+        sanitize(&a.unit().name, false),
+        sanitize(a.round(), false),
         s.col_progress
     );
     let overdue = app
         .tasks()
         .iter()
-        .filter(|(_, t)| t.is_overdue(&app.today))
+        .filter(|t| t.is_overdue(&app.today))
         .count();
     if overdue > 0 {
         title.push_str(&format!(" · {} {overdue}", s.overdue_tasks));
@@ -35,8 +37,8 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
     let cols = usize::from(inner.width);
-    let name_w = a
-        .domains
+    let domains = app.domains();
+    let name_w = domains
         .iter()
         .filter_map(|d| {
             app.library
@@ -49,9 +51,9 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     let counts_w = 9;
     let bar_w = cols.saturating_sub(name_w + counts_w + 6).clamp(4, 30);
     let height = usize::from(inner.height);
-    let first = scroll_offset(v.cursor, a.domains.len(), height);
+    let first = scroll_offset(v.cursor, domains.len(), height);
     let mut lines = Vec::new();
-    for (i, d) in a.domains.iter().enumerate().skip(first).take(height) {
+    for (i, d) in domains.iter().enumerate().skip(first).take(height) {
         let sel = i == v.cursor;
         let name = app.library.get(&d.checklist).map_or_else(
             || d.checklist.clone(),
@@ -66,6 +68,13 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
             },
         );
         let mut spans = vec![name_span, Span::raw("  ")];
+        let conflicts = domain_conflicts(a, &d.checklist);
+        if conflicts > 0 {
+            spans.push(Span::styled(
+                format!("{}{conflicts} ", s.conflict_mark),
+                theme::warn(),
+            ));
+        }
         if !d.involved {
             let reason = d
                 .reason
@@ -117,4 +126,17 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     if let Some(input) = &v.reason {
         crate::ui::widgets::one_line_popup(frame, area, s.reason_title, input);
     }
+}
+
+/// Documents of one domain with unresolved conflicts: its choice, results, tasks, responses.
+pub fn domain_conflicts(a: &Assessment, checklist: &str) -> usize {
+    let choice = usize::from(a.has_conflict(&DocKey::domain(checklist)));
+    let items = a
+        .docs
+        .conflicted()
+        .filter(|(k, _)| {
+            k.kind != DocKind::Domain && k.item_ids().is_some_and(|(c, _)| c == checklist)
+        })
+        .count();
+    choice + items
 }

@@ -57,11 +57,11 @@ pub fn view(app: &App, frame: &mut Frame, area: Rect) {
                 };
                 format!(
                     "{}  {}  {}  {}  {}",
-                    pad(&truncate(&sanitize(&a.unit.name, false), unit_w), unit_w),
+                    pad(&truncate(&sanitize(&a.unit().name, false), unit_w), unit_w),
                     pad(kind, kind_w),
-                    pad(&truncate(&sanitize(&a.round, false), round_w), round_w),
+                    pad(&truncate(&sanitize(a.round(), false), round_w), round_w),
                     pad(&progress_text(s, a, checked, total, &app.today), progress_w),
-                    crate::text::local_time(a.clock.millis)
+                    crate::clock::local_time(a.clock.millis)
                 )
             }
             Err(e) if l.backup.is_some() => format!(
@@ -83,7 +83,7 @@ pub fn view(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// `checked/total`, plus the number of overdue rectification tasks when there are any.
+/// `checked/total`, plus the overdue rectification tasks and the conflicts when there are any.
 fn progress_text(
     s: &crate::ui::strings::Strings,
     a: &crate::model::assessment::Assessment,
@@ -91,15 +91,14 @@ fn progress_text(
     total: usize,
     today: &str,
 ) -> String {
-    let overdue = a
-        .tasks
-        .values()
-        .filter_map(|d| d.winner().filter(|r| !r.deleted))
-        .filter(|r| r.body.is_overdue(today))
-        .count();
+    let overdue = a.tasks().filter(|t| t.is_overdue(today)).count();
+    let conflicts = a.conflict_count();
+    let mut text = format!("{checked}/{total}");
     if overdue > 0 {
-        format!("{checked}/{total} {}{overdue}", s.overdue)
-    } else {
-        format!("{checked}/{total}")
+        text.push_str(&format!(" {}{overdue}", s.overdue));
     }
+    if conflicts > 0 {
+        text.push_str(&format!(" {}{conflicts}", s.conflict_mark));
+    }
+    text
 }

@@ -172,6 +172,13 @@ pub struct Strings {
     pub status_partial: &'static str,
     pub status_missing: &'static str,
     pub status_not_applicable: &'static str,
+    pub inspection_by_county: &'static str,
+    pub field_by_other_side: &'static str,
+    pub conflict_mark: &'static str,
+    pub township_changed: &'static str,
+    pub township_now: &'static str,
+    pub township_reviewed: &'static str,
+    pub not_answered: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -339,6 +346,13 @@ pub const ZH: Strings = Strings {
     status_partial: "部分落实",
     status_missing: "未落实",
     status_not_applicable: "不适用",
+    inspection_by_county: "回头看由区县检查人员发起(--role county)",
+    field_by_other_side: "这一栏由另一方填写:区县填写整改任务和复核,乡镇填写整改情况和完成日期",
+    conflict_mark: "冲突",
+    township_changed: "自查已修改",
+    township_now: "现为",
+    township_reviewed: "审查时",
+    not_answered: "未作答",
 };
 
 pub const EN: Strings = Strings {
@@ -506,6 +520,13 @@ pub const EN: Strings = Strings {
     status_partial: "partial",
     status_missing: "missing",
     status_not_applicable: "n/a",
+    inspection_by_county: "Look-back inspections are started by county inspectors (--role county)",
+    field_by_other_side: "The other side fills this field: the county sets the task and verifies, the township fills the response and completion date",
+    conflict_mark: "conflict",
+    township_changed: "changed after review",
+    township_now: "now",
+    township_reviewed: "as reviewed",
+    not_answered: "not answered",
 };
 
 /// The text table for a language.

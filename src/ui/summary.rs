@@ -20,7 +20,7 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
     let outer = block(&format!(
         "{} · {}",
         s.summary_title,
-        sanitize(&a.unit.name, false)
+        sanitize(&a.unit().name, false)
     ));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
@@ -76,9 +76,9 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
         lines.push(row(&name, t, name_w, num_w, bar_w, i == v.cursor));
     }
     lines.push(row(s.total_label, &total, name_w, num_w, bar_w, false));
-    let not_involved: Vec<String> = a
-        .domains
-        .iter()
+    let not_involved: Vec<String> = app
+        .domains()
+        .into_iter()
         .filter(|d| !d.involved)
         .map(|d| {
             app.library.get(&d.checklist).map_or_else(

@@ -5,8 +5,8 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::model::rectification::Task;
-use crate::model::revision::Role;
+use crate::model::assessment::{Assessment, TaskView};
+use crate::model::doc::{DocKey, DocKind};
 use crate::state::{App, TASK_STATE, TaskForm, TasksView};
 use crate::text::{pad, sanitize, truncate, width};
 use crate::ui::strings::{Strings, strings};
@@ -14,7 +14,7 @@ use crate::ui::theme;
 use crate::ui::widgets::{block, centered, clear_popup, line_input, scroll_offset};
 
 /// A task's state as shown: the state, and 逾期 when it is past its deadline.
-pub fn state_text(s: &Strings, t: &Task, today: &str) -> String {
+pub fn state_text(s: &Strings, t: &TaskView<'_>, today: &str) -> String {
     if t.is_overdue(today) {
         format!("{}({})", s.task_state(t.state), s.overdue)
     } else {
@@ -22,13 +22,19 @@ pub fn state_text(s: &Strings, t: &Task, today: &str) -> String {
     }
 }
 
+/// True when an item's task or the township's response to it waits for a decision.
+pub fn task_conflict(a: &Assessment, checklist: &str, item: &str) -> bool {
+    [DocKind::Task, DocKind::Response]
+        .into_iter()
+        .any(|k| a.has_conflict(&DocKey::item(k, checklist, item)))
+}
+
 pub fn view(app: &App, v: &TasksView, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
+    let Some(session) = &app.open else { return };
+    let a = &session.assessment;
     let tasks = app.tasks();
-    let overdue = tasks
-        .iter()
-        .filter(|(_, t)| t.is_overdue(&app.today))
-        .count();
+    let overdue = tasks.iter().filter(|t| t.is_overdue(&app.today)).count();
     let title = format!(
         "{} · {} · {} {overdue}",
         s.tasks_title,
@@ -64,25 +70,31 @@ pub fn view(app: &App, v: &TasksView, frame: &mut Frame, area: Rect) {
     ))];
     let height = usize::from(inner.height).saturating_sub(1);
     let first = scroll_offset(v.cursor, tasks.len(), height);
-    for (i, (_, t)) in tasks.iter().enumerate().skip(first).take(height) {
-        let domain = app.library.get(&t.checklist).map_or_else(
-            || t.checklist.clone(),
+    for (i, t) in tasks.iter().enumerate().skip(first).take(height) {
+        let domain = app.library.get(&t.spec.checklist).map_or_else(
+            || t.spec.checklist.clone(),
             |e| sanitize(&e.catalogue.name, false),
         );
         let item = app
             .library
-            .get(&t.checklist)
-            .and_then(|e| e.catalogue.item(&t.item))
-            .map_or_else(|| t.item.clone(), |i| sanitize(&i.title(), false));
-        let state = state_text(s, t, &app.today);
+            .get(&t.spec.checklist)
+            .and_then(|e| e.catalogue.item(&t.spec.item))
+            .map_or_else(|| t.spec.item.clone(), |i| sanitize(&i.title(), false));
+        let mut state = state_text(s, t, &app.today);
+        if task_conflict(a, &t.spec.checklist, &t.spec.item) {
+            state = format!("{} {state}", s.conflict_mark);
+        }
         let rest_w = cols.saturating_sub(state_w + date_w + domain_w + item_w + 8);
         let text = format!(
             "{}  {}  {}  {}  {}",
             pad(&truncate(&state, state_w), state_w),
-            pad(&truncate(&sanitize(&t.deadline, false), date_w), date_w),
+            pad(
+                &truncate(&sanitize(&t.spec.deadline, false), date_w),
+                date_w
+            ),
             pad(&truncate(&domain, domain_w), domain_w),
             pad(&truncate(&item, item_w), item_w),
-            truncate(&sanitize(&t.description, false), rest_w)
+            truncate(&sanitize(&t.spec.description, false), rest_w)
         );
         let style = if i == v.cursor {
             theme::selected()
@@ -156,7 +168,7 @@ pub fn form_view(app: &App, f: &TaskForm, frame: &mut Frame, area: Rect) {
             ]);
             frame.render_widget(Paragraph::new(line), row);
         } else if let Some(input) = f.fields.get(i) {
-            let locked = app.role == Role::Township && i < 5;
+            let locked = crate::state::task_field_doc(i).is_some_and(|k| !app.may(k));
             if locked {
                 let line = Line::from(vec![
                     Span::styled(pad(label, label_w), theme::dim()),

@@ -7,6 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::model::assessment::Evidence;
 use crate::model::catalogue::Item;
+use crate::model::doc::{DocKey, DocKind};
 use crate::model::status::Status;
 use crate::state::{App, Filter, Overlay, Picker, Walk};
 use crate::text::{pad, sanitize, truncate, width, wrap};
@@ -76,7 +77,6 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
         let sel = pos == w.cursor;
         let id = pad(&sanitize(&item.id, false), 3);
         let name_w = cols.saturating_sub(width(&id) + s.status_width() + 2);
-        let name = pad(&truncate(&sanitize(&item.title(), false), name_w), name_w);
         let row_style = if sel {
             theme::selected()
         } else {
@@ -105,11 +105,14 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
             );
             st = st.style(style);
         }
-        lines.push(Line::from(vec![
-            Span::styled(format!("{id} "), row_style),
-            st,
-            Span::styled(format!(" {name}"), row_style),
-        ]));
+        let mut row = vec![Span::styled(format!("{id} "), row_style), st];
+        let marks = item_marks(app, s, &w.checklist, &item.id);
+        let marks_w: usize = marks.iter().map(|m| width(&m.content)).sum();
+        row.extend(marks);
+        let name_w = name_w.saturating_sub(marks_w);
+        let name = pad(&truncate(&sanitize(&item.title(), false), name_w), name_w);
+        row.push(Span::styled(format!(" {name}"), row_style));
+        lines.push(Line::from(row));
     }
     if visible.is_empty() {
         lines.push(Line::from(Span::styled(s.nothing_matches, theme::dim())));
@@ -271,7 +274,7 @@ fn result_lines(
         ));
     }
     if let Some(doc) = session.assessment.result_doc(checklist, &item.id) {
-        if !doc.conflicts().is_empty() {
+        if doc.has_conflicts() {
             head.push(Span::styled(format!("  {}", s.conflict), theme::warn()));
         }
         if let Some(win) = doc.winner() {
@@ -279,7 +282,7 @@ fn result_lines(
                 format!(
                     "  {} {}",
                     sanitize(&win.author.name, false),
-                    crate::text::local_time(win.hlc.millis)
+                    crate::clock::local_time(win.hlc.millis)
                 ),
                 theme::dim(),
             ));
@@ -311,42 +314,83 @@ fn result_lines(
         }
         push_fields(&mut lines, result_fields(s, r));
     }
-    // An inspection shows the township's own answer, and says when the verdicts differ.
-    if session.assessment.kind == crate::model::assessment::Kind::Inspection
-        && let Some(theirs) = app.reviewed().and_then(|a| a.result(checklist, &item.id))
-    {
+    // An inspection shows the township's own answer as reviewed, says when the verdicts
+    // differ, and when the township changed its answer after the inspector saw it.
+    if let Some(tv) = app.township_view(checklist, &item.id) {
+        let shown = tv.reviewed.map_or(Status::Unchecked, |r| r.status);
         let mut head = vec![
             Span::styled(format!("{} ", s.township_label), theme::label()),
-            status_span(s, theirs.status),
+            status_span(s, shown),
         ];
-        if status.is_checked() && theirs.status != status {
+        if status.is_checked() && shown != status {
             head.push(Span::styled(format!("  {}", s.differs), theme::warn()));
         }
+        if tv.changed {
+            head.push(Span::styled(
+                format!("  {}", s.township_changed),
+                theme::warn(),
+            ));
+        }
         lines.push(Line::from(head));
-        push_fields(&mut lines, result_fields(s, theirs));
+        if let Some(r) = tv.reviewed {
+            push_fields(&mut lines, result_fields(s, r));
+        }
+        if tv.changed {
+            let now = tv.current.map_or(Status::Unchecked, |r| r.status);
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", s.township_now), theme::label()),
+                status_span(s, now),
+            ]));
+            if let Some(r) = tv.current {
+                push_fields(&mut lines, result_fields(s, r));
+            }
+        }
     }
-    if let Some(t) = session.assessment.task(checklist, &item.id) {
-        let state = crate::ui::task::state_text(s, t, &app.today);
+    if let Some(t) = session.assessment.task_view(checklist, &item.id) {
+        let state = crate::ui::task::state_text(s, &t, &app.today);
         let style = if t.is_overdue(&app.today) {
             theme::warn()
         } else {
             theme::label()
         };
-        lines.push(Line::from(vec![
+        let mut head = vec![
             Span::styled(format!("{} ", s.task_label), theme::label()),
             Span::styled(state, style),
             Span::styled(
-                format!("  {} {}", s.task_deadline, sanitize(&t.deadline, false)),
+                format!(
+                    "  {} {}",
+                    s.task_deadline,
+                    sanitize(&t.spec.deadline, false)
+                ),
                 theme::dim(),
             ),
-        ]));
-        let mut fields = vec![(s.task_description, t.description.clone())];
-        if !t.response.is_empty() {
-            fields.push((s.task_response, t.response.clone()));
+        ];
+        if crate::ui::task::task_conflict(&session.assessment, checklist, &item.id) {
+            head.push(Span::styled(format!("  {}", s.conflict), theme::warn()));
+        }
+        lines.push(Line::from(head));
+        let mut fields = vec![(s.task_description, t.spec.description.clone())];
+        if let Some(r) = t.response.filter(|r| !r.response.is_empty()) {
+            fields.push((s.task_response, r.response.clone()));
         }
         push_fields(&mut lines, fields);
     }
     lines
+}
+
+/// Marks in the item list: 冲突 when the result or the task waits for a decision.
+fn item_marks(app: &App, s: &Strings, checklist: &str, item: &str) -> Vec<Span<'static>> {
+    let Some(session) = &app.open else {
+        return Vec::new();
+    };
+    let a = &session.assessment;
+    let result = DocKey::item(DocKind::Result, checklist, item);
+    let conflict = a.has_conflict(&result) || crate::ui::task::task_conflict(a, checklist, item);
+    let mut v = Vec::new();
+    if conflict {
+        v.push(Span::styled(format!(" {}", s.conflict_mark), theme::warn()));
+    }
+    v
 }
 
 /// The recorded parts of a result as (label, text), evidence last.
@@ -367,8 +411,8 @@ fn result_fields<'a>(
     for e in &r.evidence {
         let text = match e {
             Evidence::Url { url } => url.clone(),
-            Evidence::File { path, sha256 } => {
-                format!("{path} (sha256 {})", sha256.get(..12).unwrap_or(sha256))
+            Evidence::File { name, sha256, .. } => {
+                format!("{name} (sha256 {})", sha256.get(..12).unwrap_or(sha256))
             }
             Evidence::Text { text } => text.clone(),
         };

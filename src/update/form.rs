@@ -3,10 +3,9 @@
 use crate::action::{Action, Effect};
 use crate::editor::TextInput;
 use crate::model::assessment::{
-    ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_VERSION, Assessment, DomainChoice, Kind, Unit,
+    Assessment, DomainChoice, Header, Kind, NewAssessment, Unit, basis_of,
 };
 use crate::model::catalogue::Group;
-use crate::model::revision::Hlc;
 use crate::state::{App, Choice, DomainRow, Listing, NewForm, Screen};
 use crate::ui::strings::strings;
 
@@ -115,7 +114,29 @@ pub(super) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 f.error = Some(s.choose_a_domain.to_string());
                 return Vec::new();
             }
-            let assessment = create_assessment(f, &app.library, ctx);
+            let assessor = f.fields[FIELD_ASSESSOR].text().trim().to_string();
+            let form = match std::mem::replace(&mut app.screen, Screen::Start) {
+                Screen::New(form) => form,
+                other => {
+                    app.screen = other;
+                    return Vec::new();
+                }
+            };
+            // Whoever creates the assessment is the person using this device, unless known.
+            let name = app.user.clone().unwrap_or(assessor);
+            let author = crate::model::revision::Author {
+                name,
+                device: app.device.clone(),
+                role: app.role,
+            };
+            let assessment = match create_assessment(&form, app, author, ctx) {
+                Ok(a) => a,
+                Err(e) => {
+                    app.message = Some(e.to_string());
+                    app.screen = Screen::New(form);
+                    return Vec::new();
+                }
+            };
             let summary = Listing {
                 path: String::new(),
                 assessment: Ok(assessment.clone()),
@@ -131,13 +152,21 @@ pub(super) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     Vec::new()
 }
 
-fn create_assessment(f: &NewForm, library: &crate::library::Library, ctx: &Ctx) -> Assessment {
+/// The assessment the form describes, with its header and domain choices as the first
+/// revisions, written by `author`. An inspection takes its partition from the self-check it
+/// reviews and records what it was started from.
+fn create_assessment(
+    f: &NewForm,
+    app: &App,
+    author: crate::model::revision::Author,
+    ctx: &Ctx,
+) -> Result<Assessment, crate::model::assessment::RecordError> {
     let text = |i: usize| f.fields[i].text().trim().to_string();
     let domains = f
         .domains
         .iter()
         .filter_map(|row| {
-            let version = library.get(&row.checklist)?.catalogue.version.clone();
+            let version = app.library.get(&row.checklist)?.catalogue.version.clone();
             let (involved, reason) = match &row.choice {
                 Choice::Included => (true, None),
                 Choice::NotInvolved(r) => (false, Some(r.clone())),
@@ -148,35 +177,40 @@ fn create_assessment(f: &NewForm, library: &crate::library::Library, ctx: &Ctx) 
                 version,
                 involved,
                 reason,
+                summary: String::new(),
             })
         })
         .collect();
     let code = text(FIELD_CODE);
-    Assessment {
-        format: ASSESSMENT_FORMAT.to_string(),
-        format_version: ASSESSMENT_FORMAT_VERSION,
-        id: ctx.new_id.clone(),
-        kind: f.kind,
-        unit: Unit {
-            name: text(FIELD_UNIT),
-            division_code: if code.is_empty() { None } else { Some(code) },
-            county: text(FIELD_COUNTY),
-            city: None,
-        },
+    let unit = Unit {
+        name: text(FIELD_UNIT),
+        division_code: if code.is_empty() { None } else { Some(code) },
+        county: text(FIELD_COUNTY),
+        city: None,
+    };
+    let reviewed = f.reviews.as_ref().and_then(|id| {
+        app.listing
+            .iter()
+            .find_map(|l| l.assessment.as_ref().ok().filter(|a| &a.id == id))
+    });
+    let partition = reviewed.map_or_else(|| unit.partition(), |r| r.partition.clone());
+    let header = Header {
+        unit,
         round: text(FIELD_ROUND),
         assessor: text(FIELD_ASSESSOR),
-        created: Hlc {
-            millis: ctx.now_millis,
-            counter: 0,
-        }
-        .to_string(),
+        created: crate::clock::rfc3339(ctx.now_millis),
         reviews: f.reviews.clone(),
-        domains,
-        clock: Hlc {
-            millis: ctx.now_millis,
-            counter: 0,
+    };
+    Assessment::create(
+        NewAssessment {
+            id: ctx.new_id.clone(),
+            kind: f.kind,
+            partition,
+            header,
+            domains,
+            basis: reviewed.map(basis_of),
         },
-        results: Default::default(),
-        tasks: Default::default(),
-    }
+        author,
+        ctx.now_millis,
+    )
 }

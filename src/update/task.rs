@@ -3,13 +3,16 @@
 
 use crate::action::{Action, Effect};
 use crate::editor::TextInput;
-use crate::model::assessment::{Assessment, Kind};
-use crate::model::rectification::{Task, TaskState, is_date};
-use crate::model::revision::Role;
+use crate::model::assessment::{Assessment, ItemResult, Kind};
+use crate::model::doc::{Body, DocKind};
+use crate::model::rectification::{
+    Decision, Progress, TaskResponse, TaskSpec, TaskState, is_date, task_state,
+};
+use crate::model::revision::RevId;
 use crate::model::status::Status;
 use crate::state::{
     App, Choice, Listing, Screen, TASK_COMPLETED, TASK_DEADLINE, TASK_DESCRIPTION, TASK_PERSON,
-    TASK_REQUIREMENT, TASK_RESPONSE, TASK_STATE, TASK_UNIT, TaskForm,
+    TASK_REQUIREMENT, TASK_RESPONSE, TASK_STATE, TASK_UNIT, TaskForm, task_field_doc,
 };
 use crate::ui::strings::strings;
 
@@ -24,6 +27,10 @@ use super::{
 /// with the unit and the domain choices taken from it.
 pub(super) fn new_inspection(app: &mut App) {
     let s = strings(app.lang);
+    if !app.role.is_inspector() {
+        app.message = Some(s.inspection_by_county.to_string());
+        return;
+    }
     let Some(Listing {
         assessment: Ok(reviewed),
         ..
@@ -40,11 +47,15 @@ pub(super) fn new_inspection(app: &mut App) {
     let mut f = new_form(app);
     f.kind = Kind::Inspection;
     f.reviews = Some(reviewed.id.clone());
-    f.fields[FIELD_UNIT] = TextInput::line(&reviewed.unit.name);
-    f.fields[FIELD_CODE] = TextInput::line(reviewed.unit.division_code.as_deref().unwrap_or(""));
-    f.fields[FIELD_COUNTY] = TextInput::line(&reviewed.unit.county);
-    f.fields[FIELD_ROUND] =
-        TextInput::line(&format!("{}{}", reviewed.round, s.inspection_round_suffix));
+    let unit = reviewed.unit();
+    f.fields[FIELD_UNIT] = TextInput::line(&unit.name);
+    f.fields[FIELD_CODE] = TextInput::line(unit.division_code.as_deref().unwrap_or(""));
+    f.fields[FIELD_COUNTY] = TextInput::line(&unit.county);
+    f.fields[FIELD_ROUND] = TextInput::line(&format!(
+        "{}{}",
+        reviewed.round(),
+        s.inspection_round_suffix
+    ));
     f.focus = FIELD_ASSESSOR;
     for row in &mut f.domains {
         row.choice = match reviewed.domain(&row.checklist) {
@@ -56,13 +67,18 @@ pub(super) fn new_inspection(app: &mut App) {
     app.screen = Screen::New(Box::new(f));
 }
 
-/// The township's answer to an item, from the self-check the open inspection reviews.
-fn township_answer(
-    app: &App,
+/// The township's current answer to an item, with its revision, from the self-check the
+/// open inspection reviews.
+pub(crate) fn township_answer<'a>(
+    app: &'a App,
     checklist: &str,
     item: &str,
-) -> Option<crate::model::assessment::ItemResult> {
-    app.reviewed()?.result(checklist, item).cloned()
+) -> Option<(&'a ItemResult, &'a RevId)> {
+    let rev = app.reviewed()?.result_doc(checklist, item)?.winner()?;
+    if rev.deleted {
+        return None;
+    }
+    Some((rev.body.as_result()?, &rev.rev))
 }
 
 fn inspecting(app: &App) -> bool {
@@ -106,7 +122,9 @@ pub(super) fn accept(app: &mut App, ctx: &Ctx, all: bool) -> Vec<Effect> {
     let mut effects = Vec::new();
     let mut taken = 0;
     for (checklist, item) in &targets {
-        let Some(theirs) = township_answer(app, checklist, item).filter(|r| r.status.is_checked())
+        let Some((theirs, rev)) = township_answer(app, checklist, item)
+            .filter(|(r, _)| r.status.is_checked())
+            .map(|(r, rev)| (r.clone(), rev.clone()))
         else {
             continue;
         };
@@ -114,8 +132,11 @@ pub(super) fn accept(app: &mut App, ctx: &Ctx, all: bool) -> Vec<Effect> {
             continue;
         };
         body.status = theirs.status;
-        body.findings = theirs.findings.clone();
-        body.channels_seen = theirs.channels_seen.clone();
+        body.findings = theirs.findings;
+        body.channels_seen = theirs.channels_seen;
+        body.township_note = theirs.note;
+        body.township_evidence = theirs.evidence;
+        body.seen = Some(rev);
         body.recheck = None;
         let fx = commit(app, body, ctx);
         if !fx.is_empty() {
@@ -130,7 +151,7 @@ pub(super) fn accept(app: &mut App, ctx: &Ctx, all: bool) -> Vec<Effect> {
     if all {
         app.message = Some(format!("{} {taken} {}", s.accepted_prefix, s.items_unit));
     } else if let Some((_, item)) = targets.first() {
-        if township_answer(app, &targets[0].0, item).is_none_or(|r| !r.status.is_checked()) {
+        if township_answer(app, &targets[0].0, item).is_none_or(|(r, _)| !r.status.is_checked()) {
             app.message = Some(s.township_did_not_answer.to_string());
             return effects;
         }
@@ -148,7 +169,7 @@ pub(super) fn open_form(app: &mut App, ctx: &Ctx) {
         Screen::Tasks(v) => app
             .tasks()
             .get(v.cursor)
-            .map(|(_, t)| (t.checklist.clone(), t.item.clone())),
+            .map(|t| (t.spec.checklist.clone(), t.spec.item.clone())),
         _ => None,
     };
     let Some((checklist, item)) = target else {
@@ -157,22 +178,29 @@ pub(super) fn open_form(app: &mut App, ctx: &Ctx) {
     let Some(session) = &app.open else { return };
     let a = &session.assessment;
     let existing = a.task(&checklist, &item).cloned();
-    if existing.is_none() && (app.role != Role::County || a.kind != Kind::Inspection) {
+    if existing.is_none() && !a.may_write(app.role, DocKind::Task) {
         app.message = Some(s.tasks_by_county.to_string());
         return;
     }
-    let base = existing.unwrap_or_else(|| new_task(a, &checklist, &item, ctx));
+    let spec = existing.unwrap_or_else(|| new_task(a, &checklist, &item, ctx));
+    let response = a.response(&checklist, &item).cloned();
+    let state = task_state(&spec, response.as_ref());
     let text = |t: &str| TextInput::line(t);
     let fields = [
-        text(&base.description),
-        text(&base.requirement),
-        text(&base.responsible_unit),
-        text(&base.responsible_person),
-        text(&base.deadline),
-        text(&base.response),
-        text(base.completed.as_deref().unwrap_or("")),
+        text(&spec.description),
+        text(&spec.requirement),
+        text(&spec.responsible_unit),
+        text(&spec.responsible_person),
+        text(&spec.deadline),
+        text(response.as_ref().map_or("", |r| r.response.as_str())),
+        text(
+            response
+                .as_ref()
+                .and_then(|r| r.completed.as_deref())
+                .unwrap_or(""),
+        ),
     ];
-    let focus = if app.role == Role::County {
+    let focus = if a.may_write(app.role, DocKind::Task) {
         TASK_DESCRIPTION
     } else {
         TASK_RESPONSE
@@ -180,62 +208,65 @@ pub(super) fn open_form(app: &mut App, ctx: &Ctx) {
     app.task_form = Some(TaskForm {
         checklist,
         item,
-        state: base.state,
-        base,
+        state,
+        spec,
+        response,
         fields,
         focus,
         error: None,
     });
 }
 
-/// A new task for an item, filled from the inspector's result: findings, a description from
-/// the note, the unit as the responsible unit, and a deadline 30 days out.
-fn new_task(a: &Assessment, checklist: &str, item: &str, ctx: &Ctx) -> Task {
+/// A new task for an item, filled from the result: findings, a description from the note,
+/// the unit as the responsible unit, and a deadline 30 days out.
+fn new_task(a: &Assessment, checklist: &str, item: &str, ctx: &Ctx) -> TaskSpec {
     let result = a.result(checklist, item);
     let findings = result.map(|r| r.findings.clone()).unwrap_or_default();
     let description = match result {
         Some(r) if !r.note.trim().is_empty() => r.note.replace('\n', ";"),
         _ => findings.join("、"),
     };
-    Task {
+    TaskSpec {
         checklist: checklist.to_string(),
         item: item.to_string(),
         findings,
         description,
-        responsible_unit: a.unit.name.clone(),
-        deadline: date_after(ctx.now_millis, 30),
-        ..Task::default()
+        responsible_unit: a.unit().name.clone(),
+        deadline: crate::clock::date_after(ctx.now_millis, 30),
+        ..TaskSpec::default()
     }
 }
 
-/// `YYYY-MM-DD` in China time, `days` after `millis`.
-pub fn date_after(millis: u64, days: u64) -> String {
-    let secs = i64::try_from(millis / 1000 + days * 86_400).unwrap_or(0) + 8 * 3600;
-    time::OffsetDateTime::from_unix_timestamp(secs)
-        .map(|t| format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()))
-        .unwrap_or_default()
-}
-
-/// Which task fields a role may change: the county sets the task, the township answers it.
-fn editable(role: Role, field: usize) -> bool {
-    match role {
-        Role::Township => matches!(field, TASK_RESPONSE | TASK_COMPLETED | TASK_STATE),
-        _ => true,
+/// Which task fields the user may change: the inspector's part or the township's response.
+fn editable(app: &App, field: usize) -> bool {
+    match task_field_doc(field) {
+        Some(kind) => app.may(kind),
+        None => app.may(DocKind::Task) || app.may(DocKind::Response),
     }
 }
 
-/// States a role may set: the township reports progress, only the county verifies or waives.
-fn allowed_states(role: Role) -> &'static [TaskState] {
-    match role {
-        Role::Township => &[TaskState::Pending, TaskState::InProgress, TaskState::Done],
-        _ => &TaskState::ALL,
+/// The states the user may choose: the inspector decides (待整改, 已复核, 无需整改), the
+/// township reports (整改中, 已整改); on a township's own list both.
+fn allowed_states(app: &App) -> Vec<TaskState> {
+    let mut v = Vec::new();
+    if app.may(DocKind::Task) {
+        v.push(TaskState::Pending);
     }
+    if app.may(DocKind::Response) {
+        v.extend([TaskState::InProgress, TaskState::Done]);
+    }
+    if app.may(DocKind::Task) {
+        v.extend([TaskState::Verified, TaskState::NotNeeded]);
+    }
+    v
 }
 
 pub(crate) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     let s = strings(app.lang);
-    let role = app.role;
     let width = usize::from(app.width);
+    let states = allowed_states(app);
+    let focus = app.task_form.as_ref().map_or(0, |f| f.focus);
+    let can_edit = editable(app, focus);
     let Some(f) = app.task_form.as_mut() else {
         return Vec::new();
     };
@@ -243,13 +274,13 @@ pub(crate) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     match action {
         Action::NextField => f.focus = (f.focus + 1) % fields,
         Action::PrevField => f.focus = (f.focus + fields - 1) % fields,
-        Action::ToggleEntry => cycle_state(f, role),
+        Action::ToggleEntry => cycle_state(f, &states),
         Action::Insert(' ') | Action::Left | Action::Right if f.focus == TASK_STATE => {
-            cycle_state(f, role)
+            cycle_state(f, &states)
         }
         Action::Confirm | Action::Back => return save_form(app, ctx),
         other => {
-            if editable(role, f.focus) {
+            if can_edit {
                 if let Some(input) = f.fields.get_mut(f.focus) {
                     edit_text(input, other, width);
                 }
@@ -257,27 +288,33 @@ pub(crate) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 other,
                 Action::Insert(_) | Action::Paste(_) | Action::DeleteBack | Action::DeleteForward
             ) {
-                f.error = Some(s.field_by_county.to_string());
+                f.error = Some(s.field_by_other_side.to_string());
             }
         }
     }
     Vec::new()
 }
 
-fn cycle_state(f: &mut TaskForm, role: Role) {
-    let states = allowed_states(role);
-    let pos = states.iter().position(|st| *st == f.state);
-    f.state = match pos {
-        Some(p) => states[(p + 1) % states.len()],
-        None => states[0],
-    };
+/// The next state the user may choose after the form's state, in ledger order (so the
+/// inspector goes from the township's 已整改 straight to 已复核).
+fn cycle_state(f: &mut TaskForm, states: &[TaskState]) {
+    let all = TaskState::ALL;
+    let at = all.iter().position(|st| *st == f.state).unwrap_or(0);
+    if let Some(next) = (1..=all.len())
+        .map(|k| all[(at + k) % all.len()])
+        .find(|st| states.contains(st))
+    {
+        f.state = next;
+    }
 }
 
-/// Saves the form as a task revision. Both Enter and Esc save: typed text is never dropped.
-/// A deadline or completion date that is not a date keeps the form open with a message.
+/// Saves the form: the inspector's part and the township's response, each as a revision of
+/// its own document and only by the side that may write it. Both Enter and Esc save: typed
+/// text is never dropped. A deadline or completion date that is not a date keeps the form
+/// open with a message.
 fn save_form(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     let s = strings(app.lang);
-    let today = date_after(ctx.now_millis, 0);
+    let today = crate::clock::date(ctx.now_millis);
     let Some(f) = app.task_form.as_mut() else {
         return Vec::new();
     };
@@ -297,44 +334,81 @@ fn save_form(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     if f.state == TaskState::Done && completed.is_empty() {
         completed = today;
     }
-    let body = task_from(f, completed);
-    app.task_form = None;
-    record(app, body, ctx)
+    let Some(f) = app.task_form.take() else {
+        return Vec::new();
+    };
+    record_form(app, &f, completed, ctx)
 }
 
 /// Saves a form whose dates did not parse (on quit): the text is kept as typed.
 pub(super) fn save_unchecked(app: &mut App, f: TaskForm, ctx: &Ctx) -> Vec<Effect> {
     let completed = f.fields[TASK_COMPLETED].text().trim().to_string();
-    let body = task_from(&f, completed);
-    record(app, body, ctx)
+    record_form(app, &f, completed, ctx)
 }
 
-/// The task the form holds, with this completion date (empty: none).
-fn task_from(f: &TaskForm, completed: String) -> Task {
+/// Records the parts of the form the user may write.
+fn record_form(app: &mut App, f: &TaskForm, completed: String, ctx: &Ctx) -> Vec<Effect> {
     let text = |i: usize| f.fields[i].text().trim().to_string();
-    Task {
-        description: text(TASK_DESCRIPTION),
-        requirement: text(TASK_REQUIREMENT),
-        responsible_unit: text(TASK_UNIT),
-        responsible_person: text(TASK_PERSON),
-        deadline: text(TASK_DEADLINE),
-        response: text(TASK_RESPONSE),
-        completed: if completed.is_empty() {
-            None
-        } else {
-            Some(completed)
-        },
-        state: f.state,
-        ..f.base.clone()
+    let mut bodies = Vec::new();
+    if app.may(DocKind::Task) {
+        bodies.push(Body::Task(TaskSpec {
+            description: text(TASK_DESCRIPTION),
+            requirement: text(TASK_REQUIREMENT),
+            responsible_unit: text(TASK_UNIT),
+            responsible_person: text(TASK_PERSON),
+            deadline: text(TASK_DEADLINE),
+            decision: match f.state {
+                TaskState::Verified => Decision::Verified,
+                TaskState::NotNeeded => Decision::NotNeeded,
+                TaskState::Withdrawn => Decision::Withdrawn,
+                _ => Decision::Open,
+            },
+            ..f.spec.clone()
+        }));
     }
+    if app.may(DocKind::Response) {
+        let response = TaskResponse {
+            checklist: f.checklist.clone(),
+            item: f.item.clone(),
+            round: f.spec.returned,
+            progress: if f.state == TaskState::Done {
+                Progress::Done
+            } else {
+                Progress::InProgress
+            },
+            response: text(TASK_RESPONSE),
+            completed: (!completed.is_empty()).then_some(completed),
+            evidence: f
+                .response
+                .as_ref()
+                .map(|r| r.evidence.clone())
+                .unwrap_or_default(),
+        };
+        // A response is written once the township says something.
+        let said = f.response.is_some()
+            || matches!(f.state, TaskState::InProgress | TaskState::Done)
+            || !response.response.is_empty();
+        if said {
+            bodies.push(Body::Response(response));
+        }
+    }
+    let mut effects = Vec::new();
+    for body in bodies {
+        for e in record(app, body, ctx) {
+            if !effects.contains(&e) {
+                effects.push(e);
+            }
+        }
+    }
+    effects
 }
 
-fn record(app: &mut App, body: Task, ctx: &Ctx) -> Vec<Effect> {
+fn record(app: &mut App, body: Body, ctx: &Ctx) -> Vec<Effect> {
     let author = author(app);
     let Some(session) = app.open.as_mut() else {
         return Vec::new();
     };
-    match session.assessment.record_task(body, author, ctx.now_millis) {
+    match session.assessment.record(body, author, ctx.now_millis) {
         Ok(Some(_)) => vec![Effect::Save],
         Ok(None) => Vec::new(),
         Err(e) => {

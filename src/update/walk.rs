@@ -5,12 +5,13 @@ use crate::action::{Action, Effect};
 use crate::editor::TextInput;
 use crate::model::assessment::{Evidence, ItemResult};
 use crate::model::catalogue::CANONICAL_CHANNELS;
+use crate::model::doc::Body;
 use crate::model::status::{FINDING_TYPES, Status};
 use crate::state::{App, DomainsView, Filter, Overlay, Picker, Screen, SummaryView, TasksView};
 use crate::ui::strings::strings;
 
 use super::task;
-use super::{Ctx, author, edit_text, editor_width, move_cursor};
+use super::{Ctx, edit_text, editor_width, move_cursor, record};
 
 /// A 未检查 result with nothing recorded, made against the current catalogue row.
 fn fresh_result(library: &crate::library::Library, checklist: &str, item: &str) -> ItemResult {
@@ -46,8 +47,7 @@ pub(crate) fn result_or_new(app: &App, checklist: &str, item: &str) -> Option<It
 
 /// Records a changed result as a revision; returns `Save` when something changed.
 pub(crate) fn commit(app: &mut App, body: ItemResult, ctx: &Ctx) -> Vec<Effect> {
-    let author = author(app);
-    let Some(session) = app.open.as_mut() else {
+    let Some(session) = app.open.as_ref() else {
         return Vec::new();
     };
     let before = session
@@ -59,17 +59,13 @@ pub(crate) fn commit(app: &mut App, body: ItemResult, ctx: &Ctx) -> Vec<Effect> 
         return Vec::new();
     }
     let (checklist, item) = (body.checklist.clone(), body.item.clone());
-    match session.assessment.record(body, author, ctx.now_millis) {
-        Ok(Some(_)) => {
-            session.undo.push((checklist, item, before));
-            vec![Effect::Save]
-        }
-        Ok(None) => Vec::new(),
-        Err(e) => {
-            app.message = Some(e.to_string());
-            Vec::new()
-        }
+    let effects = record(app, Body::Result(body), ctx);
+    if !effects.is_empty()
+        && let Some(session) = app.open.as_mut()
+    {
+        session.undo.push((checklist, item, before));
     }
+    effects
 }
 
 pub(crate) fn current_ids(app: &App) -> Option<(String, String)> {
@@ -281,18 +277,7 @@ fn undo(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
         return Vec::new();
     };
     let body = before.unwrap_or_else(|| fresh_result(&app.library, &checklist, &item));
-    let author = author(app);
-    let Some(session) = app.open.as_mut() else {
-        return Vec::new();
-    };
-    let effects = match session.assessment.record(body, author, ctx.now_millis) {
-        Ok(Some(_)) => vec![Effect::Save],
-        Ok(None) => Vec::new(),
-        Err(e) => {
-            app.message = Some(e.to_string());
-            return Vec::new();
-        }
-    };
+    let effects = record(app, Body::Result(body), ctx);
     // Show the item that changed back.
     if let Screen::Walk(w) = &mut app.screen
         && w.checklist == checklist

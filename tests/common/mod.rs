@@ -13,6 +13,7 @@ use zwgk::cli::Lang;
 use zwgk::keymap;
 use zwgk::library::Library;
 use zwgk::model::assessment::{Assessment, ItemResult};
+use zwgk::model::doc::Body;
 use zwgk::model::revision::Revision;
 use zwgk::state::{App, Screen, Walk};
 use zwgk::update::{Ctx, update};
@@ -177,7 +178,7 @@ pub fn edu_result<'a>(app: &'a App, item: &str) -> Option<&'a ItemResult> {
 }
 
 /// The winning revision of an item of 义务教育.
-pub fn edu_winner<'a>(app: &'a App, item: &str) -> &'a Revision<ItemResult> {
+pub fn edu_winner<'a>(app: &'a App, item: &str) -> &'a Revision<Body> {
     assessment(app)
         .result_doc(EDU, item)
         .and_then(|d| d.winner())

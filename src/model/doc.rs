@@ -1,0 +1,794 @@
+//! The documents of an assessment: typed global ids, the body of each kind of document, the
+//! role rule, and [`DocSet`], the one API over a set of documents that the store, hand-over
+//! bundles and CouchDB replication all use (record, current value, merge, conflicts, changes
+//! since a point, which revisions another copy lacks).
+//!
+//! A document id is global: `<partition>:<assessment kind>:<assessment id>:<doc kind>[:<key>]`,
+//! e.g. `370828102:self_check:0190f5a2-…:result:compulsory-education/01`.
+//!
+//! * the **partition** (the unit's 区划代码, or a stable token derived from its name when it has
+//!   none) is fixed when the assessment is created and never recomputed, so adding a code
+//!   later changes no id; it comes first, so the ids fit a CouchDB 3 partitioned database;
+//! * the **assessment** (its kind and UUID) scopes the id, so two rounds of one township, or a
+//!   self-check and the inspection of it, never share a document;
+//! * the **doc kind and key** name the fact: `header`, `basis`, `domain:<catalogue>`,
+//!   `result|task|response:<catalogue>/<item>`.
+//!
+//! Because the assessment kind is part of the id, the role rule ([`may_write`]) can be decided
+//! from the id alone — by this model, and by a CouchDB `validate_doc_update` function.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::assessment::{DomainChoice, Header, ItemResult, Kind};
+use super::rectification::{TaskResponse, TaskSpec};
+use super::revision::{Author, Document, Hlc, RevId, Revision, RevisionError, Role};
+
+/// What a document holds.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    /// Unit, round, assessor (and, fixed at creation, the creation time and what it reviews).
+    Header,
+    /// An inspection's record of the self-check revisions it was started from.
+    Basis,
+    /// One domain's choice: involved or 不涉及 with a reason, catalogue version, 领域小结.
+    Domain,
+    /// One item's result.
+    Result,
+    /// A rectification task: the inspector's part (问题描述, 整改要求, 时限, 复核 …).
+    Task,
+    /// The township's response to a task (整改情况, 完成日期, 整改佐证, 已整改).
+    Response,
+}
+
+impl DocKind {
+    /// Every kind, in id order.
+    pub const ALL: [DocKind; 6] = [
+        DocKind::Header,
+        DocKind::Basis,
+        DocKind::Domain,
+        DocKind::Result,
+        DocKind::Task,
+        DocKind::Response,
+    ];
+
+    /// Stable ASCII name, as used in ids and in the `type` of bodies.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Header => "header",
+            DocKind::Basis => "basis",
+            DocKind::Domain => "domain",
+            DocKind::Result => "result",
+            DocKind::Task => "task",
+            DocKind::Response => "response",
+        }
+    }
+
+    fn parse(s: &str) -> Option<DocKind> {
+        DocKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// True for the kinds with a key (`domain:<catalogue>`, `result:<catalogue>/<item>` …).
+    fn keyed(self) -> bool {
+        !matches!(self, DocKind::Header | DocKind::Basis)
+    }
+}
+
+/// Who may write a document: the role rule, decided here for every edit, every import and
+/// (mirrored in the design document that `zwgk sync setup` installs) every CouchDB write.
+///
+/// * a **self-check** belongs to the township: every document of it (results, domain
+///   choices, header, the township's own rectification list) is written by the township;
+/// * an **inspection** belongs to the inspector (county, city or province), except the
+///   township's **responses** to its tasks, which only the township writes.
+///
+/// So a township never writes a verdict, task or 复核, and an inspector never writes a
+/// township's answers or responses; the two sides never edit the same document.
+pub fn may_write(role: Role, assessment: Kind, doc: DocKind) -> bool {
+    match (assessment, doc) {
+        (Kind::SelfCheck, _) | (Kind::Inspection, DocKind::Response) => role == Role::Township,
+        (Kind::Inspection, _) => role.is_inspector(),
+    }
+}
+
+/// A document's place inside its assessment: kind and key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocKey {
+    pub kind: DocKind,
+    /// Empty for header and basis; the catalogue id for a domain; `<catalogue>/<item>` else.
+    pub key: String,
+}
+
+impl DocKey {
+    /// The header document.
+    pub fn header() -> DocKey {
+        DocKey {
+            kind: DocKind::Header,
+            key: String::new(),
+        }
+    }
+
+    /// The basis document of an inspection.
+    pub fn basis() -> DocKey {
+        DocKey {
+            kind: DocKind::Basis,
+            key: String::new(),
+        }
+    }
+
+    /// The domain choice of a catalogue.
+    pub fn domain(checklist: &str) -> DocKey {
+        DocKey {
+            kind: DocKind::Domain,
+            key: checklist.to_string(),
+        }
+    }
+
+    /// The result, task or response of one item.
+    pub fn item(kind: DocKind, checklist: &str, item: &str) -> DocKey {
+        DocKey {
+            kind,
+            key: format!("{checklist}/{item}"),
+        }
+    }
+
+    /// Catalogue and item of an item document (`None` for other kinds).
+    pub fn item_ids(&self) -> Option<(&str, &str)> {
+        match self.kind {
+            DocKind::Result | DocKind::Task | DocKind::Response => self.key.split_once('/'),
+            _ => None,
+        }
+    }
+
+    /// The first and last key of a kind, for ranges.
+    fn range(kind: DocKind) -> std::ops::RangeInclusive<DocKey> {
+        DocKey {
+            kind,
+            key: String::new(),
+        }..=DocKey {
+            kind,
+            key: "\u{10FFFF}".into(),
+        }
+    }
+}
+
+impl fmt::Display for DocKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind.keyed() {
+            write!(f, "{}:{}", self.kind.as_str(), self.key)
+        } else {
+            f.write_str(self.kind.as_str())
+        }
+    }
+}
+
+/// A global document id (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocId {
+    pub partition: String,
+    pub kind: Kind,
+    pub assessment: String,
+    pub doc: DocKey,
+}
+
+/// Why a string is not a document id.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{input:?} is not a document id: {reason}")]
+pub struct ParseDocIdError {
+    pub input: String,
+    pub reason: &'static str,
+}
+
+impl DocId {
+    /// The prefix of every document id of an assessment: `<partition>:<kind>:<id>:`.
+    pub fn prefix(partition: &str, kind: Kind, assessment: &str) -> String {
+        format!("{partition}:{}:{assessment}:", kind.as_str())
+    }
+}
+
+impl fmt::Display for DocId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}{}",
+            DocId::prefix(&self.partition, self.kind, &self.assessment),
+            self.doc
+        )
+    }
+}
+
+impl FromStr for DocId {
+    type Err = ParseDocIdError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = |reason| ParseDocIdError {
+            input: s.chars().take(200).collect(),
+            reason,
+        };
+        let mut parts = s.splitn(5, ':');
+        let (Some(partition), Some(kind), Some(assessment), Some(doc_kind)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(err(
+                "expected <partition>:<kind>:<assessment>:<doc kind>[:<key>]",
+            ));
+        };
+        let key = parts.next();
+        if !partition_ok(partition) {
+            return Err(err(
+                "the partition must be 1 to 40 lower-case ASCII letters or digits",
+            ));
+        }
+        let kind = match kind {
+            "self_check" => Kind::SelfCheck,
+            "inspection" => Kind::Inspection,
+            _ => return Err(err("the assessment kind must be self_check or inspection")),
+        };
+        if !assessment_id_ok(assessment) {
+            return Err(err("the assessment id must be a UUID"));
+        }
+        let doc_kind = DocKind::parse(doc_kind).ok_or_else(|| err("unknown document kind"))?;
+        let key = match (doc_kind.keyed(), key) {
+            (false, None) => String::new(),
+            (true, Some(k)) if key_ok(doc_kind, k) => k.to_string(),
+            (true, Some(_)) => return Err(err("the key is not a catalogue id or catalogue/item")),
+            (true, None) => return Err(err("this kind of document needs a key")),
+            (false, Some(_)) => return Err(err("this kind of document has no key")),
+        };
+        Ok(DocId {
+            partition: partition.to_string(),
+            kind,
+            assessment: assessment.to_string(),
+            doc: DocKey {
+                kind: doc_kind,
+                key,
+            },
+        })
+    }
+}
+
+/// A partition: 1–40 lower-case ASCII letters or digits (CouchDB partitions must not start
+/// with `_`; these never contain `:`).
+pub fn partition_ok(p: &str) -> bool {
+    (1..=40).contains(&p.len())
+        && p.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+}
+
+/// An assessment id: a UUID in its hyphenated lower-case form (what zwgk writes). Ids are
+/// used as file names, so nothing else is accepted.
+pub fn assessment_id_ok(id: &str) -> bool {
+    uuid::Uuid::try_parse(id).is_ok_and(|u| u.hyphenated().to_string() == id)
+}
+
+fn key_ok(kind: DocKind, key: &str) -> bool {
+    let catalogue_ok = |c: &str| crate::model::validate::id_problem(c).is_none();
+    let item_ok =
+        |i: &str| !i.is_empty() && i.len() <= 200 && !i.chars().any(|c| c.is_control() || c == ':');
+    match kind {
+        DocKind::Domain => catalogue_ok(key),
+        _ => key
+            .split_once('/')
+            .is_some_and(|(c, i)| catalogue_ok(c) && item_ok(i) && !i.contains('/')),
+    }
+}
+
+/// The content of a document, one variant per [`DocKind`]. Stored with its kind as `"type"`,
+/// so a revision read on its own (in a bundle, on a CouchDB server) says what it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Body {
+    Header(Header),
+    Basis(ReviewBasis),
+    Domain(DomainChoice),
+    Result(ItemResult),
+    Task(TaskSpec),
+    Response(TaskResponse),
+}
+
+impl Body {
+    /// The kind of document this body belongs in.
+    pub fn kind(&self) -> DocKind {
+        match self {
+            Body::Header(_) => DocKind::Header,
+            Body::Basis(_) => DocKind::Basis,
+            Body::Domain(_) => DocKind::Domain,
+            Body::Result(_) => DocKind::Result,
+            Body::Task(_) => DocKind::Task,
+            Body::Response(_) => DocKind::Response,
+        }
+    }
+
+    /// The key of the document this body belongs in (derived from its own fields, so a body
+    /// can never sit in another item's document).
+    pub fn key(&self) -> DocKey {
+        match self {
+            Body::Header(_) => DocKey::header(),
+            Body::Basis(_) => DocKey::basis(),
+            Body::Domain(d) => DocKey::domain(&d.checklist),
+            Body::Result(r) => DocKey::item(DocKind::Result, &r.checklist, &r.item),
+            Body::Task(t) => DocKey::item(DocKind::Task, &t.checklist, &t.item),
+            Body::Response(r) => DocKey::item(DocKind::Response, &r.checklist, &r.item),
+        }
+    }
+}
+
+macro_rules! accessor {
+    ($name:ident, $variant:ident, $ty:ty) => {
+        impl Body {
+            #[doc = concat!("The body as `", stringify!($ty), "`, if it is one.")]
+            pub fn $name(&self) -> Option<&$ty> {
+                match self {
+                    Body::$variant(b) => Some(b),
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+accessor!(as_header, Header, Header);
+accessor!(as_basis, Basis, ReviewBasis);
+accessor!(as_domain, Domain, DomainChoice);
+accessor!(as_result, Result, ItemResult);
+accessor!(as_task, Task, TaskSpec);
+accessor!(as_response, Response, TaskResponse);
+
+/// What an inspection was started from: the self-check and, per item, the revision of the
+/// township's answer that the inspector had in front of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewBasis {
+    /// The id of the self-check.
+    pub self_check: String,
+    /// `<catalogue>/<item>` → the self-check's winning revision of that result at the start.
+    #[serde(default)]
+    pub results: BTreeMap<String, RevId>,
+}
+
+/// Why documents could not be taken in.
+#[derive(Debug, Error)]
+pub enum DocError {
+    #[error(transparent)]
+    Revision(#[from] RevisionError),
+    /// A document id that does not parse.
+    #[error(transparent)]
+    BadId(#[from] ParseDocIdError),
+    /// A document of another assessment.
+    #[error("document {doc} does not belong to this assessment (its ids start with {prefix})")]
+    Foreign { doc: String, prefix: String },
+    /// A revision whose body is of another kind or item than its document.
+    #[error(
+        "document {doc}: revision {rev} holds a {found} body for {found_key}, which belongs in \
+         another document"
+    )]
+    WrongBody {
+        doc: String,
+        rev: RevId,
+        found: &'static str,
+        found_key: String,
+    },
+    /// The same document listed twice.
+    #[error("document {doc} is listed twice; keep one copy")]
+    Duplicate { doc: String },
+    /// A revision by a role that may not write this document.
+    #[error(
+        "document {doc}: revision {rev} was written by {name} as {role}, who may not write \
+         this document; refused"
+    )]
+    Role {
+        doc: String,
+        rev: RevId,
+        name: String,
+        role: &'static str,
+    },
+}
+
+/// One document with this replica's local sequence number of its last change (like
+/// CouchDB's `update_seq`: local, never exchanged).
+#[derive(Debug, Clone)]
+struct Entry {
+    doc: Document<Body>,
+    seq: u64,
+}
+
+/// The documents of one assessment.
+///
+/// Equality compares the documents only, not the local sequence numbers.
+#[derive(Debug, Clone)]
+pub struct DocSet {
+    prefix: String,
+    kind: Kind,
+    docs: BTreeMap<DocKey, Entry>,
+    seq: u64,
+}
+
+impl PartialEq for DocSet {
+    fn eq(&self, other: &DocSet) -> bool {
+        self.prefix == other.prefix
+            && self.docs.len() == other.docs.len()
+            && self
+                .docs
+                .iter()
+                .zip(&other.docs)
+                .all(|((ka, a), (kb, b))| ka == kb && a.doc == b.doc)
+    }
+}
+
+/// The revisions another copy brings, checked, per document (parents first).
+#[derive(Debug, Default)]
+pub struct Incoming {
+    docs: Vec<(DocKey, Document<Body>, Vec<Revision<Body>>)>,
+}
+
+impl Incoming {
+    /// Number of new revisions.
+    pub fn revisions(&self) -> usize {
+        self.docs.iter().map(|(_, _, r)| r.len()).sum()
+    }
+
+    /// Every new revision with its document key.
+    pub fn iter(&self) -> impl Iterator<Item = (&DocKey, &Revision<Body>)> {
+        self.docs
+            .iter()
+            .flat_map(|(k, _, revs)| revs.iter().map(move |r| (k, r)))
+    }
+
+    /// Documents that were not here at all.
+    pub fn new_documents(&self) -> usize {
+        self.docs.iter().filter(|(_, d, _)| d.is_empty()).count()
+    }
+}
+
+impl DocSet {
+    /// An empty set for the assessment `assessment` of `kind` in `partition`.
+    pub fn new(partition: &str, kind: Kind, assessment: &str) -> DocSet {
+        DocSet {
+            prefix: DocId::prefix(partition, kind, assessment),
+            kind,
+            docs: BTreeMap::new(),
+            seq: 0,
+        }
+    }
+
+    /// The global id of a document of this set.
+    pub fn id_of(&self, key: &DocKey) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    /// The prefix every id of this set starts with.
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The local sequence number of the last change.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    /// The document with this key.
+    pub fn get(&self, key: &DocKey) -> Option<&Document<Body>> {
+        self.docs.get(key).map(|e| &e.doc)
+    }
+
+    /// The current body of a document (its winner), unless empty or deleted.
+    pub fn current(&self, key: &DocKey) -> Option<&Body> {
+        self.get(key)?.current()
+    }
+
+    /// Every document, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&DocKey, &Document<Body>)> {
+        self.docs.iter().map(|(k, e)| (k, &e.doc))
+    }
+
+    /// The documents of one kind, in key order.
+    pub fn of_kind(&self, kind: DocKind) -> impl Iterator<Item = (&DocKey, &Document<Body>)> {
+        self.docs
+            .range(DocKey::range(kind))
+            .map(|(k, e)| (k, &e.doc))
+    }
+
+    /// Number of documents.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// True when there is no document.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// Number of revisions over every document.
+    pub fn revision_count(&self) -> usize {
+        self.docs.values().map(|e| e.doc.len()).sum()
+    }
+
+    /// Documents whose concurrent edits wait for a decision.
+    pub fn conflicted(&self) -> impl Iterator<Item = (&DocKey, &Document<Body>)> {
+        self.iter().filter(|(_, d)| d.has_conflicts())
+    }
+
+    /// Documents changed after the local sequence number `since` (0: all), in key order.
+    pub fn changes_since(&self, since: u64) -> impl Iterator<Item = (&DocKey, &Document<Body>)> {
+        self.docs
+            .iter()
+            .filter(move |(_, e)| e.seq > since)
+            .map(|(k, e)| (k, &e.doc))
+    }
+
+    /// The leaf revisions of every document: what a peer compares with its own.
+    pub fn leaf_revs(&self) -> BTreeMap<&DocKey, Vec<&RevId>> {
+        self.iter()
+            .map(|(k, d)| (k, d.leaves().into_iter().map(|r| &r.rev).collect()))
+            .collect()
+    }
+
+    /// Of the revisions a peer has (`theirs`: key → revision ids), those missing here
+    /// (CouchDB's `_revs_diff`).
+    pub fn revs_diff<'a>(
+        &self,
+        theirs: impl IntoIterator<Item = (&'a DocKey, &'a [RevId])>,
+    ) -> BTreeMap<DocKey, Vec<RevId>> {
+        theirs
+            .into_iter()
+            .filter_map(|(k, revs)| {
+                let missing = match self.get(k) {
+                    Some(d) => d.missing(revs),
+                    None => revs.to_vec(),
+                };
+                (!missing.is_empty()).then(|| (k.clone(), missing))
+            })
+            .collect()
+    }
+
+    /// The revisions of this set that a peer lacks, given every revision id it has per
+    /// document: per document, parents first.
+    pub fn lacking<'a>(
+        &'a self,
+        theirs: &BTreeMap<DocKey, BTreeSet<RevId>>,
+    ) -> Vec<(&'a DocKey, Vec<&'a Revision<Body>>)> {
+        self.iter()
+            .filter_map(|(k, d)| {
+                let known = theirs.get(k);
+                let revs: Vec<&Revision<Body>> = d
+                    .revisions()
+                    .filter(|r| known.is_none_or(|s| !s.contains(&r.rev)))
+                    .collect();
+                (!revs.is_empty()).then_some((k, revs))
+            })
+            .collect()
+    }
+
+    /// Commits `body` on the winner of its document (made from the body's own key) unless
+    /// the current body is equal. Role rules are the caller's ([`may_write`]).
+    pub fn record(
+        &mut self,
+        body: Body,
+        author: Author,
+        hlc: Hlc,
+    ) -> Result<Option<RevId>, RevisionError> {
+        let key = body.key();
+        if self.current(&key) == Some(&body) {
+            return Ok(None);
+        }
+        let id = self.id_of(&key);
+        self.seq += 1;
+        let seq = self.seq;
+        let entry = self.docs.entry(key).or_insert_with(|| Entry {
+            doc: Document::new(id),
+            seq,
+        });
+        let rev = entry.doc.edit(body, author, hlc)?;
+        entry.seq = seq;
+        Ok(Some(rev))
+    }
+
+    /// Settles the conflicts of a document in favour of its live leaf `keep`, with `body`.
+    pub fn resolve(
+        &mut self,
+        key: &DocKey,
+        keep: &RevId,
+        body: Body,
+        author: Author,
+        hlc: Hlc,
+    ) -> Result<RevId, DocError> {
+        let id = self.id_of(key);
+        check_body(&id, key, keep, &body)?;
+        let entry = self
+            .docs
+            .get_mut(key)
+            .ok_or(RevisionError::UnknownRevision {
+                doc: id,
+                rev: keep.clone(),
+            })?;
+        let rev = entry.doc.resolve(keep, body, author, hlc)?;
+        self.seq += 1;
+        entry.seq = self.seq;
+        Ok(rev)
+    }
+
+    /// Checks another copy's documents against these without changing anything: each must
+    /// belong to this assessment, every revision must verify, hold a body of its document's
+    /// kind and key, and not rewrite a revision known here.
+    pub fn incoming(&self, other: &DocSet) -> Result<Incoming, DocError> {
+        if other.prefix != self.prefix {
+            let doc = other
+                .docs
+                .keys()
+                .next()
+                .map_or_else(|| other.prefix.clone(), |k| other.id_of(k));
+            return Err(DocError::Foreign {
+                doc,
+                prefix: self.prefix.clone(),
+            });
+        }
+        let mut incoming = Incoming::default();
+        for (key, theirs) in other.iter() {
+            let empty;
+            let mine = match self.get(key) {
+                Some(d) => d,
+                None => {
+                    empty = Document::new(theirs.id());
+                    &empty
+                }
+            };
+            let new: Vec<Revision<Body>> = mine.incoming(theirs)?.into_iter().cloned().collect();
+            for r in &new {
+                check_body(theirs.id(), key, &r.rev, &r.body)?;
+            }
+            if !new.is_empty() {
+                incoming.docs.push((key.clone(), mine.clone_shell(), new));
+            }
+        }
+        Ok(incoming)
+    }
+
+    /// Adds checked revisions (from [`DocSet::incoming`]).
+    pub fn apply(&mut self, incoming: Incoming) {
+        for (key, shell, revs) in incoming.docs {
+            self.seq += 1;
+            let seq = self.seq;
+            let entry = self
+                .docs
+                .entry(key)
+                .or_insert_with(|| Entry { doc: shell, seq });
+            entry.doc.insert_checked(revs);
+            entry.seq = seq;
+        }
+    }
+
+    /// Takes in documents read from a file: every id parses and belongs here, every body
+    /// matches its document, no document twice. `seq` is the local sequence number stored
+    /// with each.
+    pub fn from_documents(
+        partition: &str,
+        kind: Kind,
+        assessment: &str,
+        documents: impl IntoIterator<Item = (Document<Body>, u64)>,
+    ) -> Result<DocSet, DocError> {
+        let mut set = DocSet::new(partition, kind, assessment);
+        for (doc, seq) in documents {
+            let id: DocId = doc.id().parse()?;
+            if !doc.id().starts_with(&set.prefix) || id.kind != kind {
+                return Err(DocError::Foreign {
+                    doc: doc.id().to_string(),
+                    prefix: set.prefix.clone(),
+                });
+            }
+            for r in doc.revisions() {
+                check_body(doc.id(), &id.doc, &r.rev, &r.body)?;
+            }
+            if set.docs.contains_key(&id.doc) {
+                return Err(DocError::Duplicate {
+                    doc: doc.id().to_string(),
+                });
+            }
+            set.seq = set.seq.max(seq);
+            set.docs.insert(id.doc, Entry { doc, seq });
+        }
+        Ok(set)
+    }
+
+    /// Every document with its local sequence number, for saving.
+    pub fn documents(&self) -> impl Iterator<Item = (&Document<Body>, u64)> {
+        self.docs.values().map(|e| (&e.doc, e.seq))
+    }
+
+    /// The assessment kind of this set.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+}
+
+impl Document<Body> {
+    /// An empty document with the same id.
+    fn clone_shell(&self) -> Document<Body> {
+        Document::new(self.id())
+    }
+}
+
+/// A body must be of its document's kind and key.
+fn check_body(doc: &str, key: &DocKey, rev: &RevId, body: &Body) -> Result<(), DocError> {
+    let found = body.key();
+    if &found == key {
+        return Ok(());
+    }
+    Err(DocError::WrongBody {
+        doc: doc.to_string(),
+        rev: rev.clone(),
+        found: body.kind().as_str(),
+        found_key: found.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const A: &str = "0190f5a2-7c00-7000-8000-000000000001";
+
+    #[test]
+    fn ids_round_trip_and_carry_the_partition_first() {
+        let id: DocId = format!("370828102:self_check:{A}:result:compulsory-education/01")
+            .parse()
+            .unwrap();
+        assert_eq!(id.partition, "370828102");
+        assert_eq!(id.kind, Kind::SelfCheck);
+        assert_eq!(
+            id.doc,
+            DocKey::item(DocKind::Result, "compulsory-education", "01")
+        );
+        assert_eq!(
+            id.to_string(),
+            format!("370828102:self_check:{A}:result:compulsory-education/01")
+        );
+        let header: DocId = format!("u1a2b:inspection:{A}:header").parse().unwrap();
+        assert_eq!(header.doc, DocKey::header());
+        assert_eq!(header.to_string(), format!("u1a2b:inspection:{A}:header"));
+    }
+
+    #[test]
+    fn malformed_ids_are_refused() {
+        for bad in [
+            String::new(),
+            format!("370828102:self_check:{A}"),
+            format!("_design:self_check:{A}:header"),
+            format!("3708-28102:self_check:{A}:header"),
+            format!("370828102:audit:{A}:header"),
+            "370828102:self_check:../../x:header".to_string(),
+            format!("370828102:self_check:{}:header", A.to_uppercase()),
+            format!("370828102:self_check:{A}:result"),
+            format!("370828102:self_check:{A}:header:x"),
+            format!("370828102:self_check:{A}:result:Edu/01"),
+            format!("370828102:self_check:{A}:result:edu/0/1"),
+            format!("370828102:self_check:{A}:result:edu/\u{1b}]52"),
+            format!("370828102:self_check:{A}:secret:x"),
+        ] {
+            assert!(bad.parse::<DocId>().is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn role_rule() {
+        use DocKind::*;
+        for doc in DocKind::ALL {
+            assert!(may_write(Role::Township, Kind::SelfCheck, doc));
+            assert!(!may_write(Role::County, Kind::SelfCheck, doc));
+        }
+        for doc in [Header, Basis, Domain, Result, Task] {
+            assert!(!may_write(Role::Township, Kind::Inspection, doc), "{doc:?}");
+            for r in [Role::County, Role::City, Role::Province] {
+                assert!(may_write(r, Kind::Inspection, doc));
+            }
+        }
+        assert!(may_write(Role::Township, Kind::Inspection, Response));
+        assert!(!may_write(Role::County, Kind::Inspection, Response));
+    }
+}
