@@ -8,6 +8,7 @@ pub mod cli;
 pub mod command;
 pub mod editor;
 pub mod import;
+pub mod input;
 pub mod keymap;
 pub mod library;
 pub mod model;

@@ -603,3 +603,118 @@ fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
     assert_eq!(task["body"]["responsible_person"], "王五");
     assert_eq!(task["author"]["role"], "county");
 }
+
+/// Whether `/proc` is there to watch the zwgk process; without it the test is skipped, or
+/// fails under CI.
+fn proc_or_skip(test: &str) -> bool {
+    let ok = Path::new("/proc/self/stat").exists();
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{test}: needs /proc to watch the zwgk process, and CI is set"
+        );
+        eprintln!("{test}: skipped, no /proc");
+    }
+    ok
+}
+
+/// The fields of `/proc/<pid>/stat` after the command name: state, ppid, …; `None` when the
+/// process is gone.
+fn proc_stat(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, tail) = stat.rsplit_once(')')?;
+    Some(tail.split_whitespace().map(str::to_string).collect())
+}
+
+/// True when the process has exited (gone, or a zombie nobody has reaped yet).
+fn exited(pid: u32) -> bool {
+    proc_stat(pid).is_none_or(|f| matches!(f[0].as_str(), "Z" | "X"))
+}
+
+/// CPU time the process has used, user + system, in clock ticks (all its threads).
+fn cpu_ticks(pid: u32) -> u64 {
+    let f = proc_stat(pid).expect("the process runs");
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
+}
+
+/// The notes typed before the terminal is lost, one per way of losing it.
+const LOST_NOTE_1: &str = "终端断开前输入的备注";
+const LOST_NOTE_2: &str = "没有挂断信号也要保存";
+
+/// The terminal goes away under zwgk (tmux killed, like an SSH connection dropping or the
+/// window closing) while a note is being typed: zwgk saves the note, frees the data dir and
+/// exits at once, without spinning. Twice: as the pane's own process (it gets SIGHUP too), and
+/// in a session of its own (`setsid`: no SIGHUP, only the closed terminal tells).
+#[test]
+fn a_lost_terminal_saves_the_open_editor_frees_the_data_dir_and_exits() {
+    let test = "a_lost_terminal_saves_the_open_editor_frees_the_data_dir_and_exits";
+    if !tmux_or_skip(test) || !proc_or_skip(test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data_s = data.to_str().unwrap();
+    for (round, item, note) in [(1, "01", LOST_NOTE_1), (2, "02", LOST_NOTE_2)] {
+        let t = Tmux::new("lost");
+        let pid = if round == 1 {
+            t.start(&[BIN, "--data-dir", data_s]);
+            create_assessment(&t);
+            t.ok(&["list-panes", "-t", SESSION, "-F", "#{pane_pid}"])
+                .trim()
+                .parse()
+                .unwrap()
+        } else {
+            // The data dir was freed: a new start takes it and opens the assessment.
+            t.start(&["setsid", "-w", BIN, "--data-dir", data_s]);
+            t.wait_text(UNIT);
+            t.keys(&["Enter"]);
+            t.wait_text(&format!("{UNIT} · {ROUND}"));
+            let shell: u32 = t
+                .ok(&["list-panes", "-t", SESSION, "-F", "#{pane_pid}"])
+                .trim()
+                .parse()
+                .unwrap();
+            child_zwgk(shell).expect("zwgk under setsid")
+        };
+        t.keys(&["j", "j", "Enter"]);
+        t.wait_text("义务教育 · 进度");
+        if round == 2 {
+            t.keys(&["j"]);
+        }
+        t.keys(&["n"]);
+        t.wait_text("备注(回车保存");
+        t.text(note);
+        t.wait_text(note);
+
+        // Idle with the editor open: it sleeps.
+        let before = cpu_ticks(pid);
+        std::thread::sleep(Duration::from_secs(1));
+        let idle = cpu_ticks(pid) - before;
+        assert!(idle <= 10, "round {round}: {idle} ticks of CPU in 1 s idle");
+
+        let start = Instant::now();
+        t.ok(&["kill-server"]);
+        while !exited(pid) {
+            assert!(
+                start.elapsed() < Duration::from_secs(2),
+                "round {round}: zwgk still runs 2 s after its terminal went away: {:?}",
+                proc_stat(pid)
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        eprintln!(
+            "round {round}: zwgk exited {} ms after kill-server ({idle} ticks in 1 s idle)",
+            start.elapsed().as_millis()
+        );
+        // A clean exit: the lock's owner record is removed and the lock can be taken.
+        assert!(!data.join("zwgk.owner").exists(), "round {round}");
+        let store = zwgk::store::Store::open(&data, "2026-11-27T06:40:05Z");
+        assert!(store.is_ok(), "round {round}: {:?}", store.err());
+        drop(store);
+
+        let a = only_assessment(&data);
+        let doc = result_doc(&a, item);
+        assert_eq!(winner(doc)["body"]["note"], note, "round {round}");
+    }
+}
