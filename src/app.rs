@@ -6,17 +6,15 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use std::collections::VecDeque;
-
-use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::event;
 use crossterm::{execute, terminal};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use sha2::{Digest, Sha256};
 
 use crate::action::{Action, Effect};
+use crate::burst::{Burst, Step};
 use crate::input::{Input, Message};
-use crate::keymap::resolve;
 use crate::model::assessment::Evidence;
 use crate::state::App;
 use crate::store::Store;
@@ -101,11 +99,11 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
             draw_error = term.draw(|f| crate::ui::view(&app, f)).err();
         }
         let mut actions = Vec::new();
-        let mut events = VecDeque::new();
+        let mut burst = Burst::default();
         let message = input.recv(TICK);
         redraw |= message.is_some();
         match message {
-            Some(Message::Events(list)) => events = list.into(),
+            Some(Message::Events(events)) => burst = Burst::new(events),
             Some(Message::Lost) => guard.gone = true,
             Some(Message::Wake) | None => {}
         }
@@ -121,7 +119,7 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
             update(&mut app, Action::Saved(result), &ctx());
         }
         let mut quit = false;
-        while let Some(action) = next_action(&mut actions, &mut events, &mut app, quit) {
+        while let Some(action) = next_action(&mut actions, &mut burst, &mut app, quit) {
             for effect in update(&mut app, action, &ctx()) {
                 match effect {
                     Effect::Save => {
@@ -165,11 +163,11 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     }
 }
 
-/// The next action: what the runtime queued first, then (unless quitting) the action of the
-/// next terminal event, for the mode the earlier actions left.
+/// The next action: what the runtime queued first, then (unless quitting) the next step of
+/// the burst of keys, for the mode the earlier steps left.
 fn next_action(
     actions: &mut Vec<Action>,
-    events: &mut VecDeque<Event>,
+    burst: &mut Burst,
     app: &mut App,
     quit: bool,
 ) -> Option<Action> {
@@ -179,22 +177,13 @@ fn next_action(
     if quit {
         return None;
     }
-    while let Some(event) = events.pop_front() {
-        match event {
-            Event::Key(k) if k.kind != KeyEventKind::Release => {
-                if let Some(a) = resolve(app.mode(), k) {
-                    return Some(a);
-                }
-            }
-            Event::Paste(text) => return Some(Action::Paste(text)),
-            Event::Resize(w, h) => {
-                set_size(app, w, h);
-                return Some(Action::Resize);
-            }
-            _ => {}
+    match burst.next(app.mode())? {
+        Step::Act(action) => Some(action),
+        Step::Resize(w, h) => {
+            set_size(app, w, h);
+            Some(Action::Resize)
         }
     }
-    None
 }
 
 /// Writes the report of the open assessment; a relative name goes into `<data dir>/reports/`.

@@ -11,8 +11,8 @@
 //! hang-up (`POLLHUP`, `POLLERR`) ends the thread with `Message::Lost`. The runtime waits on the
 //! channel with a timeout and checks the terminal itself on every wake-up as well.
 //!
-//! The thread hands over the events that arrive within `GAP` of each other together: a paste
-//! without bracketed paste, or an input method's commit.
+//! The thread groups events that arrive within `GAP` of each other into one burst: a paste
+//! without bracketed paste, or an input method's commit (see `burst`).
 //!
 //! SIGTERM, SIGINT and SIGHUP set a flag and wake the thread, which wakes the runtime.
 //! Elsewhere (Windows) the thread waits in crossterm's own `poll` with a timeout, and a read
@@ -44,7 +44,7 @@ const STOP_SIGNALS: &[i32] = &[signal_hook::consts::SIGTERM, signal_hook::consts
 /// What the input thread reports.
 #[derive(Debug)]
 pub enum Message {
-    /// Terminal events that arrived together.
+    /// Terminal events that arrived together (see `burst::Burst`).
     Events(Vec<Event>),
     /// A signal came; `Input::stop_requested` tells whether it asks to quit.
     Wake,

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod app;
+pub mod burst;
 pub mod cli;
 pub mod command;
 pub mod editor;

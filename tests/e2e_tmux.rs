@@ -522,11 +522,16 @@ fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
     c.keys(&["i"]);
     c.wait_text("导入检查文件");
     c.text(self_check.to_str().unwrap());
+    // Text and Enter within a few milliseconds would be one paste (a line break, not Enter):
+    // wait for the text, as a person would.
+    let file_name = self_check.file_name().unwrap().to_str().unwrap();
+    c.wait_text(file_name);
     c.keys(&["Enter"]);
     c.wait_text(ROUND);
     c.keys(&["r"]);
     c.wait_text("新建回头看");
     c.text("李四");
+    c.wait_text("李四");
     c.keys(&["Enter"]);
     c.wait_text("x 标记不涉及");
     c.keys(&["Enter"]);
@@ -561,6 +566,7 @@ fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
         c.keys(&["BSpace"]);
     }
     c.text("csv");
+    c.wait_text(".csv");
     c.keys(&["Enter"]);
     c.wait_text("已导出");
     c.keys(&["C-c"]);
@@ -717,4 +723,62 @@ fn a_lost_terminal_saves_the_open_editor_frees_the_data_dir_and_exits() {
         let doc = result_doc(&a, item);
         assert_eq!(winner(doc)["body"]["note"], note, "round {round}");
     }
+}
+
+/// The text of issue #13: two lines, and digits that are status keys in the walk.
+const PASTED: &str = "第一行:网站栏目已开设。\n第二行:2 处链接失效,3 条信息超期。";
+
+/// A paste into the note editor through a terminal that does not bracket it (tmux
+/// `paste-buffer` without `-p`: keys, the line break as Enter) stays text: the note keeps both
+/// lines, and the 2 and 3 set no status. Then a paste of 6 KB (more than one read of the
+/// terminal) arrives whole, and zwgk is idle again right after.
+#[test]
+fn an_unbracketed_paste_into_the_note_stays_text() {
+    let test = "an_unbracketed_paste_into_the_note_stays_text";
+    if !tmux_or_skip(test) || !proc_or_skip(test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let t = Tmux::new("paste");
+    t.start(&[BIN, "--data-dir", data.to_str().unwrap()]);
+    let pid: u32 = t
+        .ok(&["list-panes", "-t", SESSION, "-F", "#{pane_pid}"])
+        .trim()
+        .parse()
+        .unwrap();
+    create_assessment(&t);
+    t.keys(&["j", "j", "Enter"]);
+    t.wait_text("进度 0/10");
+    t.keys(&["1"]);
+    t.wait_text("进度 1/10");
+    t.keys(&["n"]);
+    t.wait_text("备注(回车保存");
+    t.ok(&["set-buffer", "-b", "zwgk-paste", "--", PASTED]);
+    t.ok(&["paste-buffer", "-b", "zwgk-paste", "-t", SESSION]);
+    t.wait_for("both lines in the editor", |s| {
+        s.contains("第一行") && s.contains("3 条信息超期") && s.contains("备注(回车保存")
+    });
+    let long: String = (0..700).map(|i| format!("政务{i:03}")).collect();
+    assert!(long.len() > 6000);
+    t.ok(&["set-buffer", "-b", "zwgk-paste", "--", &long]);
+    t.ok(&["paste-buffer", "-b", "zwgk-paste", "-t", SESSION]);
+    t.wait_text("政务699");
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(1));
+    let idle = cpu_ticks(pid) - before;
+    assert!(idle <= 10, "{idle} ticks of CPU in 1 s after the paste");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("the editor closed", |s| !s.contains("备注(回车保存"));
+    assert!(screen.contains("进度 1/10"), "{screen}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+
+    let a = only_assessment(&data);
+    let results = a["results"].as_object().unwrap();
+    assert_eq!(results.len(), 2, "only 01 and 02 have results: {results:?}");
+    assert_eq!(winner(result_doc(&a, "01"))["body"]["status"], "compliant");
+    let note = winner(result_doc(&a, "02"));
+    assert_eq!(note["body"]["note"], format!("{PASTED}{long}"));
+    assert_eq!(note["body"]["status"], "unchecked");
 }
