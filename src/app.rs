@@ -1,21 +1,21 @@
-//! The runtime: the only place that reads terminal events, the clock and the disk.
-//! It turns events into actions, runs `update`, performs the effects and draws.
+//! The runtime: the only place that touches the terminal (its events come from the `input`
+//! thread), the clock and the disk. It turns events into actions, runs `update`, performs
+//! the effects and draws.
 
 use std::io::{self, Read};
 use std::path::Path;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{self, Event, KeyEventKind};
+use crossterm::event;
 use crossterm::{execute, terminal};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use sha2::{Digest, Sha256};
 
 use crate::action::{Action, Effect};
+use crate::burst::{Burst, Step};
 use crate::clock::{clock_time, now_millis};
-use crate::keymap::resolve;
+use crate::input::{Input, Message};
 use crate::model::assessment::Evidence;
 use crate::state::App;
 use crate::store::Store;
@@ -28,12 +28,19 @@ fn ctx() -> Ctx {
     }
 }
 
-/// Restores the terminal when dropped (normal exit and error paths); the panic hook covers panics.
-struct TerminalGuard;
+/// How long the loop waits for input before it looks at the terminal, the signals and a
+/// failed save again.
+const TICK: Duration = Duration::from_millis(250);
+
+/// Restores the terminal when dropped (normal exit and error paths); the panic hook covers
+/// panics. A terminal that is gone is left alone.
+struct TerminalGuard {
+    gone: bool,
+}
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        if !std::thread::panicking() {
+        if !self.gone && !std::thread::panicking() {
             restore_terminal();
         }
     }
@@ -57,22 +64,12 @@ fn install_panic_hook() {
     }));
 }
 
-/// Sets a flag on SIGTERM, SIGHUP and SIGINT so the loop can save and leave cleanly.
-fn register_signals() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let _ = signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(&flag));
-    let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, Arc::clone(&flag));
-    #[cfg(unix)]
-    let _ = signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&flag));
-    flag
-}
-
-/// Runs the interactive app until the user quits.
+/// Runs the interactive app until the user quits, a stop signal comes (SIGTERM, SIGHUP,
+/// SIGINT) or the terminal goes away; each way ends through `Action::Quit`, which saves.
 pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
-    let stop = register_signals();
     install_panic_hook();
     terminal::enable_raw_mode()?;
-    let _guard = TerminalGuard;
+    let mut guard = TerminalGuard { gone: false };
     execute!(
         io::stdout(),
         terminal::EnterAlternateScreen,
@@ -81,36 +78,41 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     let mut term = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = term.size()?;
     set_size(&mut app, size.width, size.height);
+    let input = Input::start()?;
     let mut last_retry = Instant::now();
+    let mut redraw = true;
+    let mut draw_error = None;
     loop {
-        app.today = crate::clock::date(now_millis());
-        term.draw(|f| crate::ui::view(&app, f))?;
-        let mut actions = Vec::new();
-        if event::poll(Duration::from_millis(250))? {
-            match event::read()? {
-                Event::Key(k) if k.kind != KeyEventKind::Release => {
-                    if let Some(a) = resolve(app.mode(), k) {
-                        actions.push(a);
-                    }
-                }
-                Event::Paste(text) => actions.push(Action::Paste(text)),
-                Event::Resize(w, h) => {
-                    set_size(&mut app, w, h);
-                    actions.push(Action::Resize);
-                }
-                _ => {}
-            }
+        let today = crate::clock::date(now_millis());
+        redraw |= today != app.today;
+        app.today = today;
+        if redraw && !guard.gone && draw_error.is_none() {
+            redraw = false;
+            // A terminal that went away fails here: save and leave like Ctrl-C.
+            draw_error = term.draw(|f| crate::ui::view(&app, f)).err();
         }
-        if stop.load(Ordering::Relaxed) {
+        let mut actions = Vec::new();
+        let mut burst = Burst::default();
+        let message = input.recv(TICK);
+        redraw |= message.is_some();
+        match message {
+            Some(Message::Events(events)) => burst = Burst::new(events),
+            Some(Message::Lost) => guard.gone = true,
+            Some(Message::Wake) | None => {}
+        }
+        // Look at the terminal here too: a hang-up while the reader is busy is seen all the same.
+        guard.gone |= input.terminal_gone();
+        if guard.gone || draw_error.is_some() || input.stop_requested() {
             actions.push(Action::Quit);
         }
         if app.save_error.is_some() && last_retry.elapsed() > Duration::from_secs(5) {
             last_retry = Instant::now();
+            redraw = true;
             let result = save(&app, &mut store);
             update(&mut app, Action::Saved(result), &ctx());
         }
         let mut quit = false;
-        while let Some(action) = (!actions.is_empty()).then(|| actions.remove(0)) {
+        while let Some(action) = next_action(&mut actions, &mut burst, &mut app, quit) {
             for effect in update(&mut app, action, &ctx()) {
                 match effect {
                     Effect::Save => {
@@ -148,7 +150,33 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
             break;
         }
     }
-    Ok(())
+    match draw_error {
+        Some(e) if !guard.gone => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// The next action: what the runtime queued first, then (unless quitting) the next step of
+/// the burst of keys, for the mode the earlier steps left.
+fn next_action(
+    actions: &mut Vec<Action>,
+    burst: &mut Burst,
+    app: &mut App,
+    quit: bool,
+) -> Option<Action> {
+    if !actions.is_empty() {
+        return Some(actions.remove(0));
+    }
+    if quit {
+        return None;
+    }
+    match burst.next(app.mode())? {
+        Step::Act(action) => Some(action),
+        Step::Resize(w, h) => {
+            set_size(app, w, h);
+            Some(Action::Resize)
+        }
+    }
 }
 
 /// Writes the report of the open assessment; a relative name goes into `<data dir>/reports/`.

@@ -115,6 +115,13 @@ const TEXT: &[Mode] = &[Form, Editor, LineInput, TaskForm];
 /// Every mode, present and future: for keys that must work everywhere (Esc, Ctrl-C).
 const EVERY: &[Mode] = &[];
 
+impl Mode {
+    /// True where typed characters are text (the editor, one-line inputs, form fields).
+    pub fn is_text(self) -> bool {
+        TEXT.contains(&self)
+    }
+}
+
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 
@@ -222,7 +229,7 @@ pub fn resolve(mode: Mode, key: KeyEvent) -> Option<Action> {
     {
         return Some(b.action.clone());
     }
-    if TEXT.contains(&mode)
+    if mode.is_text()
         && let KeyCode::Char(c) = key.code
         && !mods.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
     {

@@ -4,11 +4,13 @@
 
 pub mod action;
 pub mod app;
+pub mod burst;
 pub mod cli;
 pub mod clock;
 pub mod command;
 pub mod editor;
 pub mod import;
+pub mod input;
 pub mod keymap;
 pub mod library;
 pub mod model;

@@ -547,11 +547,16 @@ fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
     c.keys(&["i"]);
     c.wait_text("导入检查文件");
     c.text(self_check.to_str().unwrap());
+    // Text and Enter within a few milliseconds would be one paste (a line break, not Enter):
+    // wait for the text, as a person would.
+    let file_name = self_check.file_name().unwrap().to_str().unwrap();
+    c.wait_text(file_name);
     c.keys(&["Enter"]);
     c.wait_text(ROUND);
     c.keys(&["r"]);
     c.wait_text("新建回头看");
     c.text("李四");
+    c.wait_text("李四");
     c.keys(&["Enter"]);
     c.wait_text("x 标记不涉及");
     c.keys(&["Enter"]);
@@ -586,6 +591,7 @@ fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
         c.keys(&["BSpace"]);
     }
     c.text("csv");
+    c.wait_text(".csv");
     c.keys(&["Enter"]);
     c.wait_text("已导出");
     c.keys(&["C-c"]);
@@ -635,4 +641,177 @@ fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
     let task = winner(tasks[0]);
     assert_eq!(task["body"]["responsible_person"], "王五");
     assert_eq!(task["author"]["role"], "county");
+}
+
+/// Whether `/proc` is there to watch the zwgk process; without it the test is skipped, or
+/// fails under CI.
+fn proc_or_skip(test: &str) -> bool {
+    let ok = Path::new("/proc/self/stat").exists();
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{test}: needs /proc to watch the zwgk process, and CI is set"
+        );
+        eprintln!("{test}: skipped, no /proc");
+    }
+    ok
+}
+
+/// The fields of `/proc/<pid>/stat` after the command name: state, ppid, …; `None` when the
+/// process is gone.
+fn proc_stat(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let (_, tail) = stat.rsplit_once(')')?;
+    Some(tail.split_whitespace().map(str::to_string).collect())
+}
+
+/// True when the process has exited (gone, or a zombie nobody has reaped yet).
+fn exited(pid: u32) -> bool {
+    proc_stat(pid).is_none_or(|f| matches!(f[0].as_str(), "Z" | "X"))
+}
+
+/// CPU time the process has used, user + system, in clock ticks (all its threads).
+fn cpu_ticks(pid: u32) -> u64 {
+    let f = proc_stat(pid).expect("the process runs");
+    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name.
+    f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
+}
+
+/// The notes typed before the terminal is lost, one per way of losing it.
+const LOST_NOTE_1: &str = "终端断开前输入的备注";
+const LOST_NOTE_2: &str = "没有挂断信号也要保存";
+
+/// The terminal goes away under zwgk (tmux killed, like an SSH connection dropping or the
+/// window closing) while a note is being typed: zwgk saves the note, frees the data dir and
+/// exits at once, without spinning. Twice: as the pane's own process (it gets SIGHUP too), and
+/// in a session of its own (`setsid`: no SIGHUP, only the closed terminal tells).
+#[test]
+fn a_lost_terminal_saves_the_open_editor_frees_the_data_dir_and_exits() {
+    let test = "a_lost_terminal_saves_the_open_editor_frees_the_data_dir_and_exits";
+    if !tmux_or_skip(test) || !proc_or_skip(test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data_s = data.to_str().unwrap();
+    for (round, item, note) in [(1, "01", LOST_NOTE_1), (2, "02", LOST_NOTE_2)] {
+        let t = Tmux::new("lost");
+        let pid = if round == 1 {
+            t.start(&[BIN, "--data-dir", data_s]);
+            create_assessment(&t);
+            t.ok(&["list-panes", "-t", SESSION, "-F", "#{pane_pid}"])
+                .trim()
+                .parse()
+                .unwrap()
+        } else {
+            // The data dir was freed: a new start takes it and opens the assessment.
+            t.start(&["setsid", "-w", BIN, "--data-dir", data_s]);
+            t.wait_text(UNIT);
+            t.keys(&["Enter"]);
+            t.wait_text(&format!("{UNIT} · {ROUND}"));
+            let shell: u32 = t
+                .ok(&["list-panes", "-t", SESSION, "-F", "#{pane_pid}"])
+                .trim()
+                .parse()
+                .unwrap();
+            child_zwgk(shell).expect("zwgk under setsid")
+        };
+        t.keys(&["j", "j", "Enter"]);
+        t.wait_text("义务教育 · 进度");
+        if round == 2 {
+            t.keys(&["j"]);
+        }
+        t.keys(&["n"]);
+        t.wait_text("备注(回车保存");
+        t.text(note);
+        t.wait_text(note);
+
+        // Idle with the editor open: it sleeps.
+        let before = cpu_ticks(pid);
+        std::thread::sleep(Duration::from_secs(1));
+        let idle = cpu_ticks(pid) - before;
+        assert!(idle <= 10, "round {round}: {idle} ticks of CPU in 1 s idle");
+
+        let start = Instant::now();
+        t.ok(&["kill-server"]);
+        while !exited(pid) {
+            assert!(
+                start.elapsed() < Duration::from_secs(2),
+                "round {round}: zwgk still runs 2 s after its terminal went away: {:?}",
+                proc_stat(pid)
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        eprintln!(
+            "round {round}: zwgk exited {} ms after kill-server ({idle} ticks in 1 s idle)",
+            start.elapsed().as_millis()
+        );
+        // A clean exit: the lock's owner record is removed and the lock can be taken.
+        assert!(!data.join("zwgk.owner").exists(), "round {round}");
+        let store = zwgk::store::Store::open(&data, "2026-11-27T06:40:05Z");
+        assert!(store.is_ok(), "round {round}: {:?}", store.err());
+        drop(store);
+
+        let a = only_assessment(&data);
+        let doc = result_doc(&a, item);
+        assert_eq!(winner(doc)["body"]["note"], note, "round {round}");
+    }
+}
+
+/// The text of issue #13: two lines, and digits that are status keys in the walk.
+const PASTED: &str = "第一行:网站栏目已开设。\n第二行:2 处链接失效,3 条信息超期。";
+
+/// A paste into the note editor through a terminal that does not bracket it (tmux
+/// `paste-buffer` without `-p`: keys, the line break as Enter) stays text: the note keeps both
+/// lines, and the 2 and 3 set no status. Then a paste of 6 KB (more than one read of the
+/// terminal) arrives whole, and zwgk is idle again right after.
+#[test]
+fn an_unbracketed_paste_into_the_note_stays_text() {
+    let test = "an_unbracketed_paste_into_the_note_stays_text";
+    if !tmux_or_skip(test) || !proc_or_skip(test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let t = Tmux::new("paste");
+    t.start(&[BIN, "--data-dir", data.to_str().unwrap()]);
+    let pid: u32 = t
+        .ok(&["list-panes", "-t", SESSION, "-F", "#{pane_pid}"])
+        .trim()
+        .parse()
+        .unwrap();
+    create_assessment(&t);
+    t.keys(&["j", "j", "Enter"]);
+    t.wait_text("进度 0/10");
+    t.keys(&["1"]);
+    t.wait_text("进度 1/10");
+    t.keys(&["n"]);
+    t.wait_text("备注(回车保存");
+    t.ok(&["set-buffer", "-b", "zwgk-paste", "--", PASTED]);
+    t.ok(&["paste-buffer", "-b", "zwgk-paste", "-t", SESSION]);
+    t.wait_for("both lines in the editor", |s| {
+        s.contains("第一行") && s.contains("3 条信息超期") && s.contains("备注(回车保存")
+    });
+    let long: String = (0..700).map(|i| format!("政务{i:03}")).collect();
+    assert!(long.len() > 6000);
+    t.ok(&["set-buffer", "-b", "zwgk-paste", "--", &long]);
+    t.ok(&["paste-buffer", "-b", "zwgk-paste", "-t", SESSION]);
+    t.wait_text("政务699");
+    let before = cpu_ticks(pid);
+    std::thread::sleep(Duration::from_secs(1));
+    let idle = cpu_ticks(pid) - before;
+    assert!(idle <= 10, "{idle} ticks of CPU in 1 s after the paste");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("the editor closed", |s| !s.contains("备注(回车保存"));
+    assert!(screen.contains("进度 1/10"), "{screen}");
+    t.keys(&["C-c"]);
+    t.wait_exit();
+
+    let a = only_assessment(&data);
+    let results = docs_of(&a, "result");
+    assert_eq!(results.len(), 2, "only 01 and 02 have results: {results:?}");
+    assert_eq!(winner(result_doc(&a, "01"))["body"]["status"], "compliant");
+    let note = winner(result_doc(&a, "02"));
+    assert_eq!(note["body"]["note"], format!("{PASTED}{long}"));
+    assert_eq!(note["body"]["status"], "unchecked");
 }
