@@ -66,6 +66,11 @@ pub enum Action {
     ShowTasks,
     /// Export the report and ledger (asks for the file name).
     BeginExport,
+    /// Show the versions of a document in conflict (the current item's, task's or domain's;
+    /// on the domains screen also the next one anywhere in the assessment).
+    ShowConflict,
+    /// Settle a conflict with the chosen version and what the others add.
+    CombineVersions,
 
     // Pickers (findings, channels): toggle the entry under the cursor.
     ToggleEntry,
@@ -118,6 +123,7 @@ impl Action {
                 | Action::EditChannels
                 | Action::Undo
                 | Action::RemoveEvidence
+                | Action::CombineVersions
         )
     }
 }
@@ -136,6 +142,8 @@ pub enum Effect {
     Export(String),
     /// Write a copy of the open assessment to this path.
     SaveCopy(String),
+    /// Remember the name of the person using this device.
+    RememberUser(String),
     /// Leave the program (after saving whatever is open).
     Quit,
 }

@@ -142,6 +142,11 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                             Err(e) => format!("{} {e}", s.export_failed),
                         }));
                     }
+                    Effect::RememberUser(name) => {
+                        if let Err(e) = store.set_user(&name) {
+                            actions.push(Action::Notify(e.to_string()));
+                        }
+                    }
                     Effect::Quit => quit = true,
                 }
             }

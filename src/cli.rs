@@ -25,6 +25,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, env = "ZWGK_ROLE", default_value_t = RoleArg::Township)]
     pub role: RoleArg,
 
+    /// 您的姓名,记入每处修改(默认取本机记住的姓名) / your name, recorded with every change
+    #[arg(long, global = true, env = "ZWGK_USER", value_name = "NAME")]
+    pub user: Option<String>,
+
     /// 界面语言 / interface language
     #[arg(long, global = true, value_enum, default_value_t = Lang::Zh)]
     pub lang: Lang,

@@ -28,6 +28,8 @@ pub enum Mode {
     Tasks,
     /// The rectification-task form.
     TaskForm,
+    /// The versions of a document in conflict.
+    Conflict,
     Help,
 }
 
@@ -103,6 +105,7 @@ use Mode::*;
 
 const LISTS: &[Mode] = &[
     Start,
+    Conflict,
     FormDomains,
     Domains,
     Walk,
@@ -167,6 +170,14 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[Walk], KeyCode::Char('t'), NONE, Action::EditTask, "t整改", "t task", "新建或编辑本事项的整改任务", "Create or edit this item's rectification task"),
     bind!(&[Walk, Domains, Summary], KeyCode::Char('T'), NONE, Action::ShowTasks, "T台账", "T ledger", "整改任务一览(整改台账)", "All rectification tasks (ledger)"),
     bind!(&[Summary, Tasks], KeyCode::Char('x'), NONE, Action::BeginExport, "x导出", "x export", "导出报告和整改台账(xlsx/html/csv/md)", "Export the report and ledger (xlsx/html/csv/md)"),
+    bind!(&[Walk, Domains, Tasks], KeyCode::Char('C'), NONE, Action::ShowConflict, "C冲突", "C conflict", "查看并处理冲突:同一事项在两台电脑上改得不一样时,并排显示各个版本(谁、何时、哪里不同),采用其中一个或合并", "Show and settle a conflict: the versions made apart, side by side (who, when, what differs); keep one or combine them"),
+    // Conflict.
+    bind!(&[Conflict], KeyCode::Enter, NONE, Action::Confirm, "Enter采用此版本", "Enter keep this", "采用选中的版本,其余版本作废(留痕)", "Keep the chosen version; the others are superseded (kept in history)"),
+    bind!(&[Conflict], KeyCode::Char('m'), NONE, Action::CombineVersions, "m合并", "m combine", "合并:以选中的版本为准,加上其他版本多出的问题类型、佐证和不同的文字", "Combine: the chosen version plus the findings, evidence and differing text of the others"),
+    bind!(&[Conflict], KeyCode::Left, NONE, Action::Up, "←→选择", "←→ choose", "上一个版本", "Previous version"),
+    bind!(&[Conflict], KeyCode::Right, NONE, Action::Down, "", "", "下一个版本", "Next version"),
+    bind!(&[Conflict], KeyCode::Char('h'), NONE, Action::Up, "", "", "上一个版本", "Previous version"),
+    bind!(&[Conflict], KeyCode::Char('l'), NONE, Action::Down, "", "", "下一个版本", "Next version"),
     bind!(&[Domains], KeyCode::Char('U'), NONE, Action::UpgradeCatalogues, "U升级目录", "U upgrade", "升级到新版目录:未变的结论保留,变更的事项标记需重新检查,删除的事项保留为已停用", "Upgrade to newer catalogues: unchanged answers stay, changed items are marked for re-check, removed ones are kept as retired"),
     // Start.
     bind!(&[Start], KeyCode::Char('n'), NONE, Action::NewAssessment, "n新建", "n new", "新建自查", "New self-check"),
@@ -252,7 +263,7 @@ mod tests {
         // The exhaustive match makes a new mode fail to compile here until it is listed below.
         let listed = |m: Mode| match m {
             Start | Form | FormDomains | Domains | Walk | Editor | LineInput | Picker | Summary
-            | Tasks | TaskForm | Help => m,
+            | Tasks | TaskForm | Conflict | Help => m,
         };
         let modes = [
             Start,
@@ -266,6 +277,7 @@ mod tests {
             Summary,
             Tasks,
             TaskForm,
+            Conflict,
             Help,
         ];
         for m in modes.map(listed) {

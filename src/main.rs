@@ -108,6 +108,11 @@ fn run(cli: Cli) -> Result<i32> {
                 .collect();
             let mut app = App::new(cli.lang, library, store.device().id.clone(), listing);
             app.read_only = store.is_read_only();
+            app.user = cli
+                .user
+                .clone()
+                .filter(|u| !u.trim().is_empty())
+                .or_else(|| store.device().user.clone());
             app.catalogue_dirs = catalogue_dirs.clone();
             // What happened while loading catalogues (a bad file, a replaced catalogue) is shown
             // on the start screen, where it is seen; stderr would be hidden by the full screen.

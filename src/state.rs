@@ -47,6 +47,8 @@ pub struct App {
     pub prompt: Option<Prompt>,
     /// The rectification-task form, over the walk or the task list.
     pub task_form: Option<TaskForm>,
+    /// Concurrent versions of one document, side by side, over any screen of an assessment.
+    pub conflict: Option<ConflictView>,
     /// Who uses this device: township (self-check, 整改情况) or county (inspection, tasks).
     pub role: Role,
     /// Today in China time, `YYYY-MM-DD` (set by the runtime), for overdue tasks.
@@ -64,6 +66,9 @@ pub enum PromptPurpose {
     Import,
     /// A file to export the report and ledger to (the extension picks the format).
     Export,
+    /// The name of the person using this device (asked once, before the first change to an
+    /// assessment the other side made).
+    UserName,
 }
 
 /// A one-line question.
@@ -120,6 +125,15 @@ pub struct TownshipView<'a> {
     pub current: Option<&'a ItemResult>,
     /// True when the township changed its answer after the inspector saw it (自查已修改).
     pub changed: bool,
+}
+
+/// The versions of one document that wait for a decision (冲突), for a person to keep one or
+/// combine them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictView {
+    pub key: crate::model::doc::DocKey,
+    /// The version under the cursor (0: the one currently shown everywhere).
+    pub cursor: usize,
 }
 
 /// One assessment file of the data directory.
@@ -297,6 +311,7 @@ impl App {
             read_only: false,
             prompt: None,
             task_form: None,
+            conflict: None,
             role: Role::Township,
             today: String::new(),
             catalogue_dirs: Vec::new(),
@@ -308,6 +323,40 @@ impl App {
         self.open
             .as_ref()
             .is_some_and(|s| s.assessment.may_write(self.role, kind))
+    }
+
+    /// True when the user's role allows the action here: the role rule of the model
+    /// ([`crate::model::doc::may_write`]) decides which changes the keys may start, so the
+    /// footer and the help show only those, and `update` refuses the others.
+    pub fn permits(&self, action: &crate::action::Action) -> bool {
+        use crate::action::Action as A;
+        let inspection = self
+            .open
+            .as_ref()
+            .is_some_and(|s| s.assessment.kind == Kind::Inspection);
+        match action {
+            A::NewInspection => self.role.is_inspector(),
+            A::SetStatus(_)
+            | A::EditFindings
+            | A::BeginEditNote
+            | A::BeginAddEvidence
+            | A::RemoveEvidence
+            | A::EditChannels
+            | A::Undo => self.may(DocKind::Result),
+            A::AcceptTownship | A::AcceptAllTownship => inspection && self.may(DocKind::Result),
+            A::EditTask => self.may(DocKind::Task) || self.may(DocKind::Response),
+            A::ToggleNotInvolved => match &self.screen {
+                Screen::New(_) => true,
+                _ => self.may(DocKind::Domain),
+            },
+            A::UpgradeCatalogues => self.may(DocKind::Domain) && self.may(DocKind::Result),
+            _ => true,
+        }
+    }
+
+    /// The key bindings of a mode that the user's role may use, in table order.
+    pub fn bindings(&self, mode: Mode) -> impl Iterator<Item = &'static crate::keymap::Binding> {
+        crate::keymap::bindings(mode).filter(|b| self.permits(&b.action))
     }
 
     /// True when nothing may be changed: the data directory or the open file is read-only.
@@ -325,6 +374,9 @@ impl App {
         }
         if self.task_form.is_some() {
             return Mode::TaskForm;
+        }
+        if self.conflict.is_some() {
+            return Mode::Conflict;
         }
         match &self.screen {
             Screen::Start => Mode::Start,

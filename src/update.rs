@@ -1,6 +1,7 @@
 //! The pure heart of the app: `update(app, action, ctx)` changes the state and returns the
 //! effects for the runtime. No files, no clock (time comes in `Ctx`), no terminal.
 
+mod conflict;
 mod form;
 mod task;
 mod walk;
@@ -13,7 +14,7 @@ use walk::{add_evidence, close_overlay, walk};
 use crate::action::{Action, Effect};
 use crate::editor::TextInput;
 use crate::keymap::Mode;
-use crate::model::assessment::{Assessment, DomainChoice};
+use crate::model::assessment::{Assessment, DomainChoice, Kind};
 use crate::model::doc::Body;
 use crate::model::revision::Author;
 use crate::state::{
@@ -72,7 +73,7 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     }
     app.message = None;
     if let Some(mode) = app.help {
-        let len = crate::keymap::bindings(mode).count();
+        let len = app.bindings(mode).count();
         if matches!(action, Action::Back | Action::ShowHelp | Action::Confirm) {
             app.help = None;
         } else {
@@ -82,6 +83,10 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     }
     if app.is_read_only() && action.changes_data() {
         app.message = Some(strings(app.lang).read_only_no_change.to_string());
+        return Vec::new();
+    }
+    if action.changes_data() && app.prompt.is_none() && !app.permits(&action) {
+        app.message = Some(not_permitted(app).to_string());
         return Vec::new();
     }
     if action == Action::ShowHelp {
@@ -94,14 +99,26 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             Action::Confirm => {
                 let path = prompt.input.text().trim().to_string();
                 let purpose = prompt.purpose;
+                if purpose == PromptPurpose::UserName && path.is_empty() {
+                    app.message = Some(strings(app.lang).name_required.to_string());
+                    return Vec::new();
+                }
                 app.prompt = None;
                 if !path.is_empty() {
                     return vec![match purpose {
                         PromptPurpose::SaveCopy => Effect::SaveCopy(path),
                         PromptPurpose::Import => Effect::ImportFile(path),
                         PromptPurpose::Export => Effect::Export(path),
+                        PromptPurpose::UserName => {
+                            app.user = Some(path.clone());
+                            Effect::RememberUser(path)
+                        }
                     }];
                 }
+            }
+            // The name cannot be skipped: every change is signed with it.
+            Action::Back if prompt.purpose == PromptPurpose::UserName => {
+                app.message = Some(strings(app.lang).name_required.to_string());
             }
             Action::Back => app.prompt = None,
             other => edit_text(&mut prompt.input, other, usize::from(app.width)),
@@ -134,6 +151,11 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    if action == Action::ShowConflict
+        && matches!(app.mode(), Mode::Walk | Mode::Domains | Mode::Tasks)
+    {
+        return conflict::show(app);
+    }
     match app.mode() {
         Mode::Start => start(app, action),
         Mode::Form | Mode::FormDomains => form(app, action, ctx),
@@ -144,7 +166,21 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         Mode::Summary => summary(app, action),
         Mode::Tasks => task::list(app, action, ctx),
         Mode::TaskForm => task::form(app, action, ctx),
+        Mode::Conflict => conflict::handle(app, action, ctx),
         Mode::Help => Vec::new(),
+    }
+}
+
+/// Why the role may not do this here, in words a clerk or an inspector understands.
+fn not_permitted(app: &App) -> &'static str {
+    let s = strings(app.lang);
+    match (&app.open, app.role.is_inspector()) {
+        (None, _) => s.inspection_by_county,
+        (Some(session), true) if session.assessment.kind == Kind::SelfCheck => {
+            s.self_check_is_townships
+        }
+        (Some(_), true) => s.response_is_townships,
+        (Some(_), false) => s.inspection_is_countys,
     }
 }
 
@@ -196,7 +232,13 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::NewAssessment => {
-            app.screen = Screen::New(Box::new(new_form(app)));
+            let mut form = new_form(app);
+            // An inspector's new assessment is an inspection (of a township without a
+            // self-check here); `r` starts one from a self-check.
+            if app.role.is_inspector() {
+                form.kind = Kind::Inspection;
+            }
+            app.screen = Screen::New(Box::new(form));
             Vec::new()
         }
         Action::NewInspection => {
@@ -240,6 +282,15 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
 
 pub(crate) fn open(app: &mut App, assessment: Assessment) {
     let newer = crate::model::upgrade::upgradable(&assessment, &app.library).len();
+    // Changes to an assessment the other side made (the township's 整改情况 in the county's
+    // inspection) are signed with this person's name, not the assessment's assessor.
+    let theirs = !assessment.may_write(app.role, crate::model::doc::DocKind::Header);
+    if theirs && app.user.is_none() && !app.read_only {
+        app.prompt = Some(Prompt {
+            purpose: PromptPurpose::UserName,
+            input: TextInput::line(""),
+        });
+    }
     app.open = Some(Session {
         assessment,
         undo: Vec::new(),
@@ -381,7 +432,8 @@ fn close_assessment(app: &mut App) {
 }
 
 /// Who makes a change: the person using this device (or, when unknown, the open
-/// assessment's assessor), on this device, in the role it runs as.
+/// assessment's assessor, who is then the person using it), on this device, in the role it
+/// runs as.
 pub(crate) fn author(app: &App) -> Author {
     let name = app.user.clone().unwrap_or_else(|| {
         app.open

@@ -26,7 +26,9 @@ fn township_self_check(app: &mut App) {
 
 /// From the start screen with the self-check selected: `r`, the inspector's name, Enter, Enter.
 fn start_inspection(app: &mut App) -> Vec<Effect> {
+    // The county's laptop: another role, another person.
     app.role = Role::County;
+    app.user = None;
     let mut fx = press(app, ch('r'));
     match &app.screen {
         Screen::New(f) => {

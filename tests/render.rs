@@ -543,6 +543,7 @@ fn inspection_fixture(w: u16, h: u16) -> Sim {
     let mut s = walk_fixture(Lang::Zh, w, h);
     s.keys(&[esc(), esc()]);
     s.app.role = zwgk::model::revision::Role::County;
+    s.app.user = None;
     s.press(ch('r'));
     s.type_str("李四");
     s.keys(&[enter(), enter()]);
@@ -613,4 +614,61 @@ fn a_failed_save_is_said_plainly_with_the_way_out() {
         "{text}"
     );
     assert!(text.contains("14:41:00"), "{text}");
+}
+
+/// The walk fixture's self-check with a conflict on item 03: a second laptop answered it
+/// 已落实 with another note while this one said 未落实; merged.
+fn conflict_fixture(w: u16, h: u16) -> Sim {
+    use zwgk::model::doc::Body;
+    use zwgk::model::revision::{Author, Role};
+    let mut s = walk_fixture(Lang::Zh, w, h);
+    let session = s.app.open.as_mut().unwrap();
+    let mut other = session.assessment.clone();
+    let doc = other.result_doc(EDU, "03").unwrap().clone();
+    // The other laptop saw the result before the note, findings and evidence were added.
+    let first = doc
+        .history(&doc.winner().unwrap().rev)
+        .last()
+        .cloned()
+        .unwrap();
+    let mut body = first.body.as_result().unwrap().clone();
+    body.status = zwgk::model::status::Status::Compliant;
+    body.note = "网站已公开招生范围(另一台电脑)".into();
+    let author = Author {
+        name: "李娜".into(),
+        device: "0190f5a2-0000-7000-8000-00000000dev2".into(),
+        role: Role::Township,
+    };
+    let key = zwgk::model::doc::DocKey::item(zwgk::model::doc::DocKind::Result, EDU, "03");
+    // A branch from the first revision: the two laptops edited apart.
+    let mut d = other.docs.get(&key).unwrap().clone();
+    d.commit(
+        Some(&first.rev),
+        Body::Result(body),
+        author,
+        zwgk::model::revision::Hlc::new(NOW + 60_000, 0),
+    )
+    .unwrap();
+    other.docs =
+        zwgk::model::doc::DocSet::from_documents(&other.partition, other.kind, &other.id, [(d, 1)])
+            .unwrap();
+    session.assessment.merge(&other, NOW).unwrap();
+    assert_eq!(session.assessment.conflict_count(), 1);
+    s
+}
+
+#[test]
+fn conflict_marks_and_the_versions_side_by_side() {
+    for (w, h) in SIZES {
+        let mut s = conflict_fixture(w, h);
+        let t = snap("walk_conflict", &s.app, w, h);
+        assert!(screen_text(&t).contains("冲突"));
+        s.press(ch('C'));
+        let t = snap("conflict", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("李娜"), "{text}");
+        assert!(text.contains("张三"), "{text}");
+        s.press(key(KeyCode::Right));
+        snap("conflict_second", &s.app, w, h);
+    }
 }

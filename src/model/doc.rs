@@ -341,6 +341,72 @@ accessor!(as_result, Result, ItemResult);
 accessor!(as_task, Task, TaskSpec);
 accessor!(as_response, Response, TaskResponse);
 
+impl Body {
+    /// One answer from concurrent versions: `self` (the version the person chose) with what
+    /// the others add — lists (findings, evidence, channels) united, differing texts (notes,
+    /// descriptions, reasons) kept one after another; single values (status, dates, decisions)
+    /// stay the chosen version's. The person can edit the result further.
+    pub fn combine(&self, others: &[&Body]) -> Body {
+        let mut out = self.clone();
+        for other in others {
+            match (&mut out, other) {
+                (Body::Result(a), Body::Result(b)) => {
+                    union(&mut a.findings, &b.findings);
+                    union(&mut a.evidence, &b.evidence);
+                    union(&mut a.channels_seen, &b.channels_seen);
+                    join(&mut a.note, &b.note, "\n");
+                    join(&mut a.township_note, &b.township_note, "\n");
+                    union(&mut a.township_evidence, &b.township_evidence);
+                }
+                (Body::Task(a), Body::Task(b)) => {
+                    union(&mut a.findings, &b.findings);
+                    join(&mut a.description, &b.description, ";");
+                    join(&mut a.requirement, &b.requirement, ";");
+                    join(&mut a.review_comment, &b.review_comment, ";");
+                }
+                (Body::Response(a), Body::Response(b)) => {
+                    join(&mut a.response, &b.response, "\n");
+                    union(&mut a.evidence, &b.evidence);
+                }
+                (Body::Domain(a), Body::Domain(b)) => {
+                    if let Some(r) = &b.reason {
+                        let mut mine = a.reason.clone().unwrap_or_default();
+                        join(&mut mine, r, ";");
+                        a.reason = (!mine.is_empty()).then_some(mine);
+                    }
+                    join(&mut a.summary, &b.summary, "\n");
+                }
+                // Header and basis: one version or the other.
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// Appends the items of `b` that `a` lacks.
+fn union<T: PartialEq + Clone>(a: &mut Vec<T>, b: &[T]) {
+    for x in b {
+        if !a.contains(x) {
+            a.push(x.clone());
+        }
+    }
+}
+
+/// Appends `b` to `a` when it says something `a` does not.
+fn join(a: &mut String, b: &str, sep: &str) {
+    let b = b.trim();
+    if b.is_empty() || a.contains(b) {
+        return;
+    }
+    if a.trim().is_empty() {
+        *a = b.to_string();
+    } else {
+        a.push_str(sep);
+        a.push_str(b);
+    }
+}
+
 /// What an inspection was started from: the self-check and, per item, the revision of the
 /// township's answer that the inspector had in front of them.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
@@ -773,6 +839,35 @@ mod tests {
         ] {
             assert!(bad.parse::<DocId>().is_err(), "{bad:?} was accepted");
         }
+    }
+
+    #[test]
+    fn combining_versions_unites_lists_and_keeps_both_texts() {
+        use crate::model::status::Status;
+        let a = Body::Result(ItemResult {
+            checklist: "edu".into(),
+            item: "01".into(),
+            status: Status::Partial,
+            findings: vec!["内容不全".into()],
+            note: "网站栏目已开设".into(),
+            ..ItemResult::default()
+        });
+        let b = Body::Result(ItemResult {
+            checklist: "edu".into(),
+            item: "01".into(),
+            status: Status::Missing,
+            findings: vec!["内容不全".into(), "链接失效".into()],
+            note: "2 处链接失效".into(),
+            ..ItemResult::default()
+        });
+        let Body::Result(c) = a.combine(&[&b]) else {
+            panic!("a result")
+        };
+        assert_eq!(c.status, Status::Partial, "the chosen version's status");
+        assert_eq!(c.findings, ["内容不全", "链接失效"]);
+        assert_eq!(c.note, "网站栏目已开设\n2 处链接失效");
+        // Combining with itself changes nothing.
+        assert_eq!(a.combine(&[&a]), a);
     }
 
     #[test]

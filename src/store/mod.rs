@@ -119,6 +119,9 @@ pub struct Imported {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Device {
     pub id: String,
+    /// The name of the person using this device, written into every revision made here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 /// An open data directory, locked for writing.
@@ -183,6 +186,7 @@ impl Store {
             }
             _ => Device {
                 id: "read-only".into(),
+                user: None,
             },
         };
         Ok(Store {
@@ -212,6 +216,23 @@ impl Store {
     /// This device's id.
     pub fn device(&self) -> &Device {
         &self.device
+    }
+
+    /// Remembers the name of the person using this device (in `device.json`).
+    pub fn set_user(&mut self, name: &str) -> Result<(), StoreError> {
+        let path = self.root.join("device.json");
+        if self.is_read_only() {
+            return Err(StoreError::ReadOnly { path });
+        }
+        let mut device = self.device.clone();
+        device.user = Some(name.to_string());
+        let bytes = serde_json::to_vec_pretty(&device).map_err(|e| StoreError::Invalid {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        write_atomic(&path, &bytes).map_err(io_err(&path))?;
+        self.device = device;
+        Ok(())
     }
 
     /// The file of an assessment: the one [`Store::list`] found for its id, else
@@ -375,6 +396,7 @@ fn load_or_create_device(path: &Path) -> Result<Device, StoreError> {
 fn create_device(path: &Path) -> Result<Device, StoreError> {
     let device = Device {
         id: uuid::Uuid::now_v7().to_string(),
+        user: None,
     };
     let bytes = serde_json::to_vec_pretty(&device).map_err(|e| StoreError::Invalid {
         path: path.to_path_buf(),
@@ -429,8 +451,15 @@ pub fn load_assessment(path: &Path) -> Result<Assessment, StoreError> {
     parse_assessment(path, &bytes)
 }
 
-/// A JSON error with its position counted in characters, as editors count.
+/// A JSON error with its position counted in characters, as editors count. A content check
+/// that failed after the whole file was read has no position worth showing.
 fn syntax(path: &Path, bytes: &[u8], e: &serde_json::Error) -> StoreError {
+    if e.line() == 0 {
+        return StoreError::Invalid {
+            path: path.to_path_buf(),
+            message: json_error_text(e),
+        };
+    }
     StoreError::Syntax {
         path: path.to_path_buf(),
         line: e.line(),

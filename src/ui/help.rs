@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::keymap::{Mode, bindings};
+use crate::keymap::Mode;
 use crate::state::App;
 use crate::text::{pad, truncate, width};
 use crate::ui::strings::strings;
@@ -14,7 +14,8 @@ use crate::ui::widgets::{block, centered};
 
 pub fn view(app: &App, mode: Mode, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
-    let rows: Vec<(String, &str)> = bindings(mode)
+    let rows: Vec<(String, &str)> = app
+        .bindings(mode)
         .map(|b| (b.key_label(), b.help(app.lang)))
         .collect();
     let key_w = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(4);

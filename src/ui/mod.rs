@@ -1,5 +1,6 @@
 //! Everything the user sees. Views only draw: they read `App` and write to the frame.
 
+pub mod conflict;
 pub mod domains;
 pub mod form;
 pub mod help;
@@ -17,7 +18,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::keymap::bindings;
 use crate::state::{App, Screen};
 use crate::text::width;
 use strings::strings;
@@ -38,6 +38,9 @@ pub fn view(app: &App, frame: &mut Frame) {
         Screen::Summary(s) => summary::view(app, s, frame, body),
         Screen::Tasks(t) => task::view(app, t, frame, body),
     }
+    if let Some(c) = &app.conflict {
+        conflict::view(app, c, frame, body);
+    }
     if let Some(mode) = app.help {
         help::view(app, mode, frame, body);
     }
@@ -47,6 +50,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             crate::state::PromptPurpose::SaveCopy => s.save_as_title,
             crate::state::PromptPurpose::Import => s.import_title,
             crate::state::PromptPurpose::Export => s.export_title,
+            crate::state::PromptPurpose::UserName => s.user_name_title,
         };
         widgets::one_line_popup(frame, body, title, &prompt.input);
     }
@@ -68,23 +72,33 @@ fn draw_hints(app: &App, frame: &mut Frame, area: Rect) {
     let upgradable = app.open.as_ref().is_some_and(|s| {
         !crate::model::upgrade::upgradable(&s.assessment, &app.library).is_empty()
     });
+    let conflicted = app
+        .open
+        .as_ref()
+        .is_some_and(|s| s.assessment.conflict_count() > 0);
+    // Keys that come first when they apply: settling a conflict, then an inspection's own.
     let inspection_key = |b: &&crate::keymap::Binding| {
         matches!(
             b.action,
             crate::action::Action::AcceptTownship | crate::action::Action::EditTask
-        )
+        ) || (conflicted && b.action == crate::action::Action::ShowConflict)
     };
     // In an inspection its own keys come first; elsewhere they are not advertised.
-    let (first, rest): (Vec<_>, Vec<_>) = bindings(app.mode()).partition(inspection_key);
+    let (first, rest): (Vec<_>, Vec<_>) = app.bindings(app.mode()).partition(inspection_key);
     let ordered: Vec<_> = if inspection {
         first.into_iter().chain(rest).collect()
     } else {
-        rest
+        first
+            .into_iter()
+            .filter(|b| b.action == crate::action::Action::ShowConflict)
+            .chain(rest)
+            .collect()
     };
     for b in ordered {
         let hint = b.hint(app.lang);
         let upgrade_only = b.action == crate::action::Action::UpgradeCatalogues;
-        if hint.is_empty() || (upgrade_only && !upgradable) {
+        let conflict_only = b.action == crate::action::Action::ShowConflict;
+        if hint.is_empty() || (upgrade_only && !upgradable) || (conflict_only && !conflicted) {
             continue;
         }
         let w = width(hint) + 2;

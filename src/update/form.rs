@@ -123,6 +123,11 @@ pub(super) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 }
             };
             // Whoever creates the assessment is the person using this device, unless known.
+            let mut effects = vec![Effect::Save];
+            if app.user.is_none() && !assessor.is_empty() {
+                app.user = Some(assessor.clone());
+                effects.push(Effect::RememberUser(assessor.clone()));
+            }
             let name = app.user.clone().unwrap_or(assessor);
             let author = crate::model::revision::Author {
                 name,
@@ -145,7 +150,7 @@ pub(super) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             app.listing.push(summary);
             app.start_cursor = app.listing.len() - 1;
             open(app, assessment);
-            return vec![Effect::Save];
+            return effects;
         }
         _ => {}
     }

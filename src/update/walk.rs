@@ -45,8 +45,10 @@ pub(crate) fn result_or_new(app: &App, checklist: &str, item: &str) -> Option<It
     })
 }
 
-/// Records a changed result as a revision; returns `Save` when something changed.
-pub(crate) fn commit(app: &mut App, body: ItemResult, ctx: &Ctx) -> Vec<Effect> {
+/// Records a changed result as a revision; returns `Save` when something changed. In an
+/// inspection, the verdict records the township's answer it was made beside (`seen`), so a
+/// later change of the township's answer shows as 自查已修改.
+pub(crate) fn commit(app: &mut App, mut body: ItemResult, ctx: &Ctx) -> Vec<Effect> {
     let Some(session) = app.open.as_ref() else {
         return Vec::new();
     };
@@ -57,6 +59,9 @@ pub(crate) fn commit(app: &mut App, body: ItemResult, ctx: &Ctx) -> Vec<Effect> 
     if before.is_none() && body == fresh_result(&app.library, &body.checklist, &body.item) {
         // Nothing was ever recorded and nothing is now: no revision.
         return Vec::new();
+    }
+    if let Some((_, rev)) = super::task::township_answer(app, &body.checklist, &body.item) {
+        body.seen = Some(rev.clone());
     }
     let (checklist, item) = (body.checklist.clone(), body.item.clone());
     let effects = record(app, Body::Result(body), ctx);

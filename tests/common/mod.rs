@@ -258,6 +258,7 @@ impl Sim {
                     Effect::ImportFile(path) | Effect::Export(path) => {
                         queue.push(Action::Notify(path.clone()));
                     }
+                    Effect::RememberUser(_) => {}
                     Effect::Quit => self.quit = true,
                 }
                 out.push(e);
