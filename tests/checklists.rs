@@ -138,6 +138,57 @@ fn every_checklist_file_validates_and_is_canonical() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The ledger of item ids and fingerprints (`tools/catalogue-ledger.json`)
+
+fn ledger() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tools")
+        .join("catalogue-ledger.json");
+    let text =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The ledger entry of one catalogue.
+fn ledger_of<'a>(ledger: &'a Value, id: &str) -> &'a Value {
+    ledger["catalogues"]
+        .get(id)
+        .unwrap_or_else(|| panic!("catalogue {id} is not in tools/catalogue-ledger.json"))
+}
+
+#[test]
+fn the_ledger_holds_every_shipped_item_with_its_fingerprint() {
+    let ledger = ledger();
+    let lib = Library::builtin();
+    let mut problems = Vec::new();
+    for entry in lib.entries() {
+        let c = &entry.catalogue;
+        let l = ledger_of(&ledger, &c.id);
+        let versions = l["versions"].as_array().unwrap();
+        if versions.last().and_then(Value::as_str) != Some(c.version.as_str()) {
+            problems.push(format!(
+                "{}: version {} is not the ledger's last version",
+                c.id, c.version
+            ));
+        }
+        for (item, fp) in c.items.iter().zip(&entry.fingerprints) {
+            let recorded = &l["items"][&item.id]["fingerprints"][&c.version];
+            if recorded.as_str() != Some(fp.0.as_str()) {
+                problems.push(format!(
+                    "{} item {}: fingerprint {} in the file, {recorded} in the ledger",
+                    c.id, item.id, fp.0
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "run tools/build_checklists.py again:\n{}",
+        problems.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // JSON Schemas
 
 fn committed_schema(file: &str) -> Value {

@@ -10,11 +10,16 @@ may be edited by hand from now on.
 
 Usage: python3 tools/build_checklists.py REFERENCE.json OUT_DIR
 
+It also writes `tools/catalogue-ledger.json`: for every item id, the reference rows it holds
+and its fingerprint (the same hash as `Item::fingerprint`), per catalogue version. The next
+generation reads it to keep ids with their rows.
+
 Python 3.11, standard library only. Output is deterministic.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sys
@@ -539,12 +544,14 @@ def build_domain(domain: dict) -> tuple[dict, dict]:
 
     items = []
     merges = []
+    rows_of: dict[str, list[int]] = {}
     for n, members in enumerate(groups.values(), start=1):
         merged = merge_group(members)
         merged["id"] = f"{n:02d}"
         if merged["_merged_rows"] > 1:
             merges.append((merged["id"], merged["level1"], merged["level2"], merged["_ref_indexes"]))
         items.append(serialize_item(merged))
+        rows_of[merged["id"]] = sorted(merged["_ref_indexes"])
 
     in26 = domain["in_national_26"]
     group = "national" if in26 else GROUPS[did]
@@ -578,8 +585,77 @@ def build_domain(domain: dict) -> tuple[dict, dict]:
     assert accounted == list(range(len(rows))), did
     assert sum(len(it.get("sources", [])) for it in items) == len(rows), did
 
-    stats = {"rows": len(rows), "items": len(items), "merged": len(rows) - len(items), "merges": merges}
+    stats = {"rows": len(rows), "items": len(items), "merged": len(rows) - len(items), "merges": merges,
+             "rows_of": rows_of}
     return cat, stats
+
+
+# ---------------------------------------------------------------------------
+# Fingerprints and the ledger
+# ---------------------------------------------------------------------------
+
+# char::is_whitespace in Rust (the Unicode White_Space property), which `str.strip()` does not
+# match exactly (it also strips U+001C..U+001F).
+RUST_WHITESPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + \
+    "\u2028\u2029\u202f\u205f\u3000"
+
+
+def rust_trim(text: str) -> str:
+    return text.strip(RUST_WHITESPACE)
+
+
+def fingerprint(item: dict) -> str:
+    """`Item::fingerprint` of src/model/catalogue.rs, for an item as written to a file."""
+    h = hashlib.sha256()
+
+    def field(name: str, value: str) -> None:
+        data = rust_trim(value).encode("utf-8")
+        h.update(name.encode("utf-8"))
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+
+    field("level1", item["level1"])
+    field("level2", item["level2"])
+    field("level3", item.get("level3") or "")
+    field("content", item.get("content", ""))
+    for e in item.get("elements", []):
+        field("element!" if e["mandatory"] else "element?", e["text"])
+    for b in item.get("basis", []):
+        field("basis", b)
+    field("time_limit", item.get("time_limit", ""))
+    field("publisher", item.get("publisher", ""))
+    for c in item.get("channels", []):
+        field("channel!" if c["required"] else "channel?", c["name"])
+    for a in item.get("audience", []):
+        field("audience", a)
+    field("audience_group", item.get("audience_group") or "")
+    for m in item.get("method", []):
+        field("method", m)
+    for t in item.get("tiers", []):
+        field("tier", t)
+    return h.hexdigest()
+
+
+LEDGER = Path(__file__).resolve().parent / "catalogue-ledger.json"
+LEDGER_ABOUT = (
+    "Written by tools/build_checklists.py. For each shipped catalogue: its versions, and for each "
+    "item id the reference rows it holds (file#domain/index, 0-based) and its fingerprint in "
+    "each version. It keeps ids with their rows from one generation to the next, and "
+    "tests/checklists.rs checks the shipped files against it."
+)
+
+
+def ledger_entry(cat: dict, rows_of: dict[str, list[int]], ref_file: str) -> dict:
+    return {
+        "versions": [cat["version"]],
+        "items": {
+            item["id"]: {
+                "rows": [f"{ref_file}#{cat['id']}/{i}" for i in rows_of[item["id"]]],
+                "fingerprints": {cat["version"]: fingerprint(item)},
+            }
+            for item in cat["items"]
+        },
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -590,6 +666,9 @@ def main(argv: list[str]) -> int:
     out_dir = Path(argv[2])
     out_dir.mkdir(parents=True, exist_ok=True)
     total_rows = total_items = 0
+    ledger = {"about": LEDGER_ABOUT, "reference_rows": {}, "catalogues": {}}
+    ref_file = Path(argv[1]).name
+    ledger["reference_rows"][ref_file] = sum(len(d["items"]) for d in reference)
     print(f"{'id':40} {'group':8} {'rows':>4} {'items':>5} {'merged':>6}")
     for domain in reference:
         cat, stats = build_domain(domain)
@@ -597,12 +676,14 @@ def main(argv: list[str]) -> int:
         # Round trip: what was written reads back to the same object.
         assert json.loads(text) == cat
         (out_dir / f"{cat['id']}.json").write_text(text, encoding="utf-8")
+        ledger["catalogues"][cat["id"]] = ledger_entry(cat, stats["rows_of"], ref_file)
         total_rows += stats["rows"]
         total_items += stats["items"]
         print(f"{cat['id']:40} {cat['group']:8} {stats['rows']:>4} {stats['items']:>5} {stats['merged']:>6}")
         for item_id, l1, l2, idx in stats["merges"]:
             print(f"    item {item_id} {l1} / {l2}: reference rows {idx} (0-based; the first listed is the preferred row)")
     print(f"{'total':40} {'':8} {total_rows:>4} {total_items:>5} {total_rows - total_items:>6}")
+    LEDGER.write_text(json.dumps(ledger, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
