@@ -168,6 +168,8 @@ fn blank(id: &str, level1: &str, level2: &str) -> Item {
         audience_group: None,
         method: Vec::new(),
         tiers: Vec::new(),
+        truncated: Vec::new(),
+        inferred: Vec::new(),
         extra: BTreeMap::new(),
         sources: Vec::new(),
     }

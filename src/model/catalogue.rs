@@ -32,11 +32,19 @@ pub struct Catalogue {
     pub aliases: Vec<String>,
     /// `national` (one of the 26), `city` (the "+1") or `local` (a "+n").
     pub group: Group,
+    /// Place in the official order of its group, from 1: for the 26 national domains the
+    /// order in which the 26 pilot domains are listed (1 重大建设项目 … 26 社会保险).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<u32>,
     /// Version label of this catalogue, e.g. `2020` or `2024-06`. Newer labels replace older ones.
     pub version: String,
     /// Who issued the catalogue or the guideline it follows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
+    /// How many items the official guideline (标准指引) of the domain lists, where known, with
+    /// its source, so that a sample catalogue shows how much of the guideline it covers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guideline_items: Option<GuidelineItems>,
     /// Where the catalogue comes from (URLs or document names).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<String>,
@@ -48,6 +56,22 @@ pub struct Catalogue {
     pub note: Option<String>,
     /// The rows (公开事项).
     pub items: Vec<Item>,
+}
+
+/// The number of items of a domain's official guideline (标准指引), with its source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GuidelineItems {
+    /// How many items the guideline lists.
+    pub count: u32,
+    /// What was counted, as the source says, e.g. 二级事项.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Where the figure comes from: a URL or a document.
+    pub source: String,
+    /// Remarks, e.g. how the items are grouped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Which part of "26+1+n" a catalogue belongs to.
@@ -118,12 +142,54 @@ pub struct Item {
     /// 公开层级: which tiers publish the item.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tiers: Vec<Tier>,
+    /// Fields whose text was cut off (or partly unreadable) in the source as seen: the value
+    /// holds only what could be read. Not part of the fingerprint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub truncated: Vec<ItemField>,
+    /// Fields whose value was not read from the source but inferred (e.g. a 公开层级 column
+    /// whose ticks were not visible). Not part of the fingerprint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<ItemField>,
     /// Columns of the source table that have no field here (咨询电话, 责任科室, 网站所属栏目 …).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, String>,
     /// Where this row was seen. Several when counties state the same requirement.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sources: Vec<SourceRef>,
+}
+
+/// A field of an item that states the requirement, as named in files (`truncated`, `inferred`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemField {
+    /// 一级事项.
+    Level1,
+    /// 二级事项.
+    Level2,
+    /// 三级事项.
+    Level3,
+    /// 公开内容.
+    Content,
+    /// 公开内容 marks.
+    Elements,
+    /// 公开依据.
+    Basis,
+    /// 公开时限.
+    TimeLimit,
+    /// 公开主体.
+    Publisher,
+    /// 公开渠道和载体.
+    Channels,
+    /// 公开对象.
+    Audience,
+    /// 公开对象 — 特定群体.
+    AudienceGroup,
+    /// 公开方式.
+    Method,
+    /// 公开层级.
+    Tiers,
 }
 
 /// One element of 公开内容(要素).
