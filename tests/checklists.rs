@@ -10,7 +10,7 @@ use unicode_width::UnicodeWidthStr;
 use zwgk::cli::{ChecklistCommand, Lang, SchemaKind};
 use zwgk::command::{self, EXIT_BAD_INPUT, EXIT_OK};
 use zwgk::library::{Library, Notice, Origin};
-use zwgk::model::catalogue::{Catalogue, Group, Item, SourceRef};
+use zwgk::model::catalogue::{Catalogue, Group, GuidelineItems, Item, ItemField, SourceRef};
 use zwgk::model::validate::validate_catalogue;
 use zwgk::schema::schema_json;
 
@@ -597,14 +597,77 @@ fn show_prints_every_item_and_the_sample_notice() {
     assert!(first.starts_with("就业 (employment)"), "{first}");
     assert!(out.contains("示例目录"), "{out}");
     let entry = lib.get("employment").unwrap();
-    for (item, fp) in entry.catalogue.items.iter().zip(&entry.fingerprints) {
-        let heading = format!("[{}] {}", item.id, fp.short());
+    let labels = entry.catalogue.labels();
+    for ((item, fp), label) in entry
+        .catalogue
+        .items
+        .iter()
+        .zip(&entry.fingerprints)
+        .zip(labels)
+    {
+        let heading = format!("[{}] {label}  {}", item.id, fp.short());
         assert!(
             out.lines().any(|l| l == heading),
             "{heading:?} missing in\n{out}"
         );
         assert!(out.contains(&item.level2), "{} missing", item.level2);
     }
+}
+
+#[test]
+fn list_shows_items_against_the_guideline_and_show_says_what_was_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = employment_variant("2027.1");
+    c.guideline_items = Some(GuidelineItems {
+        count: 25,
+        unit: Some("二级事项".into()),
+        source: "https://example.gov.cn/guideline.html".into(),
+        note: None,
+    });
+    c.items[0].truncated = vec![ItemField::Content, ItemField::Channels];
+    c.items[0].inferred = vec![ItemField::Tiers];
+    write_catalogue(dir.path(), "employment.json", &c);
+    let lib = Library::load(&[dir.path().to_path_buf()]);
+
+    let (code, out, _) = run(ChecklistCommand::List, &lib, Lang::Zh);
+    assert_eq!(code, EXIT_OK);
+    assert!(out.lines().next().unwrap().contains("事项数/指引"), "{out}");
+    let row = out.lines().find(|l| l.starts_with("employment ")).unwrap();
+    assert!(row.contains("  1/25  "), "{row}");
+    let other = out
+        .lines()
+        .find(|l| l.starts_with("fiscal-budget "))
+        .unwrap();
+    assert!(
+        !other.contains('/'),
+        "no guideline figure, no fraction: {other}"
+    );
+
+    let show = |lang| {
+        let (code, out, _) = run(
+            ChecklistCommand::Show {
+                id: "employment".into(),
+            },
+            &lib,
+            lang,
+        );
+        assert_eq!(code, EXIT_OK);
+        out
+    };
+    let zh = show(Lang::Zh);
+    assert!(
+        zh.lines()
+            .any(|l| l.contains("原文情况")
+                && l.contains("截断: 公开内容、公开渠道; 推断: 公开层级")),
+        "{zh}"
+    );
+    let en = show(Lang::En);
+    assert!(
+        en.lines()
+            .any(|l| l.contains("As seen")
+                && l.contains("cut off: Content, Channels; inferred: Tiers")),
+        "{en}"
+    );
 }
 
 #[test]

@@ -101,7 +101,7 @@ pub fn as_seen(item: &Item, s: &Strings) -> String {
                 labels.push(label);
             }
         }
-        labels.join("、")
+        labels.join(s.list_separator)
     };
     let mut parts = Vec::new();
     if !item.truncated.is_empty() {
