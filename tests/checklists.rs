@@ -9,10 +9,11 @@ use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 use zwgk::cli::{ChecklistCommand, Lang, SchemaKind};
 use zwgk::command::{self, EXIT_BAD_INPUT, EXIT_OK};
-use zwgk::library::{Library, Notice, Origin};
-use zwgk::model::catalogue::{Catalogue, Group, GuidelineItems, Item, ItemField, SourceRef};
+use zwgk::library::{Library, Notice, Origin, compare_versions};
+use zwgk::model::catalogue::{Catalogue, Group, GuidelineItems, Item, ItemField, SourceRef, Tier};
 use zwgk::model::validate::validate_catalogue;
 use zwgk::schema::schema_json;
+use zwgk::text::width;
 
 /// Number of catalogue files in `checklists/`.
 const SHIPPED: usize = 28;
@@ -186,6 +187,251 @@ fn the_ledger_holds_every_shipped_item_with_its_fingerprint() {
         "run tools/build_checklists.py again:\n{}",
         problems.join("\n")
     );
+}
+
+#[test]
+fn the_ledger_accounts_for_every_reference_row() {
+    let ledger = ledger();
+    let lib = Library::builtin();
+    let total: u64 = ledger["reference_rows"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        total, 266,
+        "216 rows in catalogue-rows.json and 50 in catalogue-rows-more.json"
+    );
+    let mut seen = BTreeSet::new();
+    let mut problems = Vec::new();
+    for (id, l) in ledger["catalogues"].as_object().unwrap() {
+        let c = &lib
+            .get(id)
+            .unwrap_or_else(|| panic!("{id} is not shipped"))
+            .catalogue;
+        for (item_id, rec) in l["items"].as_object().unwrap() {
+            let rows = rec["rows"].as_array().unwrap();
+            for row in rows {
+                if !seen.insert(row.as_str().unwrap().to_string()) {
+                    problems.push(format!("{row} is held by two items"));
+                }
+            }
+            match (c.item(item_id), rec.get("retired")) {
+                (Some(_), Some(_)) => problems.push(format!("{id} {item_id}: retired but shipped")),
+                (None, None) => {
+                    problems.push(format!("{id} {item_id}: neither shipped nor retired"))
+                }
+                (None, Some(_)) if !rows.is_empty() => {
+                    problems.push(format!("{id} {item_id}: retired but holds rows"))
+                }
+                // Each row the item holds is one of its sources.
+                (Some(item), None) if item.sources.len() != rows.len() => problems.push(format!(
+                    "{id} {item_id}: {} sources, {} rows",
+                    item.sources.len(),
+                    rows.len()
+                )),
+                _ => {}
+            }
+        }
+    }
+    for row in ledger["left_out"].as_object().unwrap().keys() {
+        if !seen.insert(row.clone()) {
+            problems.push(format!("{row} is left out and held by an item"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(
+        seen.len() as u64,
+        total,
+        "every reference row is accounted for once"
+    );
+}
+
+#[test]
+fn versions_move_on_where_items_changed_and_unchanged_rows_keep_their_fingerprints() {
+    let ledger = ledger();
+    let lib = Library::builtin();
+    let mut problems = Vec::new();
+    let mut bumped = 0;
+    let mut changed = Vec::new();
+    for entry in lib.entries() {
+        let c = &entry.catalogue;
+        let l = ledger_of(&ledger, &c.id);
+        let versions: Vec<&str> = l["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        for pair in versions.windows(2) {
+            if compare_versions(pair[1], pair[0]) != std::cmp::Ordering::Greater {
+                problems.push(format!("{}: version {} after {}", c.id, pair[1], pair[0]));
+            }
+        }
+        let [.., previous, current] = versions.as_slice() else {
+            continue; // one version only: nothing to compare
+        };
+        bumped += 1;
+        for (item_id, rec) in l["items"].as_object().unwrap() {
+            let before = rec["fingerprints"].get(*previous).and_then(Value::as_str);
+            let now = rec["fingerprints"].get(*current).and_then(Value::as_str);
+            let why = rec.get("changes").and_then(|w| w.get(*current));
+            match (before, now) {
+                (Some(b), Some(n)) if b != n => {
+                    changed.push(format!("{} {item_id}", c.id));
+                    if why.is_none() {
+                        problems.push(format!(
+                            "{} {item_id}: fingerprint changed in {current} without a reason",
+                            c.id
+                        ));
+                    }
+                }
+                (Some(_), Some(_)) if why.is_some() => {
+                    problems.push(format!(
+                        "{} {item_id}: a reason for a change that did not happen",
+                        c.id
+                    ));
+                }
+                (Some(_), None)
+                    if rec
+                        .get("retired")
+                        .and_then(|r| r.get("in"))
+                        .and_then(Value::as_str)
+                        != Some(*current) =>
+                {
+                    problems.push(format!(
+                        "{} {item_id}: gone in {current} but not retired in it",
+                        c.id
+                    ));
+                }
+                (None, Some(_)) => {} // a new item
+                _ => {}
+            }
+        }
+        if c.version != *current {
+            problems.push(format!(
+                "{}: shipped {} but the ledger ends at {current}",
+                c.id, c.version
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(bumped > 0, "the ledger records at least one upgrade");
+    // The rows whose requirement changed in 2026.11.30 (tools/rows-accounted.md says why): a
+    // merge, and names in brackets that were the reference's description, not the table's.
+    changed.sort();
+    assert_eq!(
+        changed,
+        [
+            "affordable-housing 01",
+            "agricultural-funds-local 01",
+            "agricultural-funds-local 02",
+            "disaster-relief 08",
+            "disaster-relief 09",
+            "ecological-environment 02",
+            "medical-health 02",
+            "medical-health 03",
+        ]
+    );
+}
+
+#[test]
+fn every_item_has_a_label_of_its_own_in_every_shipped_catalogue() {
+    let mut problems = Vec::new();
+    for entry in Library::builtin().entries() {
+        let c = &entry.catalogue;
+        let labels = c.labels();
+        assert_eq!(labels.len(), c.items.len());
+        // In full, and cut to the widths of the walk's list (80 to 160 columns, either language).
+        for cols in std::iter::once(usize::MAX).chain(16..=60) {
+            let shown: Vec<String> = if cols == usize::MAX {
+                labels.iter().map(ToString::to_string).collect()
+            } else {
+                c.labels_within(cols)
+            };
+            for s in &shown {
+                if cols != usize::MAX && width(s) > cols {
+                    problems.push(format!("{} at {cols} columns: {s:?} is wider", c.id));
+                }
+            }
+            for (i, a) in shown.iter().enumerate() {
+                if let Some(j) = shown.iter().skip(i + 1).position(|b| b == a) {
+                    problems.push(format!(
+                        "{} at {cols} columns: items {} and {} both read {a:?}",
+                        c.id,
+                        c.items[i].id,
+                        c.items[i + 1 + j].id
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn items_that_read_alike_are_told_apart_by_their_labels() {
+    let label = |id: &str, item: &str| {
+        let c = shipped(id);
+        let i = c.items.iter().position(|it| it.id == item).unwrap();
+        c.labels()[i].to_string()
+    };
+    // 养老服务 01 and 07: the same long 二级事项, under different 一级事项.
+    assert_eq!(
+        label("elderly-care", "01"),
+        "国家和地方层面养老服务相关法律、法规、政策文件 · 养老服务通用政策"
+    );
+    assert_eq!(
+        label("elderly-care", "07"),
+        "国家和地方层面养老服务相关法律、法规、政策文件 · 养老服务政策"
+    );
+    // 义务教育 04 and 07 (招生政策): one's content holds the other's, so the publisher tells.
+    assert_eq!(
+        label("compulsory-education", "04"),
+        "招生政策 · 民众镇教体文旅局"
+    );
+    assert_eq!(
+        label("compulsory-education", "07"),
+        "招生政策 · 翔安区教育局"
+    );
+    // 救灾 08 and 09 have no 二级事项 (the reference's "(受灾情况)" was not the table's text).
+    assert_eq!(label("disaster-relief", "08"), "灾后救助");
+    assert_eq!(label("disaster-relief", "09"), "款物管理");
+    // 生态环境: the table's 三级事项.
+    assert_eq!(
+        label("ecological-environment", "13"),
+        "机构、人事信息 · 领导信息"
+    );
+    // 保障性住房 08 was the same requirement as 01: merged, its id retired.
+    let housing = shipped("affordable-housing");
+    assert!(housing.item("08").is_none());
+    assert_eq!(housing.item("01").unwrap().sources.len(), 2);
+    assert_eq!(label("affordable-housing", "01"), "法律法规");
+}
+
+#[test]
+fn county_only_items_are_not_for_the_township() {
+    let c = shipped("major-construction-projects");
+    let not: Vec<&str> = c.not_for_township().iter().map(|i| i.id.as_str()).collect();
+    assert!(
+        not.contains(&"10"),
+        "建筑工程施工许可证核发 is 县级 only: {not:?}"
+    );
+    assert_eq!(c.item("10").unwrap().applies_to(Tier::County), Some(true));
+    // Tiers the reference inferred are not known tiers.
+    let employment = shipped("employment");
+    let guessed = employment.item("03").unwrap();
+    assert_eq!(guessed.tiers, [Tier::County]);
+    assert_eq!(guessed.inferred, [ItemField::Tiers]);
+    assert_eq!(guessed.applies_to(Tier::Township), None);
+    // Across the library: every item the township need not publish has known tiers without it.
+    for entry in Library::builtin().entries() {
+        for item in entry.catalogue.not_for_township() {
+            assert!(!item.tiers.contains(&Tier::Township));
+            assert!(!item.inferred.contains(&ItemField::Tiers));
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -553,6 +799,32 @@ fn list_prints_every_catalogue_in_aligned_columns() {
         widths.len() > 1,
         "the alignment check needs names of different widths"
     );
+}
+
+#[test]
+fn list_shows_the_shipped_items_against_the_guideline_and_show_says_what_was_cut() {
+    let lib = Library::builtin();
+    let (_, out, _) = run(ChecklistCommand::List, &lib, Lang::Zh);
+    let row = |id: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("employment").contains("  5/25  "), "{out}");
+    assert!(row("public-resource-trading").contains("  7/40  "), "{out}");
+
+    let (code, show, _) = run(
+        ChecklistCommand::Show {
+            id: "land-expropriation-compensation".into(),
+        },
+        &lib,
+        Lang::Zh,
+    );
+    assert_eq!(code, EXIT_OK);
+    let at = show.find("[07] 征地补偿安置方案听证").expect("item 07");
+    let item07 = &show[at..];
+    assert!(item07.contains("原文情况  截断: 公开内容"), "{item07}");
 }
 
 #[test]

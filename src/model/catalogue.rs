@@ -429,6 +429,13 @@ impl Catalogue {
     pub fn labels(&self) -> Vec<Label> {
         labels(&self.items)
     }
+
+    /// The labels cut to `cols` display columns each, for a list of items: each is
+    /// [`Label::fit`], and where two would read alike, the part they share is cut from the
+    /// middle instead, so that what tells them apart stays visible.
+    pub fn labels_within(&self, cols: usize) -> Vec<String> {
+        fit_labels(&self.labels(), cols)
+    }
 }
 
 /// A short display label of an item: its name (二级事项, or 一级事项 where there is no
@@ -479,6 +486,48 @@ impl Label {
         let name = truncate(&self.name, room - width(&detail));
         format!("{name}{LABEL_SEPARATOR}{detail}")
     }
+}
+
+/// See [`Catalogue::labels_within`].
+pub fn fit_labels(labels: &[Label], cols: usize) -> Vec<String> {
+    let mut out: Vec<String> = labels.iter().map(|l| l.fit(cols)).collect();
+    let full: Vec<String> = labels.iter().map(ToString::to_string).collect();
+    for i in 0..out.len() {
+        let group: Vec<usize> = (0..out.len()).filter(|&j| out[j] == out[i]).collect();
+        if group.len() < 2 {
+            continue;
+        }
+        // Characters all of them share at the start.
+        let first: Vec<char> = full[group[0]].chars().collect();
+        let shared = group.iter().skip(1).fold(first.len(), |n, &j| {
+            full[j]
+                .chars()
+                .zip(&first)
+                .take(n)
+                .take_while(|(a, b)| a == *b)
+                .count()
+        });
+        for &j in &group {
+            let start: String = full[j].chars().take(shared).collect();
+            let rest: String = full[j].chars().skip(shared).collect();
+            out[j] = cut_middle(&start, &rest, cols);
+        }
+    }
+    out
+}
+
+/// `start` + `rest` in `cols` columns, keeping as much of `rest` as leaves a third for `start`.
+fn cut_middle(start: &str, rest: &str, cols: usize) -> String {
+    if rest.is_empty() || width(start) + width(rest) <= cols || cols < 4 {
+        return truncate(&format!("{start}{rest}"), cols);
+    }
+    let rest = truncate(rest, width(rest).min(cols - (cols / 3).min(width(start))));
+    let room = cols.saturating_sub(width(&rest));
+    if width(start) <= room {
+        return format!("{start}{rest}");
+    }
+    // `truncate` ends what it cuts with `…`, which here stands for the middle left out.
+    format!("{}{rest}", truncate(start, room))
 }
 
 /// See [`Catalogue::labels`].
@@ -793,6 +842,39 @@ mod tests {
             detail: None,
         };
         assert_eq!(plain.fit(5), "招生…");
+    }
+
+    #[test]
+    fn labels_cut_to_a_width_keep_what_tells_them_apart() {
+        let items = [
+            item("06", "城市园林绿化管理", "城市园林绿化行政审批", "", ""),
+            item("07", "城市园林绿化管理", "城市园林绿化行政处罚", "", ""),
+            item(
+                "08",
+                "市政设施建设类审批",
+                "特殊车辆在城市道路上行驶",
+                "",
+                "",
+            ),
+        ];
+        let plain = labels(&items);
+        // Cut at the end, the first two would read alike.
+        assert_eq!(plain[0].fit(16), plain[1].fit(16));
+        let fitted = fit_labels(&plain, 16);
+        assert_eq!(
+            fitted,
+            ["城市园林绿…审批", "城市园林绿…处罚", "特殊车辆在城市…"]
+        );
+        assert!(fitted.iter().all(|l| width(l) <= 16));
+        // With room enough, nothing is cut.
+        assert_eq!(
+            fit_labels(&plain, 40),
+            [
+                "城市园林绿化行政审批",
+                "城市园林绿化行政处罚",
+                "特殊车辆在城市道路上行驶"
+            ]
+        );
     }
 
     #[test]
