@@ -411,6 +411,86 @@ fn items_that_read_alike_are_told_apart_by_their_labels() {
 }
 
 #[test]
+fn shipped_catalogues_come_in_the_official_order() {
+    let lib = Library::builtin();
+    let national: Vec<(Option<u32>, &str)> = lib
+        .group(Group::National)
+        .map(|e| (e.catalogue.order, e.catalogue.name.as_str()))
+        .collect();
+    let official = [
+        "重大建设项目",
+        "公共资源交易",
+        "财政预决算",
+        "安全生产",
+        "税收管理",
+        "征地补偿",
+        "国有土地上房屋征收与补偿",
+        "农村危房改造",
+        "生态环境",
+        "公共法律服务",
+        "扶贫",
+        "救灾",
+        "食品药品监管",
+        "城市综合执法",
+        "就业",
+        "社会救助",
+        "养老服务",
+        "户籍管理",
+        "涉农补贴",
+        "医疗卫生",
+        "市政服务",
+        "保障性住房",
+        "义务教育",
+        "公共文化服务",
+        "城乡规划",
+        "社会保险",
+    ];
+    let expected: Vec<(Option<u32>, &str)> = official
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (Some(i as u32 + 1), *name))
+        .collect();
+    assert_eq!(national, expected);
+    let groups: Vec<Group> = lib.entries().iter().map(|e| e.catalogue.group).collect();
+    assert_eq!(groups[26..], [Group::City, Group::Local]);
+}
+
+#[test]
+fn lists_sort_by_group_then_order_then_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = |id: &str, name: &str, order: Option<u32>| {
+        let mut c = employment_variant("1");
+        c.id = id.into();
+        c.name = name.into();
+        c.group = Group::Local;
+        c.order = order;
+        write_catalogue(dir.path(), &format!("{id}.json"), &c);
+    };
+    // File names (and ids) in the opposite order of the expected list.
+    local("a-town-b", "B 本镇", None);
+    local("b-town-a", "A 本镇", None);
+    local("c-second", "Z 第二", Some(2));
+    local("d-first", "Y 第一", Some(1));
+    let lib = Library::load(&[dir.path().to_path_buf()]);
+    assert!(lib.notices().is_empty(), "{:?}", lib.notices());
+    let locals: Vec<&str> = lib
+        .group(Group::Local)
+        .map(|e| e.catalogue.id.as_str())
+        .collect();
+    // The shipped 涉农资金 example has no order either: by name, after "A"/"B".
+    assert_eq!(
+        locals,
+        [
+            "d-first",
+            "c-second",
+            "b-town-a",
+            "a-town-b",
+            "agricultural-funds-local"
+        ]
+    );
+}
+
+#[test]
 fn county_only_items_are_not_for_the_township() {
     let c = shipped("major-construction-projects");
     let not: Vec<&str> = c.not_for_township().iter().map(|i| i.id.as_str()).collect();
@@ -813,6 +893,14 @@ fn list_shows_the_shipped_items_against_the_guideline_and_show_says_what_was_cut
     };
     assert!(row("employment").contains("  5/25  "), "{out}");
     assert!(row("public-resource-trading").contains("  7/40  "), "{out}");
+    // The list follows the official order: 重大建设项目 first, 社会保险 last of the 26.
+    let ids: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(ids[0], "major-construction-projects");
+    assert_eq!(ids[25], "social-insurance");
 
     let (code, show, _) = run(
         ChecklistCommand::Show {

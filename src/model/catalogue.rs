@@ -4,6 +4,7 @@
 //! `checklists/README.md` and for machines by the JSON Schema generated from them
 //! (`zwgk schema checklist`, committed as `schema/checklist.v1.json`).
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
@@ -35,7 +36,8 @@ pub struct Catalogue {
     /// `national` (one of the 26), `city` (the "+1") or `local` (a "+n").
     pub group: Group,
     /// Place in the official order of its group, from 1: for the 26 national domains the
-    /// order in which the 26 pilot domains are listed (1 重大建设项目 … 26 社会保险).
+    /// order in which the 26 pilot domains are listed (1 重大建设项目 … 26 社会保险). Lists
+    /// sort by group, then order; catalogues without one come after, by name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<u32>,
     /// Version label of this catalogue, e.g. `2020` or `2024-06`. Newer labels replace older ones.
@@ -435,6 +437,20 @@ impl Catalogue {
     /// middle instead, so that what tells them apart stays visible.
     pub fn labels_within(&self, cols: usize) -> Vec<String> {
         fit_labels(&self.labels(), cols)
+    }
+
+    /// The order of catalogues in lists: by group (national, city, local), then by `order`;
+    /// catalogues without an `order` come after those with one, by name; the id breaks ties.
+    pub fn list_cmp(&self, other: &Catalogue) -> Ordering {
+        self.group
+            .cmp(&other.group)
+            .then_with(|| match (self.order, other.order) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => self.name.cmp(&other.name),
+            })
+            .then_with(|| self.id.cmp(&other.id))
     }
 }
 
