@@ -45,12 +45,13 @@ fn list(
     for notice in library.notices() {
         writeln!(err, "{notice}")?;
     }
+    let items_header = format!("{}/{}", s.col_items, s.col_guideline);
     let header = [
         s.col_id,
         s.col_name,
         s.col_group,
         s.col_version,
-        s.col_items,
+        items_header.as_str(),
         s.col_sample,
     ];
     let rows: Vec<[String; 6]> = library
@@ -63,7 +64,10 @@ fn list(
                 sanitize(&c.name, false),
                 s.group(c.group).to_string(),
                 sanitize(&c.version, false),
-                c.items.len().to_string(),
+                match &c.guideline_items {
+                    Some(g) => format!("{}/{}", c.items.len(), g.count),
+                    None => c.items.len().to_string(),
+                },
                 if c.sample { s.yes } else { s.no }.to_string(),
             ]
         })
@@ -125,9 +129,15 @@ fn show(
     if let Some(issuer) = &c.issuer {
         writeln!(out, "{}: {}", s.field_issuer, sanitize(issuer, false))?;
     }
-    for (item, fp) in c.items.iter().zip(&entry.fingerprints) {
+    for ((item, fp), label) in c.items.iter().zip(&entry.fingerprints).zip(c.labels()) {
         writeln!(out)?;
-        writeln!(out, "[{}] {}", sanitize(&item.id, false), fp.short())?;
+        writeln!(
+            out,
+            "[{}] {}  {}",
+            sanitize(&item.id, false),
+            sanitize(&label.to_string(), false),
+            fp.short()
+        )?;
         let mut fields = item_fields(item, s);
         for src in &item.sources {
             let mirror = if src.mirror {

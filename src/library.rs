@@ -210,13 +210,12 @@ impl Library {
         self.entries.get(id)
     }
 
-    /// Every catalogue: national first, then city, then local; inside a group in shipped order
-    /// (by id for the national ones).
+    /// Every catalogue in list order: national first, then city, then local; inside a group by
+    /// `order` (the official order of the 26), then those without one by name
+    /// (see [`Catalogue::list_cmp`]). Every list of domains follows it.
     pub fn entries(&self) -> Vec<&Entry> {
         let mut v: Vec<&Entry> = self.entries.values().collect();
-        v.sort_by(|a, b| {
-            (a.catalogue.group, &a.catalogue.id).cmp(&(b.catalogue.group, &b.catalogue.id))
-        });
+        v.sort_by(|a, b| a.catalogue.list_cmp(&b.catalogue));
         v
     }
 

@@ -9,10 +9,11 @@ use serde_json::Value;
 use unicode_width::UnicodeWidthStr;
 use zwgk::cli::{ChecklistCommand, Lang, SchemaKind};
 use zwgk::command::{self, EXIT_BAD_INPUT, EXIT_OK};
-use zwgk::library::{Library, Notice, Origin};
-use zwgk::model::catalogue::{Catalogue, Group, Item, SourceRef};
+use zwgk::library::{Library, Notice, Origin, compare_versions};
+use zwgk::model::catalogue::{Catalogue, Group, GuidelineItems, Item, ItemField, SourceRef, Tier};
 use zwgk::model::validate::validate_catalogue;
 use zwgk::schema::schema_json;
+use zwgk::text::width;
 
 /// Number of catalogue files in `checklists/`.
 const SHIPPED: usize = 28;
@@ -135,6 +136,382 @@ fn every_checklist_file_validates_and_is_canonical() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The ledger of item ids and fingerprints (`tools/catalogue-ledger.json`)
+
+fn ledger() -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tools")
+        .join("catalogue-ledger.json");
+    let text =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The ledger entry of one catalogue.
+fn ledger_of<'a>(ledger: &'a Value, id: &str) -> &'a Value {
+    ledger["catalogues"]
+        .get(id)
+        .unwrap_or_else(|| panic!("catalogue {id} is not in tools/catalogue-ledger.json"))
+}
+
+#[test]
+fn the_ledger_holds_every_shipped_item_with_its_fingerprint() {
+    let ledger = ledger();
+    let lib = Library::builtin();
+    let mut problems = Vec::new();
+    for entry in lib.entries() {
+        let c = &entry.catalogue;
+        let l = ledger_of(&ledger, &c.id);
+        let versions = l["versions"].as_array().unwrap();
+        if versions.last().and_then(Value::as_str) != Some(c.version.as_str()) {
+            problems.push(format!(
+                "{}: version {} is not the ledger's last version",
+                c.id, c.version
+            ));
+        }
+        for (item, fp) in c.items.iter().zip(&entry.fingerprints) {
+            let recorded = &l["items"][&item.id]["fingerprints"][&c.version];
+            if recorded.as_str() != Some(fp.0.as_str()) {
+                problems.push(format!(
+                    "{} item {}: fingerprint {} in the file, {recorded} in the ledger",
+                    c.id, item.id, fp.0
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "run tools/build_checklists.py again:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_ledger_accounts_for_every_reference_row() {
+    let ledger = ledger();
+    let lib = Library::builtin();
+    let total: u64 = ledger["reference_rows"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        total, 266,
+        "216 rows in catalogue-rows.json and 50 in catalogue-rows-more.json"
+    );
+    let mut seen = BTreeSet::new();
+    let mut problems = Vec::new();
+    for (id, l) in ledger["catalogues"].as_object().unwrap() {
+        let c = &lib
+            .get(id)
+            .unwrap_or_else(|| panic!("{id} is not shipped"))
+            .catalogue;
+        for (item_id, rec) in l["items"].as_object().unwrap() {
+            let rows = rec["rows"].as_array().unwrap();
+            for row in rows {
+                if !seen.insert(row.as_str().unwrap().to_string()) {
+                    problems.push(format!("{row} is held by two items"));
+                }
+            }
+            match (c.item(item_id), rec.get("retired")) {
+                (Some(_), Some(_)) => problems.push(format!("{id} {item_id}: retired but shipped")),
+                (None, None) => {
+                    problems.push(format!("{id} {item_id}: neither shipped nor retired"))
+                }
+                (None, Some(_)) if !rows.is_empty() => {
+                    problems.push(format!("{id} {item_id}: retired but holds rows"))
+                }
+                // Each row the item holds is one of its sources.
+                (Some(item), None) if item.sources.len() != rows.len() => problems.push(format!(
+                    "{id} {item_id}: {} sources, {} rows",
+                    item.sources.len(),
+                    rows.len()
+                )),
+                _ => {}
+            }
+        }
+    }
+    for row in ledger["left_out"].as_object().unwrap().keys() {
+        if !seen.insert(row.clone()) {
+            problems.push(format!("{row} is left out and held by an item"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(
+        seen.len() as u64,
+        total,
+        "every reference row is accounted for once"
+    );
+}
+
+#[test]
+fn versions_move_on_where_items_changed_and_unchanged_rows_keep_their_fingerprints() {
+    let ledger = ledger();
+    let lib = Library::builtin();
+    let mut problems = Vec::new();
+    let mut bumped = 0;
+    let mut changed = Vec::new();
+    for entry in lib.entries() {
+        let c = &entry.catalogue;
+        let l = ledger_of(&ledger, &c.id);
+        let versions: Vec<&str> = l["versions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        for pair in versions.windows(2) {
+            if compare_versions(pair[1], pair[0]) != std::cmp::Ordering::Greater {
+                problems.push(format!("{}: version {} after {}", c.id, pair[1], pair[0]));
+            }
+        }
+        let [.., previous, current] = versions.as_slice() else {
+            continue; // one version only: nothing to compare
+        };
+        bumped += 1;
+        for (item_id, rec) in l["items"].as_object().unwrap() {
+            let before = rec["fingerprints"].get(*previous).and_then(Value::as_str);
+            let now = rec["fingerprints"].get(*current).and_then(Value::as_str);
+            let why = rec.get("changes").and_then(|w| w.get(*current));
+            match (before, now) {
+                (Some(b), Some(n)) if b != n => {
+                    changed.push(format!("{} {item_id}", c.id));
+                    if why.is_none() {
+                        problems.push(format!(
+                            "{} {item_id}: fingerprint changed in {current} without a reason",
+                            c.id
+                        ));
+                    }
+                }
+                (Some(_), Some(_)) if why.is_some() => {
+                    problems.push(format!(
+                        "{} {item_id}: a reason for a change that did not happen",
+                        c.id
+                    ));
+                }
+                (Some(_), None)
+                    if rec
+                        .get("retired")
+                        .and_then(|r| r.get("in"))
+                        .and_then(Value::as_str)
+                        != Some(*current) =>
+                {
+                    problems.push(format!(
+                        "{} {item_id}: gone in {current} but not retired in it",
+                        c.id
+                    ));
+                }
+                (None, Some(_)) => {} // a new item
+                _ => {}
+            }
+        }
+        if c.version != *current {
+            problems.push(format!(
+                "{}: shipped {} but the ledger ends at {current}",
+                c.id, c.version
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(bumped > 0, "the ledger records at least one upgrade");
+    // The rows whose requirement changed in 2026.11.30 (tools/rows-accounted.md says why): a
+    // merge, and names in brackets that were the reference's description, not the table's.
+    changed.sort();
+    assert_eq!(
+        changed,
+        [
+            "affordable-housing 01",
+            "agricultural-funds-local 01",
+            "agricultural-funds-local 02",
+            "disaster-relief 08",
+            "disaster-relief 09",
+            "ecological-environment 02",
+            "medical-health 02",
+            "medical-health 03",
+        ]
+    );
+}
+
+#[test]
+fn every_item_has_a_label_of_its_own_in_every_shipped_catalogue() {
+    let mut problems = Vec::new();
+    for entry in Library::builtin().entries() {
+        let c = &entry.catalogue;
+        let labels = c.labels();
+        assert_eq!(labels.len(), c.items.len());
+        // In full, and cut to the widths of the walk's list (80 to 160 columns, either language).
+        for cols in std::iter::once(usize::MAX).chain(16..=60) {
+            let shown: Vec<String> = if cols == usize::MAX {
+                labels.iter().map(ToString::to_string).collect()
+            } else {
+                c.labels_within(cols)
+            };
+            for s in &shown {
+                if cols != usize::MAX && width(s) > cols {
+                    problems.push(format!("{} at {cols} columns: {s:?} is wider", c.id));
+                }
+            }
+            for (i, a) in shown.iter().enumerate() {
+                if let Some(j) = shown.iter().skip(i + 1).position(|b| b == a) {
+                    problems.push(format!(
+                        "{} at {cols} columns: items {} and {} both read {a:?}",
+                        c.id,
+                        c.items[i].id,
+                        c.items[i + 1 + j].id
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn items_that_read_alike_are_told_apart_by_their_labels() {
+    let label = |id: &str, item: &str| {
+        let c = shipped(id);
+        let i = c.items.iter().position(|it| it.id == item).unwrap();
+        c.labels()[i].to_string()
+    };
+    // 养老服务 01 and 07: the same long 二级事项, under different 一级事项.
+    assert_eq!(
+        label("elderly-care", "01"),
+        "国家和地方层面养老服务相关法律、法规、政策文件 · 养老服务通用政策"
+    );
+    assert_eq!(
+        label("elderly-care", "07"),
+        "国家和地方层面养老服务相关法律、法规、政策文件 · 养老服务政策"
+    );
+    // 义务教育 04 and 07 (招生政策): one's content holds the other's, so the publisher tells.
+    assert_eq!(
+        label("compulsory-education", "04"),
+        "招生政策 · 民众镇教体文旅局"
+    );
+    assert_eq!(
+        label("compulsory-education", "07"),
+        "招生政策 · 翔安区教育局"
+    );
+    // 救灾 08 and 09 have no 二级事项 (the reference's "(受灾情况)" was not the table's text).
+    assert_eq!(label("disaster-relief", "08"), "灾后救助");
+    assert_eq!(label("disaster-relief", "09"), "款物管理");
+    // 生态环境: the table's 三级事项.
+    assert_eq!(
+        label("ecological-environment", "13"),
+        "机构、人事信息 · 领导信息"
+    );
+    // 保障性住房 08 was the same requirement as 01: merged, its id retired.
+    let housing = shipped("affordable-housing");
+    assert!(housing.item("08").is_none());
+    assert_eq!(housing.item("01").unwrap().sources.len(), 2);
+    assert_eq!(label("affordable-housing", "01"), "法律法规");
+}
+
+#[test]
+fn shipped_catalogues_come_in_the_official_order() {
+    let lib = Library::builtin();
+    let national: Vec<(Option<u32>, &str)> = lib
+        .group(Group::National)
+        .map(|e| (e.catalogue.order, e.catalogue.name.as_str()))
+        .collect();
+    let official = [
+        "重大建设项目",
+        "公共资源交易",
+        "财政预决算",
+        "安全生产",
+        "税收管理",
+        "征地补偿",
+        "国有土地上房屋征收与补偿",
+        "农村危房改造",
+        "生态环境",
+        "公共法律服务",
+        "扶贫",
+        "救灾",
+        "食品药品监管",
+        "城市综合执法",
+        "就业",
+        "社会救助",
+        "养老服务",
+        "户籍管理",
+        "涉农补贴",
+        "医疗卫生",
+        "市政服务",
+        "保障性住房",
+        "义务教育",
+        "公共文化服务",
+        "城乡规划",
+        "社会保险",
+    ];
+    let expected: Vec<(Option<u32>, &str)> = official
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (Some(i as u32 + 1), *name))
+        .collect();
+    assert_eq!(national, expected);
+    let groups: Vec<Group> = lib.entries().iter().map(|e| e.catalogue.group).collect();
+    assert_eq!(groups[26..], [Group::City, Group::Local]);
+}
+
+#[test]
+fn lists_sort_by_group_then_order_then_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let local = |id: &str, name: &str, order: Option<u32>| {
+        let mut c = employment_variant("1");
+        c.id = id.into();
+        c.name = name.into();
+        c.group = Group::Local;
+        c.order = order;
+        write_catalogue(dir.path(), &format!("{id}.json"), &c);
+    };
+    // File names (and ids) in the opposite order of the expected list.
+    local("a-town-b", "B 本镇", None);
+    local("b-town-a", "A 本镇", None);
+    local("c-second", "Z 第二", Some(2));
+    local("d-first", "Y 第一", Some(1));
+    let lib = Library::load(&[dir.path().to_path_buf()]);
+    assert!(lib.notices().is_empty(), "{:?}", lib.notices());
+    let locals: Vec<&str> = lib
+        .group(Group::Local)
+        .map(|e| e.catalogue.id.as_str())
+        .collect();
+    // The shipped 涉农资金 example has no order either: by name, after "A"/"B".
+    assert_eq!(
+        locals,
+        [
+            "d-first",
+            "c-second",
+            "b-town-a",
+            "a-town-b",
+            "agricultural-funds-local"
+        ]
+    );
+}
+
+#[test]
+fn county_only_items_are_not_for_the_township() {
+    let c = shipped("major-construction-projects");
+    let not: Vec<&str> = c.not_for_township().iter().map(|i| i.id.as_str()).collect();
+    assert!(
+        not.contains(&"10"),
+        "建筑工程施工许可证核发 is 县级 only: {not:?}"
+    );
+    assert_eq!(c.item("10").unwrap().applies_to(Tier::County), Some(true));
+    // Tiers the reference inferred are not known tiers.
+    let employment = shipped("employment");
+    let guessed = employment.item("03").unwrap();
+    assert_eq!(guessed.tiers, [Tier::County]);
+    assert_eq!(guessed.inferred, [ItemField::Tiers]);
+    assert_eq!(guessed.applies_to(Tier::Township), None);
+    // Across the library: every item the township need not publish has known tiers without it.
+    for entry in Library::builtin().entries() {
+        for item in entry.catalogue.not_for_township() {
+            assert!(!item.tiers.contains(&Tier::Township));
+            assert!(!item.inferred.contains(&ItemField::Tiers));
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -505,6 +882,40 @@ fn list_prints_every_catalogue_in_aligned_columns() {
 }
 
 #[test]
+fn list_shows_the_shipped_items_against_the_guideline_and_show_says_what_was_cut() {
+    let lib = Library::builtin();
+    let (_, out, _) = run(ChecklistCommand::List, &lib, Lang::Zh);
+    let row = |id: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("employment").contains("  5/25  "), "{out}");
+    assert!(row("public-resource-trading").contains("  7/40  "), "{out}");
+    // The list follows the official order: 重大建设项目 first, 社会保险 last of the 26.
+    let ids: Vec<&str> = out
+        .lines()
+        .skip(1)
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(ids[0], "major-construction-projects");
+    assert_eq!(ids[25], "social-insurance");
+
+    let (code, show, _) = run(
+        ChecklistCommand::Show {
+            id: "land-expropriation-compensation".into(),
+        },
+        &lib,
+        Lang::Zh,
+    );
+    assert_eq!(code, EXIT_OK);
+    let at = show.find("[07] 征地补偿安置方案听证").expect("item 07");
+    let item07 = &show[at..];
+    assert!(item07.contains("原文情况  截断: 公开内容"), "{item07}");
+}
+
+#[test]
 fn list_in_english_has_english_headers() {
     let out = check_list(
         Lang::En,
@@ -546,14 +957,77 @@ fn show_prints_every_item_and_the_sample_notice() {
     assert!(first.starts_with("就业 (employment)"), "{first}");
     assert!(out.contains("示例目录"), "{out}");
     let entry = lib.get("employment").unwrap();
-    for (item, fp) in entry.catalogue.items.iter().zip(&entry.fingerprints) {
-        let heading = format!("[{}] {}", item.id, fp.short());
+    let labels = entry.catalogue.labels();
+    for ((item, fp), label) in entry
+        .catalogue
+        .items
+        .iter()
+        .zip(&entry.fingerprints)
+        .zip(labels)
+    {
+        let heading = format!("[{}] {label}  {}", item.id, fp.short());
         assert!(
             out.lines().any(|l| l == heading),
             "{heading:?} missing in\n{out}"
         );
         assert!(out.contains(&item.level2), "{} missing", item.level2);
     }
+}
+
+#[test]
+fn list_shows_items_against_the_guideline_and_show_says_what_was_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = employment_variant("2027.1");
+    c.guideline_items = Some(GuidelineItems {
+        count: 25,
+        unit: Some("二级事项".into()),
+        source: "https://example.gov.cn/guideline.html".into(),
+        note: None,
+    });
+    c.items[0].truncated = vec![ItemField::Content, ItemField::Channels];
+    c.items[0].inferred = vec![ItemField::Tiers];
+    write_catalogue(dir.path(), "employment.json", &c);
+    let lib = Library::load(&[dir.path().to_path_buf()]);
+
+    let (code, out, _) = run(ChecklistCommand::List, &lib, Lang::Zh);
+    assert_eq!(code, EXIT_OK);
+    assert!(out.lines().next().unwrap().contains("事项数/指引"), "{out}");
+    let row = out.lines().find(|l| l.starts_with("employment ")).unwrap();
+    assert!(row.contains("  1/25  "), "{row}");
+    let other = out
+        .lines()
+        .find(|l| l.starts_with("fiscal-budget "))
+        .unwrap();
+    assert!(
+        !other.contains('/'),
+        "no guideline figure, no fraction: {other}"
+    );
+
+    let show = |lang| {
+        let (code, out, _) = run(
+            ChecklistCommand::Show {
+                id: "employment".into(),
+            },
+            &lib,
+            lang,
+        );
+        assert_eq!(code, EXIT_OK);
+        out
+    };
+    let zh = show(Lang::Zh);
+    assert!(
+        zh.lines()
+            .any(|l| l.contains("原文情况")
+                && l.contains("截断: 公开内容、公开渠道; 推断: 公开层级")),
+        "{zh}"
+    );
+    let en = show(Lang::En);
+    assert!(
+        en.lines()
+            .any(|l| l.contains("As seen")
+                && l.contains("cut off: Content, Channels; inferred: Tiers")),
+        "{en}"
+    );
 }
 
 #[test]

@@ -200,6 +200,39 @@ fn winner(doc: &Value) -> &Value {
         .unwrap()
 }
 
+/// Where a catalogue stands in the lists of domains (the new-assessment form and the domains
+/// screen), which follow the library's order.
+fn list_position(id: &str) -> usize {
+    zwgk::library::Library::builtin()
+        .entries()
+        .iter()
+        .position(|e| e.catalogue.id == id)
+        .unwrap_or_else(|| panic!("no catalogue {id}"))
+}
+
+/// The number of items of 义务教育.
+fn edu_items() -> usize {
+    zwgk::library::Library::builtin()
+        .get(EDU)
+        .unwrap()
+        .catalogue
+        .items
+        .len()
+}
+
+/// Moves the cursor down `n` rows.
+fn down(t: &Tmux, n: usize) {
+    for _ in 0..n {
+        t.keys(&["j"]);
+    }
+}
+
+/// From the domains screen (cursor on the first row), opens 义务教育.
+fn open_education(t: &Tmux) {
+    down(t, list_position(EDU));
+    t.keys(&["Enter"]);
+}
+
 /// The document of a saved assessment (format 2: `documents`, each with a global id)
 /// whose id ends with `suffix`.
 fn doc<'a>(a: &'a Value, suffix: &str) -> &'a Value {
@@ -247,7 +280,8 @@ fn create_assessment(t: &Tmux) {
     t.wait_text(ASSESSOR);
     t.keys(&["Enter"]);
     t.wait_text("x 标记不涉及");
-    // First row (保障性住房): not involved, with a reason.
+    // 保障性住房: not involved, with a reason.
+    down(t, list_position("affordable-housing"));
     t.keys(&["x"]);
     t.wait_text("不涉及的说明");
     t.text(REASON);
@@ -274,11 +308,11 @@ fn create_check_note_quit_and_reopen() {
     // Created means saved.
     assert_eq!(assessment_files(&data).len(), 1);
 
-    // 义务教育 is the third domain.
-    t.keys(&["j", "j", "Enter"]);
-    t.wait_text("进度 0/10");
+    let n = edu_items();
+    open_education(&t);
+    t.wait_text(&format!("进度 0/{n}"));
     t.keys(&["1", "2", "3"]);
-    t.wait_text("进度 3/10");
+    t.wait_text(&format!("进度 3/{n}"));
     // Back to 03 (未落实) and write a two-line note.
     t.keys(&["k", "n"]);
     t.wait_text("备注(回车保存");
@@ -369,8 +403,8 @@ fn create_check_note_quit_and_reopen() {
     );
     t2.keys(&["Enter"]);
     t2.wait_text(&format!("{UNIT} · {ROUND}"));
-    t2.keys(&["j", "j", "Enter"]);
-    let screen = t2.wait_text("进度 3/10");
+    open_education(&t2);
+    let screen = t2.wait_text(&format!("进度 3/{n}"));
     for word in ["已落实", "部分落实", "未落实"] {
         assert!(screen.contains(word), "{word} missing:\n{screen}");
     }
@@ -430,10 +464,11 @@ fn sigterm_saves_the_open_editor_and_restores_the_terminal() {
     let t = Tmux::new("sigterm");
     t.start(&["sh", "-c", &script]);
     create_assessment(&t);
-    t.keys(&["j", "j", "Enter"]);
-    t.wait_text("进度 0/10");
+    let n = edu_items();
+    open_education(&t);
+    t.wait_text(&format!("进度 0/{n}"));
     t.keys(&["1"]);
-    t.wait_text("进度 1/10");
+    t.wait_text(&format!("进度 1/{n}"));
     // Type a note and leave the editor open.
     t.keys(&["n"]);
     t.wait_text("备注(回车保存");
@@ -489,7 +524,7 @@ fn sigterm_saves_the_open_editor_and_restores_the_terminal() {
         assert!(flags.contains(&f), "{f} not restored: {modes}");
     }
     // The walk is gone from the screen (the alternate screen was left).
-    assert!(!screen.contains("进度 1/10"), "{screen}");
+    assert!(!screen.contains(&format!("进度 1/{n}")), "{screen}");
 
     // The data: the status and the note typed in the open editor.
     let a = only_assessment(&data);
@@ -518,12 +553,13 @@ fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
     let t = Tmux::new("insp-town");
     t.start(&[BIN, "--data-dir", township.to_str().unwrap()]);
     create_assessment(&t);
-    t.keys(&["j", "j", "Enter"]);
-    t.wait_text("义务教育 · 进度 0/10");
-    for _ in 0..10 {
+    let n = edu_items();
+    open_education(&t);
+    t.wait_text(&format!("义务教育 · 进度 0/{n}"));
+    for _ in 0..n {
         t.keys(&["1"]);
     }
-    t.wait_text("义务教育 · 进度 10/10");
+    t.wait_text(&format!("义务教育 · 进度 {n}/{n}"));
     t.keys(&["C-c"]);
     t.wait_exit();
     let files = assessment_files(&township);
@@ -561,13 +597,13 @@ fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
     c.wait_text("x 标记不涉及");
     c.keys(&["Enter"]);
     c.wait_text("回头看 · 进度 0/");
-    c.keys(&["j", "j", "Enter"]);
-    c.wait_text("义务教育 · 进度 0/10");
+    open_education(&c);
+    c.wait_text(&format!("义务教育 · 进度 0/{n}"));
     // 01 and 02: agree. 03: the inspector finds it 未落实.
     c.keys(&["a", "a"]);
-    c.wait_text("义务教育 · 进度 2/10");
+    c.wait_text(&format!("义务教育 · 进度 2/{n}"));
     c.keys(&["3"]);
-    c.wait_text("义务教育 · 进度 3/10");
+    c.wait_text(&format!("义务教育 · 进度 3/{n}"));
     c.keys(&["k"]);
     c.wait_text("结论不同");
     c.keys(&["t"]);
@@ -716,7 +752,7 @@ fn a_lost_terminal_saves_the_open_editor_frees_the_data_dir_and_exits() {
                 .unwrap();
             child_zwgk(shell).expect("zwgk under setsid")
         };
-        t.keys(&["j", "j", "Enter"]);
+        open_education(&t);
         t.wait_text("义务教育 · 进度");
         if round == 2 {
             t.keys(&["j"]);
@@ -781,10 +817,11 @@ fn an_unbracketed_paste_into_the_note_stays_text() {
         .parse()
         .unwrap();
     create_assessment(&t);
-    t.keys(&["j", "j", "Enter"]);
-    t.wait_text("进度 0/10");
+    open_education(&t);
+    let n = edu_items();
+    t.wait_text(&format!("进度 0/{n}"));
     t.keys(&["1"]);
-    t.wait_text("进度 1/10");
+    t.wait_text(&format!("进度 1/{n}"));
     t.keys(&["n"]);
     t.wait_text("备注(回车保存");
     t.ok(&["set-buffer", "-b", "zwgk-paste", "--", PASTED]);
@@ -803,7 +840,7 @@ fn an_unbracketed_paste_into_the_note_stays_text() {
     assert!(idle <= 10, "{idle} ticks of CPU in 1 s after the paste");
     t.keys(&["Enter"]);
     let screen = t.wait_for("the editor closed", |s| !s.contains("备注(回车保存"));
-    assert!(screen.contains("进度 1/10"), "{screen}");
+    assert!(screen.contains(&format!("进度 1/{n}")), "{screen}");
     t.keys(&["C-c"]);
     t.wait_exit();
 

@@ -168,6 +168,8 @@ fn blank(id: &str, level1: &str, level2: &str) -> Item {
         audience_group: None,
         method: Vec::new(),
         tiers: Vec::new(),
+        truncated: Vec::new(),
+        inferred: Vec::new(),
         extra: BTreeMap::new(),
         sources: Vec::new(),
     }
@@ -657,6 +659,10 @@ fn xlsx_two_sheets_make_two_catalogues_with_ids_from_the_domain() {
     let emp = load(&out_dir.join("employment.json"));
     let soc = load(&out_dir.join("social-assistance.json"));
     assert_eq!((emp.name.as_str(), emp.group), ("就业", Group::National));
+    // It replaces the shipped 就业: its place in the official order and the guideline's count
+    // carry over.
+    assert_eq!(emp.order, Some(15));
+    assert_eq!(emp.guideline_items.as_ref().map(|g| g.count), Some(25));
     assert_eq!(
         (soc.name.as_str(), soc.group),
         ("社会救助", Group::National)
@@ -710,6 +716,10 @@ fn xlsx_two_sheets_make_two_catalogues_with_ids_from_the_domain() {
     let a = load(&out2.join("town.json"));
     let b = load(&out2.join("town-2.json"));
     assert_eq!((a.name.as_str(), a.group), ("就业", Group::Local));
+    assert_eq!(
+        a.order, None,
+        "a new local catalogue has no place in the official order"
+    );
     assert_eq!(b.name, "社会救助");
     assert_eq!(
         a.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),

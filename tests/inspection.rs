@@ -49,8 +49,9 @@ fn start_inspection(app: &mut App) -> Vec<Effect> {
 }
 
 fn open_domain(app: &mut App, id: &str) -> usize {
-    let row = assessment(app)
+    let row = app
         .domains()
+        .iter()
         .position(|d| d.checklist == id)
         .unwrap();
     press(app, ch('g'));

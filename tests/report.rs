@@ -91,7 +91,7 @@ fn evidence_file(name: &str) -> Evidence {
     }
 }
 
-/// The fixture: a 回头看 of 胡集镇 over 就业 (4 items), 保障性住房 (不涉及), 义务教育 (10),
+/// The fixture: a 回头看 of 胡集镇 over 就业 (5 items), 保障性住房 (不涉及), 义务教育 (16),
 /// a local domain whose catalogue is missing (2 results), and 涉农资金 (2 items, none checked);
 /// three live tasks (overdue 待整改, 已整改, 已复核) and one deleted task.
 fn fixture(lib: &Library) -> Assessment {
@@ -150,7 +150,7 @@ fn fixture_id(lib: &Library, id: &str) -> Assessment {
             .expect("record");
     };
 
-    // 就业: 01 已落实, 02 部分落实, 03 不适用, 04 未检查.
+    // 就业: 01 已落实, 02 部分落实, 03 不适用, 04–05 未检查.
     let mut r = result(lib, EMP, "01", Status::Compliant);
     r.evidence = vec![Evidence::Url {
         url: "https://www.example.gov.cn/zwgk/jy/01.html".into(),
@@ -169,7 +169,7 @@ fn fixture_id(lib: &Library, id: &str) -> Assessment {
     rec(&mut a, r);
     rec(&mut a, result(lib, EMP, "03", Status::NotApplicable));
 
-    // 义务教育: 01 02 04 07 已落实, 03 未落实, 05 部分落实, 06 不适用, 08–10 未检查.
+    // 义务教育: 01 02 04 07 已落实, 03 未落实, 05 部分落实, 06 不适用, 08–16 未检查.
     for item in ["01", "02", "04", "07"] {
         rec(&mut a, result(lib, EDU, item, Status::Compliant));
     }
@@ -302,6 +302,20 @@ fn expected_ledger() -> Vec<[&'static str; 12]> {
     vec![
         [
             "1",
+            "就业",
+            "就业信息服务 / 岗位信息发布",
+            "内容不全、更新不及时/超时限",
+            "岗位信息缺少薪酬待遇\n且三个月未更新",
+            "补全要素,每月更新",
+            "胡集镇劳动保障所",
+            "李四",
+            "2026-12-31",
+            "已整改",
+            "2026-11-25",
+            "https://www.example.gov.cn/zwgk/jy/02-new.html\n整改后截图.png (sha256 3f2a9c0d1e5b)",
+        ],
+        [
+            "2",
             "义务教育",
             "民办学校信息 / 民办学校办学基本信息",
             "未公开",
@@ -315,7 +329,7 @@ fn expected_ledger() -> Vec<[&'static str; 12]> {
             "",
         ],
         [
-            "2",
+            "3",
             "义务教育",
             "招生管理 / 招生计划",
             "渠道不符",
@@ -327,20 +341,6 @@ fn expected_ledger() -> Vec<[&'static str; 12]> {
             "已复核",
             "2026-11-10",
             "",
-        ],
-        [
-            "3",
-            "就业",
-            "就业信息服务 / 岗位信息发布",
-            "内容不全、更新不及时/超时限",
-            "岗位信息缺少薪酬待遇\n且三个月未更新",
-            "补全要素,每月更新",
-            "胡集镇劳动保障所",
-            "李四",
-            "2026-12-31",
-            "已整改",
-            "2026-11-25",
-            "https://www.example.gov.cn/zwgk/jy/02-new.html\n整改后截图.png (sha256 3f2a9c0d1e5b)",
         ],
     ]
 }
@@ -366,21 +366,21 @@ fn domain_counts_and_percentages_are_right() {
     let names: Vec<&str> = r.domains.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(
         names,
-        ["义务教育", "就业", "涉农资金", "town-extra(目录未找到)"],
+        ["就业", "义务教育", "涉农资金", "town-extra(目录未找到)"],
         "involved domains in the library's order; the missing catalogue last, shown by id"
     );
     // (items, 已落实, 部分落实, 未落实, 不适用, 未检查, 检查进度, 落实率), worked out by hand:
-    // 就业: 3 of 4 checked = 75%; 1 compliant of 3 - 1 n/a = 50%.
-    // 义务教育: 7 of 10 = 70%; 4 of 7 - 1 = 4/6 = 66.7% → 66% (rounded down, as on screen).
+    // 就业: 3 of 5 checked = 60%; 1 compliant of 3 - 1 n/a = 50%.
+    // 义务教育: 7 of 16 = 43.75% → 43% (rounded down, as on screen); 4 of 7 - 1 = 4/6 = 66%.
     // town-extra: 2 of 2 = 100%; 1 of 2 = 50%.
     // 涉农资金: 0 of 2 = 0%; nothing checked → "-".
-    // 合计: 12 of 18 = 66.7% → 66%; 6 of 12 - 2 = 60%.
+    // 合计: 12 of 25 = 48%; 6 of 12 - 2 = 60%.
     let expect = [
-        ("义务教育", [10, 4, 1, 1, 1, 3], "70%", "66%"),
-        ("就业", [4, 1, 1, 0, 1, 1], "75%", "50%"),
+        ("就业", [5, 1, 1, 0, 1, 2], "60%", "50%"),
+        ("义务教育", [16, 4, 1, 1, 1, 9], "43%", "66%"),
         ("涉农资金", [2, 0, 0, 0, 0, 2], "0%", "-"),
         ("town-extra(目录未找到)", [2, 1, 0, 1, 0, 0], "100%", "50%"),
-        ("合计", [18, 6, 2, 2, 2, 6], "66%", "60%"),
+        ("合计", [25, 6, 2, 2, 2, 13], "48%", "60%"),
     ];
     let rows: Vec<_> = r.domains.iter().chain([&r.total]).collect();
     assert_eq!(rows.len(), expect.len());
@@ -392,7 +392,7 @@ fn domain_counts_and_percentages_are_right() {
             .collect();
         assert_eq!(cells.to_vec(), want, "row {name}");
     }
-    assert_eq!(r.total.checked_pct(), Some(12 * 100 / 18));
+    assert_eq!(r.total.checked_pct(), Some(12 * 100 / 25));
     assert_eq!(r.total.compliance_pct(), Some(60));
     assert_eq!(r.domains[2].compliance_pct(), None);
 }
@@ -414,13 +414,13 @@ fn not_involved_problems_and_ledger_are_in_order() {
     assert_eq!(
         problems,
         [
+            (EMP, "02", Status::Partial),
             (EDU, "03", Status::Missing),
             (EDU, "05", Status::Partial),
-            (EMP, "02", Status::Partial),
             (EXTRA, "a1", Status::Missing),
         ]
     );
-    assert_eq!(r.problems[2].note, NOTE);
+    assert_eq!(r.problems[0].note, NOTE);
     assert_eq!(r.problems[3].item, "a1", "no catalogue: the item id");
     assert_eq!(r.ledger_headers(), LEDGER_HEADERS);
     let cells: Vec<Vec<String>> = r
@@ -434,7 +434,7 @@ fn not_involved_problems_and_ledger_are_in_order() {
         .collect();
     assert_eq!(cells, want);
     let overdue: Vec<bool> = r.ledger.iter().map(|x| x.overdue).collect();
-    assert_eq!(overdue, [true, false, false]);
+    assert_eq!(overdue, [false, true, false]);
     assert_eq!(r.conflicts, 0);
 }
 
@@ -611,7 +611,7 @@ fn xlsx_reads_back_with_ledger_first_and_sheet_features() {
         .collect();
     assert_eq!(
         total,
-        ["合计", "18", "6", "2", "2", "2", "6", "0.66", "0.6"]
+        ["合计", "25", "6", "2", "2", "2", "13", "0.48", "0.6"]
     );
     let problems = wb.worksheet_range("问题清单").expect("problems");
     assert_eq!(problems.rows().count(), 5, "header + 4 problems");
@@ -843,7 +843,7 @@ fn an_assessment_without_results_or_tasks_renders_in_every_format() {
     assert_eq!(r.heading(), "胡集镇人民政府 政务公开自查报告");
     assert_eq!(
         r.domain_cells(&r.total).to_vec(),
-        ["合计", "4", "0", "0", "0", "0", "4", "0%", "-"]
+        ["合计", "5", "0", "0", "0", "0", "5", "0%", "-"]
     );
     assert!(r.problems.is_empty() && r.ledger.is_empty() && r.not_involved.is_empty());
     let md = String::from_utf8(render(&r, ReportFormat::Md).expect("md")).expect("utf-8");

@@ -57,7 +57,7 @@ fn the_domains_screen_offers_the_upgrade_and_a_new_answer_clears_the_recheck() {
     assert!(press(&mut app, ch('U')).is_empty());
 
     // In the walk, answering 02 again clears the flag.
-    for _ in 0..EDU_ROW {
+    for _ in 0..edu_row() {
         press(&mut app, ch('j'));
     }
     press(&mut app, enter());

@@ -213,6 +213,8 @@ fn read_item(table: &Table, header: &Header, row: usize) -> Item {
         audience_group: None,
         method: Vec::new(),
         tiers: Vec::new(),
+        truncated: Vec::new(),
+        inferred: Vec::new(),
         extra: BTreeMap::new(),
         sources: Vec::new(),
     };

@@ -319,6 +319,9 @@ pub fn plan(
                 }
             }
         }
+        // A table that replaces a catalogue of the same domain keeps its place in the official
+        // order and the guideline's item count.
+        let same_domain = previous.as_ref().filter(|p| p.group == group);
         let mut catalogue = Catalogue {
             format: CHECKLIST_FORMAT.into(),
             format_version: CHECKLIST_FORMAT_VERSION,
@@ -326,8 +329,10 @@ pub fn plan(
             name,
             aliases,
             group,
+            order: same_domain.and_then(|p| p.order),
             version: String::new(),
             issuer: None,
+            guideline_items: same_domain.and_then(|p| p.guideline_items.clone()),
             sources: vec![match &table.place {
                 Place::Sheet(s) => format!("{file_name} ({s})"),
                 Place::DocxTable(n) => format!("{file_name} (#{n})"),

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::catalogue::{
     Audience, CHECKLIST_FORMAT, CHECKLIST_FORMAT_VERSION, Catalogue, Channel, Element, Group,
-    Method, SourceRef, Tier,
+    GuidelineItems, ItemField, Method, SourceRef, Tier,
 };
 
 /// Largest catalogue file read (bytes). The biggest official catalogues are well under 1 MiB.
@@ -255,8 +255,10 @@ const HEADER_FIELDS: &[&str] = &[
     "name",
     "aliases",
     "group",
+    "order",
     "version",
     "issuer",
+    "guideline_items",
     "sources",
     "sample",
     "note",
@@ -285,8 +287,12 @@ fn check_header(out: &mut Problems<'_>, root: &Map<String, Value>) {
     required_text(out, None, root, "name");
     required_text(out, None, root, "version");
     field::<Group>(out, None, root, "group", true);
+    if let Some(Some(0)) = field::<Option<u32>>(out, None, root, "order", false) {
+        out.push(None, Some("order"), "must be 1 or more".into());
+    }
     field::<Vec<String>>(out, None, root, "aliases", false);
     field::<Option<String>>(out, None, root, "issuer", false);
+    field::<Option<GuidelineItems>>(out, None, root, "guideline_items", false);
     field::<Vec<String>>(out, None, root, "sources", false);
     field::<bool>(out, None, root, "sample", false);
     field::<Option<String>>(out, None, root, "note", false);
@@ -326,6 +332,8 @@ const ITEM_FIELDS: &[&str] = &[
     "audience_group",
     "method",
     "tiers",
+    "truncated",
+    "inferred",
     "extra",
     "sources",
 ];
@@ -400,6 +408,8 @@ fn check_items(out: &mut Problems<'_>, items: &[Value]) {
         field::<Option<String>>(out, Some(at()), obj, "audience_group", false);
         list::<Method>(out, Some(at()), obj, "method");
         list::<Tier>(out, Some(at()), obj, "tiers");
+        list::<ItemField>(out, Some(at()), obj, "truncated");
+        list::<ItemField>(out, Some(at()), obj, "inferred");
         match obj.get("extra") {
             None => {}
             Some(Value::Object(extra)) => {
@@ -476,6 +486,7 @@ fn plain(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let text = text.replace("expected a sequence", "expected a list in [ ]");
     let text = text.replace("expected a boolean", "expected true or false");
+    let text = text.replace("expected u32", "expected a whole number");
     text.replace(
         "expected struct SourceRef",
         "expected an object like {\"url\": \"https://...\"}",
@@ -483,6 +494,10 @@ fn plain(e: &serde_json::Error) -> String {
     .replace(
         "expected struct Channel",
         "expected an object like {\"name\": \"政府网站\", \"required\": true}",
+    )
+    .replace(
+        "expected struct GuidelineItems",
+        "expected an object like {\"count\": 25, \"source\": \"https://...\"}",
     )
     .replace(
         "expected struct Element",

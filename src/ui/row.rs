@@ -1,6 +1,6 @@
 //! A catalogue row as labelled fields, shared by `zwgk checklist show` and the walk's detail pane.
 
-use crate::model::catalogue::Item;
+use crate::model::catalogue::{Item, ItemField};
 use crate::text::sanitize;
 use crate::ui::strings::Strings;
 
@@ -86,5 +86,29 @@ pub fn item_fields(item: &Item, s: &Strings) -> Vec<(String, String)> {
     for (column, value) in &item.extra {
         push(column, value.clone());
     }
+    push(s.field_as_seen, as_seen(item, s));
     v
+}
+
+/// Which fields were cut off or inferred in the source, e.g. "截断:公开内容;推断:公开层级";
+/// empty when the row was read whole.
+pub fn as_seen(item: &Item, s: &Strings) -> String {
+    let names = |fields: &[ItemField]| {
+        let mut labels: Vec<&str> = Vec::new();
+        for f in fields {
+            let label = s.item_field(*f);
+            if !labels.contains(&label) {
+                labels.push(label);
+            }
+        }
+        labels.join(s.list_separator)
+    };
+    let mut parts = Vec::new();
+    if !item.truncated.is_empty() {
+        parts.push(format!("{}: {}", s.cut_off_word, names(&item.truncated)));
+    }
+    if !item.inferred.is_empty() {
+        parts.push(format!("{}: {}", s.inferred_word, names(&item.inferred)));
+    }
+    parts.join("; ")
 }

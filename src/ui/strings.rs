@@ -2,7 +2,7 @@
 //! compile error because both tables are struct literals.
 
 use crate::cli::Lang;
-use crate::model::catalogue::{Audience, Group, Method, Tier};
+use crate::model::catalogue::{Audience, Group, ItemField, Method, Tier};
 use crate::model::status::Status;
 
 /// All interface text of one language.
@@ -34,6 +34,11 @@ pub struct Strings {
     pub field_sources: &'static str,
     pub field_aliases: &'static str,
     pub field_issuer: &'static str,
+    pub field_as_seen: &'static str,
+    pub cut_off_word: &'static str,
+    pub inferred_word: &'static str,
+    pub list_separator: &'static str,
+    pub col_guideline: &'static str,
     pub required_mark: &'static str,
     pub optional_mark: &'static str,
     pub audience_public: &'static str,
@@ -230,6 +235,11 @@ pub const ZH: Strings = Strings {
     field_sources: "来源",
     field_aliases: "别名",
     field_issuer: "发布",
+    field_as_seen: "原文情况",
+    cut_off_word: "截断",
+    inferred_word: "推断",
+    list_separator: "、",
+    col_guideline: "指引",
     required_mark: "必选",
     optional_mark: "可选",
     audience_public: "全社会",
@@ -426,6 +436,11 @@ pub const EN: Strings = Strings {
     field_sources: "Sources",
     field_aliases: "Aliases",
     field_issuer: "Issuer",
+    field_as_seen: "As seen",
+    cut_off_word: "cut off",
+    inferred_word: "inferred",
+    list_separator: ", ",
+    col_guideline: "guideline",
     required_mark: "required",
     optional_mark: "optional",
     audience_public: "public",
@@ -650,6 +665,23 @@ impl Strings {
             st.label_en()
         } else {
             st.label_zh()
+        }
+    }
+
+    /// The label of a field as `item_fields` shows it.
+    pub fn item_field(&self, f: ItemField) -> &'static str {
+        match f {
+            ItemField::Level1 => self.field_level1,
+            ItemField::Level2 => self.field_level2,
+            ItemField::Level3 => self.field_level3,
+            ItemField::Content | ItemField::Elements => self.field_content,
+            ItemField::Basis => self.field_basis,
+            ItemField::TimeLimit => self.field_time_limit,
+            ItemField::Publisher => self.field_publisher,
+            ItemField::Channels => self.field_channels,
+            ItemField::Audience | ItemField::AudienceGroup => self.field_audience,
+            ItemField::Method => self.field_method,
+            ItemField::Tiers => self.field_tiers,
         }
     }
 

@@ -28,12 +28,36 @@ pub const CODE: &str = "370828102";
 pub const COUNTY: &str = "金乡县";
 pub const ROUND: &str = "2026年下半年自查";
 pub const ASSESSOR: &str = "张三";
-/// The domain the helper marks 不涉及 (first row of the domain choice).
+/// The domain the helper marks 不涉及.
 pub const NOT_INVOLVED: &str = "affordable-housing";
 pub const REASON: &str = "本镇无保障性住房建设任务";
-/// A national domain with 10 items, third in the list (after affordable-housing, agricultural-subsidies).
+/// The national domain the helpers walk.
 pub const EDU: &str = "compulsory-education";
-pub const EDU_ROW: usize = 2;
+
+/// The row of a catalogue in the lists of domains (the domain choice of a new assessment and
+/// the domains screen), which follow the library's order.
+pub fn domain_row(id: &str) -> usize {
+    Library::builtin()
+        .entries()
+        .iter()
+        .position(|e| e.catalogue.id == id)
+        .unwrap_or_else(|| panic!("no catalogue {id}"))
+}
+
+/// The id of the catalogue on a row of the lists of domains.
+pub fn domain_at(row: usize) -> String {
+    Library::builtin().entries()[row].catalogue.id.clone()
+}
+
+/// The row of 义务教育 in the lists of domains.
+pub fn edu_row() -> usize {
+    domain_row(EDU)
+}
+
+/// The number of items of 义务教育.
+pub fn edu_items() -> usize {
+    Library::builtin().get(EDU).unwrap().catalogue.items.len()
+}
 
 thread_local! {
     // libtest runs every test on its own thread, so ids are deterministic per test.
@@ -115,7 +139,7 @@ pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
 }
 
 /// From the start screen: `n`, the five form fields, Enter, then in the domain choice `x` on
-/// the first row (保障性住房) with a typed reason + Enter, then Enter to create.
+/// the row of 保障性住房 with a typed reason + Enter, then Enter to create.
 /// Returns every effect of the whole sequence.
 pub fn create_assessment(app: &mut App) -> Vec<Effect> {
     let mut fx = press(app, ch('n'));
@@ -129,7 +153,10 @@ pub fn create_assessment(app: &mut App) -> Vec<Effect> {
     fx.extend(press(app, tab()));
     fx.extend(type_str(app, ASSESSOR));
     fx.extend(press(app, enter()));
-    // Domain choice: the cursor is on the first row.
+    // Domain choice: the cursor starts on the first row.
+    for _ in 0..domain_row(NOT_INVOLVED) {
+        fx.extend(press(app, ch('j')));
+    }
     fx.extend(press(app, ch('x')));
     fx.extend(type_str(app, REASON));
     fx.extend(press(app, enter()));
@@ -137,10 +164,10 @@ pub fn create_assessment(app: &mut App) -> Vec<Effect> {
     fx
 }
 
-/// Creates the assessment and opens the walk of 义务教育 (10 items).
+/// Creates the assessment and opens the walk of 义务教育.
 pub fn open_edu_walk(app: &mut App) {
     create_assessment(app);
-    for _ in 0..EDU_ROW {
+    for _ in 0..edu_row() {
         press(app, ch('j'));
     }
     press(app, enter());
