@@ -54,6 +54,9 @@ pub enum Action {
     Undo,
     /// Remove the last evidence entry of the current item.
     RemoveEvidence,
+    /// Open the current item's evidence (a file with the system's viewer, a web address in
+    /// the browser); with several, choose one first.
+    OpenEvidence,
     /// Save a copy of the open assessment somewhere else (asks for the path).
     SaveElsewhere,
     /// Inspection: take the township's answer for the current item as the verdict.
@@ -89,8 +92,9 @@ pub enum Action {
     // From the runtime.
     /// The result of saving: `Ok(time text)` or `Err(message)`.
     Saved(Result<String, String>),
-    /// Evidence text was resolved (a URL, a hashed file or plain text).
-    EvidenceResolved(Evidence),
+    /// Evidence text was resolved (a URL, a file copied into the data directory, or plain
+    /// text), or the message why it could not be.
+    EvidenceResolved(Result<Evidence, String>),
     /// The result of importing a file: the assessment and a summary, or the error.
     Imported(Result<(Box<crate::model::assessment::Assessment>, String), String>),
     /// The result of saving a copy elsewhere: `Ok(path)` or `Err(message)`.
@@ -133,8 +137,11 @@ impl Action {
 pub enum Effect {
     /// Save the open assessment (it changed).
     Save,
-    /// Decide what kind of evidence this text is (an existing file is hashed).
+    /// Decide what kind of evidence this text is (an existing file is copied into the data
+    /// directory under its SHA-256; a path that does not exist is refused).
     ResolveEvidence(String),
+    /// Open a piece of evidence with the system's viewer or browser.
+    OpenEvidence(Evidence),
     /// Import the assessment file at this path into the data directory.
     ImportFile(String),
     /// Write the report of the open assessment to this file (relative: into the data dir's

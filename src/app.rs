@@ -2,7 +2,7 @@
 //! thread), the clock and the disk. It turns events into actions, runs `update`, performs
 //! the effects and draws.
 
-use std::io::{self, Read};
+use std::io;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -10,7 +10,6 @@ use crossterm::event;
 use crossterm::{execute, terminal};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use sha2::{Digest, Sha256};
 
 use crate::action::{Action, Effect};
 use crate::burst::{Burst, Step};
@@ -120,7 +119,19 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                         actions.push(Action::Saved(result));
                     }
                     Effect::ResolveEvidence(text) => {
-                        actions.push(Action::EvidenceResolved(resolve_evidence(&text)))
+                        let evidence = (!store.is_read_only()).then(|| store.evidence());
+                        actions.push(Action::EvidenceResolved(resolve_evidence(
+                            &text,
+                            evidence.as_ref(),
+                            app.lang,
+                        )))
+                    }
+                    Effect::OpenEvidence(ev) => {
+                        let s = crate::ui::strings::strings(app.lang);
+                        actions.push(Action::Notify(match open_evidence(&store, &ev) {
+                            Ok(target) => format!("{} {target}", s.evidence_opened),
+                            Err(e) => format!("{} {e}", s.evidence_open_failed),
+                        }));
                     }
                     Effect::SaveCopy(path) => {
                         let result = match &app.open {
@@ -301,42 +312,77 @@ fn save(app: &App, store: &mut Store) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Classifies evidence text: a web address, an existing file (hashed), or plain text.
-pub fn resolve_evidence(text: &str) -> Evidence {
-    let t = text.trim();
-    let lower = t.to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") {
-        return Evidence::Url { url: t.to_string() };
-    }
-    let path = Path::new(t.trim_matches(['"', '\'']));
-    if path.is_file()
-        && let Ok(sha256) = hash_file(path)
-    {
-        let shown = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        return Evidence::File {
-            name: path
-                .file_name()
-                .map_or_else(|| t.to_string(), |n| n.to_string_lossy().into_owned()),
-            sha256,
-            size: std::fs::metadata(path).ok().map(|m| m.len()),
-            path: Some(shown.display().to_string()),
-        };
-    }
-    Evidence::Text {
-        text: t.to_string(),
+/// Resolves typed evidence: a web address, a file (copied into the data directory's
+/// evidence under its SHA-256), or text. A path that does not exist, a folder or a file over
+/// the size limit is refused with a message.
+pub fn resolve_evidence(
+    text: &str,
+    evidence: Option<&crate::store::evidence::EvidenceStore>,
+    lang: crate::cli::Lang,
+) -> Result<Evidence, String> {
+    use crate::store::evidence::Typed;
+    match crate::store::evidence::classify(text) {
+        Typed::Url(url) => Ok(Evidence::Url { url }),
+        Typed::Text(text) => Ok(Evidence::Text { text }),
+        Typed::Path(path) => match evidence {
+            Some(store) => store.add_file(&path).map_err(|e| e.message(lang)),
+            None => Err(crate::ui::strings::strings(lang)
+                .read_only_no_change
+                .to_string()),
+        },
     }
 }
 
-fn hash_file(path: &Path) -> io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 64 * 1024];
-    loop {
-        let n = f.read(&mut buf)?;
-        if n == 0 {
-            break;
+/// Opens evidence with the system's viewer: a web address in the browser, a stored file as a
+/// copy under its own name in the temporary folder (so the viewer knows its type).
+fn open_evidence(store: &Store, ev: &Evidence) -> Result<String, String> {
+    let target = match ev {
+        Evidence::Url { url } => url.clone(),
+        Evidence::File { name, sha256, .. } => {
+            let bytes = store.evidence().read(sha256).map_err(|e| e.to_string())?;
+            let dir = std::env::temp_dir()
+                .join("zwgk-evidence")
+                .join(&sha256[..12]);
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            let safe = crate::text::file_name_safe(name);
+            let path = dir.join(if safe.is_empty() {
+                sha256.clone()
+            } else {
+                safe
+            });
+            std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+            path.display().to_string()
         }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
+        Evidence::Text { text } => return Err(text.clone()),
+    };
+    system_open(&target).map_err(|e| format!("{target} ({e})"))?;
+    Ok(target)
+}
+
+/// Starts the system's handler for a file or web address, detached from the terminal.
+fn system_open(target: &str) -> io::Result<()> {
+    use std::process::{Command, Stdio};
+    #[cfg(windows)]
+    let mut cmd = {
+        let mut c = Command::new("cmd");
+        c.args(["/C", "start", "", target]);
+        c
+    };
+    #[cfg(target_os = "macos")]
+    let mut cmd = {
+        let mut c = Command::new("open");
+        c.arg(target);
+        c
+    };
+    #[cfg(all(unix, not(target_os = "macos")))]
+    let mut cmd = {
+        let mut c = Command::new("xdg-open");
+        c.arg(target);
+        c
+    };
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(|_| ())
 }

@@ -155,6 +155,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[Walk], KeyCode::Char('f'), NONE, Action::EditFindings, "f问题", "f findings", "选择问题类型", "Choose finding types"),
     bind!(&[Walk], KeyCode::Char('n'), NONE, Action::BeginEditNote, "n备注", "n note", "编辑备注(可输入中文、粘贴)", "Edit the note (Chinese input and paste work)"),
     bind!(&[Walk], KeyCode::Char('e'), NONE, Action::BeginAddEvidence, "e佐证", "e evidence", "添加佐证:网址、文件路径(记录 SHA-256)或文字", "Add evidence: a URL, a file path (its SHA-256 is recorded) or text"),
+    bind!(&[Walk], KeyCode::Char('o'), NONE, Action::OpenEvidence, "", "", "打开本事项的佐证:文件用系统程序查看,网址用浏览器打开", "Open this item's evidence: a file in the system's viewer, a web address in the browser"),
     bind!(&[Walk], KeyCode::Char('E'), NONE, Action::RemoveEvidence, "", "", "删除最后一条佐证", "Remove the last evidence entry"),
     bind!(&[Walk], KeyCode::Char('c'), NONE, Action::EditChannels, "c渠道", "c channels", "记录实际看到的公开渠道", "Record the channels where the item was actually found"),
     bind!(&[Walk], KeyCode::Tab, NONE, Action::NextUnchecked, "Tab未检查", "Tab unchecked", "跳到下一个未检查事项", "Jump to the next unchecked item"),

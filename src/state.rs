@@ -238,6 +238,8 @@ pub enum Overlay {
     Search(TextInput),
     Findings(Picker),
     Channels(Picker),
+    /// Which piece of evidence to open.
+    OpenEvidence(Picker),
 }
 
 /// A multi-select list.
@@ -389,7 +391,9 @@ impl App {
                 None => Mode::Walk,
                 Some(Overlay::Note(_)) => Mode::Editor,
                 Some(Overlay::Evidence(_) | Overlay::Search(_)) => Mode::LineInput,
-                Some(Overlay::Findings(_) | Overlay::Channels(_)) => Mode::Picker,
+                Some(Overlay::Findings(_) | Overlay::Channels(_) | Overlay::OpenEvidence(_)) => {
+                    Mode::Picker
+                }
             },
             Screen::Summary(_) => Mode::Summary,
             Screen::Tasks(_) => Mode::Tasks,

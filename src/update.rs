@@ -64,7 +64,11 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Quit => return quit(app, ctx),
-        Action::EvidenceResolved(ev) => return add_evidence(app, ev, ctx),
+        Action::EvidenceResolved(Ok(ev)) => return add_evidence(app, ev, ctx),
+        Action::EvidenceResolved(Err(message)) => {
+            app.message = Some(message);
+            return Vec::new();
+        }
         Action::Imported(result) => {
             task::imported(app, result);
             return Vec::new();

@@ -42,7 +42,7 @@ fn action() -> impl Strategy<Value = Action> {
         4 => any::<char>().prop_map(Action::Insert),
         1 => ".{0,40}".prop_map(Action::Paste),
         2 => prop_oneof![Just(Action::Newline), Just(Action::DeleteBack), Just(Action::DeleteForward), Just(Action::Left), Just(Action::Right), Just(Action::LineStart), Just(Action::LineEnd)],
-        1 => "[a-z一-龥]{1,10}".prop_map(|t| Action::EvidenceResolved(Evidence::Text { text: t })),
+        1 => "[a-z一-龥]{1,10}".prop_map(|t| Action::EvidenceResolved(Ok(Evidence::Text { text: t }))),
         1 => prop_oneof![Just(Action::Saved(Ok("12:00:00".into()))), Just(Action::Saved(Err("disk full".into())))],
         1 => Just(Action::Resize),
     ]

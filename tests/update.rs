@@ -8,6 +8,7 @@ use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use zwgk::action::{Action, Effect};
+use zwgk::cli::Lang;
 use zwgk::keymap::Mode;
 use zwgk::model::assessment::{Evidence, Kind};
 use zwgk::model::doc::DocKind;
@@ -37,8 +38,8 @@ fn creating_an_assessment_saves_it_with_the_chosen_domains() {
     let fx = create_assessment(&mut app);
     assert_eq!(
         fx,
-        vec![Effect::Save],
-        "only the final Enter creates, and it saves"
+        vec![Effect::Save, Effect::RememberUser(ASSESSOR.into())],
+        "only the final Enter creates, and it saves; the assessor is this device's user"
     );
     assert!(matches!(app.screen, Screen::Domains(_)));
     assert_eq!(app.mode(), Mode::Domains);
@@ -186,7 +187,10 @@ fn not_involved_needs_a_reason_and_esc_cancels() {
     assert_eq!(f.domains[1].choice, Choice::Included);
     press(&mut app, key(KeyCode::Char(' ')));
     let fx = press(&mut app, enter());
-    assert_eq!(fx, vec![Effect::Save]);
+    assert_eq!(
+        fx,
+        vec![Effect::Save, Effect::RememberUser(ASSESSOR.into())]
+    );
     let a = assessment(&app);
     assert!(a.domain(&second).is_none(), "left out with Space");
     assert!(a.domain(&first).unwrap().involved);
@@ -665,18 +669,18 @@ fn evidence_is_resolved_by_the_runtime_and_recorded() {
         "nothing recorded before the runtime answers"
     );
 
-    let ev = zwgk::app::resolve_evidence(url);
+    let ev = zwgk::app::resolve_evidence(url, None, Lang::Zh).unwrap();
     assert_eq!(
         ev,
         Evidence::Url {
             url: url.to_string()
         }
     );
-    let fx = act(&mut app, Action::EvidenceResolved(ev.clone()));
+    let fx = act(&mut app, Action::EvidenceResolved(Ok(ev.clone())));
     assert_eq!(fx, vec![Effect::Save]);
     assert_eq!(edu_result(&app, "01").unwrap().evidence, vec![ev.clone()]);
     // The same evidence twice is kept once.
-    assert!(act(&mut app, Action::EvidenceResolved(ev.clone())).is_empty());
+    assert!(act(&mut app, Action::EvidenceResolved(Ok(ev.clone()))).is_empty());
 
     // Plain text, then E removes the newest entry.
     press(&mut app, ch('e'));
@@ -685,14 +689,14 @@ fn evidence_is_resolved_by_the_runtime_and_recorded() {
     let [Effect::ResolveEvidence(text)] = fx.as_slice() else {
         panic!("{fx:?}")
     };
-    let ev2 = zwgk::app::resolve_evidence(text);
+    let ev2 = zwgk::app::resolve_evidence(text, None, Lang::Zh).unwrap();
     assert_eq!(
         ev2,
         Evidence::Text {
             text: "镇政府公示栏照片".to_string()
         }
     );
-    act(&mut app, Action::EvidenceResolved(ev2));
+    act(&mut app, Action::EvidenceResolved(Ok(ev2)));
     assert_eq!(edu_result(&app, "01").unwrap().evidence.len(), 2);
     assert_eq!(press(&mut app, ch('E')), vec![Effect::Save]);
     assert_eq!(edu_result(&app, "01").unwrap().evidence, vec![ev]);
@@ -704,16 +708,20 @@ fn evidence_is_resolved_by_the_runtime_and_recorded() {
 }
 
 #[test]
-fn evidence_files_are_hashed() {
+fn evidence_files_are_copied_into_the_data_dir_under_their_hash() {
     let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let store = zwgk::store::evidence::EvidenceStore::new(data.path());
     let path = dir.path().join("公示栏.jpg");
     std::fs::write(&path, b"abc").unwrap();
-    let ev = zwgk::app::resolve_evidence(&format!("  {}  ", path.display()));
+    let ev =
+        zwgk::app::resolve_evidence(&format!("  {}  ", path.display()), Some(&store), Lang::Zh)
+            .unwrap();
     let Evidence::File {
         name,
         path: Some(shown),
         sha256,
-        ..
+        size,
     } = ev
     else {
         panic!("{ev:?}")
@@ -724,14 +732,30 @@ fn evidence_files_are_hashed() {
     );
     assert!(shown.ends_with("公示栏.jpg"), "{shown}");
     assert_eq!(name, "公示栏.jpg");
-    // A path that does not exist is text.
+    assert_eq!(size, Some(3));
+    // The bytes are in the data dir, so they travel even if the original is deleted.
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(store.read(&sha256).unwrap(), b"abc");
+    // A path that does not exist is refused with a message, never stored as text.
     let missing = dir.path().join("none.jpg").display().to_string();
-    assert_eq!(
-        zwgk::app::resolve_evidence(&missing),
-        Evidence::Text {
-            text: missing.clone()
-        }
+    let err = zwgk::app::resolve_evidence(&missing, Some(&store), Lang::Zh).unwrap_err();
+    assert!(
+        err.contains("none.jpg") && err.contains("文件不存在"),
+        "{err}"
     );
+    // Through the keys: the message shows and nothing is recorded.
+    let mut sim = Sim::new(app());
+    open_edu_walk(&mut sim.app);
+    sim.press(ch('e'));
+    sim.type_str(&missing);
+    sim.press(enter());
+    assert!(
+        sim.app
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("文件不存在"))
+    );
+    assert!(edu_result(&sim.app, &current_id(&sim.app)).is_none());
 }
 
 #[test]

@@ -9,6 +9,7 @@
 //! ```
 
 pub mod atomic;
+pub mod evidence;
 pub mod lock;
 pub mod migrate;
 
@@ -206,6 +207,11 @@ impl Store {
     /// The data directory.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// The evidence files of the data directory.
+    pub fn evidence(&self) -> evidence::EvidenceStore {
+        evidence::EvidenceStore::new(&self.root)
     }
 
     /// The local catalogue directory.

@@ -206,6 +206,10 @@ pub struct Strings {
     pub field_summary: &'static str,
     pub field_review_comment: &'static str,
     pub field_division_code: &'static str,
+    pub no_evidence_to_open: &'static str,
+    pub open_evidence_title: &'static str,
+    pub evidence_opened: &'static str,
+    pub evidence_open_failed: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -407,6 +411,10 @@ pub const ZH: Strings = Strings {
     field_summary: "领域小结",
     field_review_comment: "复核意见",
     field_division_code: "区划代码",
+    no_evidence_to_open: "本事项没有可打开的佐证文件或网址",
+    open_evidence_title: "打开哪一份佐证(Enter 打开)",
+    evidence_opened: "已打开",
+    evidence_open_failed: "无法打开,请在文件夹中查看:",
 };
 
 pub const EN: Strings = Strings {
@@ -608,6 +616,10 @@ pub const EN: Strings = Strings {
     field_summary: "Domain summary",
     field_review_comment: "Review comment",
     field_division_code: "Division code",
+    no_evidence_to_open: "This item has no evidence file or web address to open",
+    open_evidence_title: "Open which evidence (Enter opens)",
+    evidence_opened: "Opened",
+    evidence_open_failed: "Cannot open it; look in the folder:",
 };
 
 /// The text table for a language.

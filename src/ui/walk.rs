@@ -169,6 +169,7 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
         Some(Overlay::Search(input)) => one_line_popup(frame, area, s.search_title, input),
         Some(Overlay::Findings(p)) => picker(frame, area, s.findings_title, p),
         Some(Overlay::Channels(p)) => picker(frame, area, s.channels_title, p),
+        Some(Overlay::OpenEvidence(p)) => picker(frame, area, s.open_evidence_title, p),
         None => {}
     }
 }

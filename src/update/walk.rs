@@ -179,6 +179,7 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             commit(app, body, ctx)
         }
         Action::Undo => undo(app, ctx),
+        Action::OpenEvidence => open_evidence(app),
         Action::AcceptTownship => task::accept(app, ctx, false),
         Action::AcceptAllTownship => task::accept(app, ctx, true),
         Action::EditTask => {
@@ -309,6 +310,27 @@ pub(crate) fn popup(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         return Vec::new();
     };
     match (&mut w.overlay, action) {
+        (Some(Overlay::OpenEvidence(p)), action) => {
+            if move_cursor(&mut p.cursor, p.entries.len(), &action, page) {
+                return Vec::new();
+            }
+            let chosen = p.cursor;
+            match action {
+                Action::Confirm => {
+                    w.overlay = None;
+                    evidence_of_current(app)
+                        .into_iter()
+                        .nth(chosen)
+                        .map(|e| vec![Effect::OpenEvidence(e)])
+                        .unwrap_or_default()
+                }
+                Action::Back => {
+                    w.overlay = None;
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            }
+        }
         (Some(Overlay::Findings(p) | Overlay::Channels(p)), action) => {
             if move_cursor(&mut p.cursor, p.entries.len(), &action, page) {
                 return Vec::new();
@@ -372,7 +394,7 @@ pub(super) fn close_overlay(app: &mut App, ctx: &Ctx, keep: bool) -> Vec<Effect>
         Overlay::Note(input) => body.note = input.text().trim_end().to_string(),
         Overlay::Findings(p) => body.findings = p.selected(),
         Overlay::Channels(p) => body.channels_seen = p.selected(),
-        Overlay::Search(_) | Overlay::Evidence(_) => {}
+        Overlay::Search(_) | Overlay::Evidence(_) | Overlay::OpenEvidence(_) => {}
     }
     commit(app, body, ctx)
 }
@@ -389,4 +411,44 @@ pub(super) fn add_evidence(app: &mut App, ev: Evidence, ctx: &Ctx) -> Vec<Effect
     }
     body.evidence.push(ev);
     commit(app, body, ctx)
+}
+
+/// The evidence of the current item that can be opened: files and web addresses, the
+/// inspector's own first, then the township's (in an inspection).
+fn evidence_of_current(app: &App) -> Vec<Evidence> {
+    let Some((checklist, item)) = current_ids(app) else {
+        return Vec::new();
+    };
+    let Some(r) = app
+        .open
+        .as_ref()
+        .and_then(|s| s.assessment.result(&checklist, &item))
+    else {
+        return Vec::new();
+    };
+    r.evidence
+        .iter()
+        .chain(&r.township_evidence)
+        .filter(|e| !matches!(e, Evidence::Text { .. }))
+        .cloned()
+        .collect()
+}
+
+/// `o`: opens the only piece of evidence, or asks which one.
+fn open_evidence(app: &mut App) -> Vec<Effect> {
+    let all = evidence_of_current(app);
+    match all.len() {
+        0 => {
+            app.message = Some(strings(app.lang).no_evidence_to_open.to_string());
+            Vec::new()
+        }
+        1 => all.into_iter().map(Effect::OpenEvidence).collect(),
+        _ => {
+            let names: Vec<String> = all.iter().map(crate::report::evidence_text).collect();
+            if let Screen::Walk(w) = &mut app.screen {
+                w.overlay = Some(Overlay::OpenEvidence(Picker::new(&names, &[])));
+            }
+            Vec::new()
+        }
+    }
 }

@@ -223,7 +223,7 @@ pub fn edu_history_len(app: &App, item: &str) -> usize {
 
 /// A stand-in for `zwgk::app::run`: feeds keys through the keymap and performs effects the same
 /// way (Save writes `saved`, then `Saved(Ok)` is fed back; `ResolveEvidence` is answered with
-/// `EvidenceResolved(resolve_evidence(text))`; `SaveCopy` with `CopySaved(Ok)` without writing;
+/// `EvidenceResolved(resolve_evidence(text))` into a temporary data directory; `SaveCopy` with `CopySaved(Ok)` without writing;
 /// `Quit` sets `quit`).
 pub struct Sim {
     pub app: App,
@@ -233,6 +233,8 @@ pub struct Sim {
     pub quit: bool,
     /// Every effect, in order.
     pub effects: Vec<Effect>,
+    /// Where evidence files are copied to (a data directory's `evidence/`).
+    pub data: tempfile::TempDir,
 }
 
 impl Sim {
@@ -243,6 +245,7 @@ impl Sim {
             saves: 0,
             quit: false,
             effects: Vec::new(),
+            data: tempfile::tempdir().expect("a temporary data directory"),
         }
     }
 
@@ -276,8 +279,14 @@ impl Sim {
                         queue.push(Action::Saved(Ok("14:40:05".to_string())));
                     }
                     Effect::ResolveEvidence(text) => {
-                        queue.push(Action::EvidenceResolved(zwgk::app::resolve_evidence(text)));
+                        let store = zwgk::store::evidence::EvidenceStore::new(self.data.path());
+                        queue.push(Action::EvidenceResolved(zwgk::app::resolve_evidence(
+                            text,
+                            Some(&store),
+                            self.app.lang,
+                        )));
                     }
+                    Effect::OpenEvidence(_) => {}
                     Effect::SaveCopy(path) => {
                         queue.push(Action::CopySaved(Ok(path.clone())));
                     }
