@@ -24,8 +24,12 @@ pub enum Action {
     NewAssessment,
     /// Start a look-back inspection of the selected self-check.
     NewInspection,
-    /// Import an assessment file (asks for the path).
+    /// Import a bundle, an assessment file or a folder of bundles (asks for the path).
     BeginImport,
+    /// 上报: hand the chosen self-check over to the county (asks for the folder).
+    HandOverUp,
+    /// 下发: hand the chosen inspection back to the township (asks for the folder).
+    HandOverDown,
 
     // New-assessment form.
     NextField,
@@ -95,14 +99,17 @@ pub enum Action {
     /// Evidence text was resolved (a URL, a file copied into the data directory, or plain
     /// text), or the message why it could not be.
     EvidenceResolved(Result<Evidence, String>),
-    /// The result of importing a file: the assessment and a summary, or the error.
-    Imported(Result<(Box<crate::model::assessment::Assessment>, String), String>),
+    /// The result of importing a file: the assessments it brought (as they now are here) and
+    /// what arrived, or the error.
+    Imported(Result<(Vec<crate::model::assessment::Assessment>, String), String>),
     /// The result of saving a copy elsewhere: `Ok(path)` or `Err(message)`.
     CopySaved(Result<String, String>),
     /// Catalogues were imported: the reloaded library and what was done.
     LibraryReloaded(Box<crate::library::Library>, String),
     /// A message from the runtime for the status line.
     Notify(String),
+    /// The hand-over state changed (a bundle was written or imported).
+    HandOverState(Box<crate::sync::state::SyncState>),
     /// The terminal size changed.
     Resize,
 }
@@ -142,6 +149,9 @@ pub enum Effect {
     ResolveEvidence(String),
     /// Open a piece of evidence with the system's viewer or browser.
     OpenEvidence(Evidence),
+    /// Write a hand-over bundle of this assessment (and those that travel with it) into this
+    /// folder.
+    WriteBundle { assessment: String, folder: String },
     /// Import the assessment file at this path into the data directory.
     ImportFile(String),
     /// Write the report of the open assessment to this file (relative: into the data dir's

@@ -144,7 +144,12 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                         };
                         actions.push(Action::CopySaved(result));
                     }
-                    Effect::ImportFile(path) => actions.push(import(&app, &mut store, &path)),
+                    Effect::ImportFile(path) => {
+                        actions.push(import(&app, &mut store, &path));
+                        actions.push(Action::HandOverState(Box::new(
+                            crate::sync::state::SyncState::load(store.root()),
+                        )));
+                    }
                     Effect::Export(name) => {
                         let s = crate::ui::strings::strings(app.lang);
                         let result = export(&app, &store, &name);
@@ -152,6 +157,13 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                             Ok(path) => format!("{} {path}", s.exported),
                             Err(e) => format!("{} {e}", s.export_failed),
                         }));
+                    }
+                    Effect::WriteBundle { assessment, folder } => {
+                        let result = write_bundle(&app, &store, &assessment, &folder);
+                        actions.push(Action::HandOverState(Box::new(
+                            crate::sync::state::SyncState::load(store.root()),
+                        )));
+                        actions.push(Action::Notify(result));
                     }
                     Effect::RememberUser(name) => {
                         if let Err(e) = store.set_user(&name) {
@@ -256,20 +268,23 @@ fn import(app: &App, store: &mut Store, path: &str) -> Action {
             Err(e) => Action::Notify(e.to_string()),
         };
     }
-    match store.import(file, now_millis()) {
-        Ok(imported) => {
-            let summary = match imported.merge {
-                None => format!("{path}: {}", s.import_new),
-                Some(m) => format!(
-                    "{path}: {} {} {}",
-                    s.import_merged, m.added, s.import_revisions
-                ),
-            };
-            Action::Imported(Ok((Box::new(imported.assessment), summary)))
-        }
+    if file.is_dir() {
+        return import_folder(app, store, file);
+    }
+    if crate::sync::bundle::is_bundle(file) {
+        return match crate::sync::bundle::open(file)
+            .and_then(|b| crate::sync::bundle::import(store, &b, &app.library, now_millis()))
+        {
+            Ok(report) => imported(store, &report, app.lang),
+            Err(e) => Action::Imported(Err(e.message(app.lang))),
+        };
+    }
+    match crate::sync::bundle::import_assessment_file(store, file, now_millis()) {
+        Ok(report) => imported(store, &report, app.lang),
         // A catalogue file: check it and add it to the local catalogues.
-        Err(crate::store::StoreError::Format { found: Some(f), .. })
-            if f == crate::model::catalogue::CHECKLIST_FORMAT =>
+        Err(crate::sync::bundle::BundleError::Store { source, .. })
+            if matches!(&*source, crate::store::StoreError::Format { found: Some(f), .. }
+                if f == crate::model::catalogue::CHECKLIST_FORMAT) =>
         {
             match crate::library::read_catalogue(file) {
                 Ok(c) => {
@@ -293,8 +308,91 @@ fn import(app: &App, store: &mut Store, path: &str) -> Action {
                 ),
             }
         }
-        Err(e) => Action::Imported(Err(e.to_string())),
+        Err(crate::sync::bundle::BundleError::Store { source, .. }) => {
+            Action::Imported(Err(source.to_string()))
+        }
+        Err(e) => Action::Imported(Err(e.message(app.lang))),
     }
+}
+
+/// Writes a hand-over bundle of an assessment and those that travel with it (the freshest
+/// copies: the open one, else the listing's); the message says where.
+fn write_bundle(app: &App, store: &Store, id: &str, folder: &str) -> String {
+    let s = crate::ui::strings::strings(app.lang);
+    let mut all: Vec<&crate::model::assessment::Assessment> = app
+        .listing
+        .iter()
+        .filter_map(|l| l.assessment.as_ref().ok())
+        .filter(|a| app.open.as_ref().is_none_or(|o| o.assessment.id != a.id))
+        .collect();
+    if let Some(o) = &app.open {
+        all.push(&o.assessment);
+    }
+    let Some(chosen) = all.iter().copied().find(|a| a.id == id) else {
+        return s.nothing_open.to_string();
+    };
+    let group = crate::sync::companions(chosen, &all);
+    let dir = Path::new(folder.trim().trim_matches(['"', '\'']));
+    if !dir.is_dir() {
+        return format!("{}: {}", dir.display(), s.not_a_folder);
+    }
+    let user = app.user.clone().unwrap_or_default();
+    let who = crate::sync::bundle::Who {
+        user: &user,
+        role: app.role,
+    };
+    match crate::sync::bundle::export(
+        store,
+        &group,
+        dir,
+        &app.library,
+        who,
+        now_millis(),
+        app.lang,
+    ) {
+        Ok(path) => format!("{} {}", s.bundle_written, path.display()),
+        Err(e) => e.message(app.lang),
+    }
+}
+
+/// Imports every bundle of a folder (a USB stick with several townships' files): each checked
+/// whole; the message lists what each brought or why it was refused.
+fn import_folder(app: &App, store: &mut Store, dir: &Path) -> Action {
+    let files = crate::command::import_files(&[dir.to_path_buf()]);
+    if files.is_empty() {
+        let s = crate::ui::strings::strings(app.lang);
+        return Action::Imported(Err(format!("{}: {}", dir.display(), s.import_no_files)));
+    }
+    let mut assessments = Vec::new();
+    let mut lines = Vec::new();
+    for f in &files {
+        match crate::sync::bundle::open(f)
+            .and_then(|b| crate::sync::bundle::import(store, &b, &app.library, now_millis()))
+        {
+            Ok(report) => {
+                lines.push(report.message(app.lang));
+                assessments.extend(report.arrived.iter().filter_map(|a| {
+                    crate::store::load_assessment(&store.assessment_path(&a.id)).ok()
+                }));
+            }
+            Err(e) => lines.push(e.message(app.lang)),
+        }
+    }
+    Action::Imported(Ok((assessments, lines.join(" | "))))
+}
+
+/// The assessments an import brought, as the start screen shows them, and its message.
+fn imported(
+    store: &Store,
+    report: &crate::sync::bundle::ImportReport,
+    lang: crate::cli::Lang,
+) -> Action {
+    let assessments = report
+        .arrived
+        .iter()
+        .filter_map(|a| crate::store::load_assessment(&store.assessment_path(&a.id)).ok())
+        .collect();
+    Action::Imported(Ok((assessments, report.message(lang))))
 }
 
 fn set_size(app: &mut App, w: u16, h: u16) {

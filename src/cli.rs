@@ -69,10 +69,19 @@ pub enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// 导入乡镇交来的检查文件(自查结果等) / import an assessment file handed over (e.g. a township's self-check)
+    /// 导入交来的数据包(.zwgk)或检查文件(.json);文件夹表示其中全部数据包 / import bundles (.zwgk) or assessment files (.json) handed over; a folder stands for its bundles
     Import {
-        /// 检查文件 / assessment file
-        file: PathBuf,
+        /// 数据包、检查文件或文件夹 / bundles, assessment files or folders
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// 生成上报/下发数据包(每个单位一个文件,含佐证文件) / write hand-over bundles (one per unit, with the evidence files)
+    Export {
+        /// 检查的编号(开头几位)、单位名称、区划代码或轮次;不写则全部 / assessment id (prefix), unit, division code or round; none: all
+        keys: Vec<String>,
+        /// 写到哪个文件夹(如U盘) / the folder to write to (e.g. a USB stick)
+        #[arg(short, long, default_value = ".")]
+        output: PathBuf,
     },
     /// Saves changes in a loop and prints `ack N` after each save (crash-safety tests).
     #[command(hide = true)]
@@ -160,4 +169,6 @@ pub enum SchemaKind {
     Checklist,
     /// 检查文件 / assessment file
     Assessment,
+    /// 数据包头(bundle.json) / bundle header (bundle.json)
+    Bundle,
 }

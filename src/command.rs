@@ -312,55 +312,153 @@ pub fn save_loop(
     Ok(EXIT_OK)
 }
 
-/// `zwgk import FILE`: brings an assessment file (e.g. a township's self-check) into the data
-/// directory, merging it with the copy already there.
-pub fn import_assessment(
+/// The files an import names: bundles and assessment files as given; a folder stands for
+/// the bundles in it (sorted by name).
+pub fn import_files(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(p)
+                .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+                .unwrap_or_default();
+            inside.retain(|f| crate::sync::bundle::is_bundle(f) && f.is_file());
+            inside.sort();
+            out.extend(inside);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// `zwgk import FILE...`: brings bundles (`.zwgk`) and assessment files (`.json`) handed over
+/// into the data directory, each checked whole and merged with what is here; a folder stands
+/// for the bundles in it. One line per file says what arrived; a refused file changes nothing.
+pub fn import(
     dir: &Path,
-    file: &Path,
+    files: &[PathBuf],
+    library: &Library,
     lang: Lang,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
-    let s = strings(lang);
-    let now = crate::clock::rfc3339(crate::clock::now_millis());
-    let mut store = match crate::store::Store::open(dir, &now) {
+    let now = crate::clock::now_millis();
+    let mut store = match crate::store::Store::open(dir, &crate::clock::rfc3339(now)) {
         Ok(store) => store,
         Err(e) => {
-            writeln!(err, "{e}")?;
+            writeln!(err, "{}", sanitize(&e.to_string(), false))?;
             return Ok(EXIT_FAILURE);
         }
     };
-    match store.import(file, crate::clock::now_millis()) {
-        Ok(imported) => {
-            let a = &imported.assessment;
-            let what = match imported.merge {
-                None => s.import_new.to_string(),
-                Some(m) => {
-                    format!("{} {} {}", s.import_merged, m.added, s.import_revisions)
-                        + &if m.conflicts > 0 {
-                            format!(", {} {}", m.conflicts, s.import_conflicts)
-                        } else {
-                            String::new()
-                        }
-                }
-            };
-            writeln!(
-                out,
-                "{}: {} · {} · {} ({what})",
-                file.display(),
-                sanitize(&a.unit().name, false),
-                sanitize(a.round(), false),
-                a.id
-            )?;
-            Ok(EXIT_OK)
-        }
-        Err(e @ crate::store::StoreError::Io { .. }) => {
-            writeln!(err, "{}", sanitize(&e.to_string(), false))?;
-            Ok(EXIT_FAILURE)
-        }
-        Err(e) => {
-            writeln!(err, "{}", sanitize(&e.to_string(), false))?;
-            Ok(EXIT_BAD_INPUT)
+    let files = import_files(files);
+    if files.is_empty() {
+        writeln!(err, "{}", strings(lang).import_no_files)?;
+        return Ok(EXIT_BAD_INPUT);
+    }
+    let mut code = EXIT_OK;
+    for file in &files {
+        let result = if crate::sync::bundle::is_bundle(file) {
+            crate::sync::bundle::open(file)
+                .and_then(|b| crate::sync::bundle::import(&mut store, &b, library, now))
+        } else {
+            crate::sync::bundle::import_assessment_file(&mut store, file, now)
+        };
+        match result {
+            Ok(report) => writeln!(out, "{}", report.message(lang))?,
+            Err(e) => {
+                writeln!(err, "{}", sanitize(&e.message(lang), false))?;
+                code = match e {
+                    crate::sync::bundle::BundleError::Io { .. } => EXIT_FAILURE,
+                    _ => EXIT_BAD_INPUT,
+                };
+            }
         }
     }
+    Ok(code)
+}
+
+#[allow(clippy::too_many_arguments)] // the command's inputs, each distinct; called once from main
+/// `zwgk export [ID|UNIT ...] [-o DIR]`: one bundle per unit (partition) of the chosen
+/// assessments — all when none is named — each with the assessments that travel with it.
+pub fn export(
+    dir: &Path,
+    keys: &[String],
+    output: &Path,
+    library: &Library,
+    who: crate::sync::bundle::Who<'_>,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    let now = crate::clock::now_millis();
+    let mut store = match crate::store::Store::open_read_only(dir) {
+        Ok(store) => store,
+        Err(e) => {
+            writeln!(err, "{}", sanitize(&e.to_string(), false))?;
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    // Export takes the lock when it can, to note what was sent; a held dir is read as is.
+    if let Ok(s) = crate::store::Store::open(dir, &crate::clock::rfc3339(now)) {
+        store = s;
+    }
+    let all: Vec<crate::model::assessment::Assessment> = match store.list() {
+        Ok(l) => l.into_iter().filter_map(|(_, a)| a.ok()).collect(),
+        Err(e) => {
+            writeln!(err, "{}", sanitize(&e.to_string(), false))?;
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    let refs: Vec<&crate::model::assessment::Assessment> = all.iter().collect();
+    let mut chosen: Vec<&crate::model::assessment::Assessment> = Vec::new();
+    for key in keys {
+        let found = crate::store::find(&refs, key);
+        if found.is_empty() {
+            writeln!(
+                err,
+                "{}: {}",
+                sanitize(key, false),
+                strings(lang).no_such_assessment
+            )?;
+            return Ok(EXIT_BAD_INPUT);
+        }
+        chosen.extend(found);
+    }
+    if keys.is_empty() {
+        chosen = refs.clone();
+    }
+    if !output.is_dir() {
+        writeln!(err, "{}: {}", output.display(), strings(lang).not_a_folder)?;
+        return Ok(EXIT_BAD_INPUT);
+    }
+    // One bundle per unit, each with what travels with its assessments.
+    let mut partitions: Vec<&str> = chosen.iter().map(|a| a.partition.as_str()).collect();
+    partitions.sort();
+    partitions.dedup();
+    let mut code = EXIT_OK;
+    for p in partitions {
+        let mut group: Vec<&crate::model::assessment::Assessment> = Vec::new();
+        for a in chosen.iter().filter(|a| a.partition == p) {
+            for c in crate::sync::companions(a, &refs) {
+                if !group.iter().any(|g| g.id == c.id) {
+                    group.push(c);
+                }
+            }
+        }
+        match crate::sync::bundle::export(&store, &group, output, library, who, now, lang) {
+            Ok(path) => writeln!(
+                out,
+                "{} {} ({} {})",
+                strings(lang).bundle_written,
+                path.display(),
+                group.len(),
+                strings(lang).assessments_unit
+            )?,
+            Err(e) => {
+                writeln!(err, "{}", sanitize(&e.message(lang), false))?;
+                code = EXIT_FAILURE;
+            }
+        }
+    }
+    Ok(code)
 }

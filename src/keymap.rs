@@ -183,7 +183,9 @@ pub static BINDINGS: &[Binding] = &[
     // Start.
     bind!(&[Start], KeyCode::Char('n'), NONE, Action::NewAssessment, "n新建", "n new", "新建自查", "New self-check"),
     bind!(&[Start], KeyCode::Char('r'), NONE, Action::NewInspection, "r回头看", "r inspect", "对选中的自查新建回头看检查", "Start a look-back inspection of the selected self-check"),
-    bind!(&[Start], KeyCode::Char('i'), NONE, Action::BeginImport, "i导入", "i import", "导入乡镇交来的检查文件", "Import an assessment file handed over"),
+    bind!(&[Start], KeyCode::Char('i'), NONE, Action::BeginImport, "i导入", "i import", "导入交来的数据包(.zwgk)、检查文件(.json)或放数据包的文件夹", "Import a bundle (.zwgk), an assessment file (.json) or a folder of bundles"),
+    bind!(&[Start, Domains], KeyCode::Char('b'), NONE, Action::HandOverUp, "b上报", "b send up", "上报:把选中的自查(连同照片等佐证文件)写成一个数据包,放到U盘或共享文件夹交给区县", "Send up: write the chosen self-check, with its evidence files, as one bundle onto a USB stick or shared folder for the county"),
+    bind!(&[Start, Domains], KeyCode::Char('b'), NONE, Action::HandOverDown, "b下发", "b send down", "下发:把选中的回头看(结论、整改任务)写成一个数据包交回乡镇", "Send down: write the chosen inspection (verdicts, tasks) as one bundle for the township"),
     bind!(&[Start, Domains, Tasks], KeyCode::Enter, NONE, Action::Confirm, "Enter打开", "Enter open", "打开", "Open"),
     // New-assessment form.
     bind!(&[Form, TaskForm], KeyCode::Tab, NONE, Action::NextField, "Tab下一栏", "Tab next", "下一栏", "Next field"),

@@ -18,6 +18,7 @@ pub mod report;
 pub mod schema;
 pub mod state;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod ui;
 pub mod update;

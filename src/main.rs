@@ -78,9 +78,23 @@ fn run(cli: Cli) -> Result<i32> {
                 assessment, *format, output, &dir, &library, cli.lang, &mut out, &mut err,
             )?)
         }
-        Some(Command::Import { file }) => Ok(command::import_assessment(
-            &dir, file, cli.lang, &mut out, &mut err,
-        )?),
+        Some(Command::Import { files }) => {
+            let library = Library::load(&catalogue_dirs);
+            Ok(command::import(
+                &dir, files, &library, cli.lang, &mut out, &mut err,
+            )?)
+        }
+        Some(Command::Export { keys, output }) => {
+            let library = Library::load(&catalogue_dirs);
+            let user = cli.user.clone().unwrap_or_default();
+            let who = zwgk::sync::bundle::Who {
+                user: &user,
+                role: role_of(cli.role),
+            };
+            Ok(command::export(
+                &dir, keys, output, &library, who, cli.lang, &mut out, &mut err,
+            )?)
+        }
         Some(Command::SaveLoop { changes }) => Ok(command::save_loop(&dir, *changes, &mut out)?),
         None => {
             drop((out, err));
@@ -108,6 +122,8 @@ fn run(cli: Cli) -> Result<i32> {
                 .collect();
             let mut app = App::new(cli.lang, library, store.device().id.clone(), listing);
             app.read_only = store.is_read_only();
+            app.hand_over = zwgk::sync::state::SyncState::load(&dir);
+
             app.user = cli
                 .user
                 .clone()
@@ -117,12 +133,16 @@ fn run(cli: Cli) -> Result<i32> {
             // What happened while loading catalogues (a bad file, a replaced catalogue) is shown
             // on the start screen, where it is seen; stderr would be hidden by the full screen.
             app.message = library_message(&app);
-            app.role = match cli.role {
-                zwgk::cli::RoleArg::Township => zwgk::model::revision::Role::Township,
-                zwgk::cli::RoleArg::County => zwgk::model::revision::Role::County,
-            };
+            app.role = role_of(cli.role);
             zwgk::app::run(app, store)?;
             Ok(0)
         }
+    }
+}
+
+fn role_of(r: zwgk::cli::RoleArg) -> zwgk::model::revision::Role {
+    match r {
+        zwgk::cli::RoleArg::Township => zwgk::model::revision::Role::Township,
+        zwgk::cli::RoleArg::County => zwgk::model::revision::Role::County,
     }
 }

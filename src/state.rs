@@ -53,6 +53,10 @@ pub struct App {
     pub role: Role,
     /// Today in China time, `YYYY-MM-DD` (set by the runtime), for overdue tasks.
     pub today: String,
+    /// The folder the last bundle was written to (offered again).
+    pub bundle_folder: String,
+    /// What this device sent and received (hand-over status on the start screen).
+    pub hand_over: crate::sync::state::SyncState,
     /// Where catalogues are loaded from besides the shipped ones (to reload after an import).
     pub catalogue_dirs: Vec<std::path::PathBuf>,
 }
@@ -66,6 +70,8 @@ pub enum PromptPurpose {
     Import,
     /// A file to export the report and ledger to (the extension picks the format).
     Export,
+    /// A folder to write a hand-over bundle of the chosen assessment into (a USB stick).
+    Bundle,
     /// The name of the person using this device (asked once, before the first change to an
     /// assessment the other side made).
     UserName,
@@ -316,6 +322,8 @@ impl App {
             conflict: None,
             role: Role::Township,
             today: String::new(),
+            hand_over: Default::default(),
+            bundle_folder: String::new(),
             catalogue_dirs: Vec::new(),
         }
     }
@@ -337,7 +345,8 @@ impl App {
             .as_ref()
             .is_some_and(|s| s.assessment.kind == Kind::Inspection);
         match action {
-            A::NewInspection => self.role.is_inspector(),
+            A::NewInspection | A::HandOverDown => self.role.is_inspector(),
+            A::HandOverUp => !self.role.is_inspector(),
             A::SetStatus(_)
             | A::EditFindings
             | A::BeginEditNote

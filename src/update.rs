@@ -34,6 +34,14 @@ pub struct Ctx {
 
 /// Applies one action.
 pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
+    // `b` is one key: 上报 for a township, 下发 for an inspector.
+    let action = match action {
+        Action::HandOverUp | Action::HandOverDown if app.role.is_inspector() => {
+            Action::HandOverDown
+        }
+        Action::HandOverUp | Action::HandOverDown => Action::HandOverUp,
+        other => other,
+    };
     match action {
         Action::Saved(result) => {
             match result {
@@ -53,6 +61,10 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         Action::Notify(text) => {
             app.message = Some(text);
+            return Vec::new();
+        }
+        Action::HandOverState(state) => {
+            app.hand_over = *state;
             return Vec::new();
         }
         Action::CopySaved(result) => {
@@ -113,6 +125,16 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                         PromptPurpose::SaveCopy => Effect::SaveCopy(path),
                         PromptPurpose::Import => Effect::ImportFile(path),
                         PromptPurpose::Export => Effect::Export(path),
+                        PromptPurpose::Bundle => {
+                            app.bundle_folder = path.clone();
+                            let Some(id) = bundle_target(app) else {
+                                return Vec::new();
+                            };
+                            Effect::WriteBundle {
+                                assessment: id,
+                                folder: path,
+                            }
+                        }
                         PromptPurpose::UserName => {
                             app.user = Some(path.clone());
                             Effect::RememberUser(path)
@@ -127,6 +149,17 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             Action::Back => app.prompt = None,
             other => edit_text(&mut prompt.input, other, usize::from(app.width)),
         }
+        return Vec::new();
+    }
+    if matches!(action, Action::HandOverUp | Action::HandOverDown) {
+        if bundle_target(app).is_none() {
+            app.message = Some(strings(app.lang).nothing_open.to_string());
+            return Vec::new();
+        }
+        app.prompt = Some(Prompt {
+            purpose: PromptPurpose::Bundle,
+            input: TextInput::line(&app.bundle_folder),
+        });
         return Vec::new();
     }
     if action == Action::BeginExport {
@@ -172,6 +205,18 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         Mode::TaskForm => task::form(app, action, ctx),
         Mode::Conflict => conflict::handle(app, action, ctx),
         Mode::Help => Vec::new(),
+    }
+}
+
+/// The assessment a hand-over is about: the open one, else the one under the start cursor.
+fn bundle_target(app: &App) -> Option<String> {
+    match &app.open {
+        Some(s) => Some(s.assessment.id.clone()),
+        None => app
+            .listing
+            .get(app.start_cursor)
+            .and_then(|l| l.assessment.as_ref().ok())
+            .map(|a| a.id.clone()),
     }
 }
 

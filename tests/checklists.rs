@@ -531,6 +531,7 @@ fn committed_schemas_match_the_code() {
     for (kind, name, file) in [
         (SchemaKind::Checklist, "checklist", "checklist.v1.json"),
         (SchemaKind::Assessment, "assessment", "assessment.v2.json"),
+        (SchemaKind::Bundle, "bundle", "bundle.v1.json"),
     ] {
         let generated: Value = serde_json::from_str(&schema_json(kind)).unwrap();
         assert_eq!(

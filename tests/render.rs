@@ -183,7 +183,7 @@ fn start_with_one_assessment() {
         let (checked, total) = s.app.progress(a);
         assert!(text.contains(&format!("{checked}/{total}")), "{text}");
         // The time of the last change, in Beijing time.
-        assert!(text.contains("2026-11-27 14:40"), "{text}");
+        assert!(text.contains("11-27 14:40"), "{text}");
     }
 }
 

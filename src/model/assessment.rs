@@ -624,6 +624,7 @@ impl Assessment {
         };
         let mut seen = self.clock;
         for (key, r) in incoming.iter() {
+            *stats.added_by_kind.entry(key.kind).or_default() += 1;
             if !r.legacy && !self.may_write(r.author.role, key.kind) {
                 return Err(MergeError::Doc(DocError::Role {
                     doc: self.docs.id_of(key),
@@ -676,10 +677,12 @@ pub enum RecordError {
 }
 
 /// What merging another copy of an assessment changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AssessmentMerge {
     /// Revisions that were new here.
     pub added: usize,
+    /// Of those, how many per kind of document (results, tasks, responses …).
+    pub added_by_kind: BTreeMap<DocKind, usize>,
     /// Documents that were new here.
     pub new_documents: usize,
     /// Documents that have a conflict after the merge.
@@ -709,6 +712,28 @@ pub enum MergeError {
 impl From<RevisionError> for MergeError {
     fn from(e: RevisionError) -> Self {
         MergeError::Doc(DocError::Revision(e))
+    }
+}
+
+impl Assessment {
+    /// A copy as it travels: without this device's local sequence numbers.
+    pub fn portable(&self) -> Assessment {
+        Assessment {
+            docs: self.docs.portable(),
+            ..self.clone()
+        }
+    }
+
+    /// An assessment with this one's id, kind and partition and no document: what a copy
+    /// arriving for the first time is merged into, so it passes every check a merge makes.
+    pub fn empty_like(&self) -> Assessment {
+        Assessment {
+            id: self.id.clone(),
+            kind: self.kind,
+            partition: self.partition.clone(),
+            clock: Hlc::default(),
+            docs: DocSet::new(&self.partition, self.kind, &self.id),
+        }
     }
 }
 

@@ -767,6 +767,16 @@ impl DocSet {
         self.docs.values().map(|e| (&e.doc, e.seq))
     }
 
+    /// A copy without this device's local sequence numbers: what travels.
+    pub fn portable(&self) -> DocSet {
+        let mut copy = self.clone();
+        copy.seq = 0;
+        for e in copy.docs.values_mut() {
+            e.seq = 0;
+        }
+        copy
+    }
+
     /// The assessment kind of this set.
     pub fn kind(&self) -> Kind {
         self.kind

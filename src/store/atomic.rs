@@ -21,6 +21,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     sync_dir(dir)
 }
 
+/// Makes a file written for other people (a bundle, a report) readable by them: mode 0644 on
+/// Unix (temporary files are created 0600); nothing to do on Windows.
+#[cfg(unix)]
+pub fn make_shareable(file: &std::fs::File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+/// Makes a file written for other people readable by them (nothing to do on Windows).
+#[cfg(not(unix))]
+pub fn make_shareable(_file: &std::fs::File) -> io::Result<()> {
+    Ok(())
+}
+
 /// Flushes a directory entry so a rename survives power loss.
 #[cfg(unix)]
 pub fn sync_dir(dir: &Path) -> io::Result<()> {

@@ -110,8 +110,10 @@ pub type Loaded = (PathBuf, Result<Assessment, StoreError>);
 pub struct Imported {
     /// The assessment as it now is in the data directory.
     pub assessment: Assessment,
-    /// `None` when it was new here; otherwise what the merge changed.
-    pub merge: Option<crate::model::assessment::AssessmentMerge>,
+    /// What arrived: new revisions (by kind of document), conflicts.
+    pub merge: crate::model::assessment::AssessmentMerge,
+    /// True when the assessment was not here before.
+    pub new: bool,
     /// Where it is kept in the data directory.
     pub path: PathBuf,
 }
@@ -319,40 +321,59 @@ impl Store {
         self.import_assessment(file, incoming, now_millis)
     }
 
-    /// [`Store::import`] of an assessment already read from `file`.
+    /// Where local bookkeeping lives (hand-over state, resume positions): never travels.
+    pub fn local_path(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+
+    /// [`Store::import`] of an assessment already read from `file`: checked and merged in
+    /// memory ([`Store::plan_import`]), then saved.
     pub fn import_assessment(
         &mut self,
         file: &Path,
         incoming: Assessment,
         now_millis: u64,
     ) -> Result<Imported, StoreError> {
-        let path = self.assessment_path(&incoming.id);
-        if path.exists() {
-            let before = load_assessment(&path)?;
-            let mut here = before.clone();
-            let merge = here
-                .merge(&incoming, now_millis)
-                .map_err(|e| StoreError::Invalid {
-                    path: file.to_path_buf(),
-                    message: e.to_string(),
-                })?;
-            // An import that brings nothing new leaves the file alone.
-            if here != before {
-                self.save(&here)?;
-            }
-            Ok(Imported {
-                assessment: here,
-                merge: Some(merge),
-                path,
-            })
-        } else {
-            self.save(&incoming)?;
-            Ok(Imported {
-                assessment: incoming,
-                merge: None,
-                path,
-            })
+        let (imported, changed) = self.plan_import(file, &incoming, now_millis)?;
+        if changed {
+            self.save(&imported.assessment)?;
         }
+        Ok(imported)
+    }
+
+    /// What importing `incoming` would give, without writing: the copy here merged with it,
+    /// or — new here — `incoming` itself after the same checks (every revision's role, the
+    /// clock bound). The flag says whether anything changed.
+    pub fn plan_import(
+        &self,
+        file: &Path,
+        incoming: &Assessment,
+        now_millis: u64,
+    ) -> Result<(Imported, bool), StoreError> {
+        let path = self.assessment_path(&incoming.id);
+        let invalid = |e: crate::model::assessment::MergeError| StoreError::Invalid {
+            path: file.to_path_buf(),
+            message: e.to_string(),
+        };
+        let exists = path.exists();
+        let before = if exists {
+            load_assessment(&path)?
+        } else {
+            incoming.empty_like()
+        };
+        let mut here = before.clone();
+        let merge = here.merge(incoming, now_millis).map_err(invalid)?;
+        // An import that brings nothing new leaves the file alone.
+        let changed = here != before || !exists;
+        Ok((
+            Imported {
+                assessment: here,
+                merge,
+                new: !exists,
+                path,
+            },
+            changed,
+        ))
     }
 
     /// Saves an assessment atomically. The first save of a file that already exists in this
@@ -425,6 +446,30 @@ fn remove_stale_temp_files(dir: &Path) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// The assessments a user's key names: the one with that id, else those whose id starts with
+/// it, else those whose unit name, 区划代码 or round is it, else those whose unit name contains
+/// it. Several are returned when the key does not decide.
+pub fn find<'a>(all: &[&'a Assessment], key: &str) -> Vec<&'a Assessment> {
+    let key = key.trim();
+    if key.is_empty() {
+        return Vec::new();
+    }
+    let rules: [&dyn Fn(&Assessment) -> bool; 4] = [
+        &|a| a.id == key,
+        &|a| a.id.starts_with(key),
+        &|a| {
+            let u = a.unit();
+            u.name == key || u.division_code.as_deref() == Some(key) || a.round() == key
+        },
+        &|a| a.unit().name.contains(key),
+    ];
+    rules
+        .iter()
+        .map(|rule| all.iter().copied().filter(|a| rule(a)).collect::<Vec<_>>())
+        .find(|found| !found.is_empty())
+        .unwrap_or_default()
 }
 
 /// Writes an assessment to a path the user chose (when the data directory cannot be written).

@@ -51,6 +51,7 @@ pub fn view(app: &App, frame: &mut Frame) {
             crate::state::PromptPurpose::Import => s.import_title,
             crate::state::PromptPurpose::Export => s.export_title,
             crate::state::PromptPurpose::UserName => s.user_name_title,
+            crate::state::PromptPurpose::Bundle => s.bundle_title,
         };
         widgets::one_line_popup(frame, body, title, &prompt.input);
     }

@@ -448,27 +448,32 @@ pub(super) fn list(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The runtime imported a file: show it on the start screen.
-pub(super) fn imported(app: &mut App, result: Result<(Box<Assessment>, String), String>) {
+/// The runtime imported a file: show what it brought on the start screen (and in the open
+/// assessment, if it is one of them).
+pub(super) fn imported(app: &mut App, result: Result<(Vec<Assessment>, String), String>) {
     match result {
-        Ok((a, summary)) => {
-            let a = *a;
-            match app
-                .listing
-                .iter_mut()
-                .position(|l| l.assessment.as_ref().is_ok_and(|x| x.id == a.id))
-            {
-                Some(i) => {
-                    app.listing[i].assessment = Ok(a);
-                    app.start_cursor = i;
+        Ok((assessments, summary)) => {
+            for a in assessments {
+                if let Some(session) = app.open.as_mut().filter(|s| s.assessment.id == a.id) {
+                    session.assessment = a.clone();
                 }
-                None => {
-                    app.listing.push(Listing {
-                        path: String::new(),
-                        assessment: Ok(a),
-                        backup: None,
-                    });
-                    app.start_cursor = app.listing.len() - 1;
+                match app
+                    .listing
+                    .iter_mut()
+                    .position(|l| l.assessment.as_ref().is_ok_and(|x| x.id == a.id))
+                {
+                    Some(i) => {
+                        app.listing[i].assessment = Ok(a);
+                        app.start_cursor = i;
+                    }
+                    None => {
+                        app.listing.push(Listing {
+                            path: String::new(),
+                            assessment: Ok(a),
+                            backup: None,
+                        });
+                        app.start_cursor = app.listing.len() - 1;
+                    }
                 }
             }
             app.message = Some(summary);

@@ -286,7 +286,7 @@ impl Sim {
                             self.app.lang,
                         )));
                     }
-                    Effect::OpenEvidence(_) => {}
+                    Effect::OpenEvidence(_) | Effect::WriteBundle { .. } => {}
                     Effect::SaveCopy(path) => {
                         queue.push(Action::CopySaved(Ok(path.clone())));
                     }

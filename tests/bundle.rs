@@ -1,0 +1,347 @@
+//! Hand-over bundles: a self-check with its photos leaves a township data dir in one file,
+//! arrives whole at the county, goes back with the county's verdicts and tasks; receipts tell
+//! each side what arrived; a tampered, truncated, foreign or rule-breaking bundle changes
+//! nothing; importing twice changes nothing.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use common::*;
+use zwgk::cli::Lang;
+use zwgk::library::Library;
+use zwgk::model::assessment::{Assessment, Evidence};
+use zwgk::model::doc::Body;
+use zwgk::model::revision::{Author, Hlc, Role};
+use zwgk::model::status::Status;
+use zwgk::store::Store;
+use zwgk::sync::bundle::{self, BundleError, Who};
+use zwgk::sync::state::SyncState;
+
+struct Dir {
+    store: Store,
+    tmp: tempfile::TempDir,
+}
+
+fn data_dir() -> Dir {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::open(tmp.path(), "2026-11-27T06:40:05Z").unwrap();
+    Dir { store, tmp }
+}
+
+/// Every file of a directory tree with its bytes (to compare "nothing changed").
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !p.ends_with("zwgk.lock") && !p.ends_with("zwgk.owner") {
+                out.insert(p.clone(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// A self-check made through the keys, with a photo as evidence on item 03, saved in `d`.
+fn township_self_check(d: &mut Dir) -> Assessment {
+    let mut sim = Sim::new(app());
+    open_edu_walk(&mut sim.app);
+    for k in "1311".chars() {
+        sim.press(ch(k));
+    }
+    sim.press(ch('k'));
+    sim.press(ch('k'));
+    let photo = d.tmp.path().join("公示栏.jpg");
+    std::fs::write(&photo, b"\xff\xd8\xff\xe0 a photo of the notice board").unwrap();
+    sim.press(ch('e'));
+    sim.type_str(&photo.display().to_string());
+    sim.press(enter());
+    let a = sim.app.open.as_ref().unwrap().assessment.clone();
+    assert!(matches!(
+        a.result(EDU, "03").unwrap().evidence[0],
+        Evidence::File { .. }
+    ));
+    // The photo was copied into the simulator's data dir; put it into this one, as the app's
+    // runtime does.
+    for e in std::fs::read_dir(sim.data.path().join("evidence")).unwrap() {
+        let e = e.unwrap();
+        std::fs::create_dir_all(d.tmp.path().join("evidence")).unwrap();
+        std::fs::copy(e.path(), d.tmp.path().join("evidence").join(e.file_name())).unwrap();
+    }
+    d.store.save(&a).unwrap();
+    a
+}
+
+fn export(d: &Dir, ids: &[&str], usb: &Path, role: Role) -> PathBuf {
+    let all: Vec<Assessment> = ids
+        .iter()
+        .map(|id| zwgk::store::load_assessment(&d.store.assessment_path(id)).unwrap())
+        .collect();
+    let refs: Vec<&Assessment> = all.iter().collect();
+    bundle::export(
+        &d.store,
+        &refs,
+        usb,
+        &Library::builtin(),
+        Who {
+            user: "张三", role
+        },
+        NOW,
+        Lang::Zh,
+    )
+    .unwrap()
+}
+
+fn import(d: &mut Dir, file: &Path) -> Result<bundle::ImportReport, BundleError> {
+    let b = bundle::open(file)?;
+    bundle::import(&mut d.store, &b, &Library::builtin(), NOW + 60_000)
+}
+
+#[test]
+fn a_self_check_with_its_photo_arrives_whole_and_importing_twice_changes_nothing() {
+    let mut town = data_dir();
+    let mut county = data_dir();
+    let usb = tempfile::tempdir().unwrap();
+    let a = township_self_check(&mut town);
+    let file = export(&town, &[&a.id], usb.path(), Role::Township);
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(name, format!("{UNIT}-{ROUND}-自查-2026-11-27.zwgk"));
+
+    let report = import(&mut county, &file).unwrap();
+    let msg = report.message(Lang::Zh);
+    assert!(msg.contains("新增") && msg.contains("检查结果 5"), "{msg}");
+    assert!(
+        !msg.contains("领域选择"),
+        "a new assessment's domain choices go without saying: {msg}"
+    );
+    assert!(msg.contains("佐证文件 1"), "{msg}");
+    let here = zwgk::store::load_assessment(&county.store.assessment_path(&a.id)).unwrap();
+    assert_eq!(here.docs, a.docs, "every document, every revision");
+    let Evidence::File { sha256, .. } = &here.result(EDU, "03").unwrap().evidence[0] else {
+        panic!()
+    };
+    assert_eq!(
+        county.store.evidence().read(sha256).unwrap(),
+        b"\xff\xd8\xff\xe0 a photo of the notice board"
+    );
+
+    // Twice: nothing changes, and the message says so.
+    let before = snapshot(county.tmp.path());
+    let again = import(&mut county, &file).unwrap();
+    assert_eq!(again.added(), 0);
+    assert!(again.again);
+    assert!(again.message(Lang::Zh).contains("没有新内容"));
+    let after = snapshot(county.tmp.path());
+    let changed: Vec<_> = after
+        .iter()
+        .filter(|(p, b)| before.get(*p) != Some(b))
+        .map(|(p, _)| p.clone())
+        .collect();
+    assert!(changed.is_empty(), "{changed:?}");
+    // The bundle itself was never touched.
+    assert!(file.exists());
+    // A second hand-over on the same day gets its own file.
+    let second = export(&town, &[&a.id], usb.path(), Role::Township);
+    assert_ne!(second, file);
+    assert!(second.to_string_lossy().ends_with("-2.zwgk"));
+}
+
+/// Rewrites one entry of a zip (the others copied as they are).
+fn rewrite_entry(src: &Path, dst: &Path, entry: &str, f: impl Fn(Vec<u8>) -> Vec<u8>) {
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
+    for i in 0..zin.len() {
+        let mut e = zin.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        e.read_to_end(&mut bytes).unwrap();
+        let bytes = if name == entry { f(bytes) } else { bytes };
+        zout.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zout.write_all(&bytes).unwrap();
+    }
+    zout.finish().unwrap();
+}
+
+#[test]
+fn a_tampered_truncated_or_foreign_bundle_is_refused_whole_and_changes_nothing() {
+    let mut town = data_dir();
+    let mut county = data_dir();
+    let usb = tempfile::tempdir().unwrap();
+    let a = township_self_check(&mut town);
+    let good = export(&town, &[&a.id], usb.path(), Role::Township);
+    let entry = format!("assessments/{}.json", a.id);
+    let bad = |name: &str| usb.path().join(name);
+
+    // An assessment changed inside (a status edited by hand).
+    rewrite_entry(&good, &bad("edited.zwgk"), &entry, |b| {
+        String::from_utf8(b)
+            .unwrap()
+            .replacen("\"missing\"", "\"compliant\"", 1)
+            .into_bytes()
+    });
+    // The header's receipt list edited, checksum left.
+    rewrite_entry(&good, &bad("header.zwgk"), "bundle.json", |b| {
+        String::from_utf8(b)
+            .unwrap()
+            .replace("\"receipts\": []", "\"receipts\": [\"x\"]")
+            .into_bytes()
+    });
+    // A copy cut off half way.
+    let bytes = std::fs::read(&good).unwrap();
+    std::fs::write(bad("cut.zwgk"), &bytes[..bytes.len() / 2]).unwrap();
+    // Not a zip at all, and a zip of something else.
+    std::fs::write(bad("text.zwgk"), "这不是数据包").unwrap();
+    {
+        let mut z = zip::ZipWriter::new(std::fs::File::create(bad("foreign.zwgk")).unwrap());
+        z.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        z.write_all(b"<w:document/>").unwrap();
+        z.finish().unwrap();
+    }
+    // An extra file slipped in.
+    rewrite_entry(&good, &bad("extra.zwgk"), "", |b| b);
+    {
+        let src = bad("extra.zwgk");
+        let mut zin = zip::ZipArchive::new(std::fs::File::open(&src).unwrap()).unwrap();
+        let dst = bad("extra2.zwgk");
+        let mut zout = zip::ZipWriter::new(std::fs::File::create(&dst).unwrap());
+        for i in 0..zin.len() {
+            let mut e = zin.by_index(i).unwrap();
+            let name = e.name().unwrap().to_string();
+            let mut b = Vec::new();
+            e.read_to_end(&mut b).unwrap();
+            zout.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zout.write_all(&b).unwrap();
+        }
+        let sha = "0".repeat(64);
+        zout.start_file(
+            format!("evidence/{sha}"),
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        zout.write_all(b"slipped in").unwrap();
+        zout.finish().unwrap();
+    }
+
+    let before = snapshot(county.tmp.path());
+    for (name, want) in [
+        ("edited.zwgk", "被改动或损坏"),
+        ("header.zwgk", "被改动或损坏"),
+        ("cut.zwgk", "不是 zwgk 数据包,或已损坏"),
+        ("text.zwgk", "不是 zwgk 数据包,或已损坏"),
+        ("foreign.zwgk", "不是 zwgk 数据包,或已损坏"),
+        ("extra2.zwgk", "被改动或损坏"),
+    ] {
+        let e = import(&mut county, &bad(name)).unwrap_err();
+        let msg = e.message(Lang::Zh);
+        assert!(msg.contains(want), "{name}: {msg}");
+        assert!(
+            msg.contains(name),
+            "{name}: the message names the file: {msg}"
+        );
+        assert_eq!(
+            snapshot(county.tmp.path()),
+            before,
+            "{name} changed the data dir"
+        );
+    }
+    // The good one still imports.
+    import(&mut county, &good).unwrap();
+}
+
+#[test]
+fn a_bundle_that_breaks_the_role_rules_is_refused_whole() {
+    let mut town = data_dir();
+    let mut county = data_dir();
+    let usb = tempfile::tempdir().unwrap();
+    let a = township_self_check(&mut town);
+    // A second assessment in the same bundle carries a county revision of a township answer
+    // (made through the document API, which leaves roles to its caller).
+    let mut forged = a.clone();
+    let mut r = forged.result(EDU, "01").unwrap().clone();
+    r.status = Status::Missing;
+    forged
+        .docs
+        .record(
+            Body::Result(r),
+            Author {
+                name: "某人".into(),
+                device: "x".into(),
+                role: Role::County,
+            },
+            Hlc::new(NOW + 10, 0),
+        )
+        .unwrap();
+    town.store.save(&forged).unwrap();
+    let file = export(&town, &[&a.id], usb.path(), Role::Township);
+    let before = snapshot(county.tmp.path());
+    let e = import(&mut county, &file).unwrap_err();
+    let msg = e.message(Lang::Zh);
+    assert!(msg.contains("county") && msg.contains(":result:"), "{msg}");
+    assert_eq!(snapshot(county.tmp.path()), before);
+}
+
+#[test]
+fn receipts_tell_the_township_that_the_county_has_its_bundle() {
+    let mut town = data_dir();
+    let mut county = data_dir();
+    let usb = tempfile::tempdir().unwrap();
+    let a = township_self_check(&mut town);
+    let up = export(&town, &[&a.id], usb.path(), Role::Township);
+    let st = SyncState::load(town.tmp.path());
+    assert!(st.hand_over(&a.id).sent.is_some());
+    assert!(
+        !st.hand_over(&a.id).acknowledged,
+        "已上报, not yet received"
+    );
+    import(&mut county, &up).unwrap();
+    // The county's next bundle (its own copy, no change) carries the receipt.
+    let down = export(&county, &[&a.id], usb.path(), Role::County);
+    let report = import(&mut town, &down).unwrap();
+    assert_eq!(report.acknowledged, 1);
+    assert!(report.message(Lang::Zh).contains("对方已收到"));
+    let st = SyncState::load(town.tmp.path());
+    assert!(st.hand_over(&a.id).acknowledged, "对方已收到");
+    assert_eq!(st.hand_over(&a.id).news, None, "nothing new came down");
+}
+
+#[test]
+fn a_bundle_header_validates_against_the_committed_schema() {
+    let mut town = data_dir();
+    let usb = tempfile::tempdir().unwrap();
+    let a = township_self_check(&mut town);
+    let file = export(&town, &[&a.id], usb.path(), Role::Township);
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&file).unwrap()).unwrap();
+    let mut text = String::new();
+    zip.by_name("bundle.json")
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    let header: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read("schema/bundle.v1.json").unwrap()).unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = v.iter_errors(&header).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    // The assessment inside is plain format-2 JSON that validates too.
+    let mut inner = String::new();
+    zip.by_name(&format!("assessments/{}.json", a.id))
+        .unwrap()
+        .read_to_string(&mut inner)
+        .unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read("schema/assessment.v2.json").unwrap()).unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    assert!(v.is_valid(&serde_json::from_str(&inner).unwrap()));
+}
