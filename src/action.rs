@@ -24,6 +24,8 @@ pub enum Action {
     NewAssessment,
     /// Start a look-back inspection of the selected self-check.
     NewInspection,
+    /// The county overview of every township here.
+    ShowOverview,
     /// Import a bundle, an assessment file or a folder of bundles (asks for the path).
     BeginImport,
     /// 上报: hand the chosen self-check over to the county (asks for the folder).

@@ -83,6 +83,20 @@ pub enum Command {
         #[arg(short, long, default_value = ".")]
         output: PathBuf,
     },
+    /// 汇总:各乡镇、各领域的检查进度、落实率、结论不同、整改、冲突、最近交接 / county overview per township and domain
+    Summary {
+        /// 数据目录、数据包、放数据包的文件夹或检查文件;不写则用本机数据目录 / data dirs, bundles, folders of bundles or assessment files; none: this data dir
+        paths: Vec<PathBuf>,
+        /// 格式 / format
+        #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
+        format: SummaryFormat,
+        /// 终端表格里也列出各领域 / list each domain in the terminal table too
+        #[arg(long)]
+        by_domain: bool,
+        /// 输出文件(默认:屏幕) / output file (default: standard output)
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Saves changes in a loop and prints `ack N` after each save (crash-safety tests).
     #[command(hide = true)]
     SaveLoop {
@@ -160,6 +174,21 @@ pub enum ReportFormat {
     Csv,
     /// Excel / WPS
     Xlsx,
+}
+
+/// Formats of the overview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    /// 终端表格 / a table in the terminal
+    Table,
+    /// CSV (UTF-8 BOM, Excel)
+    Csv,
+    /// Excel / WPS
+    Xlsx,
+    /// 网页 / HTML
+    Html,
+    /// JSON
+    Json,
 }
 
 /// File formats with a JSON Schema.

@@ -462,3 +462,68 @@ pub fn export(
     }
     Ok(code)
 }
+
+#[allow(clippy::too_many_arguments)] // the command's inputs, each distinct; called once from main
+/// `zwgk summary [PATH...]`: the county overview of data dirs, bundles and folders (this data
+/// dir when none is given), as a terminal table or in a file format.
+pub fn summary(
+    dir: &Path,
+    paths: &[PathBuf],
+    format: crate::cli::SummaryFormat,
+    by_domain: bool,
+    output: Option<&Path>,
+    library: &Library,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    use crate::cli::SummaryFormat as F;
+    use crate::overview::Format;
+    let paths = if paths.is_empty() {
+        vec![dir.to_path_buf()]
+    } else {
+        paths.to_vec()
+    };
+    let today = crate::clock::date(crate::clock::now_millis());
+    let (overview, problems) = crate::overview::read(&paths, library, &today, lang);
+    for p in &problems {
+        writeln!(err, "{}", sanitize(p, false))?;
+    }
+    let rows = overview.rows(library);
+    let format = match format {
+        F::Table => Format::Table,
+        F::Csv => Format::Csv,
+        F::Xlsx => Format::Xlsx,
+        F::Html => Format::Html,
+        F::Json => Format::Json,
+    };
+    let bytes = match crate::overview::render(&rows, format, lang, by_domain, terminal_columns()) {
+        Ok(b) => b,
+        Err(e) => {
+            writeln!(err, "{e}")?;
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    match output {
+        None => out.write_all(&bytes)?,
+        Some(path) => {
+            if let Err(e) = crate::store::atomic::write_atomic(path, &bytes) {
+                writeln!(err, "{}: {e}", path.display())?;
+                return Ok(EXIT_FAILURE);
+            }
+            writeln!(
+                err,
+                "{} {} ({} {})",
+                strings(lang).summary_written,
+                path.display(),
+                rows.len(),
+                strings(lang).units_unit
+            )?;
+        }
+    }
+    Ok(if problems.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_BAD_INPUT
+    })
+}

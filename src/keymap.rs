@@ -30,6 +30,8 @@ pub enum Mode {
     TaskForm,
     /// The versions of a document in conflict.
     Conflict,
+    /// The county overview.
+    Overview,
     Help,
 }
 
@@ -105,6 +107,7 @@ use Mode::*;
 
 const LISTS: &[Mode] = &[
     Start,
+    Overview,
     Conflict,
     FormDomains,
     Domains,
@@ -183,7 +186,11 @@ pub static BINDINGS: &[Binding] = &[
     // Start.
     bind!(&[Start], KeyCode::Char('n'), NONE, Action::NewAssessment, "n新建", "n new", "新建自查", "New self-check"),
     bind!(&[Start], KeyCode::Char('r'), NONE, Action::NewInspection, "r回头看", "r inspect", "对选中的自查新建回头看检查", "Start a look-back inspection of the selected self-check"),
-    bind!(&[Start], KeyCode::Char('i'), NONE, Action::BeginImport, "i导入", "i import", "导入交来的数据包(.zwgk)、检查文件(.json)或放数据包的文件夹", "Import a bundle (.zwgk), an assessment file (.json) or a folder of bundles"),
+    bind!(&[Start], KeyCode::Char('O'), NONE, Action::ShowOverview, "O汇总", "O overview", "各乡镇汇总:进度、落实率、结论不同、整改、冲突、最近交接;回车打开该乡镇的回头看", "Overview of every township: progress, compliance, differing verdicts, tasks, conflicts, last hand-over; Enter opens its inspection"),
+    bind!(&[Overview], KeyCode::Enter, NONE, Action::Confirm, "Enter打开", "Enter open", "打开该乡镇的回头看(没有则打开自查)", "Open the township's inspection (else its self-check)"),
+    bind!(&[Overview], KeyCode::Char('d'), NONE, Action::ToggleDomain, "d分领域", "d domains", "展开或收起该乡镇的各领域", "Show or hide the township's domains"),
+    bind!(&[Overview], KeyCode::Char('l'), NONE, Action::Back, "l全部检查", "l all", "回到全部检查列表", "Back to the list of every assessment"),
+    bind!(&[Start, Overview], KeyCode::Char('i'), NONE, Action::BeginImport, "i导入", "i import", "导入交来的数据包(.zwgk)、检查文件(.json)或放数据包的文件夹", "Import a bundle (.zwgk), an assessment file (.json) or a folder of bundles"),
     bind!(&[Start, Domains], KeyCode::Char('b'), NONE, Action::HandOverUp, "b上报", "b send up", "上报:把选中的自查(连同照片等佐证文件)写成一个数据包,放到U盘或共享文件夹交给区县", "Send up: write the chosen self-check, with its evidence files, as one bundle onto a USB stick or shared folder for the county"),
     bind!(&[Start, Domains], KeyCode::Char('b'), NONE, Action::HandOverDown, "b下发", "b send down", "下发:把选中的回头看(结论、整改任务)写成一个数据包交回乡镇", "Send down: write the chosen inspection (verdicts, tasks) as one bundle for the township"),
     bind!(&[Start, Domains, Tasks], KeyCode::Enter, NONE, Action::Confirm, "Enter打开", "Enter open", "打开", "Open"),
@@ -226,9 +233,9 @@ pub static BINDINGS: &[Binding] = &[
     bind!(LISTS, KeyCode::Char('G'), NONE, Action::End, "", "", "最后一项", "Last"),
     bind!(&[Walk], KeyCode::Enter, NONE, Action::Down, "", "", "下一项", "Next"),
     // Everywhere.
-    bind!(&[Start, FormDomains, Domains, Walk, Summary, Tasks], KeyCode::Char('?'), NONE, Action::ShowHelp, "?帮助", "? help", "帮助(按键一览)", "Help (all keys)"),
+    bind!(&[Start, FormDomains, Domains, Walk, Summary, Tasks, Overview], KeyCode::Char('?'), NONE, Action::ShowHelp, "?帮助", "? help", "帮助(按键一览)", "Help (all keys)"),
     bind!(&[Start], KeyCode::Char('q'), NONE, Action::Quit, "q退出", "q quit", "退出(已全部保存)", "Quit (everything is saved)"),
-    bind!(&[FormDomains, Domains, Walk, Picker, Summary, Tasks, Help], KeyCode::Char('q'), NONE, Action::Back, "q返回", "q back", "返回", "Back"),
+    bind!(&[FormDomains, Domains, Walk, Picker, Summary, Tasks, Overview, Help], KeyCode::Char('q'), NONE, Action::Back, "q返回", "q back", "返回", "Back"),
     bind!(EVERY, KeyCode::Esc, NONE, Action::Back, "Esc返回", "Esc back", "返回;编辑中按 Esc 会保存已输入的文字", "Back; in an editor, Esc keeps what was typed"),
     bind!(EVERY, KeyCode::Char('c'), CTRL, Action::Quit, "", "", "保存并退出", "Save and quit"),
 ];
@@ -266,7 +273,7 @@ mod tests {
         // The exhaustive match makes a new mode fail to compile here until it is listed below.
         let listed = |m: Mode| match m {
             Start | Form | FormDomains | Domains | Walk | Editor | LineInput | Picker | Summary
-            | Tasks | TaskForm | Conflict | Help => m,
+            | Tasks | TaskForm | Conflict | Overview | Help => m,
         };
         let modes = [
             Start,
@@ -281,6 +288,7 @@ mod tests {
             Tasks,
             TaskForm,
             Conflict,
+            Overview,
             Help,
         ];
         for m in modes.map(listed) {

@@ -95,6 +95,25 @@ fn run(cli: Cli) -> Result<i32> {
                 &dir, keys, output, &library, who, cli.lang, &mut out, &mut err,
             )?)
         }
+        Some(Command::Summary {
+            paths,
+            format,
+            by_domain,
+            output,
+        }) => {
+            let library = Library::load(&catalogue_dirs);
+            Ok(command::summary(
+                &dir,
+                paths,
+                *format,
+                *by_domain,
+                output.as_deref(),
+                &library,
+                cli.lang,
+                &mut out,
+                &mut err,
+            )?)
+        }
         Some(Command::SaveLoop { changes }) => Ok(command::save_loop(&dir, *changes, &mut out)?),
         None => {
             drop((out, err));
@@ -134,6 +153,10 @@ fn run(cli: Cli) -> Result<i32> {
             // on the start screen, where it is seen; stderr would be hidden by the full screen.
             app.message = library_message(&app);
             app.role = role_of(cli.role);
+            // An inspector starts on the overview of every township.
+            if app.role.is_inspector() {
+                zwgk::update::show_overview(&mut app);
+            }
             zwgk::app::run(app, store)?;
             Ok(0)
         }

@@ -160,6 +160,18 @@ pub enum Screen {
     Walk(Walk),
     Summary(SummaryView),
     Tasks(TasksView),
+    /// The county overview: per township (and its domains) across the assessments here.
+    Overview(OverviewView),
+}
+
+/// The overview screen.
+#[derive(Debug, Default)]
+pub struct OverviewView {
+    pub cursor: usize,
+    /// One row per township, computed when the screen opens.
+    pub rows: Vec<crate::overview::UnitRow>,
+    /// Show the domains of the township under the cursor.
+    pub expanded: bool,
 }
 
 /// The list of rectification tasks (整改台账).
@@ -406,6 +418,7 @@ impl App {
             },
             Screen::Summary(_) => Mode::Summary,
             Screen::Tasks(_) => Mode::Tasks,
+            Screen::Overview(_) => Mode::Overview,
         }
     }
 
@@ -530,6 +543,27 @@ impl App {
             current,
             changed,
         })
+    }
+
+    /// The overview rows of the assessments listed here (see [`crate::overview`]).
+    pub fn overview_rows(&self) -> Vec<crate::overview::UnitRow> {
+        let mut o = crate::overview::Overview::default();
+        for a in self
+            .listing
+            .iter()
+            .filter_map(|l| l.assessment.as_ref().ok())
+        {
+            let mut d = crate::overview::Digest::of(a, &self.library, &self.today);
+            d.hand_over = self
+                .hand_over
+                .received
+                .iter()
+                .filter(|r| r.assessments.iter().any(|(id, _)| *id == a.id))
+                .map(|r| r.imported.clone())
+                .max();
+            o.add(d);
+        }
+        o.rows(&self.library)
     }
 
     /// The rectification tasks of the open assessment, in domain and item order.

@@ -83,6 +83,16 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         Action::Imported(result) => {
             task::imported(app, result);
+            if matches!(app.screen, Screen::Overview(_)) {
+                let cursor = match &app.screen {
+                    Screen::Overview(v) => v.cursor,
+                    _ => 0,
+                };
+                show_overview(app);
+                if let Screen::Overview(v) = &mut app.screen {
+                    v.cursor = cursor.min(v.rows.len().saturating_sub(1));
+                }
+            }
             return Vec::new();
         }
         _ => {}
@@ -204,8 +214,60 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         Mode::Tasks => task::list(app, action, ctx),
         Mode::TaskForm => task::form(app, action, ctx),
         Mode::Conflict => conflict::handle(app, action, ctx),
+        Mode::Overview => overview(app, action),
         Mode::Help => Vec::new(),
     }
+}
+
+/// Opens the overview, computed from the assessments listed here.
+pub fn show_overview(app: &mut App) {
+    let rows = app.overview_rows();
+    app.screen = Screen::Overview(crate::state::OverviewView {
+        cursor: 0,
+        rows,
+        expanded: false,
+    });
+}
+
+/// Keys of the overview: move, expand a township's domains, open its inspection, back.
+fn overview(app: &mut App, action: Action) -> Vec<Effect> {
+    let page = app.page;
+    let Screen::Overview(v) = &mut app.screen else {
+        return Vec::new();
+    };
+    if move_cursor(&mut v.cursor, v.rows.len(), &action, page) {
+        return Vec::new();
+    }
+    match action {
+        Action::ToggleDomain => v.expanded = !v.expanded,
+        Action::Back => app.screen = Screen::Start,
+        Action::BeginImport => {
+            app.prompt = Some(Prompt {
+                purpose: PromptPurpose::Import,
+                input: TextInput::line(""),
+            });
+        }
+        Action::Confirm => {
+            let Some(row) = v.rows.get(v.cursor) else {
+                return Vec::new();
+            };
+            let Some(id) = row.inspection_id.clone().or(row.self_check_id.clone()) else {
+                return Vec::new();
+            };
+            if let Some(pos) = app
+                .listing
+                .iter()
+                .position(|l| l.assessment.as_ref().is_ok_and(|a| a.id == id))
+            {
+                app.start_cursor = pos;
+                if let Some(Ok(a)) = app.listing.get(pos).map(|l| l.assessment.clone()) {
+                    open(app, a);
+                }
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
 }
 
 /// The assessment a hand-over is about: the open one, else the one under the start cursor.
@@ -292,6 +354,10 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
         }
         Action::NewInspection => {
             task::new_inspection(app);
+            Vec::new()
+        }
+        Action::ShowOverview => {
+            show_overview(app);
             Vec::new()
         }
         Action::BeginImport => {

@@ -579,6 +579,9 @@ fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
         "--role",
         "county",
     ]);
+    // An inspector starts on the overview of every township; `l` lists every assessment.
+    c.wait_text("各乡镇汇总");
+    c.keys(&["l"]);
     c.wait_text("i导入");
     c.keys(&["i"]);
     c.wait_text("导入检查文件");

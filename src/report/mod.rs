@@ -13,6 +13,7 @@
 //! Only [`command`] touches files and the clock.
 
 mod csv;
+pub use csv::formula_safe;
 mod html;
 mod md;
 mod xlsx;
@@ -399,6 +400,13 @@ pub fn format_for(path: &Path) -> Option<ReportFormat> {
         "xlsx" => Some(ReportFormat::Xlsx),
         _ => None,
     }
+}
+
+/// The status counts of one domain of an assessment, as its report shows them: over the
+/// catalogue's current items (without the catalogue: the items that have a result).
+pub fn domain_tally(a: &Assessment, library: &Library, checklist: &str) -> Tally {
+    let items = item_list(a, library, checklist);
+    a.tally(checklist, items.iter().map(|(id, _)| id.as_str()))
 }
 
 /// The items of a domain as (item id, 一级/二级事项) in catalogue order. Without the catalogue:

@@ -4,6 +4,7 @@ pub mod conflict;
 pub mod domains;
 pub mod form;
 pub mod help;
+pub mod overview;
 pub mod row;
 pub mod start;
 pub mod strings;
@@ -37,6 +38,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         Screen::Walk(w) => walk::view(app, w, frame, body),
         Screen::Summary(s) => summary::view(app, s, frame, body),
         Screen::Tasks(t) => task::view(app, t, frame, body),
+        Screen::Overview(o) => overview::view(app, o, frame, body),
     }
     if let Some(c) = &app.conflict {
         conflict::view(app, c, frame, body);

@@ -237,6 +237,10 @@ pub struct Strings {
     pub hand_sent_up: &'static str,
     pub hand_sent_down: &'static str,
     pub bundle_title: &'static str,
+    pub summary_written: &'static str,
+    pub units_unit: &'static str,
+    pub overview_title: &'static str,
+    pub overview_empty: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -469,6 +473,10 @@ pub const ZH: Strings = Strings {
     hand_sent_up: "已上报",
     hand_sent_down: "已下发",
     bundle_title: "数据包写到哪个文件夹(如U盘)",
+    summary_written: "已写出汇总",
+    units_unit: "个单位",
+    overview_title: "各乡镇汇总",
+    overview_empty: "还没有检查。按 i 导入乡镇上报的数据包",
 };
 
 pub const EN: Strings = Strings {
@@ -701,6 +709,10 @@ pub const EN: Strings = Strings {
     hand_sent_up: "sent",
     hand_sent_down: "sent",
     bundle_title: "Write the bundle into which folder (e.g. a USB stick)",
+    summary_written: "Overview written:",
+    units_unit: "units",
+    overview_title: "Overview of townships",
+    overview_empty: "No assessment yet. Press i to import the townships' bundles",
 };
 
 /// The text table for a language.
