@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+use super::limits::Limit;
 use super::table::Place;
 use crate::cli::Lang;
 
@@ -83,13 +84,12 @@ pub enum ImportError {
         line: u64,
         message: String,
     },
-    /// A table is larger than an official catalogue can be.
-    #[error("{file}: {place}: {rows} rows × {cols} columns is too large for a catalogue table")]
+    /// The file, or a table in it, goes over one of the import limits (`limits.rs`).
+    #[error("{file}: {}{}", place.as_ref().map(|p| format!("{p}: ")).unwrap_or_default(), limit.english())]
     TooLarge {
         file: PathBuf,
-        place: Where,
-        rows: usize,
-        cols: usize,
+        place: Option<Where>,
+        limit: Limit,
     },
     /// The file holds no table (no sheet with cells, no Word table).
     #[error("{file}: no table found")]
@@ -183,15 +183,14 @@ impl ImportError {
                 line,
                 message,
             } => format!("{}:第 {line} 行:{message}", file.display()),
-            ImportError::TooLarge {
-                file,
-                place,
-                rows,
-                cols,
-            } => format!(
-                "{}:{}:{rows} 行 × {cols} 列,超出目录表格的合理大小",
+            ImportError::TooLarge { file, place, limit } => format!(
+                "{}:{}{}",
                 file.display(),
-                place.text(lang)
+                place
+                    .as_ref()
+                    .map(|p| format!("{}:", p.text(lang)))
+                    .unwrap_or_default(),
+                limit.chinese()
             ),
             ImportError::NoTable { file } => format!("{}:没有找到表格", file.display()),
             ImportError::NoHeader { file, place } => format!(
