@@ -11,6 +11,7 @@ pub mod import;
 pub mod keymap;
 pub mod library;
 pub mod model;
+pub mod output;
 pub mod report;
 pub mod schema;
 pub mod state;

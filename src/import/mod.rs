@@ -30,7 +30,6 @@ use crate::command::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
 use crate::library::{Library, Origin, read_catalogue};
 use crate::model::catalogue::{CHECKLIST_FORMAT, CHECKLIST_FORMAT_VERSION, Catalogue, Group};
 use crate::model::validate::{id_problem, validate_catalogue};
-use crate::store::atomic::write_atomic;
 use crate::text::sanitize;
 
 pub use error::{ImportError, Where};
@@ -136,9 +135,9 @@ pub fn kind_of(path: &Path) -> Result<Kind, ImportError> {
 /// Reads every table of a file.
 pub fn read_tables(path: &Path) -> Result<Vec<Table>, ImportError> {
     let kind = kind_of(path)?;
-    let io = |source| ImportError::Io {
+    let io = |error| ImportError::Io {
         file: path.to_path_buf(),
-        source,
+        error,
     };
     let size = std::fs::metadata(path).map_err(io)?.len();
     if size > limits::MAX_FILE_BYTES {
@@ -335,6 +334,7 @@ pub fn plan(
 
         // Output and the catalogue it replaces.
         let out_path = output_path(opts, data_dir, &id, found.len())?;
+        crate::output::resolve(&out_path)?;
         let from_file = if out_path.is_file() {
             read_catalogue(&out_path).ok().filter(|c| c.id == id)
         } else {
@@ -476,17 +476,17 @@ fn output_path(
     }
 }
 
-/// Writes every planned catalogue (atomically, one file each).
+/// Writes every planned catalogue (atomically, one file each; regular files only, see
+/// [`crate::output`]).
 pub fn write(plan: &Plan) -> Result<(), ImportError> {
     for p in &plan.catalogues {
-        let fail = |source| ImportError::Write {
-            path: p.path.clone(),
-            source,
-        };
         if let Some(dir) = p.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(fail)?;
+            std::fs::create_dir_all(dir).map_err(|error| ImportError::Folder {
+                path: dir.to_path_buf(),
+                error,
+            })?;
         }
-        write_atomic(&p.path, to_json(&p.catalogue).as_bytes()).map_err(fail)?;
+        crate::output::write_file(&p.path, to_json(&p.catalogue).as_bytes())?;
     }
     Ok(())
 }
