@@ -263,7 +263,7 @@ fn check_zip(bytes: &[u8]) -> Result<bool, ZipProblem> {
     let broken = |e: zip::result::ZipError| ZipProblem::Broken(e.to_string());
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(broken)?;
     let mut total = 0u64;
-    let mut shared: Option<String> = None;
+    let mut shared: Vec<String> = Vec::new();
     let mut xlsb = false;
     for i in 0..zip.len() {
         let entry = zip.by_index_raw(i).map_err(broken)?;
@@ -277,13 +277,13 @@ fn check_zip(bytes: &[u8]) -> Result<bool, ZipProblem> {
         }
         let lower = name.to_ascii_lowercase();
         if lower.ends_with("sharedstrings.xml") {
-            shared = Some(entry.name().map_err(broken)?.into_owned());
+            shared.push(entry.name().map_err(broken)?.into_owned());
         }
         if lower.ends_with("workbook.bin") {
             xlsb = true;
         }
     }
-    if let Some(name) = shared {
+    for name in shared {
         let entry = zip.by_name(&name).map_err(broken)?;
         check_shared_strings(entry).map_err(|e| match e {
             Some(limit) => ZipProblem::Limit(limit),
