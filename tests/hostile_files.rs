@@ -58,12 +58,21 @@ fn write_zip(path: &Path, parts: &[(&str, &[u8])]) {
 /// A minimal .xlsx: one sheet "目录" with `sheet_data` (the children of `<sheetData>`), what
 /// follows `</sheetData>`, and the shared strings part when given.
 fn raw_xlsx(path: &Path, sheet_data: &str, after: &str, shared: Option<&str>) {
+    raw_xlsx_parts(path, "", sheet_data, after, shared);
+}
+
+/// [`raw_xlsx`] with `head` (e.g. a `<dimension>`) before `<sheetData>`.
+fn raw_xlsx_with_head(path: &Path, head: &str, sheet_data: &str) {
+    raw_xlsx_parts(path, head, sheet_data, "", None);
+}
+
+fn raw_xlsx_parts(path: &Path, head: &str, sheet_data: &str, after: &str, shared: Option<&str>) {
     let types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#;
     let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
     let workbook = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="目录" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
     let wb_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
     let sheet = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet_data}</sheetData>{after}</worksheet>"#
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{head}<sheetData>{sheet_data}</sheetData>{after}</worksheet>"#
     );
     let mut parts: Vec<(&str, &[u8])> = vec![
         ("[Content_Types].xml", types.as_bytes()),
@@ -311,4 +320,44 @@ fn an_ods_is_sent_to_be_saved_as_xlsx() {
         &file,
         "不能直接读取 .ods 文件;请用 WPS 或 Word 打开,另存为 .xlsx 后再导入",
     );
+}
+
+/// Fuzzing finding (import_xlsx): calamine 0.38 multiplies the digits of a cell reference
+/// without checking for overflow, so `<dimension ref="A1333…3:E4"/>` panics where overflow
+/// checks are on (debug builds, the fuzz build) and wraps in a release build. The panic is a
+/// refused file, not a crash.
+#[test]
+fn a_cell_reference_too_long_for_calamine_is_a_broken_sheet_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("overflow.xlsx");
+    let header = ["序号", "一级事项", "二级事项", "公开内容"];
+    let cells: String = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| inline(&format!("{}1", (b'A' + i as u8) as char), h))
+        .collect();
+    let row2: String = ["1", "就业政策", "政策咨询", "政策文件"]
+        .iter()
+        .enumerate()
+        .map(|(i, h)| inline(&format!("{}2", (b'A' + i as u8) as char), h))
+        .collect();
+    let data = format!(r#"<row r="1">{cells}</row><row r="2">{row2}</row>"#);
+    // The dimension comes before sheetData, where calamine reads it.
+    let sheet_dim = format!(r#"<dimension ref="A1{}:D2"/>"#, "3".repeat(100));
+    raw_xlsx_with_head(&file, &sheet_dim, &data);
+    let (code, err) = import(&file);
+    if cfg!(debug_assertions) {
+        assert_eq!(
+            err,
+            format!(
+                "{}:工作表「目录」无法读取(malformed file: attempt to multiply with overflow);请另存为 .xlsx 后再试\n",
+                file.display()
+            )
+        );
+        assert_eq!(code, Some(2));
+    } else {
+        // The reference wraps; the table is read (and needs an id, as its title names nothing).
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("--id"), "{err}");
+    }
 }
