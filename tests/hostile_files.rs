@@ -322,6 +322,20 @@ fn an_ods_is_sent_to_be_saved_as_xlsx() {
     );
 }
 
+/// A header row and one item row, as `<sheetData>` children (A1:D2).
+fn small_table_data() -> String {
+    let row = |r: usize, texts: [&str; 4]| -> String {
+        let cells: String = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| inline(&format!("{}{r}", (b'A' + i as u8) as char), t))
+            .collect();
+        format!(r#"<row r="{r}">{cells}</row>"#)
+    };
+    row(1, ["序号", "一级事项", "二级事项", "公开内容"])
+        + &row(2, ["1", "就业政策", "政策咨询", "政策文件"])
+}
+
 /// Fuzzing finding (import_xlsx): calamine 0.38 multiplies the digits of a cell reference
 /// without checking for overflow, so `<dimension ref="A1333…3:E4"/>` panics where overflow
 /// checks are on (debug builds, the fuzz build) and wraps in a release build. The panic is a
@@ -330,18 +344,7 @@ fn an_ods_is_sent_to_be_saved_as_xlsx() {
 fn a_cell_reference_too_long_for_calamine_is_a_broken_sheet_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("overflow.xlsx");
-    let header = ["序号", "一级事项", "二级事项", "公开内容"];
-    let cells: String = header
-        .iter()
-        .enumerate()
-        .map(|(i, h)| inline(&format!("{}1", (b'A' + i as u8) as char), h))
-        .collect();
-    let row2: String = ["1", "就业政策", "政策咨询", "政策文件"]
-        .iter()
-        .enumerate()
-        .map(|(i, h)| inline(&format!("{}2", (b'A' + i as u8) as char), h))
-        .collect();
-    let data = format!(r#"<row r="1">{cells}</row><row r="2">{row2}</row>"#);
+    let data = small_table_data();
     // The dimension comes before sheetData, where calamine reads it.
     let sheet_dim = format!(r#"<dimension ref="A1{}:D2"/>"#, "3".repeat(100));
     raw_xlsx_with_head(&file, &sheet_dim, &data);
@@ -357,6 +360,35 @@ fn a_cell_reference_too_long_for_calamine_is_a_broken_sheet_not_a_crash() {
         assert_eq!(code, Some(2));
     } else {
         // The reference wraps; the table is read (and needs an id, as its title names nothing).
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("--id"), "{err}");
+    }
+}
+
+/// Fuzzing finding (import_xlsx): a merged range whose end is above its start
+/// (`<mergeCell ref="A2:E1"/>`) makes calamine 0.38 subtract with overflow: a panic where
+/// overflow checks are on, a range that is dropped in a release build.
+#[test]
+fn a_reversed_merged_range_is_a_broken_sheet_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("reversed.xlsx");
+    raw_xlsx(
+        &file,
+        &small_table_data(),
+        r#"<mergeCells count="1"><mergeCell ref="A2:E1"/></mergeCells>"#,
+        None,
+    );
+    let (code, err) = import(&file);
+    if cfg!(debug_assertions) {
+        assert_eq!(
+            err,
+            format!(
+                "{}:工作表「目录」无法读取(malformed file: attempt to subtract with overflow);请另存为 .xlsx 后再试\n",
+                file.display()
+            )
+        );
+        assert_eq!(code, Some(2));
+    } else {
         assert_eq!(code, Some(2), "{err}");
         assert!(err.contains("--id"), "{err}");
     }

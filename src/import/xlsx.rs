@@ -119,7 +119,9 @@ pub fn read(path: &Path, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Table>
             Err(XlsxError::NotAWorksheet(_)) => continue,
             Err(e) => return Err(sheet_error(e)),
         }
-        let merges = book.merge_cells_by_sheet_name(&name).map_err(sheet_error)?;
+        let merges = guarded(|| book.merge_cells_by_sheet_name(&name))
+            .map_err(malformed)?
+            .map_err(sheet_error)?;
         if let Some(t) = grid
             .table(&name, merges, budget)
             .map_err(|l| too_large(Some(name.clone()), l))?
@@ -157,8 +159,17 @@ fn read_xls(path: &Path, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Table>
             sheet: name.clone(),
             message: e.to_string(),
         };
-        let range = book.worksheet_range(&name).map_err(sheet_error)?;
-        let merges = book.merge_cells_by_sheet_name(&name).map_err(sheet_error)?;
+        let malformed = |m: String| ImportError::Sheet {
+            file: path.to_path_buf(),
+            sheet: name.clone(),
+            message: m,
+        };
+        let range = guarded(|| book.worksheet_range(&name))
+            .map_err(malformed)?
+            .map_err(sheet_error)?;
+        let merges = guarded(|| book.merge_cells_by_sheet_name(&name))
+            .map_err(malformed)?
+            .map_err(sheet_error)?;
         let (sr, sc) = range.start().unwrap_or((0, 0));
         let mut grid = Grid::default();
         for (r, c, value) in range.used_cells() {
