@@ -238,6 +238,11 @@ fn rec(typ: u16, data: &[u8]) -> Vec<u8> {
 
 /// An .xls with one sheet whose substream holds `sheet_records` (between BOF and EOF).
 fn raw_xls(path: &Path, sheet_records: &[u8]) {
+    raw_xls_with(path, &[], sheet_records);
+}
+
+/// [`raw_xls`] with `globals` records (e.g. an SST) after the workbook's BOF.
+fn raw_xls_with(path: &Path, globals_records: &[u8], sheet_records: &[u8]) {
     let bof = |dt: u16| {
         let mut d = 0x0600u16.to_le_bytes().to_vec();
         d.extend(dt.to_le_bytes());
@@ -245,6 +250,7 @@ fn raw_xls(path: &Path, sheet_records: &[u8]) {
         rec(0x0809, &d)
     };
     let mut globals = bof(0x0005);
+    globals.extend(globals_records);
     let name = b"Sheet1";
     let boundsheet_len = 4 + 8 + name.len();
     let eof = rec(0x000A, &[]);
@@ -392,4 +398,73 @@ fn a_reversed_merged_range_is_a_broken_sheet_not_a_crash() {
         assert_eq!(code, Some(2), "{err}");
         assert!(err.contains("--id"), "{err}");
     }
+}
+
+/// The shared string table of `texts` (UTF-16) and LabelSst cells using them.
+fn sst(texts: &[&str]) -> Vec<u8> {
+    let mut d = (texts.len() as u32).to_le_bytes().to_vec();
+    d.extend((texts.len() as u32).to_le_bytes());
+    for t in texts {
+        let units: Vec<u16> = t.encode_utf16().collect();
+        d.extend((units.len() as u16).to_le_bytes());
+        d.push(1);
+        for u in units {
+            d.extend(u.to_le_bytes());
+        }
+    }
+    rec(0x00FC, &d)
+}
+
+fn label_sst(row: u16, col: u16, index: u32) -> Vec<u8> {
+    let mut d = row.to_le_bytes().to_vec();
+    d.extend(col.to_le_bytes());
+    d.extend([0, 0]);
+    d.extend(index.to_le_bytes());
+    rec(0x00FD, &d)
+}
+
+#[test]
+fn a_small_xls_passes_the_checks_and_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("目录.xls");
+    let texts = [
+        "就业领域基层政务公开标准目录",
+        "序号",
+        "一级事项",
+        "二级事项",
+        "公开内容",
+        "1",
+        "就业政策",
+        "政策咨询",
+        "政策文件",
+    ];
+    let mut cells = label_sst(0, 0, 0);
+    for (i, col) in (1..5).zip(0u16..) {
+        cells.extend(label_sst(1, col, i));
+    }
+    for (i, col) in (5..9).zip(0u16..) {
+        cells.extend(label_sst(2, col, i));
+    }
+    raw_xls_with(&file, &sst(&texts), &cells);
+    // The import_xlsx fuzz target's .xls seed (fuzz/README.md).
+    if let Some(seeds) = std::env::var_os("ZWGK_FUZZ_SEED_DIR") {
+        std::fs::copy(&file, Path::new(&seeds).join("small-table.xls")).unwrap();
+    }
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["checklist", "import"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("导入 1 行"), "{text}");
+    assert!(data.path().join("checklists/employment.json").is_file());
 }
