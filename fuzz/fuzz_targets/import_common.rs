@@ -35,8 +35,8 @@ pub fn run(name: &str, kind: Kind, bytes: &[u8]) {
 #[allow(dead_code)] // used by the xlsx and docx targets, not by csv
 pub fn zip(parts: &[(&str, &[u8])]) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opt = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let opt =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (name, bytes) in parts {
         if z.start_file(*name, opt).is_err() || z.write_all(bytes).is_err() {
             return Vec::new();
