@@ -112,7 +112,7 @@ fn too_large(path: &Path, limit: Limit) -> ImportError {
             block: None,
             file_name: file_name(path),
         }),
-        limit,
+        limit: Box::new(limit),
     }
 }
 

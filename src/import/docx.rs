@@ -28,7 +28,7 @@ pub fn read(path: &Path, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Table>
             block: None,
             file_name: String::new(),
         }),
-        limit,
+        limit: Box::new(limit),
     };
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| fail(e.to_string()))?;
     let name = zip

@@ -88,7 +88,9 @@ pub enum ImportError {
     TooLarge {
         file: PathBuf,
         place: Option<Where>,
-        limit: Limit,
+        /// Boxed: the error stays small enough to return by value (clippy's
+        /// `result_large_err`, with Windows' larger `PathBuf`).
+        limit: Box<Limit>,
     },
     /// The file holds no table (no sheet with cells, no Word table).
     #[error("{file}: no table found")]

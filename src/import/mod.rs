@@ -144,7 +144,7 @@ pub fn read_tables(path: &Path) -> Result<Vec<Table>, ImportError> {
         return Err(ImportError::TooLarge {
             file: path.to_path_buf(),
             place: None,
-            limit: limits::Limit::FileSize { size },
+            limit: Box::new(limits::Limit::FileSize { size }),
         });
     }
     let mut bytes = Vec::new();
@@ -155,9 +155,9 @@ pub fn read_tables(path: &Path) -> Result<Vec<Table>, ImportError> {
         return Err(ImportError::TooLarge {
             file: path.to_path_buf(),
             place: None,
-            limit: limits::Limit::FileSize {
+            limit: Box::new(limits::Limit::FileSize {
                 size: bytes.len() as u64,
-            },
+            }),
         });
     }
     read_tables_from(path, kind, &bytes)

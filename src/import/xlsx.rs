@@ -33,7 +33,7 @@ pub fn read(path: &Path, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Table>
             block: None,
             file_name: String::new(),
         }),
-        limit,
+        limit: Box::new(limit),
     };
     if bytes.starts_with(CFB_MAGIC) {
         super::xls::check(bytes).map_err(|p| match p {
@@ -140,7 +140,7 @@ fn read_xls(path: &Path, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Table>
             block: None,
             file_name: String::new(),
         }),
-        limit,
+        limit: Box::new(limit),
     };
     let broken = |message: String| ImportError::Workbook {
         file: path.to_path_buf(),
