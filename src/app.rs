@@ -226,8 +226,7 @@ fn export(app: &App, store: &Store, name: &str) -> Result<String, String> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    crate::store::atomic::write_atomic(&path, &bytes)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::output::write_file(&path, &bytes).map_err(|e| e.message(app.lang))?;
     Ok(path.display().to_string())
 }
 

@@ -62,10 +62,10 @@ pub enum Command {
     Report {
         /// 检查文件路径,或数据目录中检查的编号(可只写开头几位) / assessment file, or an id (prefix) in the data dir
         assessment: String,
-        /// 格式 / format
-        #[arg(long, value_enum, default_value_t = ReportFormat::Xlsx)]
-        format: ReportFormat,
-        /// 输出文件 / output file
+        /// 格式(可省略,由输出文件扩展名决定) / format (may be left out when the output's extension says it)
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
+        /// 输出文件(.md .html .csv .xlsx),- 为标准输出 / output file (.md .html .csv .xlsx), - for standard output
         #[arg(short, long)]
         output: PathBuf,
     },

@@ -507,9 +507,9 @@ pub fn summary(
     match output {
         None => out.write_all(&bytes)?,
         Some(path) => {
-            if let Err(e) = crate::store::atomic::write_atomic(path, &bytes) {
-                writeln!(err, "{}: {e}", path.display())?;
-                return Ok(EXIT_FAILURE);
+            if let Err(e) = crate::output::write_file(path, &bytes) {
+                writeln!(err, "{}", sanitize(&e.message(lang), false))?;
+                return Ok(EXIT_BAD_INPUT);
             }
             writeln!(
                 err,

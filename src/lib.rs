@@ -14,6 +14,7 @@ pub mod input;
 pub mod keymap;
 pub mod library;
 pub mod model;
+pub mod output;
 pub mod overview;
 pub mod report;
 pub mod schema;

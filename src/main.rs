@@ -1,7 +1,7 @@
 //! The zwgk binary: parse arguments, open the data directory (lock, load) before the
 //! terminal is touched, then run the app or a subcommand.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,9 +19,56 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(e) => {
-            eprintln!("zwgk: {e:#}");
+            // stderr may be gone too; there is nobody left to tell.
+            let _ = writeln!(io::stderr(), "zwgk: {}", error_text(&e));
             ExitCode::from(u8::try_from(EXIT_FAILURE).unwrap_or(1))
         }
+    }
+}
+
+/// The error and its causes, each once. Some error types show their source in their own
+/// message as well as returning it as `source()` (e.g. `StoreError::Io`: "path: No such file
+/// or directory (os error 2)"); anyhow's `{:#}` would print that cause twice.
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
+}
+
+/// Standard output that remembers when its reader went away (`zwgk checklist show … | head -1`).
+/// Writing then fails with `BrokenPipe`; the command stops, and zwgk exits quietly with success,
+/// as the reader has all it wanted.
+struct Stdout<'a> {
+    inner: io::StdoutLock<'a>,
+    closed: bool,
+}
+
+impl Stdout<'_> {
+    fn watch<T>(&mut self, r: io::Result<T>) -> io::Result<T> {
+        if let Err(e) = &r
+            && e.kind() == io::ErrorKind::BrokenPipe
+        {
+            self.closed = true;
+        }
+        r
+    }
+}
+
+impl Write for Stdout<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let r = self.inner.write(buf);
+        self.watch(r)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let r = self.inner.flush();
+        self.watch(r)
     }
 }
 
@@ -53,47 +100,60 @@ fn run(cli: Cli) -> Result<i32> {
     let dir = data_dir(&cli)?;
     let mut catalogue_dirs = vec![dir.join("checklists")];
     catalogue_dirs.extend(cli.checklists.iter().cloned());
-    let mut out = io::stdout().lock();
+    let mut out = Stdout {
+        inner: io::stdout().lock(),
+        closed: false,
+    };
     let mut err = io::stderr().lock();
-    match &cli.command {
-        Some(Command::Checklist(cmd)) => {
-            let library = Library::load(&catalogue_dirs);
-            Ok(command::checklist(
-                cmd,
-                &library,
-                cli.lang,
-                Some(&dir),
-                &mut out,
-                &mut err,
-            )?)
+    let done = subcommand(&cli, &dir, &catalogue_dirs, &mut out, &mut err);
+    match done {
+        Some(Err(_)) if out.closed => Ok(0),
+        Some(result) => result,
+        None => {
+            drop((out, err));
+            run_app(cli, dir, catalogue_dirs)
         }
-        Some(Command::Schema { which }) => Ok(command::schema(*which, &mut out)?),
+    }
+}
+
+/// Runs the subcommand, or `None` for the app.
+fn subcommand(
+    cli: &Cli,
+    dir: &std::path::Path,
+    catalogue_dirs: &[PathBuf],
+    out: &mut Stdout<'_>,
+    err: &mut dyn Write,
+) -> Option<Result<i32>> {
+    let result = match &cli.command {
+        Some(Command::Checklist(cmd)) => {
+            let library = Library::load(catalogue_dirs);
+            command::checklist(cmd, &library, cli.lang, Some(dir), out, err).map_err(Into::into)
+        }
+        Some(Command::Schema { which }) => command::schema(*which, out).map_err(Into::into),
         Some(Command::Report {
             assessment,
             format,
             output,
         }) => {
-            let library = Library::load(&catalogue_dirs);
-            Ok(zwgk::report::command(
-                assessment, *format, output, &dir, &library, cli.lang, &mut out, &mut err,
-            )?)
+            let library = Library::load(catalogue_dirs);
+            zwgk::report::command(
+                assessment, *format, output, dir, &library, cli.lang, out, err,
+            )
+            .map_err(Into::into)
         }
         Some(Command::Import { files }) => {
-            let library = Library::load(&catalogue_dirs);
-            Ok(command::import(
-                &dir, files, &library, cli.lang, &mut out, &mut err,
-            )?)
+            let library = Library::load(catalogue_dirs);
+            command::import(dir, files, &library, cli.lang, out, err).map_err(Into::into)
         }
         Some(Command::Export { keys, output }) => {
-            let library = Library::load(&catalogue_dirs);
+            let library = Library::load(catalogue_dirs);
             let user = cli.user.clone().unwrap_or_default();
             let who = zwgk::sync::bundle::Who {
                 user: &user,
                 role: role_of(cli.role),
             };
-            Ok(command::export(
-                &dir, keys, output, &library, who, cli.lang, &mut out, &mut err,
-            )?)
+            command::export(dir, keys, output, &library, who, cli.lang, out, err)
+                .map_err(Into::into)
         }
         Some(Command::Summary {
             paths,
@@ -101,66 +161,71 @@ fn run(cli: Cli) -> Result<i32> {
             by_domain,
             output,
         }) => {
-            let library = Library::load(&catalogue_dirs);
-            Ok(command::summary(
-                &dir,
+            let library = Library::load(catalogue_dirs);
+            command::summary(
+                dir,
                 paths,
                 *format,
                 *by_domain,
                 output.as_deref(),
                 &library,
                 cli.lang,
-                &mut out,
-                &mut err,
-            )?)
+                out,
+                err,
+            )
+            .map_err(Into::into)
         }
-        Some(Command::SaveLoop { changes }) => Ok(command::save_loop(&dir, *changes, &mut out)?),
-        None => {
-            drop((out, err));
-            let now = time::OffsetDateTime::now_utc()
-                .format(&time::format_description::well_known::Rfc3339)
-                .unwrap_or_default();
-            let mut store = match Store::open(&dir, &now) {
-                Ok(store) => store,
-                Err(e @ StoreError::Locked { .. }) if !cli.read_only => return Err(e.into()),
-                Err(StoreError::Locked { .. }) => Store::open_read_only(&dir)?,
-                Err(e) => return Err(e.into()),
-            };
-            let library = Library::load(&catalogue_dirs);
-            let listing = store
-                .list()?
-                .into_iter()
-                .map(|(path, loaded)| Listing {
-                    backup: loaded
-                        .is_err()
-                        .then(|| zwgk::store::load_backup(&path))
-                        .flatten(),
-                    path: path.display().to_string(),
-                    assessment: loaded.map_err(|e| e.to_string()),
-                })
-                .collect();
-            let mut app = App::new(cli.lang, library, store.device().id.clone(), listing);
-            app.read_only = store.is_read_only();
-            app.hand_over = zwgk::sync::state::SyncState::load(&dir);
+        Some(Command::SaveLoop { changes }) => {
+            command::save_loop(dir, *changes, out).map_err(Into::into)
+        }
+        None => return None,
+    };
+    Some(result)
+}
 
-            app.user = cli
-                .user
-                .clone()
-                .filter(|u| !u.trim().is_empty())
-                .or_else(|| store.device().user.clone());
-            app.catalogue_dirs = catalogue_dirs.clone();
-            // What happened while loading catalogues (a bad file, a replaced catalogue) is shown
-            // on the start screen, where it is seen; stderr would be hidden by the full screen.
-            app.message = library_message(&app);
-            app.role = role_of(cli.role);
-            // An inspector starts on the overview of every township.
-            if app.role.is_inspector() {
-                zwgk::update::show_overview(&mut app);
-            }
-            zwgk::app::run(app, store)?;
-            Ok(0)
-        }
+/// Opens the data directory and runs the app.
+fn run_app(cli: Cli, dir: PathBuf, catalogue_dirs: Vec<PathBuf>) -> Result<i32> {
+    let now = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default();
+    let mut store = match Store::open(&dir, &now) {
+        Ok(store) => store,
+        Err(e @ StoreError::Locked { .. }) if !cli.read_only => return Err(e.into()),
+        Err(StoreError::Locked { .. }) => Store::open_read_only(&dir)?,
+        Err(e) => return Err(e.into()),
+    };
+    let library = Library::load(&catalogue_dirs);
+    let listing = store
+        .list()?
+        .into_iter()
+        .map(|(path, loaded)| Listing {
+            backup: loaded
+                .is_err()
+                .then(|| zwgk::store::load_backup(&path))
+                .flatten(),
+            path: path.display().to_string(),
+            assessment: loaded.map_err(|e| e.to_string()),
+        })
+        .collect();
+    let mut app = App::new(cli.lang, library, store.device().id.clone(), listing);
+    app.read_only = store.is_read_only();
+    app.hand_over = zwgk::sync::state::SyncState::load(&dir);
+    app.user = cli
+        .user
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .or_else(|| store.device().user.clone());
+    app.catalogue_dirs = catalogue_dirs.clone();
+    // What happened while loading catalogues (a bad file, a replaced catalogue) is shown
+    // on the start screen, where it is seen; stderr would be hidden by the full screen.
+    app.message = library_message(&app);
+    app.role = role_of(cli.role);
+    // An inspector starts on the overview of every township.
+    if app.role.is_inspector() {
+        zwgk::update::show_overview(&mut app);
     }
+    zwgk::app::run(app, store)?;
+    Ok(0)
 }
 
 fn role_of(r: zwgk::cli::RoleArg) -> zwgk::model::revision::Role {

@@ -51,6 +51,8 @@ const REQUIRED_CASES: &[&str] = &[
     "several-problems",
     "chinese-text",
     "ansi-escape",
+    "reserved-id-con",
+    "reserved-id-lpt9",
 ];
 
 /// Files of `dir` ending in `.ext`, as relative paths, sorted.
@@ -305,4 +307,43 @@ fn binary_reports_bad_files_on_stderr_and_good_ones_on_stdout() {
     );
     assert_eq!(stderr, expected_err);
     assert_eq!(stdout, format!("{good}: 有效 (bom-local 2026.11, 1 项)\n"));
+}
+
+#[test]
+fn windows_device_names_are_reserved_whatever_the_case_and_extension() {
+    use zwgk::model::validate::{id_problem, windows_reserved};
+    for name in [
+        "con",
+        "CON",
+        "nul",
+        "Prn",
+        "aux",
+        "com1",
+        "COM9",
+        "lpt1",
+        "lpt9",
+        "nul.json",
+        "Com1.xlsx",
+        "lpt9.tar.gz",
+        "con ",
+        "aux.",
+        "com\u{b9}",
+    ] {
+        assert!(windows_reserved(name), "{name:?}");
+    }
+    for name in [
+        "console",
+        "nul-2",
+        "com10",
+        "lpt",
+        "com",
+        "icon",
+        "con-x",
+        "",
+        "null.json",
+    ] {
+        assert!(!windows_reserved(name), "{name:?}");
+    }
+    assert!(id_problem("com1").is_some_and(|p| p.contains("reserved device name")));
+    assert_eq!(id_problem("con-2"), None);
 }

@@ -905,10 +905,9 @@ fn csv_utf8_with_bom_and_gbk() {
 // ---------------------------------------------------------------------------------------------
 // docx
 
-#[test]
-fn docx_table_with_grid_span_and_vmerge() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("养老.docx");
+/// The body of a Word document: caption paragraphs, a table with a two-row header
+/// (gridSpan, vMerge), √ and Wingdings marks, a footer paragraph.
+fn docx_body() -> String {
     let restart = r#"<w:vMerge w:val="restart"/>"#;
     let cont = "<w:vMerge/>";
     let span2 = r#"<w:gridSpan w:val="2"/>"#;
@@ -953,12 +952,19 @@ fn docx_table_with_grid_span_and_vmerge() {
         ]),
     ]
     .concat();
-    let body = format!(
+    format!(
         "{}{}<w:tbl><w:tblPr/>{table}</w:tbl>{}",
         para("附件2"),
         para("养老服务领域基层政务公开标准目录"),
         para("落款")
-    );
+    )
+}
+
+#[test]
+fn docx_table_with_grid_span_and_vmerge() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("养老.docx");
+    let body = docx_body();
     docx(&file, &body);
     let out = dir.path().join("o.json");
     let report = Run {
@@ -1536,4 +1542,129 @@ fn acceptance_real_looking_employment_table() {
     ] {
         assert!(report.contains(line), "missing {line:?} in:\n{report}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fuzz seeds
+
+/// Writes the seed inputs of the import fuzz targets into `fuzz/seeds/import_*/` (see
+/// fuzz/README.md): `cargo test --test import -- --ignored write_fuzz_seeds`.
+#[test]
+#[ignore = "writes files into fuzz/seeds/"]
+fn write_fuzz_seeds() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+    let dir = |name: &str| {
+        let d = seeds.join(name);
+        fs::create_dir_all(&d).unwrap();
+        d
+    };
+    let xlsx_dir = dir("import_xlsx");
+    xlsx(
+        &xlsx_dir.join("title-note-merged-header.xlsx"),
+        &[title_note_header_sheet()],
+    );
+    xlsx(
+        &xlsx_dir.join("two-sheets-and-notes.xlsx"),
+        &[
+            simple_sheet("就业", "就业领域基层政务公开标准目录", "就业政策"),
+            notes_sheet(),
+        ],
+    );
+    // The parts form: worksheet, shared strings (see fuzz_targets/import_xlsx.rs).
+    let sheet = r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:E4"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" t="s"><v>2</v></c><c r="D2" t="s"><v>3</v></c><c r="E2" t="s"><v>4</v></c></row><row r="3"><c r="A3"><v>1</v></c><c r="B3" t="s"><v>5</v></c><c r="C3" t="inlineStr"><is><t>低保审批</t></is></c><c r="D3" t="s"><v>6</v></c><c r="E3" t="str"><f>"√"</f><v>√</v></c></row><row r="4"><c r="A4"><v>2</v></c><c r="C4" t="inlineStr"><is><t>特困供养</t></is></c><c r="D4"><v>20.5</v></c><c r="E4" t="b"><v>1</v></c></row></sheetData><mergeCells count="2"><mergeCell ref="A1:E1"/><mergeCell ref="B3:B4"/></mergeCells></worksheet>"#;
+    let shared = r#"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="7" uniqueCount="7"><si><t>社会救助领域基层政务公开标准目录</t></si><si><t>序号</t></si><si><t>公开事项</t></si><si><t>公开内容</t></si><si><t>公开对象(全社会)</t></si><si><r><rPr><b/></rPr><t>社会</t></r><r><t>救助</t></r></si><si><t xml:space="preserve"> 申请条件 </t></si></sst>"#;
+    fs::write(
+        xlsx_dir.join("parts-shared-strings-merges.txt"),
+        format!("{sheet}\n--part--\n{shared}"),
+    )
+    .unwrap();
+
+    let docx_dir = dir("import_docx");
+    docx(&docx_dir.join("grid-span-vmerge.docx"), &docx_body());
+    let xml = format!(
+        r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{}</w:body></w:document>"#,
+        docx_body()
+    );
+    fs::write(docx_dir.join("grid-span-vmerge-document.xml"), xml).unwrap();
+
+    let csv_dir = dir("import_csv");
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(CSV.as_bytes());
+    fs::write(csv_dir.join("utf8-bom.csv"), bom).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(CSV);
+    fs::write(csv_dir.join("gbk.csv"), &gbk).unwrap();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in CSV.replace(',', "\t").encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    fs::write(csv_dir.join("utf16-tabs.txt"), utf16).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn import_output_must_be_a_regular_file_or_a_folder() {
+    use std::os::unix::fs::{FileTypeExt, symlink};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.xlsx");
+    small_table(&file, &[["1", "一级", "二级", "内容"]]);
+    let fifo = dir.path().join("out.json");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, _, err) = Run {
+        id: Some("fifo-test"),
+        output: Some(fifo.clone()),
+        ..Run::new(&file)
+    }
+    .go();
+    assert_eq!(
+        err,
+        format!(
+            "{}:是命名管道(FIFO),不是普通文件;zwgk 只写入普通文件\n",
+            fifo.display()
+        )
+    );
+    assert_eq!(code, EXIT_BAD_INPUT);
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+
+    // A link to a regular file is written through.
+    let real = dir.path().join("real.json");
+    fs::write(&real, "{}").unwrap();
+    let link = dir.path().join("link.json");
+    symlink(&real, &link).unwrap();
+    Run {
+        id: Some("link-test"),
+        output: Some(link.clone()),
+        ..Run::new(&file)
+    }
+    .ok();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(load(&real).id, "link-test");
+}
+
+#[test]
+fn a_windows_device_name_is_refused_as_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.xlsx");
+    small_table(&file, &[["1", "一级", "二级", "内容"]]);
+    let (code, _, err) = Run {
+        id: Some("nul"),
+        output: Some(dir.path().join("o.json")),
+        ..Run::new(&file)
+    }
+    .go();
+    assert_eq!(code, EXIT_BAD_INPUT);
+    assert_eq!(
+        err,
+        "--id nul:是 Windows 的保留设备名(con、prn、aux、nul、com1–com9、lpt1–lpt9),不能用作目录文件名;请换一个编号\n"
+    );
 }

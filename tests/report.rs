@@ -737,7 +737,7 @@ fn ambiguous_prefix_lists_the_matches_and_unwritable_output_fails() {
     let mut err = Vec::new();
     let code = zwgk::report::command(
         "0190f5a2",
-        ReportFormat::Md,
+        Some(ReportFormat::Md),
         &dir.path().join("r.md"),
         &data,
         &lib,
@@ -754,7 +754,7 @@ fn ambiguous_prefix_lists_the_matches_and_unwritable_output_fails() {
     let mut err = Vec::new();
     let code = zwgk::report::command(
         "0190f5a2-7c00-7000-8000-000000000002",
-        ReportFormat::Md,
+        Some(ReportFormat::Md),
         &dir.path().join("no/such/dir/r.md"),
         &data,
         &lib,
@@ -777,7 +777,7 @@ fn command_refuses_a_mismatched_extension_and_overwriting_the_assessment() {
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let code = zwgk::report::command(
             file.to_str().expect("utf-8 path"),
-            format,
+            Some(format),
             output,
             dir.path(),
             &lib,
@@ -864,4 +864,206 @@ fn an_assessment_without_results_or_tasks_renders_in_every_format() {
             .count(),
         1
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output targets: `-o` writes regular files only, `-o -` standard output, the format is the
+// extension's.
+
+/// Runs `zwgk report FILE [--format F] -o OUTPUT` in-process: (code, stdout, stderr).
+fn report_to(
+    lib: &Library,
+    assessment: &Path,
+    format: Option<ReportFormat>,
+    output: &Path,
+) -> (i32, Vec<u8>, String) {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let data = assessment.parent().expect("dir");
+    let code = zwgk::report::command(
+        assessment.to_str().expect("utf-8 path"),
+        format,
+        output,
+        data,
+        lib,
+        Lang::Zh,
+        &mut out,
+        &mut err,
+    )
+    .expect("io");
+    (code, out, String::from_utf8(err).expect("utf-8"))
+}
+
+fn assessment_file(lib: &Library, dir: &Path) -> std::path::PathBuf {
+    let file = dir.join("a.json");
+    std::fs::write(&file, serde_json::to_vec(&fixture(lib)).expect("json")).expect("write");
+    file
+}
+
+#[test]
+fn the_format_comes_from_the_extension_and_unknown_or_missing_ones_are_refused() {
+    let lib = Library::builtin();
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = assessment_file(&lib, dir.path());
+
+    let md = dir.path().join("报告.md");
+    let (code, out, err) = report_to(&lib, &file, None, &md);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(String::from_utf8_lossy(&out), format!("{}\n", md.display()));
+    let text = std::fs::read_to_string(&md).expect("written");
+    assert!(text.starts_with("# "), "markdown: {text}");
+
+    let pdf = dir.path().join("x.pdf");
+    for format in [None, Some(ReportFormat::Xlsx)] {
+        let (code, _, err) = report_to(&lib, &file, format, &pdf);
+        assert_eq!(code, 2);
+        assert_eq!(
+            err,
+            format!(
+                "{}:不认识的扩展名 .pdf;报告可以存为 .md、.html、.csv 或 .xlsx\n",
+                pdf.display()
+            )
+        );
+    }
+    assert!(!pdf.exists(), "nothing written for an unknown extension");
+
+    let bare = dir.path().join("report");
+    let (code, _, err) = report_to(&lib, &file, None, &bare);
+    assert_eq!(code, 2);
+    assert_eq!(
+        err,
+        format!(
+            "{}:文件名没有扩展名;请加上 .md、.html、.csv 或 .xlsx,或用 --format 指定格式\n",
+            bare.display()
+        )
+    );
+    assert!(!bare.exists());
+
+    let html = dir.path().join("r.html");
+    let (code, _, err) = report_to(&lib, &file, Some(ReportFormat::Csv), &html);
+    assert_eq!(code, 2);
+    assert!(err.contains("文件扩展名是 .html,格式却是 csv"), "{err}");
+}
+
+#[test]
+fn dash_writes_the_report_to_standard_output() {
+    let lib = Library::builtin();
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = assessment_file(&lib, dir.path());
+    let (code, out, err) = report_to(&lib, &file, Some(ReportFormat::Csv), Path::new("-"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("\u{FEFF}序号,领域".as_bytes()));
+    assert!(!dir.path().join("-").exists(), "no file named -");
+    let (code, out, err) = report_to(&lib, &file, None, Path::new("-"));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert_eq!(
+        err,
+        "-o -(写到标准输出)需要用 --format 指定格式:md、html、csv 或 xlsx\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn only_regular_files_are_written_and_a_link_is_written_through() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt, symlink};
+    let lib = Library::builtin();
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path();
+    let file = assessment_file(&lib, d);
+
+    // A symbolic link to a regular file: the file gets the report, the link stays a link.
+    let real = d.join("real.md");
+    std::fs::write(&real, "old").expect("write");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let link = d.join("link.md");
+    symlink(&real, &link).expect("symlink");
+    let (code, _, err) = report_to(&lib, &file, None, &link);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .expect("real")
+            .starts_with("# ")
+    );
+    let mode = std::fs::metadata(&real).expect("real").permissions().mode();
+    assert_eq!(mode & 0o777, 0o640, "a replaced file keeps its mode");
+
+    // A new file is 0644 less the umask (what std::fs::write leaves of 0666), not 0600.
+    let plain = d.join("plain");
+    std::fs::write(&plain, "").expect("write");
+    let umasked = std::fs::metadata(&plain)
+        .expect("plain")
+        .permissions()
+        .mode()
+        & 0o777;
+    let new = d.join("new.csv");
+    assert_eq!(report_to(&lib, &file, None, &new).0, 0);
+    let mode = std::fs::metadata(&new).expect("new").permissions().mode() & 0o777;
+    assert_eq!(mode, umasked & 0o644);
+
+    // A FIFO, a link to a device, a socket, a folder, a dangling link: refused, untouched.
+    let fifo = d.join("fifo.md");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let dev_link = d.join("null.md");
+    symlink("/dev/null", &dev_link).expect("symlink");
+    let sock = d.join("sock.md");
+    let _listener = std::os::unix::net::UnixListener::bind(&sock).expect("bind");
+    let folder = d.join("folder.md");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let dangling = d.join("dangling.md");
+    symlink(d.join("missing.md"), &dangling).expect("symlink");
+    let cases = [
+        (
+            &fifo,
+            "是命名管道(FIFO),不是普通文件;zwgk 只写入普通文件".to_string(),
+        ),
+        (
+            &dev_link,
+            "是指向 /dev/null 的符号链接,该处是设备文件,不是普通文件;zwgk 只写入普通文件".into(),
+        ),
+        (&sock, "是套接字,不是普通文件;zwgk 只写入普通文件".into()),
+        (
+            &folder,
+            "是文件夹,不是普通文件;zwgk 只写入普通文件,请在文件夹后加上文件名".into(),
+        ),
+        (
+            &dangling,
+            format!(
+                "是指向 {} 的符号链接,但该文件不存在;未写入",
+                d.join("missing.md").display()
+            ),
+        ),
+    ];
+    for (path, message) in cases {
+        let (code, out, err) = report_to(&lib, &file, None, path);
+        assert_eq!(err, format!("{}:{message}\n", path.display()));
+        assert_eq!(code, 2);
+        assert!(out.is_empty());
+    }
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .expect("fifo")
+            .file_type()
+            .is_fifo()
+    );
+    assert!(
+        std::fs::symlink_metadata(&dev_link)
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::symlink_metadata(&sock)
+            .expect("sock")
+            .file_type()
+            .is_socket()
+    );
+    assert!(!d.join("missing.md").exists());
+    assert_eq!(std::fs::read_dir(&folder).expect("folder").count(), 0);
 }

@@ -6,24 +6,13 @@ use std::path::Path;
 use encoding_rs::{GB18030, UTF_16BE, UTF_16LE};
 
 use super::error::{ImportError, Where};
-use super::table::{MAX_CELLS, Place, Table};
+use super::limits::{Budget, Limit, MAX_CELLS, MAX_ROWS, check_cell};
+use super::table::{Place, Table};
 
-/// Largest CSV file read (bytes).
-const MAX_BYTES: u64 = 64 * 1024 * 1024;
-
-/// The file as one table.
-pub fn read(path: &Path) -> Result<Table, ImportError> {
-    let io = |source| ImportError::Io {
-        file: path.to_path_buf(),
-        source,
-    };
-    let len = std::fs::metadata(path).map_err(io)?.len();
-    if len > MAX_BYTES {
-        return Err(too_large(path, 0, 0));
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    let (text, encoding) = decode(&bytes);
-    parse(path, &text, encoding)
+/// The bytes of a CSV file as one table (the file's size was checked by the caller).
+pub fn read(path: &Path, bytes: &[u8], budget: &mut Budget) -> Result<Table, ImportError> {
+    let (text, encoding) = decode(bytes);
+    parse(path, &text, encoding, budget)
 }
 
 /// Decodes the bytes: a BOM decides; otherwise valid UTF-8 is UTF-8 and anything else is read
@@ -49,27 +38,50 @@ pub fn decode(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
-fn parse(path: &Path, text: &str, encoding: &'static str) -> Result<Table, ImportError> {
+fn parse(
+    path: &Path,
+    text: &str,
+    encoding: &'static str,
+    budget: &mut Budget,
+) -> Result<Table, ImportError> {
     let delimiter = sniff_delimiter(text);
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for record in reader.records() {
+    let too_large = |limit| too_large(path, limit);
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    // Cells held so far: rows are cut after their last non-empty field, empty rows past the
+    // last row a table may use are not kept, so this bounds what the file can make us hold.
+    let mut held = 0usize;
+    for (r, record) in reader.records().enumerate() {
         let record = record.map_err(|e| ImportError::Csv {
             file: path.to_path_buf(),
             line: e.position().map_or(0, |p| p.line()),
             message: e.to_string(),
         })?;
-        rows.push(record.iter().map(str::to_string).collect::<Vec<_>>());
+        let used = (0..record.len())
+            .rev()
+            .find(|&i| record.get(i).is_some_and(|f| !f.trim().is_empty()))
+            .map_or(0, |i| i + 1);
+        if used == 0 && r >= MAX_ROWS {
+            continue;
+        }
+        if used > 0 {
+            check_cell(r as u64, (used - 1) as u64).map_err(too_large)?;
+        }
+        held = held.saturating_add(used.max(1));
+        if held > MAX_CELLS {
+            return Err(too_large(Limit::Cells { cells: held as u64 }));
+        }
+        let row: Vec<String> = record.iter().take(used).map(str::to_string).collect();
+        budget
+            .text(row.iter().map(String::len).sum())
+            .map_err(too_large)?;
+        rows.push(row);
     }
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    if rows.len().saturating_mul(cols) > MAX_CELLS {
-        return Err(too_large(path, rows.len(), cols));
-    }
-    let mut table = Table::new(Place::Csv, rows, Vec::new());
+    let mut table = Table::checked(Place::Csv, rows, Vec::new(), budget).map_err(too_large)?;
     table.encoding = Some(encoding);
     Ok(table)
 }
@@ -91,17 +103,16 @@ fn sniff_delimiter(text: &str) -> u8 {
     }
 }
 
-/// The error for a CSV file over the size or cell limit.
-fn too_large(path: &Path, rows: usize, cols: usize) -> ImportError {
+/// The error for a CSV file over a limit.
+fn too_large(path: &Path, limit: Limit) -> ImportError {
     ImportError::TooLarge {
         file: path.to_path_buf(),
-        place: Where {
+        place: Some(Where {
             place: Place::Csv,
             block: None,
             file_name: file_name(path),
-        },
-        rows,
-        cols,
+        }),
+        limit: Box::new(limit),
     }
 }
 

@@ -5,32 +5,32 @@
 //! adds its text to that cell. The last paragraph(s) above a table are its caption (title).
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{Cursor, Read};
 use std::path::Path;
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::error::ImportError;
-use super::table::{MAX_CELLS, Place, Region, Table};
+use super::error::{ImportError, Where};
+use super::limits::{Budget, Limit, MAX_CELLS, MAX_COLS, MAX_ROWS, MAX_UNZIPPED_BYTES};
+use super::table::{Place, Region, Table};
 
-/// Columns read from a Word table; the rest of a wider row is ignored.
-const MAX_COLS: usize = 256;
-
-/// Largest `word/document.xml` read (bytes).
-const MAX_XML_BYTES: u64 = 128 * 1024 * 1024;
-
-/// Every top-level table of the document, in order.
-pub fn read(path: &Path) -> Result<Vec<Table>, ImportError> {
+/// Every top-level table of the document (the bytes of a .docx file), in order.
+pub fn read(path: &Path, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Table>, ImportError> {
     let fail = |message: String| ImportError::Docx {
         file: path.to_path_buf(),
         message,
     };
-    let file = std::fs::File::open(path).map_err(|source| ImportError::Io {
+    let too_large = |place: Option<Place>, limit| ImportError::TooLarge {
         file: path.to_path_buf(),
-        source,
-    })?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| fail(e.to_string()))?;
+        place: place.map(|place| Where {
+            place,
+            block: None,
+            file_name: String::new(),
+        }),
+        limit: Box::new(limit),
+    };
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| fail(e.to_string()))?;
     let name = zip
         .file_names()
         .flatten()
@@ -41,12 +41,35 @@ pub fn read(path: &Path) -> Result<Vec<Table>, ImportError> {
         .map(|n| n.into_owned())
         .ok_or_else(|| fail("word/document.xml is missing".into()))?;
     let entry = zip.by_name(&name).map_err(|e| fail(e.to_string()))?;
+    // The zip reader refuses to inflate a part past its declared size, so the declared size
+    // bounds what is read.
+    if entry.size() > MAX_UNZIPPED_BYTES {
+        return Err(too_large(
+            None,
+            Limit::Unzipped {
+                part: name,
+                size: entry.size(),
+            },
+        ));
+    }
     let mut xml = String::new();
     entry
-        .take(MAX_XML_BYTES)
+        .take(MAX_UNZIPPED_BYTES)
         .read_to_string(&mut xml)
         .map_err(|e| fail(e.to_string()))?;
-    parse(&xml).map_err(fail)
+    parse(&xml, budget).map_err(|e| match e {
+        Fail::Xml(message) => fail(message),
+        Fail::Limit(n, limit) => too_large(Some(Place::DocxTable(n)), limit),
+    })
+}
+
+/// Why a document's tables could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fail {
+    /// The XML is broken.
+    Xml(String),
+    /// Table n (1-based) goes over a limit.
+    Limit(usize, Limit),
 }
 
 #[derive(Default)]
@@ -62,9 +85,13 @@ struct RowB {
     cells: Vec<CellB>,
 }
 
-/// The tables of a `word/document.xml`.
-pub fn parse(xml: &str) -> Result<Vec<Table>, String> {
+/// The tables of a `word/document.xml`. Cells past [`MAX_COLS`] in a row are left out; more
+/// than [`MAX_ROWS`] rows in a table, or more than [`MAX_CELLS`] cells in the document, is
+/// refused while reading.
+pub fn parse(xml: &str, budget: &mut Budget) -> Result<Vec<Table>, Fail> {
     let mut reader = Reader::from_str(xml);
+    // Cells held by the rows read so far, over all tables.
+    let mut held = 0usize;
     let mut depth = 0usize;
     let mut rows: Vec<RowB> = Vec::new();
     let mut row: Option<RowB> = None;
@@ -76,9 +103,12 @@ pub fn parse(xml: &str) -> Result<Vec<Table>, String> {
     let mut tables = Vec::new();
 
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("XML error at byte {}: {e}", reader.buffer_position()))?;
+        let event = reader.read_event().map_err(|e| {
+            Fail::Xml(format!(
+                "XML error at byte {}: {e}",
+                reader.buffer_position()
+            ))
+        })?;
         match event {
             Event::Eof => break,
             Event::Start(e) => {
@@ -135,19 +165,40 @@ pub fn parse(xml: &str) -> Result<Vec<Table>, String> {
                         }
                     }
                     "tc" if depth == 1 => {
-                        if let (Some(r), Some(c)) = (row.as_mut(), cell.take()) {
+                        if let (Some(r), Some(c)) = (row.as_mut(), cell.take())
+                            && r.cells.len() < MAX_COLS
+                        {
+                            held += 1;
+                            if held > MAX_CELLS {
+                                return Err(Fail::Limit(
+                                    tables.len() + 1,
+                                    Limit::Cells { cells: held as u64 },
+                                ));
+                            }
                             r.cells.push(c);
                         }
                     }
                     "tr" if depth == 1 => {
                         if let Some(r) = row.take() {
+                            if rows.len() >= MAX_ROWS {
+                                return Err(Fail::Limit(
+                                    tables.len() + 1,
+                                    Limit::Cell {
+                                        row: rows.len() as u64,
+                                        col: 0,
+                                    },
+                                ));
+                            }
+                            held += 1;
                             rows.push(r);
                         }
                     }
                     "tbl" => {
                         if depth == 1 {
                             let n = tables.len() + 1;
-                            let mut table = build(n, std::mem::take(&mut rows))?;
+                            let mut table = build(std::mem::take(&mut rows), budget)
+                                .map_err(|limit| Fail::Limit(n, limit))?;
+                            table.place = Place::DocxTable(n);
                             table.caption = caption.take();
                             tables.push(table);
                             recent.clear();
@@ -262,7 +313,7 @@ fn pick_caption(recent: &[String]) -> Option<String> {
 }
 
 /// The grid of one table, with gridSpan and vMerge as merged regions.
-fn build(n: usize, rows: Vec<RowB>) -> Result<Table, String> {
+fn build(rows: Vec<RowB>, budget: &mut Budget) -> Result<Table, Limit> {
     let mut cells: Vec<Vec<String>> = Vec::with_capacity(rows.len());
     let mut regions: Vec<Region> = Vec::new();
     // Column → index of the vertical merge region open in that column.
@@ -304,15 +355,10 @@ fn build(n: usize, rows: Vec<RowB>) -> Result<Table, String> {
             }
             col += span;
         }
+        budget.text(line.iter().map(String::len).sum())?;
         cells.push(line);
-        if cells.len().saturating_mul(MAX_COLS) > MAX_CELLS {
-            return Err(format!(
-                "table {n} has more than {} rows, far more than a catalogue",
-                cells.len()
-            ));
-        }
     }
-    Ok(Table::new(Place::DocxTable(n), cells, regions))
+    Table::checked(Place::DocxTable(0), cells, regions, budget)
 }
 
 #[cfg(test)]
@@ -330,7 +376,7 @@ mod tests {
                     <w:tc><w:p><w:r><w:sym w:font="Wingdings" w:char="F0FE"/></w:r></w:p></w:tc>
                     <w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr>
             </w:tbl></w:body></w:document>"#;
-        let tables = parse(xml).unwrap();
+        let tables = parse(xml, &mut Budget::new()).unwrap();
         assert_eq!(tables.len(), 1);
         let t = &tables[0];
         assert_eq!(t.caption.as_deref(), Some("就业领域基层政务公开标准目录"));

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+use super::limits::Limit;
 use super::table::Place;
 use crate::cli::Lang;
 
@@ -51,11 +52,10 @@ pub enum ImportError {
         to: &'static str,
     },
     /// The file could not be read at all.
-    #[error("{file}: cannot read: {source}")]
+    #[error("{}: cannot read: {error}", file.display())]
     Io {
         file: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The spreadsheet reader refused the file.
     #[error(
@@ -83,13 +83,14 @@ pub enum ImportError {
         line: u64,
         message: String,
     },
-    /// A table is larger than an official catalogue can be.
-    #[error("{file}: {place}: {rows} rows × {cols} columns is too large for a catalogue table")]
+    /// The file, or a table in it, goes over one of the import limits (`limits.rs`).
+    #[error("{file}: {}{}", place.as_ref().map(|p| format!("{p}: ")).unwrap_or_default(), limit.english())]
     TooLarge {
         file: PathBuf,
-        place: Where,
-        rows: usize,
-        cols: usize,
+        place: Option<Where>,
+        /// Boxed: the error stays small enough to return by value (clippy's
+        /// `result_large_err`, with Windows' larger `PathBuf`).
+        limit: Box<Limit>,
     },
     /// The file holds no table (no sheet with cells, no Word table).
     #[error("{file}: no table found")]
@@ -127,22 +128,25 @@ pub enum ImportError {
         place: Where,
         problems: String,
     },
-    /// Writing the catalogue failed.
-    #[error("{path}: cannot write: {source}")]
-    Write {
+    /// The output is not a regular file (or a link to one), or writing it failed.
+    #[error(transparent)]
+    Output(#[from] crate::output::TargetError),
+    /// The output's folder could not be made.
+    #[error("{}: cannot make the folder: {error}", path.display())]
+    Folder {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
 impl ImportError {
     /// True when the input is at fault (exit 2), false for a failure while writing (exit 1).
     pub fn is_bad_input(&self) -> bool {
-        !matches!(
-            self,
-            ImportError::Write { .. } | ImportError::Invalid { .. }
-        )
+        match self {
+            ImportError::Output(e) => e.is_bad_target(),
+            ImportError::Folder { .. } | ImportError::Invalid { .. } => false,
+            _ => true,
+        }
     }
 
     /// The message in the chosen language.
@@ -159,8 +163,8 @@ impl ImportError {
                 "{}:不能直接读取 .{ext} 文件;请用 WPS 或 Word 打开,另存为 .{to} 后再导入",
                 file.display()
             ),
-            ImportError::Io { file, source } => {
-                format!("{}:无法读取:{source}", file.display())
+            ImportError::Io { file, error } => {
+                format!("{}:无法读取:{error}", file.display())
             }
             ImportError::Workbook { file, message } => format!(
                 "{}:无法打开工作簿({message});请用 Excel/WPS 另存为 .xlsx 后再导入",
@@ -183,15 +187,14 @@ impl ImportError {
                 line,
                 message,
             } => format!("{}:第 {line} 行:{message}", file.display()),
-            ImportError::TooLarge {
-                file,
-                place,
-                rows,
-                cols,
-            } => format!(
-                "{}:{}:{rows} 行 × {cols} 列,超出目录表格的合理大小",
+            ImportError::TooLarge { file, place, limit } => format!(
+                "{}:{}{}",
                 file.display(),
-                place.text(lang)
+                place
+                    .as_ref()
+                    .map(|p| format!("{}:", p.text(lang)))
+                    .unwrap_or_default(),
+                limit.chinese()
             ),
             ImportError::NoTable { file } => format!("{}:没有找到表格", file.display()),
             ImportError::NoHeader { file, place } => format!(
@@ -213,6 +216,11 @@ impl ImportError {
                 file.display(),
                 place.text(lang)
             ),
+            ImportError::BadId { id, .. } if crate::model::validate::windows_reserved(id) => {
+                format!(
+                    "--id {id}:是 Windows 的保留设备名(con、prn、aux、nul、com1–com9、lpt1–lpt9),不能用作目录文件名;请换一个编号"
+                )
+            }
             ImportError::BadId { id, problem } => format!("--id {id}:{problem}"),
             ImportError::OutputNotFolder { path, count } => format!(
                 "{}:文件中有 {count} 个表格,-o 请指定一个文件夹",
@@ -230,8 +238,9 @@ impl ImportError {
                 file.display(),
                 place.text(lang)
             ),
-            ImportError::Write { path, source } => {
-                format!("{}:无法写入:{source}", path.display())
+            ImportError::Output(e) => e.message(lang),
+            ImportError::Folder { path, error } => {
+                format!("{}:无法创建文件夹:{error}", path.display())
             }
         }
     }

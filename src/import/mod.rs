@@ -13,14 +13,16 @@ pub mod docx;
 pub mod error;
 pub mod header;
 pub mod ids;
+pub mod limits;
 pub mod mark;
 pub mod table;
 pub mod text;
+pub mod xls;
 pub mod xlsx;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::cli::{ChecklistCommand, GroupArg, Lang};
@@ -28,7 +30,6 @@ use crate::command::{EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK};
 use crate::library::{Library, Origin, read_catalogue};
 use crate::model::catalogue::{CHECKLIST_FORMAT, CHECKLIST_FORMAT_VERSION, Catalogue, Group};
 use crate::model::validate::{id_problem, validate_catalogue};
-use crate::store::atomic::write_atomic;
 use crate::text::sanitize;
 
 pub use error::{ImportError, Where};
@@ -91,52 +92,86 @@ pub struct Plan {
     pub catalogues: Vec<Planned>,
 }
 
-/// Reads every table of a file.
-pub fn read_tables(path: &Path) -> Result<Vec<Table>, ImportError> {
+/// The table formats, by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// .xlsx, .xlsm, .xlsb, .xls (told apart by their bytes).
+    Workbook,
+    /// .csv, .txt, .tsv.
+    Csv,
+    /// .docx.
+    Docx,
+}
+
+/// The format a file's name says, or why it cannot be read.
+pub fn kind_of(path: &Path) -> Result<Kind, ImportError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    enum Kind {
-        Workbook,
-        Csv,
-        Docx,
-    }
-    let kind = match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Kind::Workbook,
-        "csv" | "txt" | "tsv" => Kind::Csv,
-        "docx" => Kind::Docx,
-        "doc" | "wps" => {
-            return Err(ImportError::Convert {
-                file: path.to_path_buf(),
-                ext,
-                to: "docx",
-            });
-        }
-        "et" | "ett" => {
-            return Err(ImportError::Convert {
-                file: path.to_path_buf(),
-                ext,
-                to: "xlsx",
-            });
-        }
-        _ => {
-            return Err(ImportError::UnknownFormat {
-                file: path.to_path_buf(),
-            });
-        }
-    };
-    if let Err(source) = std::fs::metadata(path) {
-        return Err(ImportError::Io {
+    match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "xlsb" => Ok(Kind::Workbook),
+        "csv" | "txt" | "tsv" => Ok(Kind::Csv),
+        "docx" => Ok(Kind::Docx),
+        "doc" | "wps" => Err(ImportError::Convert {
             file: path.to_path_buf(),
-            source,
+            ext,
+            to: "docx",
+        }),
+        // calamine reads .ods whole while opening it, with no way to check its repeated rows
+        // and columns first; WPS and LibreOffice save it as .xlsx.
+        "et" | "ett" | "ods" => Err(ImportError::Convert {
+            file: path.to_path_buf(),
+            ext,
+            to: "xlsx",
+        }),
+        _ => Err(ImportError::UnknownFormat {
+            file: path.to_path_buf(),
+        }),
+    }
+}
+
+/// Reads every table of a file.
+pub fn read_tables(path: &Path) -> Result<Vec<Table>, ImportError> {
+    let kind = kind_of(path)?;
+    let io = |error| ImportError::Io {
+        file: path.to_path_buf(),
+        error,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > limits::MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge {
+            file: path.to_path_buf(),
+            place: None,
+            limit: Box::new(limits::Limit::FileSize { size }),
         });
     }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limits::MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+        return Err(ImportError::TooLarge {
+            file: path.to_path_buf(),
+            place: None,
+            limit: Box::new(limits::Limit::FileSize {
+                size: bytes.len() as u64,
+            }),
+        });
+    }
+    read_tables_from(path, kind, &bytes)
+}
+
+/// Reads every table of a file's bytes; `path` names the file in messages. Every limit of
+/// [`limits`] is checked before what it bounds is allocated, so any bytes give tables or an
+/// error within bounded memory (the fuzz targets call this).
+pub fn read_tables_from(path: &Path, kind: Kind, bytes: &[u8]) -> Result<Vec<Table>, ImportError> {
+    let mut budget = limits::Budget::new();
     let tables = match kind {
-        Kind::Workbook => xlsx::read(path)?,
-        Kind::Csv => vec![csv::read(path)?],
-        Kind::Docx => docx::read(path)?,
+        Kind::Workbook => xlsx::read(path, bytes, &mut budget)?,
+        Kind::Csv => vec![csv::read(path, bytes, &mut budget)?],
+        Kind::Docx => docx::read(path, bytes, &mut budget)?,
     };
     if tables.is_empty() {
         return Err(ImportError::NoTable {
@@ -299,6 +334,7 @@ pub fn plan(
 
         // Output and the catalogue it replaces.
         let out_path = output_path(opts, data_dir, &id, found.len())?;
+        crate::output::resolve(&out_path)?;
         let from_file = if out_path.is_file() {
             read_catalogue(&out_path).ok().filter(|c| c.id == id)
         } else {
@@ -445,17 +481,17 @@ fn output_path(
     }
 }
 
-/// Writes every planned catalogue (atomically, one file each).
+/// Writes every planned catalogue (atomically, one file each; regular files only, see
+/// [`crate::output`]).
 pub fn write(plan: &Plan) -> Result<(), ImportError> {
     for p in &plan.catalogues {
-        let fail = |source| ImportError::Write {
-            path: p.path.clone(),
-            source,
-        };
         if let Some(dir) = p.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(fail)?;
+            std::fs::create_dir_all(dir).map_err(|error| ImportError::Folder {
+                path: dir.to_path_buf(),
+                error,
+            })?;
         }
-        write_atomic(&p.path, to_json(&p.catalogue).as_bytes()).map_err(fail)?;
+        crate::output::write_file(&p.path, to_json(&p.catalogue).as_bytes())?;
     }
     Ok(())
 }

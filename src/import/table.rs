@@ -1,7 +1,6 @@
 //! A table read from a file: a grid of cell texts with its merged regions, whatever the format.
 
-/// Largest grid read from one table (cells); official catalogues have a few thousand.
-pub const MAX_CELLS: usize = 4_000_000;
+use super::limits::{Budget, Limit};
 
 /// Where a table was found in its file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,24 +47,42 @@ pub struct Table {
 
 impl Table {
     /// A table from raw rows (which may differ in length) and merged regions. Regions outside
-    /// the grid are cut to it; cells of a region take the text of its top-left cell.
-    pub fn new(place: Place, mut cells: Vec<Vec<String>>, regions: Vec<Region>) -> Table {
-        // Trailing empty rows and columns carry nothing.
-        while cells
-            .last()
-            .is_some_and(|r| r.iter().all(|c| c.trim().is_empty()))
-        {
-            cells.pop();
+    /// the grid are cut to it; cells of a region take the text of its top-left cell. No limits:
+    /// for tables built by zwgk itself; readers of files use [`Table::checked`].
+    pub fn new(place: Place, cells: Vec<Vec<String>>, regions: Vec<Region>) -> Table {
+        let (cells, width) = trim(cells);
+        let regions = clip(regions, cells.len(), width);
+        Table::fill(place, cells, width, regions)
+    }
+
+    /// [`Table::new`], after taking the grid (rows × columns), the cells of merged regions and
+    /// the text those regions copy from the file's budget; refuses the table, before making its
+    /// grid, when that goes over a limit. The readers have taken the text of the cells as read.
+    pub fn checked(
+        place: Place,
+        cells: Vec<Vec<String>>,
+        regions: Vec<Region>,
+        budget: &mut Budget,
+    ) -> Result<Table, Limit> {
+        let (cells, width) = trim(cells);
+        budget.cells(cells.len().saturating_mul(width))?;
+        let regions = clip(regions, cells.len(), width);
+        for r in &regions {
+            let area = (r.bottom - r.top + 1).saturating_mul(r.right - r.left + 1);
+            budget.cells(area)?;
+            let text = cells.get(r.top).and_then(|row| row.get(r.left));
+            budget.text(text.map_or(0, String::len).saturating_mul(area - 1))?;
         }
-        let width = cells
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .rposition(|c| !c.trim().is_empty())
-                    .map_or(0, |i| i + 1)
-            })
-            .max()
-            .unwrap_or(0);
+        Ok(Table::fill(place, cells, width, regions))
+    }
+
+    /// Pads the rows to `width` and fills the regions (already cut to the grid).
+    fn fill(
+        place: Place,
+        mut cells: Vec<Vec<String>>,
+        width: usize,
+        regions: Vec<Region>,
+    ) -> Table {
         for row in &mut cells {
             row.resize(width, String::new());
         }
@@ -73,17 +90,6 @@ impl Table {
         let mut region_of = vec![vec![None; width]; height];
         let mut kept = Vec::new();
         for r in regions {
-            if r.top >= height || r.left >= width || r.bottom < r.top || r.right < r.left {
-                continue;
-            }
-            let r = Region {
-                bottom: r.bottom.min(height - 1),
-                right: r.right.min(width - 1),
-                ..r
-            };
-            if r.top == r.bottom && r.left == r.right {
-                continue;
-            }
             let index = kept.len();
             let text = cells[r.top][r.left].clone();
             for (row, marks) in cells
@@ -172,6 +178,43 @@ impl Table {
         }
         seen
     }
+}
+
+/// Drops trailing empty rows and columns; returns the rows and the width of the widest one.
+fn trim(mut cells: Vec<Vec<String>>) -> (Vec<Vec<String>>, usize) {
+    while cells
+        .last()
+        .is_some_and(|r| r.iter().all(|c| c.trim().is_empty()))
+    {
+        cells.pop();
+    }
+    let width = cells
+        .iter()
+        .map(|r| {
+            r.iter()
+                .rposition(|c| !c.trim().is_empty())
+                .map_or(0, |i| i + 1)
+        })
+        .max()
+        .unwrap_or(0);
+    for row in &mut cells {
+        row.truncate(width);
+    }
+    (cells, width)
+}
+
+/// The regions that cover more than one cell of a `height` × `width` grid, cut to it.
+fn clip(regions: Vec<Region>, height: usize, width: usize) -> Vec<Region> {
+    regions
+        .into_iter()
+        .filter(|r| r.top < height && r.left < width && r.bottom >= r.top && r.right >= r.left)
+        .map(|r| Region {
+            bottom: r.bottom.min(height - 1),
+            right: r.right.min(width - 1),
+            ..r
+        })
+        .filter(|r| r.top != r.bottom || r.left != r.right)
+        .collect()
 }
 
 /// Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.

@@ -314,7 +314,33 @@ pub fn id_problem(id: &str) -> Option<String> {
             "\"{id}\" may hold only lower-case ASCII letters, digits, '-' and '_', and must not start with '-'"
         ));
     }
+    if windows_reserved(id) {
+        return Some(format!(
+            "\"{id}\" is a reserved device name on Windows (con, prn, aux, nul, com1-com9, lpt1-lpt9) and cannot name the catalogue's file; choose another id"
+        ));
+    }
     None
+}
+
+/// True when `name` is a device on Windows, whatever its extension and case: `CON`, `PRN`,
+/// `AUX`, `NUL`, `COM0`–`COM9`, `LPT0`–`LPT9` (also with ¹²³), e.g. `nul`, `Com1.json`,
+/// `lpt9.tar.gz`, `con ` (trailing spaces and dots are ignored by Windows).
+pub fn windows_reserved(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("");
+    let stem = stem.trim_end_matches([' ', '.']).to_ascii_lowercase();
+    match stem.as_str() {
+        "con" | "prn" | "aux" | "nul" => true,
+        s => {
+            let (Some(head), Some(last)) = (s.get(..3), s.get(3..)) else {
+                return false;
+            };
+            (head == "com" || head == "lpt")
+                && matches!(
+                    last,
+                    "0" | "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"
+                )
+        }
+    }
 }
 
 const ITEM_FIELDS: &[&str] = &[

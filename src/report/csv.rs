@@ -2,8 +2,11 @@
 //! domain summary and the problem list are in the Markdown, HTML and xlsx reports).
 //!
 //! UTF-8 with a byte-order mark so Excel and WPS open it without mojibake; CRLF line ends;
-//! fields quoted when needed by the `csv` crate. A cell that starts with `=`, `+`, `-` or `@`
-//! gets a leading `'` so a spreadsheet shows it as text instead of running it as a formula.
+//! fields quoted when needed by the `csv` crate. A cell that starts with `=`, `+`, `-` or `@`,
+//! also after leading whitespace (space, tab, CR, LF, NBSP U+00A0, ideographic space U+3000 or
+//! any other Unicode space, which Excel and WPS skip), gets a leading `'` so a spreadsheet
+//! shows it as text instead of running it as a formula. (The xlsx report needs no such guard:
+//! it writes every text as a string cell, which is never evaluated.)
 
 use super::{Report, ReportError};
 
@@ -25,7 +28,10 @@ pub fn write(r: &Report) -> Result<Vec<u8>, ReportError> {
 
 /// The cell as a spreadsheet will show it as text.
 pub fn formula_safe(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@']) {
+    if cell
+        .trim_start_matches(char::is_whitespace)
+        .starts_with(['=', '+', '-', '@'])
+    {
         format!("'{cell}")
     } else {
         cell.to_string()
@@ -41,7 +47,21 @@ mod tests {
         for f in ["=1+1", "+1", "-1", "@SUM(A1)"] {
             assert_eq!(formula_safe(f), format!("'{f}"));
         }
+        for f in [
+            " =1+1",
+            "\u{a0}=HYPERLINK(\"http://x\")",
+            "\u{3000}+1",
+            "\t-1",
+            "\n@SUM(A1)",
+            "\r\n =cmd|' /C calc'!A0",
+            "\u{2003}=1",
+        ] {
+            assert_eq!(formula_safe(f), format!("'{f}"), "{f:?}");
+        }
         assert_eq!(formula_safe("2026-11-20"), "2026-11-20");
         assert_eq!(formula_safe("a=b"), "a=b");
+        assert_eq!(formula_safe(" 整改 = 完成"), " 整改 = 完成");
+        assert_eq!(formula_safe(""), "");
+        assert_eq!(formula_safe("\u{3000}"), "\u{3000}");
     }
 }

@@ -767,14 +767,17 @@ pub fn labels(lang: Lang) -> &'static Labels {
 
 /// Runs `zwgk report`. `assessment` is a file path when such a file exists, otherwise an id or
 /// a unique id prefix of an assessment in `<data_dir>/assessments/` (read without taking the
-/// data directory's lock). Writes `output` atomically and prints its path.
+/// data directory's lock). The format is `format`, or the one `output`'s extension says (they
+/// must agree; an unknown extension is refused). `output` `-` writes the report to `out`;
+/// any other output is written through [`crate::output::write_file`] (regular files only, a
+/// symbolic link to one is followed) and its path printed.
 /// Exit codes: 0 written, 1 the file could not be written, 2 bad input (unknown or ambiguous
-/// id, unreadable assessment, an output name whose extension says another format, or an
-/// output that is the assessment file itself).
+/// id, unreadable assessment, no format or an unknown one, an extension that says another
+/// format, an output that is not a regular file, or that is the assessment file itself).
 #[allow(clippy::too_many_arguments)] // the command's inputs, each distinct; called once from main
 pub fn command(
     assessment: &str,
-    format: ReportFormat,
+    format: Option<ReportFormat>,
     output: &Path,
     data_dir: &Path,
     library: &Library,
@@ -782,22 +785,16 @@ pub fn command(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<i32> {
-    if let Some(implied) = format_for(output)
-        && implied != format
-    {
-        let (name, ext) = (format_name(format), format_name(implied));
-        match lang {
-            Lang::Zh => writeln!(
-                err,
-                "{}: 文件扩展名是 .{ext},格式却是 {name};请加 --format {ext},或改输出文件名",
-                output.display()
-            )?,
-            Lang::En => writeln!(
-                err,
-                "{}: the file name ends in .{ext} but the format is {name}; add --format {ext} or change the name",
-                output.display()
-            )?,
+    let to_stdout = output == Path::new("-");
+    let format = match choose_format(format, output, to_stdout, lang) {
+        Ok(f) => f,
+        Err(message) => {
+            writeln!(err, "{message}")?;
+            return Ok(EXIT_BAD_INPUT);
         }
+    };
+    if !to_stdout && let Err(e) = crate::output::resolve(output) {
+        writeln!(err, "{}", e.message(lang))?;
         return Ok(EXIT_BAD_INPUT);
     }
     let (a, source) = match find_assessment(assessment, data_dir, lang) {
@@ -807,7 +804,7 @@ pub fn command(
             return Ok(EXIT_BAD_INPUT);
         }
     };
-    if same_file(&source, output) {
+    if !to_stdout && same_file(&source, output) {
         let msg = match lang {
             Lang::Zh => "输出文件就是检查文件本身,不能覆盖;请换一个输出文件名",
             Lang::En => "the output is the assessment file itself; choose another output file",
@@ -826,16 +823,73 @@ pub fn command(
             return Ok(EXIT_FAILURE);
         }
     };
-    if let Err(e) = crate::store::atomic::write_atomic(output, &bytes) {
-        let msg = match lang {
-            Lang::Zh => "无法写入",
-            Lang::En => "cannot write",
-        };
-        writeln!(err, "{}: {msg}: {e}", output.display())?;
-        return Ok(EXIT_FAILURE);
+    if to_stdout {
+        out.write_all(&bytes)?;
+        out.flush()?;
+        return Ok(EXIT_OK);
+    }
+    if let Err(e) = crate::output::write_file(output, &bytes) {
+        writeln!(err, "{}", e.message(lang))?;
+        return Ok(if e.is_bad_target() {
+            EXIT_BAD_INPUT
+        } else {
+            EXIT_FAILURE
+        });
     }
     writeln!(out, "{}", output.display())?;
     Ok(EXIT_OK)
+}
+
+/// The report format: `--format`, or the output's extension; the message when neither says it,
+/// they disagree, or the extension is not a report format.
+fn choose_format(
+    given: Option<ReportFormat>,
+    output: &Path,
+    to_stdout: bool,
+    lang: Lang,
+) -> Result<ReportFormat, String> {
+    let path = output.display();
+    if to_stdout {
+        return given.ok_or_else(|| match lang {
+            Lang::Zh => "-o -(写到标准输出)需要用 --format 指定格式:md、html、csv 或 xlsx".into(),
+            Lang::En => "-o - (standard output) needs --format: md, html, csv or xlsx".into(),
+        });
+    }
+    let Some(ext) = output.extension() else {
+        return given.ok_or_else(|| match lang {
+            Lang::Zh => format!(
+                "{path}:文件名没有扩展名;请加上 .md、.html、.csv 或 .xlsx,或用 --format 指定格式"
+            ),
+            Lang::En => format!(
+                "{path}: the file name has no extension; end it in .md, .html, .csv or .xlsx, or give --format"
+            ),
+        });
+    };
+    let Some(implied) = format_for(output) else {
+        let ext = ext.to_string_lossy();
+        return Err(match lang {
+            Lang::Zh => {
+                format!("{path}:不认识的扩展名 .{ext};报告可以存为 .md、.html、.csv 或 .xlsx")
+            }
+            Lang::En => format!(
+                "{path}: unknown extension .{ext}; a report can be .md, .html, .csv or .xlsx"
+            ),
+        });
+    };
+    match given {
+        Some(f) if f != implied => {
+            let (name, ext) = (format_name(f), format_name(implied));
+            Err(match lang {
+                Lang::Zh => format!(
+                    "{path}: 文件扩展名是 .{ext},格式却是 {name};请加 --format {ext},或改输出文件名"
+                ),
+                Lang::En => format!(
+                    "{path}: the file name ends in .{ext} but the format is {name}; add --format {ext} or change the name"
+                ),
+            })
+        }
+        _ => Ok(implied),
+    }
 }
 
 fn format_name(f: ReportFormat) -> &'static str {
