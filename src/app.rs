@@ -272,7 +272,7 @@ fn import(app: &App, store: &mut Store, path: &str) -> Action {
     }
     if crate::sync::bundle::is_bundle(file) {
         return match crate::sync::bundle::open(file)
-            .and_then(|b| crate::sync::bundle::import(store, &b, &app.library, now_millis()))
+            .and_then(|b| crate::sync::bundle::import(store, b, &app.library, now_millis()))
         {
             Ok(report) => imported(store, &report, app.lang),
             Err(e) => Action::Imported(Err(e.message(app.lang))),
@@ -366,13 +366,16 @@ fn import_folder(app: &App, store: &mut Store, dir: &Path) -> Action {
     let mut lines = Vec::new();
     for f in &files {
         match crate::sync::bundle::open(f)
-            .and_then(|b| crate::sync::bundle::import(store, &b, &app.library, now_millis()))
+            .and_then(|b| crate::sync::bundle::import(store, b, &app.library, now_millis()))
         {
             Ok(report) => {
                 lines.push(report.message(app.lang));
-                assessments.extend(report.arrived.iter().filter_map(|a| {
-                    crate::store::load_assessment(&store.assessment_path(&a.id)).ok()
-                }));
+                assessments.extend(
+                    report
+                        .arrived
+                        .iter()
+                        .filter_map(|a| crate::store::load_own(&store.assessment_path(&a.id)).ok()),
+                );
             }
             Err(e) => lines.push(e.message(app.lang)),
         }
@@ -389,7 +392,7 @@ fn imported(
     let assessments = report
         .arrived
         .iter()
-        .filter_map(|a| crate::store::load_assessment(&store.assessment_path(&a.id)).ok())
+        .filter_map(|a| crate::store::load_own(&store.assessment_path(&a.id)).ok())
         .collect();
     Action::Imported(Ok((assessments, report.message(lang))))
 }

@@ -359,7 +359,7 @@ pub fn import(
     for file in &files {
         let result = if crate::sync::bundle::is_bundle(file) {
             crate::sync::bundle::open(file)
-                .and_then(|b| crate::sync::bundle::import(&mut store, &b, library, now))
+                .and_then(|b| crate::sync::bundle::import(&mut store, b, library, now))
         } else {
             crate::sync::bundle::import_assessment_file(&mut store, file, now)
         };

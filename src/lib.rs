@@ -21,6 +21,7 @@ pub mod schema;
 pub mod state;
 pub mod store;
 pub mod sync;
+pub mod synthetic;
 pub mod text;
 pub mod ui;
 pub mod update;

@@ -320,72 +320,121 @@ impl Overview {
 // Reading: data directories, bundles, folders of bundles, assessment files
 // ---------------------------------------------------------------------------------------------
 
-/// Reads every assessment under `paths` into an overview, one at a time: a data directory
-/// (its `assessments/`, with the hand-over times of its `sync.json`), a bundle, a folder of
-/// bundles, or an assessment file. Bundles are checked whole, as an import checks them. When
-/// one assessment comes from several sources, the copy with the most revisions counts. Returns
-/// the overview and one message per source that could not be read.
+/// One source of assessments.
+enum Source {
+    /// An assessment file, with when it last arrived here (from a data dir's `sync.json`).
+    File(std::path::PathBuf, Option<String>),
+    /// A bundle.
+    Bundle(std::path::PathBuf),
+}
+
+/// Reads every assessment under `paths` into an overview: a data directory (its
+/// `assessments/`, with the hand-over times of its `sync.json`), a bundle, a folder of
+/// bundles, or an assessment file. Bundles are checked whole, as an import checks them. Each
+/// worker (one per core) holds one assessment at a time. When one assessment comes from
+/// several sources, the copy with the most revisions counts. Returns the overview and one
+/// message per source that could not be read.
 pub fn read(
     paths: &[std::path::PathBuf],
     library: &Library,
     today: &str,
     lang: crate::cli::Lang,
 ) -> (Overview, Vec<String>) {
-    let mut best: HashMap<String, (usize, Digest)> = HashMap::new();
-    let mut problems = Vec::new();
-    let mut keep = |a: &Assessment, hand_over: Option<String>| {
-        let revisions = a.docs.revision_count();
-        let mut d = Digest::of(a, library, today);
-        d.hand_over = hand_over;
-        match best.get(&a.id) {
-            Some((n, _)) if *n >= revisions => {}
-            _ => {
-                best.insert(a.id.clone(), (revisions, d));
-            }
-        }
-    };
+    let mut sources = Vec::new();
     for p in paths {
         if p.is_dir() && p.join("assessments").is_dir() {
             let state = crate::sync::state::SyncState::load(p);
-            let mut files: Vec<_> = std::fs::read_dir(p.join("assessments"))
+            let mut arrived: HashMap<&str, &str> = HashMap::new();
+            for r in &state.received {
+                for (id, _) in &r.assessments {
+                    let e = arrived.entry(id.as_str()).or_insert(r.imported.as_str());
+                    if r.imported.as_str() > *e {
+                        *e = r.imported.as_str();
+                    }
+                }
+            }
+            let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(p.join("assessments"))
                 .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
                 .unwrap_or_default();
-            files.retain(|f: &std::path::PathBuf| f.extension().is_some_and(|x| x == "json"));
+            files.retain(|f| f.extension().is_some_and(|x| x == "json"));
             files.sort();
             for f in files {
-                match crate::store::load_assessment(&f) {
-                    Ok(a) => {
-                        let arrived = state
-                            .received
-                            .iter()
-                            .filter(|r| r.assessments.iter().any(|(id, _)| *id == a.id))
-                            .map(|r| r.imported.clone())
-                            .max();
-                        keep(&a, arrived);
-                    }
-                    Err(e) => problems.push(e.to_string()),
-                }
+                let id = f.file_stem().map(|s| s.to_string_lossy().into_owned());
+                let when = id
+                    .as_deref()
+                    .and_then(|id| arrived.get(id))
+                    .map(|t| (*t).to_string());
+                sources.push(Source::File(f, when));
             }
         } else {
             for f in crate::command::import_files(std::slice::from_ref(p)) {
                 if crate::sync::bundle::is_bundle(&f) {
-                    match crate::sync::bundle::open(&f) {
-                        Ok(b) => {
-                            for a in &b.assessments {
-                                keep(a, Some(b.header.created.clone()));
-                            }
-                        }
-                        Err(e) => problems.push(e.message(lang)),
-                    }
+                    sources.push(Source::Bundle(f));
                 } else {
-                    match crate::store::load_assessment(&f) {
-                        Ok(a) => keep(&a, None),
-                        Err(e) => problems.push(e.to_string()),
-                    }
+                    sources.push(Source::File(f, None));
                 }
             }
         }
     }
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(sources.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let digest = |a: &Assessment, hand_over: Option<String>| {
+        let mut d = Digest::of(a, library, today);
+        d.hand_over = hand_over;
+        (a.id.clone(), a.docs.revision_count(), d)
+    };
+    /// One worker's digests (id, revisions, digest) and the problems it met.
+    type Found = (Vec<(String, usize, Digest)>, Vec<String>);
+    let results: Vec<Found> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut digests = Vec::new();
+                    let mut problems = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(source) = sources.get(i) else { break };
+                        match source {
+                            Source::File(f, when) => match crate::store::load_own(f) {
+                                Ok(a) => digests.push(digest(&a, when.clone())),
+                                Err(e) => problems.push(e.to_string()),
+                            },
+                            Source::Bundle(f) => match crate::sync::bundle::open(f) {
+                                Ok(b) => {
+                                    for a in &b.assessments {
+                                        digests.push(digest(a, Some(b.header.created.clone())));
+                                    }
+                                }
+                                Err(e) => problems.push(e.message(lang)),
+                            },
+                        }
+                    }
+                    (digests, problems)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut best: HashMap<String, (usize, Digest)> = HashMap::new();
+    let mut problems = Vec::new();
+    for (digests, p) in results {
+        problems.extend(p);
+        for (id, revisions, d) in digests {
+            match best.get(&id) {
+                Some((n, _)) if *n >= revisions => {}
+                _ => {
+                    best.insert(id, (revisions, d));
+                }
+            }
+        }
+    }
+    problems.sort();
     let mut o = Overview::default();
     let mut all: Vec<(String, (usize, Digest))> = best.into_iter().collect();
     all.sort_by(|a, b| a.0.cmp(&b.0));

@@ -100,7 +100,7 @@ fn export(d: &Dir, ids: &[&str], usb: &Path, role: Role) -> PathBuf {
 
 fn import(d: &mut Dir, file: &Path) -> Result<bundle::ImportReport, BundleError> {
     let b = bundle::open(file)?;
-    bundle::import(&mut d.store, &b, &Library::builtin(), NOW + 60_000)
+    bundle::import(&mut d.store, b, &Library::builtin(), NOW + 60_000)
 }
 
 #[test]

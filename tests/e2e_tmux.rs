@@ -124,7 +124,7 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// Polls the screen until `pred` holds (at most 10 s); returns the screen.
+    /// Polls the screen until `pred` holds (at most 30 s: CI machines are slow); returns the screen.
     fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
@@ -133,7 +133,7 @@ impl Tmux {
                 return screen;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(10),
+                start.elapsed() < Duration::from_secs(30),
                 "timed out waiting for {what}; the screen:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(40));
@@ -152,7 +152,7 @@ impl Tmux {
         let start = Instant::now();
         while self.session_alive() {
             assert!(
-                start.elapsed() < Duration::from_secs(10),
+                start.elapsed() < Duration::from_secs(30),
                 "zwgk did not exit; the screen:\n{}",
                 self.capture()
             );

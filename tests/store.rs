@@ -280,3 +280,46 @@ fn a_read_only_data_dir_fails_the_save_and_keeps_the_saved_file() {
     let saved = load_assessment(&path).unwrap();
     assert_eq!(saved.docs.of_kind(DocKind::Result).count(), 1);
 }
+
+/// Files of the data directory carry a checksum of their document lines: while it matches,
+/// revision ids are trusted as written; a changed byte brings back the full check, and files
+/// from elsewhere are always checked in full.
+#[test]
+fn own_files_are_trusted_only_while_their_checksum_matches() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    let id = "0190f5a2-7c4e-7000-8000-00000000c0de";
+    let mut a = assessment(id);
+    record(&mut a, "01", Status::Compliant, "第一次");
+    let path = Store::open(dir.path(), "t").unwrap().save(&a).unwrap();
+    assert_eq!(zwgk::store::load_own(&path).unwrap(), a);
+    assert_eq!(load_assessment(&path).unwrap(), a);
+
+    // A note changed by hand: the checksum no longer matches, the revision id is checked.
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("第一次"));
+    let edited = text.replace("第一次", "第二次");
+    fs::write(&path, &edited).unwrap();
+    for err in [
+        zwgk::store::load_own(&path).unwrap_err(),
+        load_assessment(&path).unwrap_err(),
+    ] {
+        assert!(matches!(err, StoreError::Invalid { .. }), "{err:?}");
+        assert!(err.to_string().contains("revision"), "{err}");
+    }
+
+    // The same edit with its checksum recomputed reads as the data directory's own file,
+    // but never as a file from elsewhere: importing it is refused.
+    let nl = edited.find('\n').unwrap();
+    let fresh = hex::encode(Sha256::digest(&edited.as_bytes()[nl + 1..]));
+    let start = edited.find("\"checksum\":\"").unwrap() + "\"checksum\":\"".len();
+    let sum = edited[start..start + 64].to_string();
+    assert_ne!(sum, fresh);
+    let resummed = edited.replacen(&sum, &fresh, 1);
+    fs::write(&path, &resummed).unwrap();
+    assert!(zwgk::store::load_own(&path).is_ok());
+    assert!(load_assessment(&path).is_err());
+    let other = tempfile::tempdir().unwrap();
+    let mut there = Store::open(other.path(), "t").unwrap();
+    assert!(there.import(&path, 1_795_761_605_000).is_err());
+}

@@ -91,7 +91,7 @@ impl Device {
     fn receive(&mut self, file: &Path) -> Result<bundle::ImportReport, bundle::BundleError> {
         let now = self.tick();
         let b = bundle::open(file)?;
-        bundle::import(&mut self.store, &b, &Library::builtin(), now)
+        bundle::import(&mut self.store, b, &Library::builtin(), now)
     }
 }
 

@@ -266,6 +266,11 @@ struct AssessmentFile<D> {
     partition: String,
     /// This file's hybrid logical clock, advanced by every change made here.
     clock: Hlc,
+    /// SHA-256 of the document lines that follow (written by zwgk into its own files, so it can
+    /// read them again without recomputing every revision id; a file it did not write, or
+    /// one changed since, has every revision checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    checksum: Option<String>,
     /// Every document, sorted by id.
     documents: Vec<D>,
 }
@@ -292,6 +297,7 @@ impl Serialize for Assessment {
             kind: self.kind,
             partition: self.partition.clone(),
             clock: self.clock,
+            checksum: None,
             documents: self
                 .docs
                 .documents()
@@ -306,11 +312,74 @@ impl Serialize for Assessment {
     }
 }
 
+impl Assessment {
+    /// The file's JSON: the fixed fields, then one document per line (compact), so a file is
+    /// quick to write and read, and a person or `grep` still finds a document by its id.
+    /// Parses back to the same assessment as its `Serialize` form.
+    pub fn to_json_lines(&self) -> Result<Vec<u8>, serde_json::Error> {
+        #[derive(Serialize)]
+        struct Head<'a> {
+            format: &'a str,
+            format_version: u32,
+            id: &'a str,
+            kind: Kind,
+            partition: &'a str,
+            clock: Hlc,
+            checksum: String,
+        }
+        let mut docs = Vec::with_capacity(256 * self.docs.revision_count());
+        for (i, (doc, seq)) in self.docs.documents().enumerate() {
+            if i > 0 {
+                docs.extend_from_slice(b",\n");
+            }
+            serde_json::to_writer(
+                &mut docs,
+                &StoredDoc {
+                    id: doc.id().to_string(),
+                    seq,
+                    revisions: doc.revisions().collect::<Vec<_>>(),
+                },
+            )?;
+        }
+        docs.extend_from_slice(b"\n]}\n");
+        let head = serde_json::to_vec(&Head {
+            format: ASSESSMENT_FORMAT,
+            format_version: ASSESSMENT_FORMAT_VERSION,
+            id: &self.id,
+            kind: self.kind,
+            partition: &self.partition,
+            clock: self.clock,
+            checksum: hex::encode(Sha256::digest(&docs)),
+        })?;
+        // `{…head…` without its closing brace, the documents, one a line.
+        let mut out = Vec::with_capacity(head.len() + 16 + docs.len());
+        out.extend_from_slice(&head[..head.len().saturating_sub(1)]);
+        out.extend_from_slice(b",\"documents\":[\n");
+        out.extend_from_slice(&docs);
+        Ok(out)
+    }
+
+    /// Reads a file this zwgk wrote into its own data directory: when its checksum matches
+    /// the document lines, the revision ids (checked before they were written) are not
+    /// recomputed; otherwise every one is, as for any other file.
+    pub fn from_own_file(bytes: &[u8]) -> Result<Assessment, serde_json::Error> {
+        use serde::de::Error as _;
+        let file: AssessmentFile<StoredDoc<Revision<Body>>> = serde_json::from_slice(bytes)?;
+        let intact = file.checksum.as_deref().is_some_and(|sum| {
+            bytes
+                .iter()
+                .position(|b| *b == b'\n')
+                .is_some_and(|nl| hex::encode(Sha256::digest(&bytes[nl + 1..])) == sum)
+        });
+        Assessment::from_file(file, intact).map_err(serde_json::Error::custom)
+    }
+}
+
 impl<'de> Deserialize<'de> for Assessment {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;
         let file = AssessmentFile::<StoredDoc<Revision<Body>>>::deserialize(d)?;
-        Assessment::from_file(file).map_err(D::Error::custom)
+        Assessment::from_file(file, false).map_err(D::Error::custom)
     }
 }
 
@@ -344,7 +413,12 @@ pub enum AssessmentError {
 static EMPTY_HEADER: LazyLock<Header> = LazyLock::new(Header::default);
 
 impl Assessment {
-    fn from_file(file: AssessmentFile<StoredDoc<Revision<Body>>>) -> Result<Self, AssessmentError> {
+    /// Checks a file's content; with `trusted`, revision ids are not recomputed (see
+    /// [`Assessment::from_own_file`]).
+    fn from_file(
+        file: AssessmentFile<StoredDoc<Revision<Body>>>,
+        trusted: bool,
+    ) -> Result<Self, AssessmentError> {
         if file.format != ASSESSMENT_FORMAT {
             return Err(AssessmentError::Format(file.format));
         }
@@ -359,7 +433,12 @@ impl Assessment {
         }
         let mut documents = Vec::with_capacity(file.documents.len());
         for d in file.documents {
-            let doc = Document::from_revisions(d.id, d.revisions).map_err(DocError::from)?;
+            let doc = if trusted {
+                Document::from_trusted_revisions(d.id, d.revisions)
+            } else {
+                Document::from_revisions(d.id, d.revisions)
+            }
+            .map_err(DocError::from)?;
             documents.push((doc, d.seq));
         }
         let docs = DocSet::from_documents(&file.partition, file.kind, &file.id, documents)?;
@@ -661,6 +740,56 @@ impl Assessment {
     }
 }
 
+impl Assessment {
+    /// Takes in a copy that is new here: the checks of merging it into an empty assessment —
+    /// every revision written by a role that may write its document, the fixed header facts the
+    /// same in every header revision, the clock bound — without copying it. The clock becomes
+    /// this device's reading past the newest admitted revision.
+    pub fn admit(mut self, now_millis: u64) -> Result<(Assessment, AssessmentMerge), MergeError> {
+        let bound = now_millis.saturating_add(MAX_CLOCK_AHEAD_MS);
+        let mut stats = AssessmentMerge {
+            new_documents: self.docs.len(),
+            ..AssessmentMerge::default()
+        };
+        let mut seen = Hlc::default();
+        let mut fixed: Option<(&str, Option<&str>)> = None;
+        for (key, doc) in self.docs.iter() {
+            for r in doc.revisions() {
+                stats.added += 1;
+                *stats.added_by_kind.entry(key.kind).or_default() += 1;
+                if !r.legacy && !may_write(r.author.role, self.kind, key.kind) {
+                    return Err(MergeError::Doc(DocError::Role {
+                        doc: self.docs.id_of(key),
+                        rev: r.rev.clone(),
+                        name: r.author.name.clone(),
+                        role: r.author.role.as_str(),
+                    }));
+                }
+                if let Body::Header(h) = &r.body {
+                    let these = (h.created.as_str(), h.reviews.as_deref());
+                    if *fixed.get_or_insert(these) != these {
+                        return Err(MergeError::FixedHeader {
+                            doc: self.docs.id_of(key),
+                            rev: r.rev.clone(),
+                        });
+                    }
+                }
+                if r.hlc.millis > bound {
+                    stats.future += 1;
+                } else {
+                    seen = seen.max(r.hlc);
+                }
+            }
+        }
+        let mut clock = Clock::new();
+        clock.observe(seen, now_millis);
+        self.clock = clock.last();
+        stats.conflicts = self.conflict_count();
+        stats.new_conflicts = stats.conflicts;
+        Ok((self, stats))
+    }
+}
+
 /// Why a change could not be recorded.
 #[derive(Debug, Error)]
 pub enum RecordError {
@@ -747,5 +876,80 @@ pub fn basis_of(self_check: &Assessment) -> ReviewBasis {
     ReviewBasis {
         self_check: self_check.id.clone(),
         results,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_form_has_one_document_a_line_and_reads_back_equal() {
+        let unit = Unit {
+            name: "胡集镇".into(),
+            ..Unit::default()
+        };
+        let author = Author {
+            name: "张三".into(),
+            device: "d".into(),
+            role: Role::Township,
+        };
+        let mut a = Assessment::create(
+            NewAssessment {
+                id: "0190f5a2-7c00-7000-8000-000000000001".into(),
+                kind: Kind::SelfCheck,
+                partition: unit.partition(),
+                header: Header {
+                    unit,
+                    round: "2026年自查".into(),
+                    assessor: "张三".into(),
+                    created: "2026-11-27T06:40:05.000Z".into(),
+                    reviews: None,
+                },
+                domains: vec![DomainChoice {
+                    checklist: "employment".into(),
+                    version: "1".into(),
+                    involved: true,
+                    reason: None,
+                    summary: String::new(),
+                }],
+                basis: None,
+            },
+            author.clone(),
+            1_795_761_605_000,
+        )
+        .unwrap();
+        a.record(
+            Body::Result(ItemResult {
+                checklist: "employment".into(),
+                item: "01".into(),
+                status: Status::Partial,
+                note: "第一行\n\"第二行\"".into(),
+                ..ItemResult::default()
+            }),
+            author,
+            1_795_761_606_000,
+        )
+        .unwrap();
+        let bytes = a.to_json_lines().unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 1 + a.docs.len() + 1, "{text}");
+        assert!(lines[0].starts_with("{\"format\":\"zwgk-assessment\",\"format_version\":2,"));
+        assert!(lines[1].starts_with("{\"id\":\""), "{}", lines[1]);
+        let back: Assessment = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(back, a);
+        assert_eq!(back.docs.seq(), a.docs.seq(), "local sequence numbers kept");
+        // The same value as the serde form, plus the checksum of the document lines.
+        let mut v1: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let sum = v1.as_object_mut().and_then(|o| o.remove("checksum"));
+        let nl = text.find('\n').unwrap();
+        let expected = hex::encode(Sha256::digest(&bytes[nl + 1..]));
+        assert_eq!(
+            sum.as_ref().and_then(|s| s.as_str()),
+            Some(expected.as_str())
+        );
+        let v2 = serde_json::to_value(&a).unwrap();
+        assert_eq!(v1, v2);
     }
 }

@@ -222,21 +222,59 @@ fn content_hash<T: Serialize>(
     meta: Meta<'_>,
     body: &T,
 ) -> Result<String, CanonError> {
-    let mut envelope = serde_json::json!({
-        "id": doc,
-        "parent": parent.map(ToString::to_string),
-        "deleted": deleted,
-        "author": meta.author,
-        "hlc": meta.hlc,
-        "body": serde_json::to_value(body)?,
-    });
-    if meta.legacy
-        && let Some(map) = envelope.as_object_mut()
-    {
-        map.insert("legacy".into(), Value::Bool(true));
+    // The envelope's keys and the author's are declared in byte order, and the body goes
+    // through `Value` (whose maps are sorted), so serde_json writes the canonical JSON of
+    // `{"author","body","deleted","hlc","id"[,"legacy"],"parent"}` straight into the hash.
+    // `canonical_json_is_stable` pins the bytes and a revision id.
+    #[derive(Serialize)]
+    struct AuthorKey<'a> {
+        device: &'a str,
+        name: &'a str,
+        role: Role,
     }
-    let digest = Sha256::digest(canonical_json(&envelope)?.as_bytes());
-    Ok(hex::encode(&digest[..16]))
+    #[derive(Serialize)]
+    struct Envelope<'a> {
+        author: AuthorKey<'a>,
+        body: &'a Value,
+        deleted: bool,
+        hlc: Hlc,
+        id: &'a str,
+        #[serde(skip_serializing_if = "is_false")]
+        legacy: bool,
+        parent: Option<&'a RevId>,
+    }
+    let body = serde_json::to_value(body)?;
+    reject_floats(&body, &mut String::from("/body"))?;
+    let envelope = Envelope {
+        author: AuthorKey {
+            device: &meta.author.device,
+            name: &meta.author.name,
+            role: meta.author.role,
+        },
+        body: &body,
+        deleted,
+        hlc: meta.hlc,
+        id: doc,
+        legacy: meta.legacy,
+        parent,
+    };
+    let mut hasher = HashWriter(Sha256::new());
+    serde_json::to_writer(&mut hasher, &envelope)?;
+    Ok(hex::encode(&hasher.0.finalize()[..16]))
+}
+
+/// Feeds written bytes into a SHA-256.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Who, when, and whether a revision was converted from format 1: the metadata the id covers.
@@ -819,6 +857,31 @@ impl<B: Body> Document<B> {
         Ok(doc)
     }
 
+    /// A document from revisions whose ids were checked when they were written by this
+    /// program (its own files, guarded by a whole-file checksum): the tree is checked (no
+    /// duplicates, parents present, generations), the ids are not recomputed.
+    pub fn from_trusted_revisions(
+        id: impl Into<String>,
+        revisions: Vec<Revision<B>>,
+    ) -> Result<Self, RevisionError> {
+        let mut doc = Document::new(id);
+        let mut by_id = BTreeMap::new();
+        for r in revisions {
+            if by_id.contains_key(&r.rev) {
+                let rev = r.rev.clone();
+                return Err(RevisionError::Duplicate { doc: doc.id, rev });
+            }
+            by_id.insert(r.rev.clone(), r);
+        }
+        for r in by_id.values() {
+            check_joins(&doc.id, r, |p| by_id.contains_key(p))?;
+        }
+        for r in in_generation_order(by_id.into_values()) {
+            doc.insert(r);
+        }
+        Ok(doc)
+    }
+
     /// The document id.
     pub fn id(&self) -> &str {
         &self.id
@@ -1042,8 +1105,10 @@ impl<B: Body> Document<B> {
                         rev: r.rev.clone(),
                     });
                 }
+                // Every `Document` is valid (its ids recompute: checked when it was read or
+                // built), so only how it joins this copy is left to check.
                 None => {
-                    check_revision(&self.id, r, |p| self.contains(p) || other.contains(p))?;
+                    check_joins(&self.id, r, |p| self.contains(p) || other.contains(p))?;
                     new.push(r);
                 }
             }
@@ -1064,7 +1129,7 @@ impl<B: Body> Document<B> {
     }
 
     /// Adds revisions already checked by [`Document::incoming`] (parents first).
-    pub fn insert_checked(&mut self, revisions: impl IntoIterator<Item = Revision<B>>) {
+    pub(crate) fn insert_checked(&mut self, revisions: impl IntoIterator<Item = Revision<B>>) {
         for r in revisions {
             self.insert(r);
         }
@@ -1236,6 +1301,15 @@ fn check_revision<B: Body>(
             computed,
         });
     }
+    check_joins(doc, r, has)
+}
+
+/// Checks how a revision joins a tree: parent present (`has`), generation consistent.
+fn check_joins<B>(
+    doc: &str,
+    r: &Revision<B>,
+    has: impl Fn(&RevId) -> bool,
+) -> Result<(), RevisionError> {
     let expected = match &r.parent {
         None => Some(1),
         Some(p) if !has(p) => {
@@ -1654,11 +1728,10 @@ mod tests {
             "{e}"
         );
         assert_eq!(target, before, "a refused merge changed the document");
-        // On a copy that does not know r2 yet, the forged revision does not hash to its id.
-        let mut empty = Document::new("item-1");
-        let e = empty.merge(&forged).unwrap_err();
-        assert!(matches!(e, RevisionError::HashMismatch { .. }), "{e}");
-        assert!(empty.is_empty());
+        // Anywhere else, the forged copy cannot even be read: it does not hash to its id.
+        let json = serde_json::to_string(&forged).unwrap();
+        let e = serde_json::from_str::<Document<Note>>(&json).unwrap_err();
+        assert!(e.to_string().contains("does not match its content"), "{e}");
     }
 
     #[test]
@@ -1745,15 +1818,22 @@ mod tests {
                 &|e| matches!(e, RevisionError::MissingParent { parent, .. } if parent == &r2),
             ),
         ];
+        // A damaged copy never becomes a `Document`: reading it (file, bundle, server) checks
+        // every revision, so `merge` only ever meets valid documents. The structural faults are
+        // also caught by `merge` itself.
         for (bad, expected) in cases {
             let e = bad.verify().unwrap_err();
             assert!(expected(&e), "verify: {e}");
             assert!(e.to_string().contains("item-1"), "{e}");
-            let e = mine.merge(bad).unwrap_err();
-            assert!(expected(&e), "merge: {e}");
-            assert_eq!(mine, before, "a failed merge changed the document");
             let json = serde_json::to_string(bad).unwrap();
+            let revs: Vec<Revision<Note>> = bad.revisions().cloned().collect();
+            let e = Document::from_revisions("item-1", revs).unwrap_err();
+            assert!(expected(&e), "from_revisions: {e}");
             assert!(serde_json::from_str::<Document<Note>>(&json).is_err());
+        }
+        for bad in [&generation, &orphan] {
+            assert!(mine.merge(bad).is_err());
+            assert_eq!(mine, before, "a failed merge changed the document");
         }
         // An orphan is fine when this copy has its parent.
         let mut has_parent = base;

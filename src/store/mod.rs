@@ -279,7 +279,7 @@ impl Store {
         let mut loaded: Vec<Loaded> = paths
             .into_iter()
             .map(|p| {
-                let a = load_assessment(&p);
+                let a = load_own(&p);
                 (p, a)
             })
             .collect();
@@ -334,7 +334,7 @@ impl Store {
         incoming: Assessment,
         now_millis: u64,
     ) -> Result<Imported, StoreError> {
-        let (imported, changed) = self.plan_import(file, &incoming, now_millis)?;
+        let (imported, changed) = self.plan_import(file, incoming, now_millis)?;
         if changed {
             self.save(&imported.assessment)?;
         }
@@ -343,11 +343,11 @@ impl Store {
 
     /// What importing `incoming` would give, without writing: the copy here merged with it,
     /// or — new here — `incoming` itself after the same checks (every revision's role, the
-    /// clock bound). The flag says whether anything changed.
+    /// clock bound; [`Assessment::admit`]). The flag says whether anything changed.
     pub fn plan_import(
         &self,
         file: &Path,
-        incoming: &Assessment,
+        incoming: Assessment,
         now_millis: u64,
     ) -> Result<(Imported, bool), StoreError> {
         let path = self.assessment_path(&incoming.id);
@@ -355,21 +355,28 @@ impl Store {
             path: file.to_path_buf(),
             message: e.to_string(),
         };
-        let exists = path.exists();
-        let before = if exists {
-            load_assessment(&path)?
-        } else {
-            incoming.empty_like()
-        };
+        if !path.exists() {
+            let (assessment, merge) = incoming.admit(now_millis).map_err(invalid)?;
+            return Ok((
+                Imported {
+                    assessment,
+                    merge,
+                    new: true,
+                    path,
+                },
+                true,
+            ));
+        }
+        let before = load_own(&path)?;
         let mut here = before.clone();
-        let merge = here.merge(incoming, now_millis).map_err(invalid)?;
+        let merge = here.merge(&incoming, now_millis).map_err(invalid)?;
         // An import that brings nothing new leaves the file alone.
-        let changed = here != before || !exists;
+        let changed = here != before;
         Ok((
             Imported {
                 assessment: here,
                 merge,
-                new: !exists,
+                new: false,
                 path,
             },
             changed,
@@ -383,7 +390,7 @@ impl Store {
         if self.is_read_only() {
             return Err(StoreError::ReadOnly { path });
         }
-        let bytes = serde_json::to_vec_pretty(a).map_err(|e| StoreError::Invalid {
+        let bytes = a.to_json_lines().map_err(|e| StoreError::Invalid {
             path: path.clone(),
             message: e.to_string(),
         })?;
@@ -474,7 +481,7 @@ pub fn find<'a>(all: &[&'a Assessment], key: &str) -> Vec<&'a Assessment> {
 
 /// Writes an assessment to a path the user chose (when the data directory cannot be written).
 pub fn save_copy(a: &Assessment, path: &Path) -> Result<(), StoreError> {
-    let bytes = serde_json::to_vec_pretty(a).map_err(|e| StoreError::Invalid {
+    let bytes = a.to_json_lines().map_err(|e| StoreError::Invalid {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
@@ -485,11 +492,23 @@ pub fn save_copy(a: &Assessment, path: &Path) -> Result<(), StoreError> {
 pub fn load_backup(path: &Path) -> Option<Assessment> {
     let mut bak = path.as_os_str().to_owned();
     bak.push(".bak");
-    load_assessment(Path::new(&bak)).ok()
+    load_own(Path::new(&bak)).ok()
 }
 
-/// Reads one assessment file, checking size, syntax, format and version before the content.
+/// Reads one assessment file, checking size, syntax, format and version before the content,
+/// then every revision id: for files from elsewhere (imports, folders handed over).
 pub fn load_assessment(path: &Path) -> Result<Assessment, StoreError> {
+    load(path, false)
+}
+
+/// Reads a file of the data directory: as [`load_assessment`], except that when the file's
+/// checksum matches its document lines (it is as zwgk wrote it after checking it), revision
+/// ids are not recomputed. Anything else falls back to the full check.
+pub fn load_own(path: &Path) -> Result<Assessment, StoreError> {
+    load(path, true)
+}
+
+fn load(path: &Path, own: bool) -> Result<Assessment, StoreError> {
     let meta = std::fs::metadata(path).map_err(io_err(path))?;
     if meta.len() > MAX_ASSESSMENT_BYTES {
         return Err(StoreError::TooLarge {
@@ -499,7 +518,7 @@ pub fn load_assessment(path: &Path) -> Result<Assessment, StoreError> {
         });
     }
     let bytes = std::fs::read(path).map_err(io_err(path))?;
-    parse_assessment(path, &bytes)
+    parse(path, &bytes, own)
 }
 
 /// A JSON error with its position counted in characters, as editors count. A content check
@@ -519,8 +538,12 @@ fn syntax(path: &Path, bytes: &[u8], e: &serde_json::Error) -> StoreError {
     }
 }
 
-/// Parses the bytes of an assessment file.
+/// Parses the bytes of an assessment file from elsewhere, checking every revision id.
 pub fn parse_assessment(path: &Path, bytes: &[u8]) -> Result<Assessment, StoreError> {
+    parse(path, bytes, false)
+}
+
+fn parse(path: &Path, bytes: &[u8], own: bool) -> Result<Assessment, StoreError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(StoreError::Invalid {
@@ -534,7 +557,19 @@ pub fn parse_assessment(path: &Path, bytes: &[u8]) -> Result<Assessment, StoreEr
             message: NOT_UTF8.into(),
         });
     }
-    // Look at the format and version first, without building the document tree.
+    // A file as this zwgk writes it says what it is in its first bytes: read it at once.
+    let current = format!(
+        "{{\"format\":\"{ASSESSMENT_FORMAT}\",\"format_version\":{ASSESSMENT_FORMAT_VERSION},"
+    );
+    if bytes.starts_with(current.as_bytes()) {
+        let read = if own {
+            Assessment::from_own_file(bytes)
+        } else {
+            serde_json::from_slice::<Assessment>(bytes)
+        };
+        return read.map_err(|e| syntax(path, bytes, &e));
+    }
+    // Otherwise look at the format and version first, without building the document tree.
     #[derive(serde::Deserialize)]
     struct Peek {
         #[serde(default)]

@@ -367,10 +367,13 @@ pub fn write(
         };
         for a in &out.assessments {
             let entry = format!("assessments/{}.json", a.id);
-            let bytes = serde_json::to_vec(&a.portable()).map_err(|e| BundleError::Write {
-                path: target.clone(),
-                message: e.to_string(),
-            })?;
+            let bytes = a
+                .portable()
+                .to_json_lines()
+                .map_err(|e| BundleError::Write {
+                    path: target.clone(),
+                    message: e.to_string(),
+                })?;
             zip.start_file(entry.as_str(), deflated).map_err(zerr)?;
             zip.write_all(&bytes).map_err(io_err(&target))?;
             entries.insert(
@@ -780,11 +783,16 @@ impl ImportReport {
 /// hand-over state.
 pub fn import(
     store: &mut Store,
-    bundle: &Verified,
+    bundle: Verified,
     library: &Library,
     now_millis: u64,
 ) -> Result<ImportReport, BundleError> {
-    let path = &bundle.path;
+    let Verified {
+        path,
+        header,
+        assessments,
+    } = bundle;
+    let path = &path;
     if store.is_read_only() {
         return Err(BundleError::Store {
             path: path.clone(),
@@ -794,7 +802,7 @@ pub fn import(
         });
     }
     let mut planned = Vec::new();
-    for a in &bundle.assessments {
+    for a in assessments {
         let (imported, changed) =
             store
                 .plan_import(path, a, now_millis)
@@ -812,7 +820,7 @@ pub fn import(
         path: path.clone(),
         reason: e.to_string(),
     })?;
-    for e in bundle.header.evidence.iter().filter(|e| e.included) {
+    for e in header.evidence.iter().filter(|e| e.included) {
         if evidence.has(&e.sha256) {
             continue;
         }
@@ -851,14 +859,14 @@ pub fn import(
     }
     let now = crate::clock::rfc3339(now_millis);
     let mut state = SyncState::load(store.root());
-    let again = state.has_received(&bundle.header.id);
-    let acknowledged = state.acknowledge(&bundle.header.receipts, &now);
+    let again = state.has_received(&header.id);
+    let acknowledged = state.acknowledge(&header.receipts, &now);
     if !again {
         state.received.push(Received {
-            bundle: bundle.header.id.clone(),
-            created: bundle.header.created.clone(),
+            bundle: header.id.clone(),
+            created: header.created.clone(),
             imported: now,
-            device: bundle.header.producer.device.clone(),
+            device: header.producer.device.clone(),
             assessments: arrived
                 .iter()
                 .map(|a| (a.id.clone(), a.merge.added))
@@ -868,19 +876,14 @@ pub fn import(
     state.save(store.root()).map_err(io_err(store.root()))?;
     Ok(ImportReport {
         path: path.clone(),
-        bundle: bundle.header.id.clone(),
-        producer: bundle.header.producer.clone(),
+        bundle: header.id.clone(),
+        producer: header.producer.clone(),
         arrived,
         evidence_added,
-        evidence_missing: bundle
-            .header
-            .evidence
-            .iter()
-            .filter(|e| !e.included)
-            .count(),
+        evidence_missing: header.evidence.iter().filter(|e| !e.included).count(),
         acknowledged,
         again,
-        catalogues: catalogue_notes(&bundle.header, library),
+        catalogues: catalogue_notes(&header, library),
     })
 }
 
