@@ -118,10 +118,14 @@ fn reject_floats(v: &Value, path: &mut String) -> Result<(), CanonError> {
 /// A revision id, `"N-hash"`: generation `N` (≥ 1) and 32 lower-case hex digits of content hash.
 ///
 /// Ordered by generation, then by hash (ASCII), which is the winner rule's order.
+///
+/// Held as the generation and the 16 bytes the hex digits stand for (no allocation: a long
+/// history holds hundreds of thousands); bytes order as their lower-case hex does. Not `Copy`,
+/// so that ids stay visibly cloned where they are kept.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RevId {
     generation: u64,
-    hash: String,
+    hash: [u8; 16],
 }
 
 /// Why a string is not a [`RevId`].
@@ -154,14 +158,18 @@ impl RevId {
     }
 
     /// The 32 hex digits of content hash.
-    pub fn hash(&self) -> &str {
-        &self.hash
+    pub fn hash(&self) -> String {
+        hex::encode(self.hash)
     }
 }
 
 impl fmt::Display for RevId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", self.generation, self.hash)
+        write!(f, "{}-", self.generation)?;
+        for b in self.hash {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
     }
 }
 
@@ -181,9 +189,11 @@ impl FromStr for RevId {
         if hash.len() != 32 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
             return Err(ParseRevIdError::Hash { input: input() });
         }
+        let mut bytes = [0u8; 16];
+        hex::decode_to_slice(hash, &mut bytes).map_err(|_| ParseRevIdError::Hash { input: input() })?;
         Ok(RevId {
             generation,
-            hash: hash.to_owned(),
+            hash: bytes,
         })
     }
 }
@@ -196,7 +206,18 @@ impl Serialize for RevId {
 
 impl<'de> Deserialize<'de> for RevId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(D::Error::custom)
+        /// Parses borrowed or transient strings without an allocation.
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = RevId;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a revision id \"<generation>-<32 hex digits>\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RevId, E> {
+                v.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Visit)
     }
 }
 
@@ -214,14 +235,14 @@ impl JsonSchema for RevId {
     }
 }
 
-/// The content hash of a revision: 32 hex digits of SHA-256 of its canonical envelope.
+/// The content hash of a revision: the first 16 bytes of SHA-256 of its canonical envelope.
 fn content_hash<T: Serialize>(
     doc: &str,
     parent: Option<&RevId>,
     deleted: bool,
     meta: Meta<'_>,
     body: &T,
-) -> Result<String, CanonError> {
+) -> Result<[u8; 16], CanonError> {
     // The envelope's keys and the author's are declared in byte order, and the body goes
     // through `Value` (whose maps are sorted), so serde_json writes the canonical JSON of
     // `{"author","body","deleted","hlc","id"[,"legacy"],"parent"}` straight into the hash.
@@ -260,7 +281,9 @@ fn content_hash<T: Serialize>(
     };
     let mut hasher = HashWriter(Sha256::new());
     serde_json::to_writer(&mut hasher, &envelope)?;
-    Ok(hex::encode(&hasher.0.finalize()[..16]))
+    let mut hash = [0u8; 16];
+    hash.copy_from_slice(&hasher.0.finalize()[..16]);
+    Ok(hash)
 }
 
 /// Feeds written bytes into a SHA-256.
@@ -1298,7 +1321,7 @@ fn check_revision<B: Body>(
         return Err(RevisionError::HashMismatch {
             doc: doc.to_owned(),
             rev: r.rev.clone(),
-            computed,
+            computed: hex::encode(computed),
         });
     }
     check_joins(doc, r, has)
