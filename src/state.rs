@@ -303,10 +303,34 @@ pub struct Session {
     pub assessment: Assessment,
     /// Previous results, newest last: (checklist, item, result before the change).
     pub undo: Vec<(String, String, Option<ItemResult>)>,
+    /// Runs of `undo` entries that one key made (`A` takes many answers at once), as
+    /// (first index, end): `u` undoes such a run whole.
+    pub undo_groups: Vec<(usize, usize)>,
     /// Cursor of the domains screen, kept while walking.
     pub domain_cursor: usize,
     /// Opened for looking only (a backup of a damaged file).
     pub read_only: bool,
+}
+
+impl Session {
+    /// Marks the undo entries from `start` to the end of the stack as one change.
+    pub fn group_undo_from(&mut self, start: usize) {
+        if self.undo.len() > start + 1 {
+            self.undo_groups.push((start, self.undo.len()));
+        }
+    }
+
+    /// How many undo entries the next `u` takes back: the whole run of one `A` when it is on
+    /// top of the stack, else one.
+    pub fn take_undo_group(&mut self) -> usize {
+        match self.undo_groups.last() {
+            Some(&(start, end)) if end == self.undo.len() => {
+                self.undo_groups.pop();
+                end - start
+            }
+            _ => 1,
+        }
+    }
 }
 
 impl App {

@@ -409,6 +409,7 @@ pub(crate) fn open(app: &mut App, assessment: Assessment) {
     app.open = Some(Session {
         assessment,
         undo: Vec::new(),
+        undo_groups: Vec::new(),
         domain_cursor: 0,
         read_only: false,
     });

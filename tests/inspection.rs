@@ -289,3 +289,25 @@ fn importing_a_self_check_twice_merges_without_duplicates() {
     );
     assert_eq!(c_store.list().unwrap().len(), 1);
 }
+
+#[test]
+fn u_after_a_takes_back_every_answer_the_a_took() {
+    let mut app = app();
+    township_self_check(&mut app);
+    start_inspection(&mut app);
+    open_domain(&mut app, EDU);
+    // One verdict of the inspector's own first, then `A` takes the other nine.
+    press(&mut app, ch('2'));
+    press(&mut app, ch('A'));
+    assert_eq!(app.tally(EDU).checked(), 10);
+    // One `u`: the whole `A`, and only it.
+    assert_eq!(press(&mut app, ch('u')), vec![Effect::Save]);
+    let t = app.tally(EDU);
+    assert_eq!(t.checked(), 1, "the nine taken answers are back to 未检查");
+    assert_eq!(assessment(&app).status(EDU, "01"), Status::Partial);
+    // The next `u`: the inspector's own verdict.
+    press(&mut app, ch('u'));
+    assert_eq!(app.tally(EDU).checked(), 0);
+    press(&mut app, ch('u'));
+    assert_eq!(app.message.as_deref(), Some("没有可撤销的修改"));
+}

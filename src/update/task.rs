@@ -121,6 +121,7 @@ pub(super) fn accept(app: &mut App, ctx: &Ctx, all: bool) -> Vec<Effect> {
     };
     let mut effects = Vec::new();
     let mut taken = 0;
+    let undo_start = app.open.as_ref().map_or(0, |s| s.undo.len());
     for (checklist, item) in &targets {
         let Some((theirs, rev)) = township_answer(app, checklist, item)
             .filter(|(r, _)| r.status.is_checked())
@@ -149,6 +150,9 @@ pub(super) fn accept(app: &mut App, ctx: &Ctx, all: bool) -> Vec<Effect> {
         }
     }
     if all {
+        if let Some(session) = app.open.as_mut() {
+            session.group_undo_from(undo_start);
+        }
         app.message = Some(format!("{} {taken} {}", s.accepted_prefix, s.items_unit));
     } else if let Some((_, item)) = targets.first() {
         if township_answer(app, &targets[0].0, item).is_none_or(|(r, _)| !r.status.is_checked()) {
