@@ -205,6 +205,9 @@ fn fixture_id(lib: &Library, id: &str) -> Assessment {
             responsible_person: "赵六".into(),
             deadline: "2026-11-15".into(),
             decision: Decision::Verified,
+            review_comment: "已在门户网站发布,整改到位".into(),
+            reviewer: "王五".into(),
+            review_date: Some("2026-11-26".into()),
             ..TaskSpec::default()
         },
         Some(TaskResponse {
@@ -212,7 +215,7 @@ fn fixture_id(lib: &Library, id: &str) -> Assessment {
             item: "05".into(),
             progress: Progress::Done,
             response: "已在门户网站发布".into(),
-            completed: Some("2026-11-10".into()),
+            completed: Some("2026-11-18".into()),
             ..TaskResponse::default()
         }),
         100,
@@ -262,6 +265,53 @@ fn fixture_id(lib: &Library, id: &str) -> Assessment {
         None,
         102,
     );
+    // Sent back once: the township's answer is for the round before.
+    task(
+        &mut a,
+        TaskSpec {
+            checklist: EXTRA.into(),
+            item: "a1".into(),
+            findings: vec!["栏目空白".into()],
+            description: "专栏无内容".into(),
+            requirement: "补充发布".into(),
+            responsible_unit: "胡集镇党政办".into(),
+            responsible_person: "孙七".into(),
+            deadline: "2026-11-30".into(),
+            returned: 1,
+            review_comment: "佐证不足,请补充栏目截图".into(),
+            reviewer: "王五".into(),
+            review_date: Some("2026-11-24".into()),
+            ..TaskSpec::default()
+        },
+        Some(TaskResponse {
+            checklist: EXTRA.into(),
+            item: "a1".into(),
+            progress: Progress::Done,
+            response: "已发布".into(),
+            completed: Some("2026-11-22".into()),
+            ..TaskResponse::default()
+        }),
+        103,
+    );
+    // Withdrawn, with the reason.
+    task(
+        &mut a,
+        TaskSpec {
+            checklist: EMP.into(),
+            item: "03".into(),
+            description: "误报".into(),
+            requirement: "无".into(),
+            responsible_person: "李四".into(),
+            deadline: "2026-12-10".into(),
+            decision: Decision::Withdrawn,
+            review_comment: "该事项本镇不适用,撤销".into(),
+            reviewer: "王五".into(),
+            review_date: Some("2026-11-27".into()),
+            ..TaskSpec::default()
+        },
+        None,
+        104,
+    );
     a
 }
 
@@ -287,7 +337,10 @@ fn golden(name: &str, actual: &[u8]) {
         )
     });
     if expected != actual {
-        let actual_path = path.with_extension("actual");
+        // report.md → report.md.actual (each golden file its own, so tests can run together).
+        let mut actual_path = path.clone().into_os_string();
+        actual_path.push(".actual");
+        let actual_path = std::path::PathBuf::from(actual_path);
         std::fs::write(&actual_path, actual).expect("write actual");
         panic!(
             "{} differs from the output (written to {}); rerun with ZWGK_BLESS=1 if the change is intended",
@@ -297,11 +350,12 @@ fn golden(name: &str, actual: &[u8]) {
     }
 }
 
-/// The ledger as it must come out, cell by cell (序号 … 佐证).
-fn expected_ledger() -> Vec<[&'static str; 12]> {
+/// The ledger as it must come out, cell by cell (序号 … 冲突).
+fn expected_ledger() -> Vec<[&'static str; 19]> {
     vec![
         [
             "1",
+            "胡集镇人民政府",
             "就业",
             "就业信息服务 / 岗位信息发布",
             "内容不全、更新不及时/超时限",
@@ -310,12 +364,40 @@ fn expected_ledger() -> Vec<[&'static str; 12]> {
             "胡集镇劳动保障所",
             "李四",
             "2026-12-31",
-            "已整改",
+            "已补全",
+            "https://www.example.gov.cn/zwgk/jy/02-new.html\n整改后截图.png",
             "2026-11-25",
-            "https://www.example.gov.cn/zwgk/jy/02-new.html\n整改后截图.png (sha256 3f2a9c0d1e5b)",
+            "已整改",
+            "",
+            "",
+            "",
+            "",
+            "",
         ],
         [
             "2",
+            "胡集镇人民政府",
+            "就业",
+            "就业信息服务 / 求职信息登记",
+            "",
+            "误报",
+            "无",
+            "",
+            "李四",
+            "2026-12-10",
+            "",
+            "",
+            "",
+            "已撤销",
+            "",
+            "该事项本镇不适用,撤销",
+            "王五",
+            "2026-11-27",
+            "",
+        ],
+        [
+            "3",
+            "胡集镇人民政府",
             "义务教育",
             "民办学校信息 / 民办学校办学基本信息",
             "未公开",
@@ -324,12 +406,19 @@ fn expected_ledger() -> Vec<[&'static str; 12]> {
             "胡集镇中心校",
             "赵六",
             "2026-11-20",
-            "待整改(逾期)",
+            "",
+            "",
+            "",
+            "待整改",
+            "逾期",
+            "",
+            "",
             "",
             "",
         ],
         [
-            "3",
+            "4",
+            "胡集镇人民政府",
             "义务教育",
             "招生管理 / 招生计划",
             "渠道不符",
@@ -338,15 +427,43 @@ fn expected_ledger() -> Vec<[&'static str; 12]> {
             "胡集镇中心校",
             "赵六",
             "2026-11-15",
+            "已在门户网站发布",
+            "",
+            "2026-11-18",
             "已复核",
-            "2026-11-10",
+            "逾期完成",
+            "已在门户网站发布,整改到位",
+            "王五",
+            "2026-11-26",
+            "",
+        ],
+        [
+            "5",
+            "胡集镇人民政府",
+            "town-extra(目录未找到)",
+            "a1",
+            "栏目空白",
+            "专栏无内容",
+            "补充发布",
+            "胡集镇党政办",
+            "孙七",
+            "2026-11-30",
+            "",
+            "",
+            "",
+            "退回整改",
+            "",
+            "佐证不足,请补充栏目截图",
+            "王五",
+            "2026-11-24",
             "",
         ],
     ]
 }
 
-const LEDGER_HEADERS: [&str; 12] = [
+const LEDGER_HEADERS: [&str; 19] = [
     "序号",
+    "被检查单位",
     "领域",
     "一级/二级事项",
     "问题类型",
@@ -355,9 +472,15 @@ const LEDGER_HEADERS: [&str; 12] = [
     "责任单位",
     "责任人",
     "整改时限",
-    "整改状态",
+    "整改情况",
+    "整改佐证",
     "完成日期",
-    "佐证",
+    "整改状态",
+    "逾期",
+    "复核意见",
+    "复核人",
+    "复核日期",
+    "冲突",
 ];
 
 #[test]
@@ -434,7 +557,18 @@ fn not_involved_problems_and_ledger_are_in_order() {
         .collect();
     assert_eq!(cells, want);
     let overdue: Vec<bool> = r.ledger.iter().map(|x| x.overdue).collect();
-    assert_eq!(overdue, [false, true, false]);
+    assert_eq!(overdue, [false, false, true, false, false]);
+    let late: Vec<bool> = r.ledger.iter().map(|x| x.completed_late).collect();
+    assert_eq!(
+        late,
+        [false, false, false, true, false],
+        "finished after the deadline: the trace stays after 已复核"
+    );
+    assert_eq!(
+        r.ledger_subtitle(),
+        "被检查单位:胡集镇人民政府  轮次:2026年下半年回头看  检查日期:2026-11-27"
+    );
+    assert_eq!(r.ledger_title(), "胡集镇人民政府 整改台账");
     assert_eq!(r.conflicts, 0);
 }
 
@@ -445,9 +579,14 @@ fn overdue_depends_on_the_date_given() {
     let on_deadline = Report::build(&a, &lib, "2026-11-20", Lang::Zh);
     assert!(on_deadline.ledger.iter().all(|x| !x.overdue));
     let en = Report::build(&a, &lib, TODAY, Lang::En);
-    let row = en.ledger.iter().find(|x| x.item_id == "03").expect("03");
-    assert_eq!(en.state_label(row), "to fix (overdue)");
-    assert_eq!(en.ledger_headers()[9], "State");
+    let row = en
+        .ledger
+        .iter()
+        .find(|x| x.checklist == EDU && x.item_id == "03")
+        .expect("03");
+    assert_eq!(en.state_label(row), "to fix");
+    assert_eq!(en.lateness_label(row), "overdue");
+    assert_eq!(en.ledger_headers()[13], "State");
 }
 
 #[test]
@@ -535,11 +674,21 @@ fn html_matches_golden_is_self_contained_and_escaped() {
     assert!(html.contains("<td>javascript:alert(1)</td>"));
     // The overdue row is marked, in colour and in words.
     assert!(html.contains("<tr class=\"overdue\">"));
-    assert!(html.contains("<strong>待整改(逾期)</strong>"));
+    assert!(
+        html.contains("<td class=\"st\">待整改</td><td class=\"st\"><strong>逾期</strong></td>")
+    );
     // The chart has a legend with every status word and the bars' counts.
     for word in ["已落实", "部分落实", "未落实", "不适用", "未检查"] {
         assert!(html.contains(&format!(">{word}</text>")), "{word}");
     }
+}
+
+/// Excel's serial number of a `YYYY-MM-DD` date (days since 1899-12-30).
+fn excel_serial(date: &str) -> f64 {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let d = time::Date::parse(date, &format).expect("a date");
+    let epoch = time::macros::date!(1899 - 12 - 30);
+    (d - epoch).whole_days() as f64
 }
 
 /// Reads one file of the xlsx package.
@@ -587,20 +736,40 @@ fn xlsx_reads_back_with_ledger_first_and_sheet_features() {
     );
     let ledger = wb.worksheet_range("整改台账").expect("ledger");
     let rows: Vec<Vec<Data>> = ledger.rows().map(<[Data]>::to_vec).collect();
-    assert_eq!(rows.len(), 4, "header + 3 tasks");
-    let header: Vec<String> = rows[0].iter().map(text).collect();
+    assert_eq!(
+        rows.len(),
+        10,
+        "title, 被检查单位 · 轮次 · 检查日期, header, 5 tasks, a blank row, the signatures"
+    );
+    assert_eq!(text(&rows[0][0]), "胡集镇人民政府 整改台账");
+    assert_eq!(
+        text(&rows[1][0]),
+        "被检查单位:胡集镇人民政府  轮次:2026年下半年回头看  检查日期:2026-11-27"
+    );
+    let header: Vec<String> = rows[2].iter().map(text).collect();
     assert_eq!(header, LEDGER_HEADERS);
-    for (i, (got, want)) in rows[1..].iter().zip(expected_ledger()).enumerate() {
+    let date_columns = [9, 12, 17];
+    for (i, (got, want)) in rows[3..8].iter().zip(expected_ledger()).enumerate() {
         assert_eq!(got[0], Data::Float((i + 1) as f64), "序号 is a number");
         for (c, (cell, w)) in got.iter().zip(want).enumerate().skip(1) {
             match cell {
-                // Dates and every other text stay text (no date serial numbers).
-                Data::String(s) => assert_eq!(s, w, "row {} col {c}", i + 1),
+                // Dates are real dates: Excel and WPS sort and filter them as dates.
+                Data::DateTime(d) if date_columns.contains(&c) => {
+                    assert_eq!(excel_serial(w), d.as_f64(), "row {} col {c}", i + 1)
+                }
+                Data::String(s) if !date_columns.contains(&c) => {
+                    assert_eq!(s, w, "row {} col {c}", i + 1)
+                }
                 Data::Empty => assert_eq!(w, "", "row {} col {c}", i + 1),
-                other => panic!("row {} col {c}: {other:?} is not text", i + 1),
+                other => panic!("row {} col {c}: {other:?} for {w:?}", i + 1),
             }
         }
     }
+    assert!(
+        text(&rows[9][0]).starts_with("检查人(签字):"),
+        "{:?}",
+        rows[9]
+    );
     let domains = wb.worksheet_range("领域汇总").expect("domains");
     let total: Vec<String> = domains
         .rows()
@@ -619,34 +788,63 @@ fn xlsx_reads_back_with_ledger_first_and_sheet_features() {
     let sheet1 = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
     assert!(
         sheet1.contains(
-            "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
+            "<pane ySplit=\"3\" topLeftCell=\"A4\" activePane=\"bottomLeft\" state=\"frozen\"/>"
         ),
         "frozen header row"
     );
-    assert!(sheet1.contains("<autoFilter ref=\"A1:L4\"/>"), "autofilter");
-    assert!(
-        sheet1.contains("<dataValidation type=\"list\""),
-        "drop-down"
+    assert!(sheet1.contains("<autoFilter ref=\"A3:S8\"/>"), "autofilter");
+    // Drop-downs: each list holds every value its column is written with.
+    let validations: Vec<(&str, &str)> = sheet1
+        .split("<dataValidation ")
+        .skip(1)
+        .map(|v| {
+            let sqref = v
+                .split("sqref=\"")
+                .nth(1)
+                .and_then(|x| x.split('"').next())
+                .expect("sqref");
+            let list = v
+                .split("<formula1>")
+                .nth(1)
+                .and_then(|x| x.split("</formula1>").next())
+                .expect("formula1");
+            (sqref, list)
+        })
+        .collect();
+    assert_eq!(
+        validations,
+        [
+            (
+                "N4:N208",
+                "\"待整改,整改中,已整改,退回整改,已复核,无需整改,已撤销\""
+            ),
+            ("O4:O208", "\"逾期,逾期完成\""),
+            ("S4:S208", "\"有冲突\""),
+        ]
     );
-    assert!(
-        sheet1.contains(
-            "<formula1>\"待整改,整改中,已整改,退回整改,已复核,无需整改,已撤销\"</formula1>"
-        ),
-        "every state"
-    );
-    assert!(sheet1.contains("sqref=\"J2:J"), "on the 整改状态 column");
-    // Widths from display width: 一级/二级事项 of 义务教育 row 2 is 34 columns wide.
-    let col_c = sheet1
+    for (row, want) in rows[3..8].iter().zip(expected_ledger()) {
+        let listed = |col: usize, list: &str| want[col].is_empty() || list.contains(want[col]);
+        assert!(listed(13, validations[0].1) && listed(14, validations[1].1));
+        assert!(matches!(row[13], Data::String(_)));
+    }
+    // Widths from display width: 一级/二级事项 of 义务教育 row 3 is 34 columns wide.
+    let col_d = sheet1
         .split("<col ")
-        .find(|c| c.starts_with("min=\"3\""))
-        .expect("column C width");
-    let width: f64 = col_c
+        .find(|c| c.starts_with("min=\"4\""))
+        .expect("column D width");
+    let width: f64 = col_d
         .split("width=\"")
         .nth(1)
         .and_then(|w| w.split('"').next())
         .and_then(|w| w.parse().ok())
         .expect("width");
-    assert!((36.0..40.0).contains(&width), "column C width {width}");
+    assert!((36.0..40.0).contains(&width), "column D width {width}");
+    assert!(
+        sheet1.contains("<oddFooter>&amp;C第 &amp;P 页,共 &amp;N 页</oddFooter>"),
+        "page numbers"
+    );
+    let dates = zip_entry(&bytes, "xl/styles.xml");
+    assert!(dates.contains("formatCode=\"yyyy-mm-dd\""), "a date format");
     let styles = zip_entry(&bytes, "xl/styles.xml");
     assert!(styles.contains("FFFDE2E2"), "overdue fill");
 }
@@ -679,7 +877,7 @@ fn binary_writes_a_report_and_rejects_unknown_ids() {
         String::from_utf8_lossy(&run.stderr)
     );
     let written = std::fs::read(&out).expect("report written");
-    assert!(written.starts_with("\u{FEFF}序号,领域".as_bytes()));
+    assert!(written.starts_with("\u{FEFF}序号,被检查单位,领域".as_bytes()));
     assert!(String::from_utf8_lossy(&run.stdout).contains("台账.csv"));
 
     // By id prefix, from the data directory.
@@ -857,13 +1055,18 @@ fn an_assessment_without_results_or_tasks_renders_in_every_format() {
     assert_eq!(html.matches("<svg").count(), 1);
     let xlsx = render(&r, ReportFormat::Xlsx).expect("xlsx");
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(xlsx)).expect("open");
+    let ledger = wb.worksheet_range("整改台账").expect("ledger");
+    let rows: Vec<Vec<String>> = ledger
+        .rows()
+        .map(|r| r.iter().map(text).collect())
+        .collect();
     assert_eq!(
-        wb.worksheet_range("整改台账")
-            .expect("ledger")
-            .rows()
-            .count(),
-        1
+        rows.len(),
+        5,
+        "title, subtitle, header, blank, signatures: {rows:?}"
     );
+    assert_eq!(rows[2][0], "序号");
+    assert!(rows[3].iter().all(String::is_empty), "no task");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -951,7 +1154,7 @@ fn dash_writes_the_report_to_standard_output() {
     let file = assessment_file(&lib, dir.path());
     let (code, out, err) = report_to(&lib, &file, Some(ReportFormat::Csv), Path::new("-"));
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("\u{FEFF}序号,领域".as_bytes()));
+    assert!(out.starts_with("\u{FEFF}序号,被检查单位,领域".as_bytes()));
     assert!(!dir.path().join("-").exists(), "no file named -");
     let (code, out, err) = report_to(&lib, &file, None, Path::new("-"));
     assert_eq!(code, 2);

@@ -225,6 +225,18 @@ impl TaskSpec {
     }
 }
 
+/// True when the township finished the task (已整改, or 已复核 after it) on a 完成日期 after the
+/// 整改时限: the ledger keeps the trace that it was late (逾期完成) after the task is closed.
+pub fn completed_late(spec: &TaskSpec, response: Option<&TaskResponse>, state: TaskState) -> bool {
+    let Some(done) = response.and_then(|r| r.completed.as_deref()) else {
+        return false;
+    };
+    matches!(state, TaskState::Done | TaskState::Verified)
+        && is_date(&spec.deadline)
+        && is_date(done)
+        && done > spec.deadline.as_str()
+}
+
 /// True for a well-formed `YYYY-MM-DD` date.
 pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
@@ -275,6 +287,28 @@ mod tests {
         assert_eq!(task_state(&spec, Some(&resp)), TaskState::Verified);
         spec.decision = Decision::Withdrawn;
         assert_eq!(task_state(&spec, None), TaskState::Withdrawn);
+    }
+
+    #[test]
+    fn late_completion_is_kept_after_the_task_is_closed() {
+        let spec = TaskSpec {
+            deadline: "2026-11-20".into(),
+            ..TaskSpec::default()
+        };
+        let mut resp = TaskResponse {
+            progress: Progress::Done,
+            completed: Some("2026-11-25".into()),
+            ..TaskResponse::default()
+        };
+        assert!(completed_late(&spec, Some(&resp), TaskState::Done));
+        assert!(completed_late(&spec, Some(&resp), TaskState::Verified));
+        assert!(!completed_late(&spec, Some(&resp), TaskState::Returned));
+        resp.completed = Some("2026-11-20".into());
+        assert!(
+            !completed_late(&spec, Some(&resp), TaskState::Done),
+            "on the day is in time"
+        );
+        assert!(!completed_late(&spec, None, TaskState::Verified));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Table headers repeat on every printed page. All text from the assessment is escaped; only
 //! `http(s)` evidence URLs become links.
 
-use super::{Report, labels, percent_text};
+use super::{LedgerColumn, Report, labels, percent_text};
 use crate::model::assessment::Evidence;
 use crate::model::status::{Status, Tally};
 use crate::text::width;
@@ -169,28 +169,33 @@ pub fn write(r: &Report) -> Vec<u8> {
 
     // 四、整改台账
     s.push_str(&format!(
-        "<section class=\"ledger\">\n<h2>{}</h2>\n",
-        esc(l.sec_ledger)
+        "<section class=\"ledger\">\n<h2>{}</h2>\n<p class=\"ledger-title\">{}</p>\n",
+        esc(l.sec_ledger),
+        esc(&r.ledger_subtitle())
     ));
     if r.ledger.is_empty() {
         s.push_str(&format!("<p>{}</p>\n", esc(l.none)));
     } else {
-        let mut numeric = [false; 12];
-        numeric[0] = true;
+        let classes: Vec<&str> = LedgerColumn::ALL.iter().map(|c| ledger_class(*c)).collect();
         s.push_str("<table>\n");
-        thead(&mut s, &r.ledger_headers(), &numeric);
+        thead_classed(&mut s, &r.ledger_headers(), &classes);
         s.push_str("<tbody>\n");
         for x in &r.ledger {
-            let mut cells = r.ledger_cells(x).map(|c| esc(&c));
-            cells[11] = evidence_html(&x.evidence);
-            if x.overdue {
-                cells[9] = format!("<strong>{}</strong>", cells[9]);
-            }
-            row(
+            let cells: Vec<String> = LedgerColumn::ALL
+                .iter()
+                .map(|c| match c {
+                    LedgerColumn::Evidence => evidence_html(&x.evidence),
+                    LedgerColumn::Late if x.overdue => {
+                        format!("<strong>{}</strong>", esc(r.lateness_label(x)))
+                    }
+                    other => esc(&r.ledger_cell(x, *other)),
+                })
+                .collect();
+            row_classed(
                 &mut s,
                 if x.overdue { "overdue" } else { "" },
                 &cells,
-                &numeric,
+                &classes,
             );
         }
         s.push_str("</tbody>\n</table>\n");
@@ -212,6 +217,45 @@ fn class(st: Status) -> &'static str {
         Status::Missing => "missing",
         Status::NotApplicable => "na",
     }
+}
+
+/// The class of a ledger column's cells: numbers right, dates and states kept on one line.
+fn ledger_class(c: LedgerColumn) -> &'static str {
+    match c {
+        LedgerColumn::No => "num",
+        c if c.is_date() => "date",
+        LedgerColumn::State | LedgerColumn::Late | LedgerColumn::Conflict => "st",
+        LedgerColumn::Reviewer | LedgerColumn::ResponsiblePerson => "name",
+        _ => "",
+    }
+}
+
+/// A header row whose cells carry a class each (empty: none).
+fn thead_classed(s: &mut String, headers: &[&str], classes: &[&str]) {
+    s.push_str("<thead><tr>");
+    for (i, h) in headers.iter().enumerate() {
+        match classes.get(i).copied().unwrap_or("") {
+            "" => s.push_str(&format!("<th>{}</th>", esc(h))),
+            c => s.push_str(&format!("<th class=\"{c}\">{}</th>", esc(h))),
+        }
+    }
+    s.push_str("</tr></thead>\n");
+}
+
+/// A row of cells that are already HTML, each with its class (empty: none).
+fn row_classed(s: &mut String, class: &str, cells: &[String], classes: &[&str]) {
+    if class.is_empty() {
+        s.push_str("<tr>");
+    } else {
+        s.push_str(&format!("<tr class=\"{class}\">"));
+    }
+    for (i, c) in cells.iter().enumerate() {
+        match classes.get(i).copied().unwrap_or("") {
+            "" => s.push_str(&format!("<td>{c}</td>")),
+            k => s.push_str(&format!("<td class=\"{k}\">{c}</td>")),
+        }
+    }
+    s.push_str("</tr>\n");
 }
 
 fn thead(s: &mut String, headers: &[&str], numeric: &[bool]) {
@@ -250,7 +294,7 @@ fn evidence_html(ev: &[Evidence]) -> String {
             Evidence::Url { url } if is_web_url(url) => {
                 format!("<a href=\"{}\">{}</a>", esc(url), esc(url))
             }
-            other => esc(&super::evidence_text(other)),
+            other => esc(&super::evidence_name(other)),
         })
         .collect::<Vec<_>>()
         .join("<br>")

@@ -3,7 +3,7 @@
 //! Cell text is escaped so it cannot break the table or turn into markup: `\` and `|` and `<`
 //! get a backslash, line breaks become `<br>` (the usual way to keep them inside a table cell).
 
-use super::{Report, labels};
+use super::{LedgerColumn, Report, labels};
 
 /// Writes the report as Markdown (UTF-8).
 pub fn write(r: &Report) -> Vec<u8> {
@@ -64,15 +64,17 @@ pub fn write(r: &Report) -> Vec<u8> {
     }
 
     s.push_str(&format!("## {}\n\n", l.sec_ledger));
+    s.push_str(&format!("{}\n\n", esc(&r.ledger_subtitle())));
     if r.ledger.is_empty() {
         s.push_str(&format!("{}\n\n", l.none));
     } else {
+        let late = LedgerColumn::Late.index();
         let rows: Vec<Row> = r
             .ledger
             .iter()
-            .map(|x| (r.ledger_cells(x).to_vec(), x.overdue.then_some(9)))
+            .map(|x| (r.ledger_cells(x).to_vec(), x.overdue.then_some(late)))
             .collect();
-        let mut right = [false; 12];
+        let mut right = [false; 19];
         right[0] = true;
         table(&mut s, &r.ledger_headers(), &right, &rows);
     }

@@ -58,6 +58,9 @@ pub struct Title {
     pub date: String,
     /// The assessment id.
     pub id: String,
+    /// 检查日期: the day (or first and last day) the results were recorded; the creation
+    /// day when there is none.
+    pub checked_on: String,
 }
 
 /// One involved domain (or the total row) of the 领域汇总 table.
@@ -114,11 +117,105 @@ pub struct Problem {
     pub evidence: Vec<Evidence>,
 }
 
+/// The columns of the 整改台账, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerColumn {
+    /// 序号.
+    No,
+    /// 被检查单位.
+    Unit,
+    /// 领域.
+    Domain,
+    /// 一级/二级事项.
+    Item,
+    /// 问题类型.
+    Findings,
+    /// 问题描述.
+    Description,
+    /// 整改要求.
+    Requirement,
+    /// 责任单位.
+    ResponsibleUnit,
+    /// 责任人.
+    ResponsiblePerson,
+    /// 整改时限.
+    Deadline,
+    /// 整改情况.
+    Response,
+    /// 整改佐证.
+    Evidence,
+    /// 完成日期.
+    Completed,
+    /// 整改状态: the state word only.
+    State,
+    /// 逾期: 逾期 (open past its deadline) or 逾期完成 (finished after it).
+    Late,
+    /// 复核意见 (or why the task was withdrawn).
+    ReviewComment,
+    /// 复核人.
+    Reviewer,
+    /// 复核日期.
+    ReviewDate,
+    /// 冲突: versions of the task or its response wait for a decision.
+    Conflict,
+}
+
+impl LedgerColumn {
+    /// Every column, in order.
+    pub const ALL: [LedgerColumn; 19] = [
+        LedgerColumn::No,
+        LedgerColumn::Unit,
+        LedgerColumn::Domain,
+        LedgerColumn::Item,
+        LedgerColumn::Findings,
+        LedgerColumn::Description,
+        LedgerColumn::Requirement,
+        LedgerColumn::ResponsibleUnit,
+        LedgerColumn::ResponsiblePerson,
+        LedgerColumn::Deadline,
+        LedgerColumn::Response,
+        LedgerColumn::Evidence,
+        LedgerColumn::Completed,
+        LedgerColumn::State,
+        LedgerColumn::Late,
+        LedgerColumn::ReviewComment,
+        LedgerColumn::Reviewer,
+        LedgerColumn::ReviewDate,
+        LedgerColumn::Conflict,
+    ];
+
+    /// The column's place, from 0.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// True for the columns that hold a date (`YYYY-MM-DD` when well formed).
+    pub fn is_date(self) -> bool {
+        matches!(
+            self,
+            LedgerColumn::Deadline | LedgerColumn::Completed | LedgerColumn::ReviewDate
+        )
+    }
+}
+
+/// Whether a task was late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lateness {
+    #[default]
+    InTime,
+    /// 逾期: open and past its deadline on the report date.
+    Overdue,
+    /// 逾期完成: finished (已整改 or 已复核) on a date after its deadline.
+    CompletedLate,
+}
+
 /// One row of the 整改台账.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LedgerRow {
     /// 序号, from 1.
     pub no: usize,
+    /// 被检查单位.
+    pub unit: String,
     pub checklist: String,
     pub domain: String,
     pub item_id: String,
@@ -129,13 +226,34 @@ pub struct LedgerRow {
     pub responsible_unit: String,
     pub responsible_person: String,
     pub deadline: String,
+    /// 整改情况: what the township says it did (for the round it answered).
+    pub response: String,
     pub state: TaskState,
     /// Open and past its deadline on the report date.
     pub overdue: bool,
+    /// Finished after its deadline.
+    pub completed_late: bool,
     /// The task or its response waits for a decision between concurrent versions.
     pub conflict: bool,
     pub completed: String,
     pub evidence: Vec<Evidence>,
+    /// 复核意见, or why the task was withdrawn.
+    pub review_comment: String,
+    pub reviewer: String,
+    pub review_date: String,
+}
+
+impl LedgerRow {
+    /// 逾期, 逾期完成, or in time.
+    pub fn lateness(&self) -> Lateness {
+        if self.overdue {
+            Lateness::Overdue
+        } else if self.completed_late {
+            Lateness::CompletedLate
+        } else {
+            Lateness::InTime
+        }
+    }
 }
 
 /// A report: everything the writers show, built once from an assessment.
@@ -176,6 +294,7 @@ impl Report {
             assessor: one(a.assessor()),
             date: one(today),
             id: one(&a.id),
+            checked_on: checked_on(a, lang),
         };
         let l = labels(lang);
         let domain_name = |id: &str| match library.get(id) {
@@ -288,41 +407,87 @@ impl Report {
         strings(self.lang).status(st)
     }
 
-    /// The 整改状态 cell of a ledger row: the state, with 逾期 added when overdue and 有冲突
-    /// when versions wait for a decision.
-    pub fn state_label(&self, row: &LedgerRow) -> String {
-        let l = labels(self.lang);
-        let mut text = state_word(self.lang, row.state).to_string();
-        if row.overdue {
-            text.push_str(l.overdue_suffix);
-        }
-        if row.conflict {
-            text.push_str(l.conflict_suffix);
-        }
-        text
+    /// The 整改状态 cell of a ledger row: the state word alone (逾期 and 冲突 have columns of
+    /// their own, so a spreadsheet's drop-down and filter see one value per column).
+    pub fn state_label(&self, row: &LedgerRow) -> &'static str {
+        state_word(self.lang, row.state)
     }
 
-    /// The 12 ledger headers, in column order.
-    pub fn ledger_headers(&self) -> [&'static str; 12] {
+    /// The 逾期 cell: 逾期, 逾期完成, or empty.
+    pub fn lateness_label(&self, row: &LedgerRow) -> &'static str {
+        let l = labels(self.lang);
+        match row.lateness() {
+            Lateness::InTime => "",
+            Lateness::Overdue => l.overdue_word,
+            Lateness::CompletedLate => l.completed_late_word,
+        }
+    }
+
+    /// The 冲突 cell: 有冲突 or empty.
+    pub fn conflict_label(&self, row: &LedgerRow) -> &'static str {
+        if row.conflict {
+            labels(self.lang).conflict_word
+        } else {
+            ""
+        }
+    }
+
+    /// The ledger headers, in column order.
+    pub fn ledger_headers(&self) -> [&'static str; 19] {
         labels(self.lang).ledger_headers
     }
 
-    /// The 12 text cells of a ledger row (lists joined: findings with `、`, evidence one a line).
-    pub fn ledger_cells(&self, row: &LedgerRow) -> [String; 12] {
+    /// The text cells of a ledger row, in column order (findings joined with `、`; evidence
+    /// one piece a line: a file by its name, a web address, a text).
+    pub fn ledger_cells(&self, row: &LedgerRow) -> [String; 19] {
+        LedgerColumn::ALL.map(|c| self.ledger_cell(row, c))
+    }
+
+    /// One text cell of a ledger row.
+    pub fn ledger_cell(&self, row: &LedgerRow, column: LedgerColumn) -> String {
+        match column {
+            LedgerColumn::No => row.no.to_string(),
+            LedgerColumn::Unit => row.unit.clone(),
+            LedgerColumn::Domain => row.domain.clone(),
+            LedgerColumn::Item => row.item.clone(),
+            LedgerColumn::Findings => join_findings(&row.findings, self.lang),
+            LedgerColumn::Description => row.description.clone(),
+            LedgerColumn::Requirement => row.requirement.clone(),
+            LedgerColumn::ResponsibleUnit => row.responsible_unit.clone(),
+            LedgerColumn::ResponsiblePerson => row.responsible_person.clone(),
+            LedgerColumn::Deadline => row.deadline.clone(),
+            LedgerColumn::Response => row.response.clone(),
+            LedgerColumn::Evidence => evidence_names(&row.evidence),
+            LedgerColumn::Completed => row.completed.clone(),
+            LedgerColumn::State => self.state_label(row).to_string(),
+            LedgerColumn::Late => self.lateness_label(row).to_string(),
+            LedgerColumn::ReviewComment => row.review_comment.clone(),
+            LedgerColumn::Reviewer => row.reviewer.clone(),
+            LedgerColumn::ReviewDate => row.review_date.clone(),
+            LedgerColumn::Conflict => self.conflict_label(row).to_string(),
+        }
+    }
+
+    /// The ledger's title, e.g. `胡集镇人民政府 整改台账`.
+    pub fn ledger_title(&self) -> String {
+        let l = labels(self.lang);
+        format!("{} {}", self.title.unit, l.ledger_word)
+    }
+
+    /// The line under the ledger's title: 被检查单位, 轮次, 检查日期.
+    pub fn ledger_subtitle(&self) -> String {
+        let l = labels(self.lang);
+        let t = &self.title;
         [
-            row.no.to_string(),
-            row.domain.clone(),
-            row.item.clone(),
-            join_findings(&row.findings, self.lang),
-            row.description.clone(),
-            row.requirement.clone(),
-            row.responsible_unit.clone(),
-            row.responsible_person.clone(),
-            row.deadline.clone(),
-            self.state_label(row),
-            row.completed.clone(),
-            evidence_lines(&row.evidence),
+            (l.inspected_unit, &t.unit),
+            (l.round, &t.round),
+            (l.checked_on, &t.checked_on),
         ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}{}{v}", l.colon))
+        .collect::<Vec<_>>()
+        .join("  ")
     }
 
     /// The 领域汇总 headers.
@@ -488,8 +653,10 @@ fn ledger(
             let conflict = [DocKind::Task, DocKind::Response]
                 .into_iter()
                 .any(|k| a.has_conflict(&DocKey::item(k, &spec.checklist, &spec.item)));
+            let response = t.response.filter(|r| r.round == spec.returned);
             LedgerRow {
                 no: i + 1,
+                unit: sanitize(&a.unit().name, false),
                 checklist: sanitize(&spec.checklist, false),
                 domain: domain_name(&spec.checklist),
                 item_id: sanitize(&spec.item, false),
@@ -500,17 +667,24 @@ fn ledger(
                 responsible_unit: sanitize(&spec.responsible_unit, false),
                 responsible_person: sanitize(&spec.responsible_person, false),
                 deadline: sanitize(&spec.deadline, false),
+                response: response.map(|r| multi(&r.response)).unwrap_or_default(),
                 state: t.state,
                 overdue: t.is_overdue(today),
+                completed_late: t.completed_late(),
                 conflict,
-                completed: t
-                    .response
+                completed: response
                     .and_then(|r| r.completed.as_deref())
                     .map(|c| sanitize(c, false))
                     .unwrap_or_default(),
-                evidence: t
-                    .response
+                evidence: response
                     .map(|r| r.evidence.iter().map(clean_evidence).collect())
+                    .unwrap_or_default(),
+                review_comment: multi(&spec.review_comment),
+                reviewer: sanitize(&spec.reviewer, false),
+                review_date: spec
+                    .review_date
+                    .as_deref()
+                    .map(|d| sanitize(d, false))
                     .unwrap_or_default(),
             }
         })
@@ -558,6 +732,49 @@ pub fn evidence_text(e: &Evidence) -> String {
             }
         }
         Evidence::Text { text } => text.clone(),
+    }
+}
+
+/// One piece of evidence as a ledger lists it: a file by its name, a web address, a text.
+pub fn evidence_name(e: &Evidence) -> String {
+    match e {
+        Evidence::Url { url } => url.clone(),
+        Evidence::File { name, .. } => name.clone(),
+        Evidence::Text { text } => text.clone(),
+    }
+}
+
+/// All evidence by name, one piece a line.
+pub fn evidence_names(ev: &[Evidence]) -> String {
+    ev.iter().map(evidence_name).collect::<Vec<_>>().join("\n")
+}
+
+/// The days the results of `a` were recorded (China time): one day, or the first and the last;
+/// the creation day when nothing was recorded.
+fn checked_on(a: &Assessment, lang: Lang) -> String {
+    let mut days: Option<(u64, u64)> = None;
+    for (_, d) in a.docs.of_kind(DocKind::Result) {
+        for r in d.revisions() {
+            let m = r.hlc.millis;
+            days = Some(days.map_or((m, m), |(lo, hi)| (lo.min(m), hi.max(m))));
+        }
+    }
+    match days {
+        Some((lo, hi)) => {
+            let (first, last) = (crate::clock::date(lo), crate::clock::date(hi));
+            if first == last {
+                first
+            } else {
+                let to = match lang {
+                    Lang::Zh => "至",
+                    Lang::En => "to",
+                };
+                format!("{first} {to} {last}")
+            }
+        }
+        None => crate::clock::parse_rfc3339(&a.header().created)
+            .map(crate::clock::date)
+            .unwrap_or_default(),
     }
 }
 
@@ -610,14 +827,20 @@ pub struct Labels {
     pub findings: &'static str,
     pub note: &'static str,
     pub evidence: &'static str,
-    pub ledger_headers: [&'static str; 12],
+    pub ledger_headers: [&'static str; 19],
+    pub ledger_word: &'static str,
+    pub inspected_unit: &'static str,
+    pub checked_on: &'static str,
+    pub overdue_word: &'static str,
+    pub completed_late_word: &'static str,
+    pub conflict_word: &'static str,
+    pub signatures_ledger: &'static str,
+    pub page_footer_xlsx: &'static str,
     pub none: &'static str,
-    pub overdue_suffix: &'static str,
     pub overdue_count: &'static str,
     pub catalogue_missing: &'static str,
     pub conflicts: &'static str,
     pub conflicts_label: &'static str,
-    pub conflict_suffix: &'static str,
     pub sheet_ledger: &'static str,
     pub sheet_domains: &'static str,
     pub sheet_problems: &'static str,
@@ -660,6 +883,7 @@ const ZH: Labels = Labels {
     evidence: "佐证",
     ledger_headers: [
         "序号",
+        "被检查单位",
         "领域",
         "一级/二级事项",
         "问题类型",
@@ -668,17 +892,29 @@ const ZH: Labels = Labels {
         "责任单位",
         "责任人",
         "整改时限",
-        "整改状态",
+        "整改情况",
+        "整改佐证",
         "完成日期",
-        "佐证",
+        "整改状态",
+        "逾期",
+        "复核意见",
+        "复核人",
+        "复核日期",
+        "冲突",
     ],
+    ledger_word: "整改台账",
+    inspected_unit: "被检查单位",
+    checked_on: "检查日期",
+    overdue_word: "逾期",
+    completed_late_word: "逾期完成",
+    conflict_word: "有冲突",
+    page_footer_xlsx: "&C第 &P 页,共 &N 页",
+    signatures_ledger: "检查人(签字):                    被检查单位负责人(签字):                    日期:      年    月    日",
     none: "无。",
-    overdue_suffix: "(逾期)",
     overdue_count: "逾期未整改",
     catalogue_missing: "(目录未找到)",
     conflicts: "个记录存在未处理的冲突,本报告采用当前有效版本。",
     conflicts_label: "未处理的冲突",
-    conflict_suffix: "(有冲突)",
     sheet_ledger: "整改台账",
     sheet_domains: "领域汇总",
     sheet_problems: "问题清单",
@@ -721,6 +957,7 @@ const EN: Labels = Labels {
     evidence: "Evidence",
     ledger_headers: [
         "No.",
+        "Unit inspected",
         "Domain",
         "Item",
         "Findings",
@@ -729,17 +966,29 @@ const EN: Labels = Labels {
         "Responsible unit",
         "Responsible person",
         "Deadline",
-        "State",
+        "What was done",
+        "Evidence of the fix",
         "Completed",
-        "Evidence",
+        "State",
+        "Late",
+        "Review comment",
+        "Reviewer",
+        "Review date",
+        "Conflict",
     ],
+    ledger_word: "rectification ledger",
+    inspected_unit: "Unit inspected",
+    checked_on: "Checked on",
+    overdue_word: "overdue",
+    completed_late_word: "completed late",
+    conflict_word: "conflict",
+    page_footer_xlsx: "&CPage &P of &N",
+    signatures_ledger: "Inspector (signature):                    Head of the unit inspected (signature):                    Date:",
     none: "None.",
-    overdue_suffix: " (overdue)",
     overdue_count: "overdue",
     catalogue_missing: " (catalogue not found)",
     conflicts: " records have unresolved conflicts; this report uses the current winners.",
     conflicts_label: "Unresolved conflicts",
-    conflict_suffix: " (conflict)",
     sheet_ledger: "Ledger",
     sheet_domains: "Domains",
     sheet_problems: "Problems",

@@ -146,6 +146,16 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         .unwrap_or(area.width)
         .min(area.width);
     let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(rw)]).areas(area);
+    // A long message (a path written) loses its middle, not its end; a failed save keeps
+    // its start (the way out).
+    let left = if app.save_error.is_none() {
+        Span::styled(
+            crate::text::shorten_middle(&left.content, usize::from(l.width)),
+            left.style,
+        )
+    } else {
+        left
+    };
     frame.render_widget(Paragraph::new(Line::from(left)), l);
     frame.render_widget(Paragraph::new(Line::from(right)), r);
 }
