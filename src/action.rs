@@ -81,6 +81,9 @@ pub enum Action {
     /// Settle a conflict with the chosen version and what the others add.
     CombineVersions,
 
+    /// The answer to a yes/no question.
+    Answer(bool),
+
     // Pickers (findings, channels): toggle the entry under the cursor.
     ToggleEntry,
 

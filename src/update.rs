@@ -76,6 +76,10 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Quit => return quit(app, ctx),
+        // Evidence typed in the task form goes to the form; else to the walk's item.
+        Action::EvidenceResolved(result) if app.task_form.is_some() => {
+            return task::evidence_resolved(app, result, ctx);
+        }
         Action::EvidenceResolved(Ok(ev)) => return add_evidence(app, ev, ctx),
         Action::EvidenceResolved(Err(message)) => {
             app.message = Some(message);
@@ -215,6 +219,7 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         Mode::TaskForm => task::form(app, action, ctx),
         Mode::Conflict => conflict::handle(app, action, ctx),
         Mode::Overview => overview(app, action),
+        Mode::Question => task::question(app, action, ctx),
         Mode::Help => Vec::new(),
     }
 }
@@ -299,11 +304,8 @@ fn not_permitted(app: &App) -> &'static str {
 fn quit(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     let mut effects = Vec::new();
     if app.task_form.is_some() {
-        effects.extend(task::form(app, Action::Confirm, ctx));
-        // A date that does not parse keeps the form open: keep its text rather than lose it.
-        if let Some(f) = app.task_form.take() {
-            effects.extend(task::save_unchecked(app, f, ctx));
-        }
+        // Whatever was typed is kept, rules or not (typed evidence is resolved first).
+        effects.extend(task::quit_form(app, ctx));
     }
     if matches!(app.mode(), Mode::Editor | Mode::LineInput | Mode::Picker)
         && matches!(app.screen, Screen::Walk(_))

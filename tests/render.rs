@@ -562,6 +562,8 @@ fn inspection_fixture(w: u16, h: u16) -> Sim {
     s.press(enter());
     s.keys(&[ch('a'), ch('3'), ch('k')]);
     s.press(ch('t'));
+    // 问题描述, 整改要求 and 责任人 are required.
+    s.type_str("未公开学校名录");
     s.press(tab());
     s.type_str("在政府网站补充公开义务教育学校名录");
     s.keys(&[tab(), tab()]);

@@ -5,6 +5,7 @@ pub mod domains;
 pub mod form;
 pub mod help;
 pub mod overview;
+pub mod question;
 pub mod row;
 pub mod start;
 pub mod strings;
@@ -59,6 +60,9 @@ pub fn view(app: &App, frame: &mut Frame) {
     }
     if let Some(form) = &app.task_form {
         task::form_view(app, form, frame, body);
+    }
+    if let Some(q) = &app.question {
+        question::view(app, q, frame, body);
     }
     draw_hints(app, frame, footer);
     draw_status(app, frame, status);
