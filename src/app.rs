@@ -150,9 +150,9 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                             crate::sync::state::SyncState::load(store.root()),
                         )));
                     }
-                    Effect::Export(name) => {
+                    Effect::Export(name, kind) => {
                         let s = crate::ui::strings::strings(app.lang);
-                        let result = export(&app, &store, &name);
+                        let result = export(&app, &store, &name, kind);
                         actions.push(Action::Notify(match result {
                             Ok(path) => format!("{} {path}", s.exported),
                             Err(e) => format!("{} {e}", s.export_failed),
@@ -209,7 +209,12 @@ fn next_action(
 
 /// Writes the report of the open assessment; a relative name goes into `<data dir>/reports/`,
 /// and an existing file is never replaced (see [`crate::export`]).
-fn export(app: &App, store: &Store, name: &str) -> Result<String, String> {
+fn export(
+    app: &App,
+    store: &Store,
+    name: &str,
+    kind: crate::cli::ReportKind,
+) -> Result<String, String> {
     let Some(session) = &app.open else {
         return Err(name.to_string());
     };
@@ -220,7 +225,8 @@ fn export(app: &App, store: &Store, name: &str) -> Result<String, String> {
         today: &app.today,
         lang: app.lang,
     };
-    crate::export::write(&src, &store.root().join("reports"), name).map(|p| p.display().to_string())
+    crate::export::write(&src, &store.root().join("reports"), name, kind)
+        .map(|p| p.display().to_string())
 }
 
 /// Imports a file the user named on the start screen: an official table (xlsx, xls, csv,

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::Lang;
+use crate::cli::{Lang, ReportFormat, ReportKind};
 use crate::library::Library;
 use crate::model::assessment::Assessment;
 
@@ -45,7 +45,12 @@ pub struct Source<'a> {
 
 /// Writes the report of `src` to `name` (relative: under `reports_dir`); the extension picks
 /// the format. Returns the path written (never an existing file's) or the message why not.
-pub fn write(src: &Source<'_>, reports_dir: &Path, name: &str) -> Result<PathBuf, String> {
+pub fn write(
+    src: &Source<'_>,
+    reports_dir: &Path,
+    name: &str,
+    kind: ReportKind,
+) -> Result<PathBuf, String> {
     let path = Path::new(name.trim());
     let path = if path.is_absolute() {
         path.to_path_buf()
@@ -54,14 +59,42 @@ pub fn write(src: &Source<'_>, reports_dir: &Path, name: &str) -> Result<PathBuf
     };
     let format = crate::report::format_for(&path)
         .ok_or_else(|| format!("{}: .xlsx .html .csv .md", path.display()))?;
-    let report = crate::report::Report::build(src.assessment, src.library, src.today, src.lang);
-    let bytes = crate::report::render(&report, format).map_err(|e| e.to_string())?;
+    let bytes = render(src, kind, format).map_err(|e| e.to_string())?;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let path = free_path(&path);
     crate::output::write_file(&path, &bytes).map_err(|e| e.message(src.lang))?;
     Ok(path)
+}
+
+/// The bytes of a report or check table of `src` in `format`.
+pub fn render(
+    src: &Source<'_>,
+    kind: ReportKind,
+    format: ReportFormat,
+) -> Result<Vec<u8>, crate::report::ReportError> {
+    match kind {
+        ReportKind::Report => {
+            let report = crate::report::Report::build_beside(
+                src.assessment,
+                src.reviewed,
+                src.library,
+                src.today,
+                src.lang,
+            );
+            crate::report::render(&report, format)
+        }
+        ReportKind::Table => {
+            let table = crate::report::table::CheckTable::build(
+                src.assessment,
+                src.library,
+                src.today,
+                src.lang,
+            );
+            crate::report::render_table(&table, format)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -70,8 +70,9 @@ pub enum PromptPurpose {
     SaveCopy,
     /// A path of an assessment file to import.
     Import,
-    /// A file to export the report and ledger to (the extension picks the format).
-    Export,
+    /// A file to export the report and ledger, or the check table, to (the extension picks
+    /// the format).
+    Export(crate::cli::ReportKind),
     /// A folder to write a hand-over bundle of the chosen assessment into (a USB stick).
     Bundle,
     /// The name of the person using this device (asked once, before the first change to an

@@ -138,7 +138,7 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                     return vec![match purpose {
                         PromptPurpose::SaveCopy => Effect::SaveCopy(path),
                         PromptPurpose::Import => Effect::ImportFile(path),
-                        PromptPurpose::Export => Effect::Export(path),
+                        PromptPurpose::Export(kind) => Effect::Export(path, kind),
                         PromptPurpose::Bundle => {
                             app.bundle_folder = path.clone();
                             let Some(id) = bundle_target(app) else {
@@ -179,10 +179,23 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     if action == Action::BeginExport {
         if let Some(s) = &app.open {
             let a = &s.assessment;
-            let name =
-                crate::text::file_name_safe(&format!("{}-{}.xlsx", a.unit().name, a.round()));
+            // The summary exports what the assessment is for (a self-check its 自查表, an
+            // inspection its report and ledger); the ledger screen its report and ledger.
+            let kind = match app.screen {
+                Screen::Tasks(_) => crate::cli::ReportKind::Report,
+                _ => crate::cli::ReportKind::default_for(a.kind),
+            };
+            let suffix = match kind {
+                crate::cli::ReportKind::Table => strings(app.lang).table_file_suffix,
+                crate::cli::ReportKind::Report => "",
+            };
+            let name = crate::text::file_name_safe(&format!(
+                "{}-{}{suffix}.xlsx",
+                a.unit().name,
+                a.round()
+            ));
             app.prompt = Some(Prompt {
-                purpose: PromptPurpose::Export,
+                purpose: PromptPurpose::Export(kind),
                 input: TextInput::line(&name),
             });
         }
@@ -681,6 +694,11 @@ fn summary(app: &mut App, action: Action) -> Vec<Effect> {
         return Vec::new();
     };
     if move_cursor(&mut view.cursor, ids.len(), &action, page) {
+        return Vec::new();
+    }
+    // `T` is offered on the summary too.
+    if action == Action::ShowTasks {
+        app.screen = Screen::Tasks(TasksView::default());
         return Vec::new();
     }
     if action == Action::Back {

@@ -673,3 +673,56 @@ fn r_on_a_self_check_with_an_inspection_offers_to_open_it() {
     press(&mut app, esc());
     assert!(app.question.is_none() && matches!(app.screen, Screen::Start));
 }
+
+#[test]
+fn x_exports_a_self_checks_table_from_the_summary_and_never_over_an_earlier_file() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    press(&mut app, ch('1'));
+    press(&mut app, ch('s'));
+    press(&mut app, ch('x'));
+    let prompt = app.prompt.as_ref().expect("asks for the name");
+    assert_eq!(
+        prompt.purpose,
+        zwgk::state::PromptPurpose::Export(zwgk::cli::ReportKind::Table)
+    );
+    let name = prompt.input.text().to_string();
+    assert_eq!(name, format!("{UNIT}-{ROUND}-自查表.xlsx"));
+    assert_eq!(
+        press(&mut app, enter()),
+        vec![Effect::Export(name.clone(), zwgk::cli::ReportKind::Table)]
+    );
+    // The ledger screen exports the report and ledger.
+    press(&mut app, ch('T'));
+    press(&mut app, ch('x'));
+    assert_eq!(
+        app.prompt.as_ref().unwrap().purpose,
+        zwgk::state::PromptPurpose::Export(zwgk::cli::ReportKind::Report)
+    );
+    press(&mut app, esc());
+
+    // What the runtime does with it: the first export keeps the name, the next one is -2.
+    let dir = tempfile::tempdir().unwrap();
+    let lib = zwgk::library::Library::builtin();
+    let src = zwgk::export::Source {
+        assessment: assessment(&app),
+        reviewed: None,
+        library: &lib,
+        today: "2026-11-27",
+        lang: zwgk::cli::Lang::Zh,
+    };
+    let kind = zwgk::cli::ReportKind::Table;
+    let first = zwgk::export::write(&src, dir.path(), &name, kind).unwrap();
+    assert_eq!(first, dir.path().join(&name));
+    let before = std::fs::read(&first).unwrap();
+    let second = zwgk::export::write(&src, dir.path(), &name, kind).unwrap();
+    assert_eq!(
+        second,
+        dir.path().join(format!("{UNIT}-{ROUND}-自查表-2.xlsx"))
+    );
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        before,
+        "the first is untouched"
+    );
+}

@@ -99,6 +99,11 @@ fn fixture(lib: &Library) -> Assessment {
 }
 
 fn fixture_id(lib: &Library, id: &str) -> Assessment {
+    fixture_reviewing(lib, id, None)
+}
+
+/// The fixture, as the inspection of the self-check `reviews`.
+fn fixture_reviewing(lib: &Library, id: &str, reviews: Option<&str>) -> Assessment {
     let domain = |id: &str, involved: bool, reason: Option<&str>| DomainChoice {
         checklist: id.into(),
         version: "2026.11".into(),
@@ -117,7 +122,7 @@ fn fixture_id(lib: &Library, id: &str) -> Assessment {
         round: "2026年下半年回头看".into(),
         assessor: "王五".into(),
         created: "2026-11-20T01:00:00Z".into(),
-        reviews: None,
+        reviews: reviews.map(Into::into),
     };
     let domains = vec![
         domain(EMP, true, None),
@@ -649,7 +654,13 @@ fn html_matches_golden_is_self_contained_and_escaped() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<html lang=\"zh-CN\">"));
     assert!(html.contains("<meta charset=\"utf-8\">"));
-    assert!(html.contains("@page { size: A4; margin: 15mm; }"));
+    assert!(html.contains(
+        "@page { size: A4; margin: 16mm 12mm 16mm 12mm; @top-center { content: \"胡集镇人民政府 · 2026年下半年回头看\";"
+    ));
+    assert!(html.contains("content: \"第 \" counter(page) \" 页,共 \" counter(pages) \" 页\""));
+    for word in ["检查人(签字)", "被检查单位负责人(签字)", "检查日期"] {
+        assert!(html.contains(word), "{word}");
+    }
     assert!(html.contains("@media print"));
     assert!(html.contains("thead { display: table-header-group; }"));
     assert_eq!(html.matches("<svg").count(), 1, "one chart");
@@ -671,7 +682,7 @@ fn html_matches_golden_is_self_contained_and_escaped() {
         .filter_map(|s| s.split('"').next())
         .collect();
     assert_eq!(hrefs, [URL.replace('&', "&amp;").as_str(), FIX_URL,]);
-    assert!(html.contains("<td>javascript:alert(1)</td>"));
+    assert!(html.contains("<td><span class=\"url\">javascript:alert(1)</span></td>"));
     // The overdue row is marked, in colour and in words.
     assert!(html.contains("<tr class=\"overdue\">"));
     assert!(
@@ -936,6 +947,7 @@ fn ambiguous_prefix_lists_the_matches_and_unwritable_output_fails() {
     let code = zwgk::report::command(
         "0190f5a2",
         Some(ReportFormat::Md),
+        None,
         &dir.path().join("r.md"),
         &data,
         &lib,
@@ -953,6 +965,7 @@ fn ambiguous_prefix_lists_the_matches_and_unwritable_output_fails() {
     let code = zwgk::report::command(
         "0190f5a2-7c00-7000-8000-000000000002",
         Some(ReportFormat::Md),
+        None,
         &dir.path().join("no/such/dir/r.md"),
         &data,
         &lib,
@@ -976,6 +989,7 @@ fn command_refuses_a_mismatched_extension_and_overwriting_the_assessment() {
         let code = zwgk::report::command(
             file.to_str().expect("utf-8 path"),
             Some(format),
+            None,
             output,
             dir.path(),
             &lib,
@@ -1085,6 +1099,7 @@ fn report_to(
     let code = zwgk::report::command(
         assessment.to_str().expect("utf-8 path"),
         format,
+        None,
         output,
         data,
         lib,
@@ -1269,4 +1284,425 @@ fn only_regular_files_are_written_and_a_link_is_written_through() {
     );
     assert!(!d.join("missing.md").exists());
     assert_eq!(std::fs::read_dir(&folder).expect("folder").count(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The inspection beside the self-check, and the check table (自查表).
+
+const SELF_CHECK_ID: &str = "0190f5a2-7c00-7000-8000-000000000041";
+
+/// The township's self-check the fixture inspection reviews: 就业 01 已落实, 02 未落实 (with a
+/// note and a photo), 03 不适用; 义务教育 03 未落实, 05 已落实; 保障性住房 不涉及.
+fn self_check(lib: &Library) -> Assessment {
+    let unit = Unit {
+        name: "胡集镇人民政府".into(),
+        division_code: Some("370828102".into()),
+        county: "金乡县".into(),
+        city: None,
+    };
+    let domain = |id: &str, involved: bool| DomainChoice {
+        checklist: id.into(),
+        version: "2026.11".into(),
+        involved,
+        reason: (!involved).then(|| "本镇无保障性住房建设任务".into()),
+        summary: String::new(),
+    };
+    let mut a = Assessment::create(
+        NewAssessment {
+            id: SELF_CHECK_ID.into(),
+            kind: Kind::SelfCheck,
+            partition: unit.partition(),
+            header: Header {
+                unit,
+                round: "2026年下半年自查".into(),
+                assessor: "张三".into(),
+                created: "2026-11-10T01:00:00Z".into(),
+                reviews: None,
+            },
+            domains: vec![domain(EMP, true), domain(HOUSING, false), domain(EDU, true)],
+            basis: None,
+        },
+        township(),
+        NOW - 86_400_000 * 10,
+    )
+    .expect("create");
+    let mut rec = |r: ItemResult, n: u64| {
+        a.record(Body::Result(r), township(), NOW - 86_400_000 * 10 + n)
+            .expect("record");
+    };
+    rec(result(lib, EMP, "01", Status::Compliant), 1);
+    let mut r = result(lib, EMP, "02", Status::Missing);
+    r.note = "岗位信息三个月未更新".into();
+    r.evidence = vec![evidence_file("栏目截图.png")];
+    rec(r, 2);
+    rec(result(lib, EMP, "03", Status::NotApplicable), 3);
+    rec(result(lib, EDU, "03", Status::Missing), 4);
+    rec(result(lib, EDU, "05", Status::Compliant), 5);
+    a
+}
+
+#[test]
+fn an_inspection_report_sets_the_self_check_beside_it() {
+    let lib = Library::builtin();
+    let sc = self_check(&lib);
+    let insp = fixture_reviewing(&lib, ID, Some(SELF_CHECK_ID));
+    let r = Report::build_beside(&insp, Some(&sc), &lib, TODAY, Lang::Zh);
+    let c = r.comparison.as_ref().expect("an inspection is compared");
+    assert!(c.self_check_found);
+    let rows: Vec<Vec<String>> = c
+        .domains
+        .iter()
+        .chain([&c.total])
+        .map(|d| r.compare_cells(d).to_vec())
+        .collect();
+    // 领域, 事项数, 自查 (已落实 部分 未落实 不适用 未检查), 复查 (the same), 结论不同.
+    let want: Vec<Vec<&str>> = vec![
+        vec![
+            "就业", "5", "1", "0", "1", "1", "2", "1", "1", "0", "1", "2", "1",
+        ],
+        vec![
+            "义务教育",
+            "16",
+            "1",
+            "0",
+            "1",
+            "0",
+            "14",
+            "4",
+            "1",
+            "1",
+            "1",
+            "9",
+            "1",
+        ],
+        vec![
+            "涉农资金",
+            "2",
+            "0",
+            "0",
+            "0",
+            "0",
+            "2",
+            "0",
+            "0",
+            "0",
+            "0",
+            "2",
+            "0",
+        ],
+        vec![
+            "town-extra(目录未找到)",
+            "2",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "1",
+            "0",
+            "1",
+            "0",
+            "0",
+            "0",
+        ],
+        vec![
+            "合计", "25", "2", "0", "2", "1", "18", "6", "2", "2", "2", "13", "2",
+        ],
+    ];
+    assert_eq!(rows, want);
+    // Both inspector's figures are the report's own (one source).
+    for (cmp, d) in c.domains.iter().zip(&r.domains) {
+        assert_eq!(cmp.inspector, d.tally);
+        assert_eq!(
+            cmp.township,
+            zwgk::report::domain_tally(&sc, &lib, &d.checklist)
+        );
+    }
+    let items: Vec<Vec<String>> = c
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, d)| r.diff_cells(i + 1, d).to_vec())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            vec![
+                "1",
+                "就业",
+                "就业信息服务 / 岗位信息发布",
+                "未落实",
+                "部分落实",
+                "岗位信息三个月未更新",
+                "栏目截图.png",
+                NOTE,
+                "https://www.example.gov.cn/zwgk/jy/02.html?a=1&b=2\n岗位信息截图.png\n公示栏照片已存档\n见档案盒3",
+            ],
+            vec![
+                "2",
+                "义务教育",
+                "招生管理 / 招生计划",
+                "已落实",
+                "部分落实",
+                "",
+                "",
+                "仅在公示栏公开,网站未发布",
+                "javascript:alert(1)",
+            ],
+        ]
+    );
+    let md = String::from_utf8(render(&r, ReportFormat::Md).expect("md")).expect("utf-8");
+    assert!(md.contains("## 二、自查与复查对比"), "{md}");
+    assert!(
+        md.contains("| 就业 | 5 | 1 | 0 | 1 | 1 | 2 | 1 | 1 | 0 | 1 | 2 | 1 |"),
+        "{md}"
+    );
+    let html = String::from_utf8(render(&r, ReportFormat::Html).expect("html")).expect("utf-8");
+    assert!(html.contains("<th class=\"num\">结论不同</th>"));
+    // Without the self-check the report says so, instead of comparing with nothing.
+    let alone = Report::build(&insp, &lib, TODAY, Lang::Zh);
+    assert!(
+        !alone
+            .comparison
+            .as_ref()
+            .expect("compared")
+            .self_check_found
+    );
+    // A self-check has no comparison.
+    assert!(
+        Report::build(&sc, &lib, TODAY, Lang::Zh)
+            .comparison
+            .is_none()
+    );
+}
+
+#[test]
+fn the_township_note_taken_with_a_stays_the_townships_in_the_problems() {
+    let lib = Library::builtin();
+    let mut insp = fixture(&lib);
+    let mut r = insp.result(EDU, "03").expect("03").clone();
+    r.township_note = "民办学校信息由县教体局公开".into();
+    r.township_evidence = vec![evidence_file("县局网站截图.png")];
+    insp.record(Body::Result(r), author(), NOW + 500)
+        .expect("record");
+    let report = Report::build(&insp, &lib, TODAY, Lang::Zh);
+    assert_eq!(
+        report.problem_headers(),
+        [
+            "序号",
+            "领域",
+            "一级/二级事项",
+            "检查结果",
+            "问题类型",
+            "问题说明",
+            "佐证",
+            "乡镇说明",
+            "乡镇佐证"
+        ]
+    );
+    let p = report
+        .problems
+        .iter()
+        .position(|p| p.checklist == EDU && p.item_id == "03")
+        .expect("03");
+    let cells = report.problem_cells(p + 1, &report.problems[p]);
+    assert_eq!(
+        cells[5], "未见民办学校办学基本信息",
+        "the inspector's own note"
+    );
+    assert_eq!(
+        cells[7], "民办学校信息由县教体局公开",
+        "the township's, beside it"
+    );
+    assert_eq!(cells[8], "县局网站截图.png");
+}
+
+#[test]
+fn the_check_table_lists_every_item_with_its_catalogue_columns_and_result() {
+    let lib = Library::builtin();
+    let sc = self_check(&lib);
+    let t = zwgk::report::table::CheckTable::build(&sc, &lib, TODAY, Lang::Zh);
+    let items = |id: &str| lib.get(id).expect(id).catalogue.items.len();
+    assert_eq!(
+        t.rows.len(),
+        items(EMP) + items(EDU),
+        "every item of every involved domain"
+    );
+    assert_eq!(t.heading(), "胡集镇人民政府 政务公开自查表");
+    assert_eq!(
+        t.subtitle(),
+        "单位:胡集镇人民政府  区划代码:370828102  轮次:2026年下半年自查  检查日期:2026-11-17"
+    );
+    assert_eq!(
+        t.headers(),
+        [
+            "序号",
+            "领域",
+            "一级事项",
+            "二级事项",
+            "公开内容",
+            "公开依据",
+            "公开时限",
+            "公开主体",
+            "公开渠道",
+            "检查结果",
+            "问题类型",
+            "备注",
+            "佐证",
+            "检查人",
+            "检查时间"
+        ]
+    );
+    // The labels tell items of one name apart, as the catalogue's own list does.
+    let edu = lib.get(EDU).expect("edu");
+    let labels: Vec<String> = edu
+        .catalogue
+        .labels()
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    let shown: Vec<&str> = t
+        .rows
+        .iter()
+        .filter(|r| r.checklist == EDU)
+        .map(|r| r.level2.as_str())
+        .collect();
+    assert_eq!(shown, labels);
+    let row = t
+        .rows
+        .iter()
+        .find(|r| r.checklist == EMP && r.item_id == "02")
+        .expect("就业 02");
+    let cells = t.cells(row);
+    let item = lib.get(EMP).unwrap().catalogue.item("02").unwrap();
+    assert_eq!(cells[2], item.level1);
+    assert_eq!(cells[6], item.time_limit);
+    assert_eq!(cells[7], item.publisher);
+    assert!(!cells[4].is_empty() && !cells[8].is_empty(), "{cells:?}");
+    assert_eq!(
+        cells[9..].to_vec(),
+        [
+            "未落实",
+            "",
+            "岗位信息三个月未更新",
+            "栏目截图.png",
+            "张三",
+            "2026-11-17 14:40"
+        ]
+    );
+    let unchecked = t
+        .rows
+        .iter()
+        .find(|r| r.checklist == EMP && r.item_id == "04")
+        .unwrap();
+    assert_eq!(
+        t.cells(unchecked)[9..].to_vec(),
+        ["未检查", "", "", "", "", ""]
+    );
+
+    // CSV: the table alone, read back cell by cell.
+    let csv_bytes = zwgk::report::render_table(&t, ReportFormat::Csv).expect("csv");
+    let mut rd = csv::ReaderBuilder::new().from_reader(&csv_bytes[3..]);
+    let read: Vec<Vec<String>> = rd
+        .records()
+        .map(|r| r.expect("record").iter().map(String::from).collect())
+        .collect();
+    assert_eq!(read.len(), t.rows.len());
+    assert_eq!(read[1], t.cells(row).to_vec());
+
+    // xlsx: title, the line under it, the table (检查时间 a date-time), the signatures.
+    let bytes = zwgk::report::render_table(&t, ReportFormat::Xlsx).expect("xlsx");
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("open");
+    assert_eq!(wb.sheet_names(), ["自查表", "未涉及领域"]);
+    let sheet = wb.worksheet_range("自查表").expect("sheet");
+    let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(text(&rows[0][0]), "胡集镇人民政府 政务公开自查表");
+    assert_eq!(text(&rows[2][3]), "二级事项");
+    let xrow = &rows[3 + 1];
+    assert_eq!(text(&xrow[9]), "未落实");
+    assert!(
+        matches!(&xrow[14], Data::DateTime(d) if (d.as_f64() - (excel_serial("2026-11-17") + (14.0 * 60.0 + 40.0) / 1440.0)).abs() < 1e-4),
+        "{:?}",
+        xrow[14]
+    );
+    let last = rows.last().expect("signatures");
+    assert!(text(&last[0]).contains("审核人") && text(&last[0]).contains("盖章"));
+
+    // HTML: A4 landscape, the signature block with the place for the seal.
+    let html = String::from_utf8(zwgk::report::render_table(&t, ReportFormat::Html).expect("html"))
+        .expect("utf-8");
+    for word in [
+        "检查人(签字)",
+        "审核人(签字)",
+        "日期",
+        "(单位盖章)",
+        "size: A4 landscape",
+        "counter(pages)",
+    ] {
+        assert!(html.contains(word), "{word}");
+    }
+    assert_eq!(
+        html.matches("<tr>").count(),
+        t.rows.len() + 1 + 4 + 2 + 2,
+        "rows, header, figures, not involved, signatures"
+    );
+}
+
+#[test]
+fn zwgk_report_writes_a_self_checks_table_and_an_inspections_report_by_default() {
+    let lib = Library::builtin();
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("assessments")).expect("mkdir");
+    let sc = self_check(&lib);
+    let insp = fixture_reviewing(&lib, ID, Some(SELF_CHECK_ID));
+    for a in [&sc, &insp] {
+        let file = data.join("assessments").join(format!("{}.json", a.id));
+        std::fs::write(&file, serde_json::to_vec(a).expect("json")).expect("write");
+    }
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .output()
+            .expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let table = run(&["report", SELF_CHECK_ID, "--format", "md", "-o", "-"]);
+    assert!(
+        table.starts_with("# 胡集镇人民政府 政务公开自查表"),
+        "{table}"
+    );
+    let report = run(&[
+        "report",
+        SELF_CHECK_ID,
+        "--kind",
+        "report",
+        "--format",
+        "md",
+        "-o",
+        "-",
+    ]);
+    assert!(
+        report.starts_with("# 胡集镇人民政府 政务公开自查报告"),
+        "{report}"
+    );
+    // The inspection: its report, compared with the self-check found in the data dir.
+    let insp_report = run(&["report", ID, "--format", "md", "-o", "-"]);
+    assert!(insp_report.contains("## 二、自查与复查对比"));
+    assert!(
+        insp_report.contains("| **合计** | 25 | 2 | 0 | 2 | 1 | 18 | 6 | 2 | 2 | 2 | 13 | 2 |"),
+        "{insp_report}"
+    );
+    let insp_table = run(&[
+        "report", ID, "--kind", "table", "--format", "csv", "-o", "-",
+    ]);
+    assert!(insp_table.starts_with("\u{FEFF}序号,领域,一级事项,二级事项"));
 }

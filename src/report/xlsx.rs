@@ -292,6 +292,93 @@ pub fn write(r: &Report) -> Result<Vec<u8>, ReportError> {
     Ok(wb.save_to_buffer()?)
 }
 
+/// Writes the check table (自查表) as an xlsx workbook: sheet 自查表 (title, the line with unit,
+/// round and date, the table with 检查时间 as a date-time, the signature line) and 未涉及领域.
+pub fn write_table(t: &super::table::CheckTable) -> Result<Vec<u8>, ReportError> {
+    let l = labels(t.lang);
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    let heading = t.heading();
+    let mut props = DocProperties::new()
+        .set_title(&heading)
+        .set_author(&t.title.assessor)
+        .set_company(&t.title.unit);
+    if let Some(date) = report_date(&t.title.date) {
+        props = props.set_creation_datetime(&date);
+    }
+    wb.set_properties(&props);
+    let stamp = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_border_color(Color::RGB(0x999999))
+        .set_align(FormatAlign::Top)
+        .set_num_format("yyyy-mm-dd hh:mm")
+        .set_align(FormatAlign::Left);
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheet_table)?;
+    let headers = t.headers();
+    let last_col = u16::try_from(headers.len() - 1).unwrap_or(0);
+    ws.merge_range(0, 0, 0, last_col, &heading, &f.title)?;
+    ws.set_row_height(0, 30)?;
+    ws.merge_range(1, 0, 1, last_col, &t.subtitle(), &f.subtitle)?;
+    const TOP: u32 = 2;
+    let rows: Vec<(Vec<Cell>, Style)> = t
+        .rows
+        .iter()
+        .map(|r| {
+            let cells = t
+                .cells(r)
+                .into_iter()
+                .enumerate()
+                .map(|(i, c)| match i {
+                    0 => Cell::Number(r.no as f64),
+                    _ => Cell::Text(c),
+                })
+                .collect();
+            (cells, Style::Plain)
+        })
+        .collect();
+    table_at(ws, &f, TOP, &headers, &rows, rows.len())?;
+    // 检查时间 as a date-time Excel sorts and filters (China time).
+    let col = u16::try_from(super::table::TIME_COLUMN).unwrap_or(0);
+    for (row, r) in (TOP + 1..).zip(&t.rows) {
+        if let Some(dt) = r.checked_millis.and_then(excel_datetime) {
+            ws.write_datetime_with_format(row, col, &dt, &stamp)?;
+        }
+    }
+    let sign_row = TOP + 2 + u32::try_from(t.rows.len()).unwrap_or(0);
+    ws.write_string_with_format(sign_row, 0, l.signatures_table, &f.sign)?;
+    ws.set_landscape();
+    let page_header = format!("&C{}", heading.replace('&', "&&"));
+    if page_header.encode_utf16().count() <= 250 {
+        ws.set_header(&page_header);
+    }
+    ws.set_footer(l.page_footer_xlsx);
+
+    let ws = wb.add_worksheet();
+    ws.set_name(l.sheet_not_involved)?;
+    let rows: Vec<(Vec<Cell>, Style)> = t
+        .not_involved
+        .iter()
+        .map(|n| {
+            (
+                vec![Cell::Text(n.name.clone()), Cell::Text(n.reason.clone())],
+                Style::Plain,
+            )
+        })
+        .collect();
+    table(ws, &f, &[l.domain, l.reason], &rows, rows.len())?;
+    Ok(wb.save_to_buffer()?)
+}
+
+/// A time (milliseconds since 1970) in China time as an Excel date-time.
+fn excel_datetime(millis: u64) -> Option<ExcelDateTime> {
+    let t = crate::clock::china(millis)?;
+    ExcelDateTime::from_ymd(u16::try_from(t.year()).ok()?, u8::from(t.month()), t.day())
+        .ok()?
+        .and_hms(u16::from(t.hour()), t.minute(), t.second())
+        .ok()
+}
+
 /// Writes a header row and the rows, with widths, frozen header, an autofilter over the header
 /// and the first `filtered` rows, and print settings.
 fn table(

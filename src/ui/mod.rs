@@ -52,7 +52,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         let title = match prompt.purpose {
             crate::state::PromptPurpose::SaveCopy => s.save_as_title,
             crate::state::PromptPurpose::Import => s.import_title,
-            crate::state::PromptPurpose::Export => s.export_title,
+            crate::state::PromptPurpose::Export(_) => s.export_title,
             crate::state::PromptPurpose::UserName => s.user_name_title,
             crate::state::PromptPurpose::Bundle => s.bundle_title,
         };
