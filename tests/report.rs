@@ -1706,3 +1706,22 @@ fn zwgk_report_writes_a_self_checks_table_and_an_inspections_report_by_default()
     ]);
     assert!(insp_table.starts_with("\u{FEFF}序号,领域,一级事项,二级事项"));
 }
+
+/// The HTML the print check (`tests/print.rs`) prints: the inspection report beside its
+/// self-check, and the self-check's 自查表.
+#[test]
+fn printed_pages_match_golden() {
+    let lib = Library::builtin();
+    let sc = self_check(&lib);
+    let insp = fixture_reviewing(&lib, ID, Some(SELF_CHECK_ID));
+    let r = Report::build_beside(&insp, Some(&sc), &lib, TODAY, Lang::Zh);
+    golden(
+        "inspection-report.html",
+        &render(&r, ReportFormat::Html).expect("html"),
+    );
+    let t = zwgk::report::table::CheckTable::build(&sc, &lib, TODAY, Lang::Zh);
+    golden(
+        "self-check-table.html",
+        &zwgk::report::render_table(&t, ReportFormat::Html).expect("html"),
+    );
+}

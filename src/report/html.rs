@@ -29,6 +29,7 @@ dl.meta dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: .4em 0 1em; }
 th, td { border: 1px solid #999; padding: 3px 5px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 th { word-break: keep-all; }
+table.compare td:first-child { word-break: keep-all; }
 thead th { background: #dde7f0; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
@@ -51,7 +52,9 @@ p.ledger-title { margin: .2em 0 .4em; }
 .sign td.seal { padding-left: 2em; color: #555; }
 footer { margin-top: 1.5em; color: #777; font-size: .85em; }
 @media print {
-  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  body { max-width: none; margin: 0; padding: 0 1px; font-size: 10pt; }
+  table { width: calc(100% - 1px); }
+  table.compare { font-size: 8.5pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
   h2 { break-after: avoid; page-break-after: avoid; }
