@@ -5,10 +5,13 @@
 //!
 //! | format | what it holds |
 //! |---|---|
-//! | Markdown | everything: title block, 领域汇总 (+ 合计), 未涉及领域事项说明, 发现的问题, 整改台账 |
-//! | HTML | the same as Markdown, plus a stacked bar chart per domain (inline SVG); one self-contained file that prints on A4 |
+//! | Markdown | everything: title block, 领域汇总 (+ 合计), for an inspection 自查与复查对比, 未涉及领域事项说明, 发现的问题, 整改台账, signatures |
+//! | HTML | the same as Markdown, plus a stacked bar chart per domain (inline SVG); one self-contained file that prints on A4 (numbered pages, running head, signatures) |
 //! | CSV | the 整改台账 only (one table per file, so Excel's filter and sort work); UTF-8 with BOM |
-//! | xlsx | sheets 整改台账 (first), 领域汇总, 问题清单, 未涉及领域, 报告信息 (title block) |
+//! | xlsx | sheets 整改台账 (first; title, real dates, drop-downs, signatures), 领域汇总, 问题清单, 未涉及领域, 报告信息 (title block) |
+//!
+//! [`table::CheckTable`] is the other export, the 自查表: every item with its catalogue columns
+//! and result ([`render_table`]).
 //!
 //! Only [`command`] touches files and the clock.
 

@@ -7,9 +7,11 @@
 //! from the display width of the longest line in the column (a Chinese character counts two,
 //! as `unicode-width` measures it, because rust_xlsxwriter's autofit counts it as one), capped
 //! at [`MAX_WIDTH`], with text wrapping so longer text stays readable. Text cells use the text
-//! number format (`@`) so dates and codes stay text. The ledger's 整改状态 column has a
-//! drop-down of the five states; overdue rows are filled light red (and say 逾期). Printing:
-//! A4, header row repeated on every page, one page wide.
+//! number format (`@`) so codes stay text; the ledger's dates (整改时限, 完成日期, 复核日期) are
+//! date cells (`yyyy-mm-dd`) when well formed. The ledger has a title, the line with 被检查单位,
+//! 轮次 and 检查日期, drop-downs on 整改状态 (the seven states), 逾期 (逾期, 逾期完成) and 冲突 —
+//! each listing every value written there — and the signature line; overdue rows are filled
+//! light red. Printing: A4, header row repeated on every page, one page wide, page numbers.
 
 use rust_xlsxwriter::{
     Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder,
