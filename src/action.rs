@@ -81,6 +81,9 @@ pub enum Action {
     /// Settle a conflict with the chosen version and what the others add.
     CombineVersions,
 
+    /// The answer to a yes/no question.
+    Answer(bool),
+
     // Pickers (findings, channels): toggle the entry under the cursor.
     ToggleEntry,
 
@@ -156,9 +159,10 @@ pub enum Effect {
     WriteBundle { assessment: String, folder: String },
     /// Import the assessment file at this path into the data directory.
     ImportFile(String),
-    /// Write the report of the open assessment to this file (relative: into the data dir's
-    /// `reports/`); the extension (.xlsx .html .csv .md) picks the format.
-    Export(String),
+    /// Write the report (or the check table) of the open assessment to this file (relative:
+    /// into the data dir's `reports/`, never over an earlier file); the extension (.xlsx .html
+    /// .csv .md) picks the format.
+    Export(String, crate::cli::ReportKind),
     /// Write a copy of the open assessment to this path.
     SaveCopy(String),
     /// Remember the name of the person using this device.

@@ -150,9 +150,9 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                             crate::sync::state::SyncState::load(store.root()),
                         )));
                     }
-                    Effect::Export(name) => {
+                    Effect::Export(name, kind) => {
                         let s = crate::ui::strings::strings(app.lang);
-                        let result = export(&app, &store, &name);
+                        let result = export(&app, &store, &name, kind);
                         actions.push(Action::Notify(match result {
                             Ok(path) => format!("{} {path}", s.exported),
                             Err(e) => format!("{} {e}", s.export_failed),
@@ -207,27 +207,26 @@ fn next_action(
     }
 }
 
-/// Writes the report of the open assessment; a relative name goes into `<data dir>/reports/`.
-fn export(app: &App, store: &Store, name: &str) -> Result<String, String> {
+/// Writes the report of the open assessment; a relative name goes into `<data dir>/reports/`,
+/// and an existing file is never replaced (see [`crate::export`]).
+fn export(
+    app: &App,
+    store: &Store,
+    name: &str,
+    kind: crate::cli::ReportKind,
+) -> Result<String, String> {
     let Some(session) = &app.open else {
         return Err(name.to_string());
     };
-    let path = Path::new(name);
-    let path = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        store.root().join("reports").join(path)
+    let src = crate::export::Source {
+        assessment: &session.assessment,
+        reviewed: app.reviewed(),
+        library: &app.library,
+        today: &app.today,
+        lang: app.lang,
     };
-    let format = crate::report::format_for(&path)
-        .ok_or_else(|| format!("{}: .xlsx .html .csv .md", path.display()))?;
-    let report =
-        crate::report::Report::build(&session.assessment, &app.library, &app.today, app.lang);
-    let bytes = crate::report::render(&report, format).map_err(|e| e.to_string())?;
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    crate::output::write_file(&path, &bytes).map_err(|e| e.message(app.lang))?;
-    Ok(path.display().to_string())
+    crate::export::write(&src, &store.root().join("reports"), name, kind)
+        .map(|p| p.display().to_string())
 }
 
 /// Imports a file the user named on the start screen: an official table (xlsx, xls, csv,

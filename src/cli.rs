@@ -68,6 +68,9 @@ pub enum Command {
         /// 输出文件(.md .html .csv .xlsx),- 为标准输出 / output file (.md .html .csv .xlsx), - for standard output
         #[arg(short, long)]
         output: PathBuf,
+        /// 写什么:report 报告与整改台账(回头看默认),table 逐项检查表(自查默认) / what to write: report (and ledger; an inspection's default) or table (every item; a self-check's default)
+        #[arg(long, value_enum)]
+        kind: Option<ReportKind>,
     },
     /// 导入交来的数据包(.zwgk)或检查文件(.json);文件夹表示其中全部数据包 / import bundles (.zwgk) or assessment files (.json) handed over; a folder stands for its bundles
     Import {
@@ -174,6 +177,26 @@ pub enum ReportFormat {
     Csv,
     /// Excel / WPS
     Xlsx,
+}
+
+/// What `zwgk report` and the app's export write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportKind {
+    /// 报告与整改台账 / the report and the rectification ledger
+    Report,
+    /// 逐项检查表(自查表) / every item with its catalogue columns and result
+    Table,
+}
+
+impl ReportKind {
+    /// What an assessment of this kind exports by default: a self-check its 自查表, an
+    /// inspection its report and ledger.
+    pub fn default_for(kind: crate::model::assessment::Kind) -> ReportKind {
+        match kind {
+            crate::model::assessment::Kind::SelfCheck => ReportKind::Table,
+            crate::model::assessment::Kind::Inspection => ReportKind::Report,
+        }
+    }
 }
 
 /// Formats of the overview.

@@ -32,6 +32,8 @@ pub enum Mode {
     Conflict,
     /// The county overview.
     Overview,
+    /// A yes/no question.
+    Question,
     Help,
 }
 
@@ -183,6 +185,9 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[Conflict], KeyCode::Char('h'), NONE, Action::Up, "", "", "上一个版本", "Previous version"),
     bind!(&[Conflict], KeyCode::Char('l'), NONE, Action::Down, "", "", "下一个版本", "Next version"),
     bind!(&[Domains], KeyCode::Char('U'), NONE, Action::UpgradeCatalogues, "U升级目录", "U upgrade", "升级到新版目录:未变的结论保留,变更的事项标记需重新检查,删除的事项保留为已停用", "Upgrade to newer catalogues: unchanged answers stay, changed items are marked for re-check, removed ones are kept as retired"),
+    // A yes/no question.
+    bind!(&[Question], KeyCode::Char('y'), NONE, Action::Answer(true), "y是", "y yes", "是", "Yes"),
+    bind!(&[Question], KeyCode::Char('n'), NONE, Action::Answer(false), "n否", "n no", "否", "No"),
     // Start.
     bind!(&[Start], KeyCode::Char('n'), NONE, Action::NewAssessment, "n新建", "n new", "新建自查", "New self-check"),
     bind!(&[Start], KeyCode::Char('r'), NONE, Action::NewInspection, "r回头看", "r inspect", "对选中的自查新建回头看检查", "Start a look-back inspection of the selected self-check"),
@@ -273,7 +278,7 @@ mod tests {
         // The exhaustive match makes a new mode fail to compile here until it is listed below.
         let listed = |m: Mode| match m {
             Start | Form | FormDomains | Domains | Walk | Editor | LineInput | Picker | Summary
-            | Tasks | TaskForm | Conflict | Overview | Help => m,
+            | Tasks | TaskForm | Conflict | Overview | Question | Help => m,
         };
         let modes = [
             Start,
@@ -289,6 +294,7 @@ mod tests {
             TaskForm,
             Conflict,
             Overview,
+            Question,
             Help,
         ];
         for m in modes.map(listed) {

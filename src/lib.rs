@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clock;
 pub mod command;
 pub mod editor;
+pub mod export;
 pub mod import;
 pub mod input;
 pub mod keymap;

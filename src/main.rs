@@ -134,10 +134,11 @@ fn subcommand(
             assessment,
             format,
             output,
+            kind,
         }) => {
             let library = Library::load(catalogue_dirs);
             zwgk::report::command(
-                assessment, *format, output, dir, &library, cli.lang, out, err,
+                assessment, *format, *kind, output, dir, &library, cli.lang, out, err,
             )
             .map_err(Into::into)
         }

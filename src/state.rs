@@ -4,7 +4,7 @@ use crate::cli::Lang;
 use crate::editor::TextInput;
 use crate::keymap::Mode;
 use crate::library::Library;
-use crate::model::assessment::{Assessment, DomainChoice, ItemResult, Kind, TaskView};
+use crate::model::assessment::{Assessment, DomainChoice, Evidence, ItemResult, Kind, TaskView};
 use crate::model::catalogue::Item;
 use crate::model::doc::DocKind;
 use crate::model::rectification::{TaskResponse, TaskSpec, TaskState};
@@ -47,6 +47,8 @@ pub struct App {
     pub prompt: Option<Prompt>,
     /// The rectification-task form, over the walk or the task list.
     pub task_form: Option<TaskForm>,
+    /// A yes/no question over the screen.
+    pub question: Option<Question>,
     /// Concurrent versions of one document, side by side, over any screen of an assessment.
     pub conflict: Option<ConflictView>,
     /// Who uses this device: township (self-check, 整改情况) or county (inspection, tasks).
@@ -68,8 +70,9 @@ pub enum PromptPurpose {
     SaveCopy,
     /// A path of an assessment file to import.
     Import,
-    /// A file to export the report and ledger to (the extension picks the format).
-    Export,
+    /// A file to export the report and ledger, or the check table, to (the extension picks
+    /// the format).
+    Export(crate::cli::ReportKind),
     /// A folder to write a hand-over bundle of the chosen assessment into (a USB stick).
     Bundle,
     /// The name of the person using this device (asked once, before the first change to an
@@ -84,6 +87,21 @@ pub struct Prompt {
     pub input: TextInput,
 }
 
+/// A yes/no question (y, n; Esc cancels).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Question {
+    /// `r` on a self-check that already has an inspection here: open that one (y) or start a
+    /// second (n)?
+    OpenInspection {
+        /// The inspection already here.
+        id: String,
+        /// Its round, to name it.
+        round: String,
+    },
+    /// `t` on an item the inspection judged 已落实: set a task all the same?
+    TaskOnCompliant,
+}
+
 /// Field indices of the task form.
 pub const TASK_DESCRIPTION: usize = 0;
 pub const TASK_REQUIREMENT: usize = 1;
@@ -92,16 +110,29 @@ pub const TASK_PERSON: usize = 3;
 pub const TASK_DEADLINE: usize = 4;
 pub const TASK_RESPONSE: usize = 5;
 pub const TASK_COMPLETED: usize = 6;
+/// 整改佐证: what is typed here (a URL, a file path, a text) is added with Enter.
+pub const TASK_EVIDENCE: usize = 7;
+/// 复核意见 (or why the task is withdrawn): the inspector's.
+pub const TASK_REVIEW: usize = 8;
 /// The state "field" after the text fields.
-pub const TASK_STATE: usize = 7;
+pub const TASK_STATE: usize = 9;
 
 /// Which document a task-form field belongs to (`None`: the state, which both sides set).
 pub fn task_field_doc(field: usize) -> Option<DocKind> {
     match field {
-        TASK_RESPONSE | TASK_COMPLETED => Some(DocKind::Response),
+        TASK_RESPONSE | TASK_COMPLETED | TASK_EVIDENCE => Some(DocKind::Response),
         TASK_STATE => None,
         _ => Some(DocKind::Task),
     }
+}
+
+/// Why a task form waits for evidence being resolved before it closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Closing {
+    /// Enter or Esc: save with the rules, once the typed evidence is in.
+    Save,
+    /// Quitting: save whatever is there, rules or not.
+    Quit,
 }
 
 /// The rectification-task form: the inspector's part and the township's response side by
@@ -115,11 +146,34 @@ pub struct TaskForm {
     pub spec: TaskSpec,
     /// The response as it was (its evidence is kept).
     pub response: Option<TaskResponse>,
-    /// 问题描述, 整改要求, 责任单位, 责任人, 整改时限, 整改情况, 完成日期.
-    pub fields: [TextInput; 7],
+    /// 问题描述, 整改要求, 责任单位, 责任人, 整改时限, 整改情况, 完成日期, 整改佐证 (being
+    /// typed), 复核意见.
+    pub fields: [TextInput; 9],
+    /// The texts the fields had when the form opened: a form nobody typed in is not saved.
+    pub opened: [String; 9],
     pub state: TaskState,
+    /// 整改佐证 as it will be saved: the response's, and what was added here.
+    pub evidence: Vec<Evidence>,
     pub focus: usize,
     pub error: Option<String>,
+    /// A deadline before today the user was warned about (saved when confirmed).
+    pub warned_deadline: Option<String>,
+    /// Set while typed evidence is being resolved before the form closes.
+    pub closing: Option<Closing>,
+}
+
+impl TaskForm {
+    /// True when nothing was typed, chosen or added since the form opened.
+    pub fn untouched(&self) -> bool {
+        let state = crate::model::rectification::task_state(&self.spec, self.response.as_ref());
+        let evidence: &[Evidence] = self.response.as_ref().map_or(&[], |r| &r.evidence);
+        self.fields
+            .iter()
+            .zip(&self.opened)
+            .all(|(f, o)| f.text() == o)
+            && self.state == state
+            && self.evidence == evidence
+    }
 }
 
 /// The township's answer to one item, beside an inspection's verdict.
@@ -303,10 +357,34 @@ pub struct Session {
     pub assessment: Assessment,
     /// Previous results, newest last: (checklist, item, result before the change).
     pub undo: Vec<(String, String, Option<ItemResult>)>,
+    /// Runs of `undo` entries that one key made (`A` takes many answers at once), as
+    /// (first index, end): `u` undoes such a run whole.
+    pub undo_groups: Vec<(usize, usize)>,
     /// Cursor of the domains screen, kept while walking.
     pub domain_cursor: usize,
     /// Opened for looking only (a backup of a damaged file).
     pub read_only: bool,
+}
+
+impl Session {
+    /// Marks the undo entries from `start` to the end of the stack as one change.
+    pub fn group_undo_from(&mut self, start: usize) {
+        if self.undo.len() > start + 1 {
+            self.undo_groups.push((start, self.undo.len()));
+        }
+    }
+
+    /// How many undo entries the next `u` takes back: the whole run of one `A` when it is on
+    /// top of the stack, else one.
+    pub fn take_undo_group(&mut self) -> usize {
+        match self.undo_groups.last() {
+            Some(&(start, end)) if end == self.undo.len() => {
+                self.undo_groups.pop();
+                end - start
+            }
+            _ => 1,
+        }
+    }
 }
 
 impl App {
@@ -331,6 +409,7 @@ impl App {
             read_only: false,
             prompt: None,
             task_form: None,
+            question: None,
             conflict: None,
             role: Role::Township,
             today: String::new(),
@@ -394,6 +473,9 @@ impl App {
         }
         if self.prompt.is_some() {
             return Mode::LineInput;
+        }
+        if self.question.is_some() {
+            return Mode::Question;
         }
         if self.task_form.is_some() {
             return Mode::TaskForm;

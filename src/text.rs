@@ -71,6 +71,42 @@ pub fn truncate(s: &str, cols: usize) -> String {
     out
 }
 
+/// Text cut to `cols` display columns by leaving out its middle (`…` stands for what is left
+/// out), so both the start and the end stay readable: the folder and the file name of a path.
+pub fn shorten_middle(s: &str, cols: usize) -> String {
+    if width(s) <= cols {
+        return s.to_string();
+    }
+    if cols < 5 {
+        return truncate(s, cols);
+    }
+    let graphemes: Vec<&str> = s.graphemes(true).collect();
+    let room = cols - 1;
+    // The end gets the larger half: a file name is worth more than the folders above it.
+    let mut tail = String::new();
+    let mut tail_w = 0;
+    let mut cut = graphemes.len();
+    while cut > 0 {
+        let w = width(graphemes[cut - 1]);
+        if tail_w + w > room - room / 3 {
+            break;
+        }
+        tail_w += w;
+        cut -= 1;
+    }
+    for g in &graphemes[cut..] {
+        tail.push_str(g);
+    }
+    let mut head = String::new();
+    for g in &graphemes[..cut] {
+        if width(&head) + width(g) + tail_w > room {
+            break;
+        }
+        head.push_str(g);
+    }
+    format!("{head}…{tail}")
+}
+
 /// Wraps text to lines of at most `cols` columns. Breaks at spaces in Latin text and
 /// between any two Chinese characters; keeps explicit line breaks.
 pub fn wrap(s: &str, cols: usize) -> Vec<String> {
@@ -175,6 +211,18 @@ pub fn file_name_safe(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_middle_is_left_out_and_both_ends_stay() {
+        let path =
+            "已导出 /home/zhang/.local/share/zwgk/reports/胡集镇人民政府-2026年下半年回头看.xlsx";
+        let short = shorten_middle(path, 40);
+        assert!(width(&short) <= 40, "{short}");
+        assert!(short.starts_with("已导出 /home"), "{short}");
+        assert!(short.ends_with("回头看.xlsx"), "{short}");
+        assert!(short.contains('…'));
+        assert_eq!(shorten_middle("短", 10), "短");
+    }
 
     #[test]
     fn width_counts_chinese_as_two() {

@@ -76,6 +76,10 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Quit => return quit(app, ctx),
+        // Evidence typed in the task form goes to the form; else to the walk's item.
+        Action::EvidenceResolved(result) if app.task_form.is_some() => {
+            return task::evidence_resolved(app, result, ctx);
+        }
         Action::EvidenceResolved(Ok(ev)) => return add_evidence(app, ev, ctx),
         Action::EvidenceResolved(Err(message)) => {
             app.message = Some(message);
@@ -134,7 +138,7 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                     return vec![match purpose {
                         PromptPurpose::SaveCopy => Effect::SaveCopy(path),
                         PromptPurpose::Import => Effect::ImportFile(path),
-                        PromptPurpose::Export => Effect::Export(path),
+                        PromptPurpose::Export(kind) => Effect::Export(path, kind),
                         PromptPurpose::Bundle => {
                             app.bundle_folder = path.clone();
                             let Some(id) = bundle_target(app) else {
@@ -175,10 +179,23 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     if action == Action::BeginExport {
         if let Some(s) = &app.open {
             let a = &s.assessment;
-            let name =
-                crate::text::file_name_safe(&format!("{}-{}.xlsx", a.unit().name, a.round()));
+            // The summary exports what the assessment is for (a self-check its 自查表, an
+            // inspection its report and ledger); the ledger screen its report and ledger.
+            let kind = match app.screen {
+                Screen::Tasks(_) => crate::cli::ReportKind::Report,
+                _ => crate::cli::ReportKind::default_for(a.kind),
+            };
+            let suffix = match kind {
+                crate::cli::ReportKind::Table => strings(app.lang).table_file_suffix,
+                crate::cli::ReportKind::Report => "",
+            };
+            let name = crate::text::file_name_safe(&format!(
+                "{}-{}{suffix}.xlsx",
+                a.unit().name,
+                a.round()
+            ));
             app.prompt = Some(Prompt {
-                purpose: PromptPurpose::Export,
+                purpose: PromptPurpose::Export(kind),
                 input: TextInput::line(&name),
             });
         }
@@ -215,6 +232,7 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         Mode::TaskForm => task::form(app, action, ctx),
         Mode::Conflict => conflict::handle(app, action, ctx),
         Mode::Overview => overview(app, action),
+        Mode::Question => task::question(app, action, ctx),
         Mode::Help => Vec::new(),
     }
 }
@@ -299,11 +317,8 @@ fn not_permitted(app: &App) -> &'static str {
 fn quit(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     let mut effects = Vec::new();
     if app.task_form.is_some() {
-        effects.extend(task::form(app, Action::Confirm, ctx));
-        // A date that does not parse keeps the form open: keep its text rather than lose it.
-        if let Some(f) = app.task_form.take() {
-            effects.extend(task::save_unchecked(app, f, ctx));
-        }
+        // Whatever was typed is kept, rules or not (typed evidence is resolved first).
+        effects.extend(task::quit_form(app, ctx));
     }
     if matches!(app.mode(), Mode::Editor | Mode::LineInput | Mode::Picker)
         && matches!(app.screen, Screen::Walk(_))
@@ -409,6 +424,7 @@ pub(crate) fn open(app: &mut App, assessment: Assessment) {
     app.open = Some(Session {
         assessment,
         undo: Vec::new(),
+        undo_groups: Vec::new(),
         domain_cursor: 0,
         read_only: false,
     });
@@ -678,6 +694,11 @@ fn summary(app: &mut App, action: Action) -> Vec<Effect> {
         return Vec::new();
     };
     if move_cursor(&mut view.cursor, ids.len(), &action, page) {
+        return Vec::new();
+    }
+    // `T` is offered on the summary too.
+    if action == Action::ShowTasks {
+        app.screen = Screen::Tasks(TasksView::default());
         return Vec::new();
     }
     if action == Action::Back {

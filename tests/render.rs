@@ -562,6 +562,8 @@ fn inspection_fixture(w: u16, h: u16) -> Sim {
     s.press(enter());
     s.keys(&[ch('a'), ch('3'), ch('k')]);
     s.press(ch('t'));
+    // 问题描述, 整改要求 and 责任人 are required.
+    s.type_str("未公开学校名录");
     s.press(tab());
     s.type_str("在政府网站补充公开义务教育学校名录");
     s.keys(&[tab(), tab()]);
@@ -683,4 +685,17 @@ fn conflict_marks_and_the_versions_side_by_side() {
         s.press(key(KeyCode::Right));
         snap("conflict_second", &s.app, w, h);
     }
+}
+
+#[test]
+fn a_long_export_path_loses_its_middle_not_its_end() {
+    let mut s = walk_fixture(Lang::Zh, 80, 24);
+    let path =
+        "/home/zhangsan/.local/share/zwgk/reports/胡集镇人民政府-2026年下半年自查-自查表-2.xlsx";
+    s.run(zwgk::action::Action::Notify(format!("已导出 {path}")));
+    let text = screen_text(&draw(&s.app, 80, 24));
+    let status = text.lines().last().expect("a status line");
+    assert!(status.starts_with("已导出 /home/"), "{status}");
+    assert!(status.contains("自查表-2.xlsx"), "{status}");
+    assert!(status.contains('…'), "{status}");
 }

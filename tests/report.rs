@@ -99,6 +99,11 @@ fn fixture(lib: &Library) -> Assessment {
 }
 
 fn fixture_id(lib: &Library, id: &str) -> Assessment {
+    fixture_reviewing(lib, id, None)
+}
+
+/// The fixture, as the inspection of the self-check `reviews`.
+fn fixture_reviewing(lib: &Library, id: &str, reviews: Option<&str>) -> Assessment {
     let domain = |id: &str, involved: bool, reason: Option<&str>| DomainChoice {
         checklist: id.into(),
         version: "2026.11".into(),
@@ -117,7 +122,7 @@ fn fixture_id(lib: &Library, id: &str) -> Assessment {
         round: "2026年下半年回头看".into(),
         assessor: "王五".into(),
         created: "2026-11-20T01:00:00Z".into(),
-        reviews: None,
+        reviews: reviews.map(Into::into),
     };
     let domains = vec![
         domain(EMP, true, None),
@@ -205,6 +210,9 @@ fn fixture_id(lib: &Library, id: &str) -> Assessment {
             responsible_person: "赵六".into(),
             deadline: "2026-11-15".into(),
             decision: Decision::Verified,
+            review_comment: "已在门户网站发布,整改到位".into(),
+            reviewer: "王五".into(),
+            review_date: Some("2026-11-26".into()),
             ..TaskSpec::default()
         },
         Some(TaskResponse {
@@ -212,7 +220,7 @@ fn fixture_id(lib: &Library, id: &str) -> Assessment {
             item: "05".into(),
             progress: Progress::Done,
             response: "已在门户网站发布".into(),
-            completed: Some("2026-11-10".into()),
+            completed: Some("2026-11-18".into()),
             ..TaskResponse::default()
         }),
         100,
@@ -262,6 +270,53 @@ fn fixture_id(lib: &Library, id: &str) -> Assessment {
         None,
         102,
     );
+    // Sent back once: the township's answer is for the round before.
+    task(
+        &mut a,
+        TaskSpec {
+            checklist: EXTRA.into(),
+            item: "a1".into(),
+            findings: vec!["栏目空白".into()],
+            description: "专栏无内容".into(),
+            requirement: "补充发布".into(),
+            responsible_unit: "胡集镇党政办".into(),
+            responsible_person: "孙七".into(),
+            deadline: "2026-11-30".into(),
+            returned: 1,
+            review_comment: "佐证不足,请补充栏目截图".into(),
+            reviewer: "王五".into(),
+            review_date: Some("2026-11-24".into()),
+            ..TaskSpec::default()
+        },
+        Some(TaskResponse {
+            checklist: EXTRA.into(),
+            item: "a1".into(),
+            progress: Progress::Done,
+            response: "已发布".into(),
+            completed: Some("2026-11-22".into()),
+            ..TaskResponse::default()
+        }),
+        103,
+    );
+    // Withdrawn, with the reason.
+    task(
+        &mut a,
+        TaskSpec {
+            checklist: EMP.into(),
+            item: "03".into(),
+            description: "误报".into(),
+            requirement: "无".into(),
+            responsible_person: "李四".into(),
+            deadline: "2026-12-10".into(),
+            decision: Decision::Withdrawn,
+            review_comment: "该事项本镇不适用,撤销".into(),
+            reviewer: "王五".into(),
+            review_date: Some("2026-11-27".into()),
+            ..TaskSpec::default()
+        },
+        None,
+        104,
+    );
     a
 }
 
@@ -287,7 +342,10 @@ fn golden(name: &str, actual: &[u8]) {
         )
     });
     if expected != actual {
-        let actual_path = path.with_extension("actual");
+        // report.md → report.md.actual (each golden file its own, so tests can run together).
+        let mut actual_path = path.clone().into_os_string();
+        actual_path.push(".actual");
+        let actual_path = std::path::PathBuf::from(actual_path);
         std::fs::write(&actual_path, actual).expect("write actual");
         panic!(
             "{} differs from the output (written to {}); rerun with ZWGK_BLESS=1 if the change is intended",
@@ -297,11 +355,12 @@ fn golden(name: &str, actual: &[u8]) {
     }
 }
 
-/// The ledger as it must come out, cell by cell (序号 … 佐证).
-fn expected_ledger() -> Vec<[&'static str; 12]> {
+/// The ledger as it must come out, cell by cell (序号 … 冲突).
+fn expected_ledger() -> Vec<[&'static str; 19]> {
     vec![
         [
             "1",
+            "胡集镇人民政府",
             "就业",
             "就业信息服务 / 岗位信息发布",
             "内容不全、更新不及时/超时限",
@@ -310,12 +369,40 @@ fn expected_ledger() -> Vec<[&'static str; 12]> {
             "胡集镇劳动保障所",
             "李四",
             "2026-12-31",
-            "已整改",
+            "已补全",
+            "https://www.example.gov.cn/zwgk/jy/02-new.html\n整改后截图.png",
             "2026-11-25",
-            "https://www.example.gov.cn/zwgk/jy/02-new.html\n整改后截图.png (sha256 3f2a9c0d1e5b)",
+            "已整改",
+            "",
+            "",
+            "",
+            "",
+            "",
         ],
         [
             "2",
+            "胡集镇人民政府",
+            "就业",
+            "就业信息服务 / 求职信息登记",
+            "",
+            "误报",
+            "无",
+            "",
+            "李四",
+            "2026-12-10",
+            "",
+            "",
+            "",
+            "已撤销",
+            "",
+            "该事项本镇不适用,撤销",
+            "王五",
+            "2026-11-27",
+            "",
+        ],
+        [
+            "3",
+            "胡集镇人民政府",
             "义务教育",
             "民办学校信息 / 民办学校办学基本信息",
             "未公开",
@@ -324,12 +411,19 @@ fn expected_ledger() -> Vec<[&'static str; 12]> {
             "胡集镇中心校",
             "赵六",
             "2026-11-20",
-            "待整改(逾期)",
+            "",
+            "",
+            "",
+            "待整改",
+            "逾期",
+            "",
+            "",
             "",
             "",
         ],
         [
-            "3",
+            "4",
+            "胡集镇人民政府",
             "义务教育",
             "招生管理 / 招生计划",
             "渠道不符",
@@ -338,15 +432,43 @@ fn expected_ledger() -> Vec<[&'static str; 12]> {
             "胡集镇中心校",
             "赵六",
             "2026-11-15",
+            "已在门户网站发布",
+            "",
+            "2026-11-18",
             "已复核",
-            "2026-11-10",
+            "逾期完成",
+            "已在门户网站发布,整改到位",
+            "王五",
+            "2026-11-26",
+            "",
+        ],
+        [
+            "5",
+            "胡集镇人民政府",
+            "town-extra(目录未找到)",
+            "a1",
+            "栏目空白",
+            "专栏无内容",
+            "补充发布",
+            "胡集镇党政办",
+            "孙七",
+            "2026-11-30",
+            "",
+            "",
+            "",
+            "退回整改",
+            "",
+            "佐证不足,请补充栏目截图",
+            "王五",
+            "2026-11-24",
             "",
         ],
     ]
 }
 
-const LEDGER_HEADERS: [&str; 12] = [
+const LEDGER_HEADERS: [&str; 19] = [
     "序号",
+    "被检查单位",
     "领域",
     "一级/二级事项",
     "问题类型",
@@ -355,9 +477,15 @@ const LEDGER_HEADERS: [&str; 12] = [
     "责任单位",
     "责任人",
     "整改时限",
-    "整改状态",
+    "整改情况",
+    "整改佐证",
     "完成日期",
-    "佐证",
+    "整改状态",
+    "逾期",
+    "复核意见",
+    "复核人",
+    "复核日期",
+    "冲突",
 ];
 
 #[test]
@@ -434,7 +562,18 @@ fn not_involved_problems_and_ledger_are_in_order() {
         .collect();
     assert_eq!(cells, want);
     let overdue: Vec<bool> = r.ledger.iter().map(|x| x.overdue).collect();
-    assert_eq!(overdue, [false, true, false]);
+    assert_eq!(overdue, [false, false, true, false, false]);
+    let late: Vec<bool> = r.ledger.iter().map(|x| x.completed_late).collect();
+    assert_eq!(
+        late,
+        [false, false, false, true, false],
+        "finished after the deadline: the trace stays after 已复核"
+    );
+    assert_eq!(
+        r.ledger_subtitle(),
+        "被检查单位:胡集镇人民政府  轮次:2026年下半年回头看  检查日期:2026-11-27"
+    );
+    assert_eq!(r.ledger_title(), "胡集镇人民政府 整改台账");
     assert_eq!(r.conflicts, 0);
 }
 
@@ -445,9 +584,14 @@ fn overdue_depends_on_the_date_given() {
     let on_deadline = Report::build(&a, &lib, "2026-11-20", Lang::Zh);
     assert!(on_deadline.ledger.iter().all(|x| !x.overdue));
     let en = Report::build(&a, &lib, TODAY, Lang::En);
-    let row = en.ledger.iter().find(|x| x.item_id == "03").expect("03");
-    assert_eq!(en.state_label(row), "to fix (overdue)");
-    assert_eq!(en.ledger_headers()[9], "State");
+    let row = en
+        .ledger
+        .iter()
+        .find(|x| x.checklist == EDU && x.item_id == "03")
+        .expect("03");
+    assert_eq!(en.state_label(row), "to fix");
+    assert_eq!(en.lateness_label(row), "overdue");
+    assert_eq!(en.ledger_headers()[13], "State");
 }
 
 #[test]
@@ -510,7 +654,13 @@ fn html_matches_golden_is_self_contained_and_escaped() {
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<html lang=\"zh-CN\">"));
     assert!(html.contains("<meta charset=\"utf-8\">"));
-    assert!(html.contains("@page { size: A4; margin: 15mm; }"));
+    assert!(html.contains(
+        "@page { size: A4; margin: 16mm 12mm 16mm 12mm; @top-center { content: \"胡集镇人民政府 · 2026年下半年回头看\";"
+    ));
+    assert!(html.contains("content: \"第 \" counter(page) \" 页,共 \" counter(pages) \" 页\""));
+    for word in ["检查人(签字)", "被检查单位负责人(签字)", "检查日期"] {
+        assert!(html.contains(word), "{word}");
+    }
     assert!(html.contains("@media print"));
     assert!(html.contains("thead { display: table-header-group; }"));
     assert_eq!(html.matches("<svg").count(), 1, "one chart");
@@ -532,14 +682,24 @@ fn html_matches_golden_is_self_contained_and_escaped() {
         .filter_map(|s| s.split('"').next())
         .collect();
     assert_eq!(hrefs, [URL.replace('&', "&amp;").as_str(), FIX_URL,]);
-    assert!(html.contains("<td>javascript:alert(1)</td>"));
+    assert!(html.contains("<td><span class=\"url\">javascript:alert(1)</span></td>"));
     // The overdue row is marked, in colour and in words.
     assert!(html.contains("<tr class=\"overdue\">"));
-    assert!(html.contains("<strong>待整改(逾期)</strong>"));
+    assert!(
+        html.contains("<td class=\"st\">待整改</td><td class=\"st\"><strong>逾期</strong></td>")
+    );
     // The chart has a legend with every status word and the bars' counts.
     for word in ["已落实", "部分落实", "未落实", "不适用", "未检查"] {
         assert!(html.contains(&format!(">{word}</text>")), "{word}");
     }
+}
+
+/// Excel's serial number of a `YYYY-MM-DD` date (days since 1899-12-30).
+fn excel_serial(date: &str) -> f64 {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let d = time::Date::parse(date, &format).expect("a date");
+    let epoch = time::macros::date!(1899 - 12 - 30);
+    (d - epoch).whole_days() as f64
 }
 
 /// Reads one file of the xlsx package.
@@ -587,20 +747,40 @@ fn xlsx_reads_back_with_ledger_first_and_sheet_features() {
     );
     let ledger = wb.worksheet_range("整改台账").expect("ledger");
     let rows: Vec<Vec<Data>> = ledger.rows().map(<[Data]>::to_vec).collect();
-    assert_eq!(rows.len(), 4, "header + 3 tasks");
-    let header: Vec<String> = rows[0].iter().map(text).collect();
+    assert_eq!(
+        rows.len(),
+        10,
+        "title, 被检查单位 · 轮次 · 检查日期, header, 5 tasks, a blank row, the signatures"
+    );
+    assert_eq!(text(&rows[0][0]), "胡集镇人民政府 整改台账");
+    assert_eq!(
+        text(&rows[1][0]),
+        "被检查单位:胡集镇人民政府  轮次:2026年下半年回头看  检查日期:2026-11-27"
+    );
+    let header: Vec<String> = rows[2].iter().map(text).collect();
     assert_eq!(header, LEDGER_HEADERS);
-    for (i, (got, want)) in rows[1..].iter().zip(expected_ledger()).enumerate() {
+    let date_columns = [9, 12, 17];
+    for (i, (got, want)) in rows[3..8].iter().zip(expected_ledger()).enumerate() {
         assert_eq!(got[0], Data::Float((i + 1) as f64), "序号 is a number");
         for (c, (cell, w)) in got.iter().zip(want).enumerate().skip(1) {
             match cell {
-                // Dates and every other text stay text (no date serial numbers).
-                Data::String(s) => assert_eq!(s, w, "row {} col {c}", i + 1),
+                // Dates are real dates: Excel and WPS sort and filter them as dates.
+                Data::DateTime(d) if date_columns.contains(&c) => {
+                    assert_eq!(excel_serial(w), d.as_f64(), "row {} col {c}", i + 1)
+                }
+                Data::String(s) if !date_columns.contains(&c) => {
+                    assert_eq!(s, w, "row {} col {c}", i + 1)
+                }
                 Data::Empty => assert_eq!(w, "", "row {} col {c}", i + 1),
-                other => panic!("row {} col {c}: {other:?} is not text", i + 1),
+                other => panic!("row {} col {c}: {other:?} for {w:?}", i + 1),
             }
         }
     }
+    assert!(
+        text(&rows[9][0]).starts_with("检查人(签字):"),
+        "{:?}",
+        rows[9]
+    );
     let domains = wb.worksheet_range("领域汇总").expect("domains");
     let total: Vec<String> = domains
         .rows()
@@ -619,34 +799,63 @@ fn xlsx_reads_back_with_ledger_first_and_sheet_features() {
     let sheet1 = zip_entry(&bytes, "xl/worksheets/sheet1.xml");
     assert!(
         sheet1.contains(
-            "<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"
+            "<pane ySplit=\"3\" topLeftCell=\"A4\" activePane=\"bottomLeft\" state=\"frozen\"/>"
         ),
         "frozen header row"
     );
-    assert!(sheet1.contains("<autoFilter ref=\"A1:L4\"/>"), "autofilter");
-    assert!(
-        sheet1.contains("<dataValidation type=\"list\""),
-        "drop-down"
+    assert!(sheet1.contains("<autoFilter ref=\"A3:S8\"/>"), "autofilter");
+    // Drop-downs: each list holds every value its column is written with.
+    let validations: Vec<(&str, &str)> = sheet1
+        .split("<dataValidation ")
+        .skip(1)
+        .map(|v| {
+            let sqref = v
+                .split("sqref=\"")
+                .nth(1)
+                .and_then(|x| x.split('"').next())
+                .expect("sqref");
+            let list = v
+                .split("<formula1>")
+                .nth(1)
+                .and_then(|x| x.split("</formula1>").next())
+                .expect("formula1");
+            (sqref, list)
+        })
+        .collect();
+    assert_eq!(
+        validations,
+        [
+            (
+                "N4:N208",
+                "\"待整改,整改中,已整改,退回整改,已复核,无需整改,已撤销\""
+            ),
+            ("O4:O208", "\"逾期,逾期完成\""),
+            ("S4:S208", "\"有冲突\""),
+        ]
     );
-    assert!(
-        sheet1.contains(
-            "<formula1>\"待整改,整改中,已整改,退回整改,已复核,无需整改,已撤销\"</formula1>"
-        ),
-        "every state"
-    );
-    assert!(sheet1.contains("sqref=\"J2:J"), "on the 整改状态 column");
-    // Widths from display width: 一级/二级事项 of 义务教育 row 2 is 34 columns wide.
-    let col_c = sheet1
+    for (row, want) in rows[3..8].iter().zip(expected_ledger()) {
+        let listed = |col: usize, list: &str| want[col].is_empty() || list.contains(want[col]);
+        assert!(listed(13, validations[0].1) && listed(14, validations[1].1));
+        assert!(matches!(row[13], Data::String(_)));
+    }
+    // Widths from display width: 一级/二级事项 of 义务教育 row 3 is 34 columns wide.
+    let col_d = sheet1
         .split("<col ")
-        .find(|c| c.starts_with("min=\"3\""))
-        .expect("column C width");
-    let width: f64 = col_c
+        .find(|c| c.starts_with("min=\"4\""))
+        .expect("column D width");
+    let width: f64 = col_d
         .split("width=\"")
         .nth(1)
         .and_then(|w| w.split('"').next())
         .and_then(|w| w.parse().ok())
         .expect("width");
-    assert!((36.0..40.0).contains(&width), "column C width {width}");
+    assert!((36.0..40.0).contains(&width), "column D width {width}");
+    assert!(
+        sheet1.contains("<oddFooter>&amp;C第 &amp;P 页,共 &amp;N 页</oddFooter>"),
+        "page numbers"
+    );
+    let dates = zip_entry(&bytes, "xl/styles.xml");
+    assert!(dates.contains("formatCode=\"yyyy-mm-dd\""), "a date format");
     let styles = zip_entry(&bytes, "xl/styles.xml");
     assert!(styles.contains("FFFDE2E2"), "overdue fill");
 }
@@ -679,7 +888,7 @@ fn binary_writes_a_report_and_rejects_unknown_ids() {
         String::from_utf8_lossy(&run.stderr)
     );
     let written = std::fs::read(&out).expect("report written");
-    assert!(written.starts_with("\u{FEFF}序号,领域".as_bytes()));
+    assert!(written.starts_with("\u{FEFF}序号,被检查单位,领域".as_bytes()));
     assert!(String::from_utf8_lossy(&run.stdout).contains("台账.csv"));
 
     // By id prefix, from the data directory.
@@ -738,6 +947,7 @@ fn ambiguous_prefix_lists_the_matches_and_unwritable_output_fails() {
     let code = zwgk::report::command(
         "0190f5a2",
         Some(ReportFormat::Md),
+        None,
         &dir.path().join("r.md"),
         &data,
         &lib,
@@ -755,6 +965,7 @@ fn ambiguous_prefix_lists_the_matches_and_unwritable_output_fails() {
     let code = zwgk::report::command(
         "0190f5a2-7c00-7000-8000-000000000002",
         Some(ReportFormat::Md),
+        None,
         &dir.path().join("no/such/dir/r.md"),
         &data,
         &lib,
@@ -778,6 +989,7 @@ fn command_refuses_a_mismatched_extension_and_overwriting_the_assessment() {
         let code = zwgk::report::command(
             file.to_str().expect("utf-8 path"),
             Some(format),
+            None,
             output,
             dir.path(),
             &lib,
@@ -857,13 +1069,18 @@ fn an_assessment_without_results_or_tasks_renders_in_every_format() {
     assert_eq!(html.matches("<svg").count(), 1);
     let xlsx = render(&r, ReportFormat::Xlsx).expect("xlsx");
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(xlsx)).expect("open");
+    let ledger = wb.worksheet_range("整改台账").expect("ledger");
+    let rows: Vec<Vec<String>> = ledger
+        .rows()
+        .map(|r| r.iter().map(text).collect())
+        .collect();
     assert_eq!(
-        wb.worksheet_range("整改台账")
-            .expect("ledger")
-            .rows()
-            .count(),
-        1
+        rows.len(),
+        5,
+        "title, subtitle, header, blank, signatures: {rows:?}"
     );
+    assert_eq!(rows[2][0], "序号");
+    assert!(rows[3].iter().all(String::is_empty), "no task");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -882,6 +1099,7 @@ fn report_to(
     let code = zwgk::report::command(
         assessment.to_str().expect("utf-8 path"),
         format,
+        None,
         output,
         data,
         lib,
@@ -951,7 +1169,7 @@ fn dash_writes_the_report_to_standard_output() {
     let file = assessment_file(&lib, dir.path());
     let (code, out, err) = report_to(&lib, &file, Some(ReportFormat::Csv), Path::new("-"));
     assert_eq!(code, 0, "{err}");
-    assert!(out.starts_with("\u{FEFF}序号,领域".as_bytes()));
+    assert!(out.starts_with("\u{FEFF}序号,被检查单位,领域".as_bytes()));
     assert!(!dir.path().join("-").exists(), "no file named -");
     let (code, out, err) = report_to(&lib, &file, None, Path::new("-"));
     assert_eq!(code, 2);
@@ -1066,4 +1284,444 @@ fn only_regular_files_are_written_and_a_link_is_written_through() {
     );
     assert!(!d.join("missing.md").exists());
     assert_eq!(std::fs::read_dir(&folder).expect("folder").count(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The inspection beside the self-check, and the check table (自查表).
+
+const SELF_CHECK_ID: &str = "0190f5a2-7c00-7000-8000-000000000041";
+
+/// The township's self-check the fixture inspection reviews: 就业 01 已落实, 02 未落实 (with a
+/// note and a photo), 03 不适用; 义务教育 03 未落实, 05 已落实; 保障性住房 不涉及.
+fn self_check(lib: &Library) -> Assessment {
+    let unit = Unit {
+        name: "胡集镇人民政府".into(),
+        division_code: Some("370828102".into()),
+        county: "金乡县".into(),
+        city: None,
+    };
+    let domain = |id: &str, involved: bool| DomainChoice {
+        checklist: id.into(),
+        version: "2026.11".into(),
+        involved,
+        reason: (!involved).then(|| "本镇无保障性住房建设任务".into()),
+        summary: String::new(),
+    };
+    let mut a = Assessment::create(
+        NewAssessment {
+            id: SELF_CHECK_ID.into(),
+            kind: Kind::SelfCheck,
+            partition: unit.partition(),
+            header: Header {
+                unit,
+                round: "2026年下半年自查".into(),
+                assessor: "张三".into(),
+                created: "2026-11-10T01:00:00Z".into(),
+                reviews: None,
+            },
+            domains: vec![domain(EMP, true), domain(HOUSING, false), domain(EDU, true)],
+            basis: None,
+        },
+        township(),
+        NOW - 86_400_000 * 10,
+    )
+    .expect("create");
+    let mut rec = |r: ItemResult, n: u64| {
+        a.record(Body::Result(r), township(), NOW - 86_400_000 * 10 + n)
+            .expect("record");
+    };
+    rec(result(lib, EMP, "01", Status::Compliant), 1);
+    let mut r = result(lib, EMP, "02", Status::Missing);
+    r.note = "岗位信息三个月未更新".into();
+    r.evidence = vec![evidence_file("栏目截图.png")];
+    rec(r, 2);
+    rec(result(lib, EMP, "03", Status::NotApplicable), 3);
+    rec(result(lib, EDU, "03", Status::Missing), 4);
+    rec(result(lib, EDU, "05", Status::Compliant), 5);
+    a
+}
+
+#[test]
+fn an_inspection_report_sets_the_self_check_beside_it() {
+    let lib = Library::builtin();
+    let sc = self_check(&lib);
+    let insp = fixture_reviewing(&lib, ID, Some(SELF_CHECK_ID));
+    let r = Report::build_beside(&insp, Some(&sc), &lib, TODAY, Lang::Zh);
+    let c = r.comparison.as_ref().expect("an inspection is compared");
+    assert!(c.self_check_found);
+    let rows: Vec<Vec<String>> = c
+        .domains
+        .iter()
+        .chain([&c.total])
+        .map(|d| r.compare_cells(d).to_vec())
+        .collect();
+    // 领域, 事项数, 自查 (已落实 部分 未落实 不适用 未检查), 复查 (the same), 结论不同.
+    let want: Vec<Vec<&str>> = vec![
+        vec![
+            "就业", "5", "1", "0", "1", "1", "2", "1", "1", "0", "1", "2", "1",
+        ],
+        vec![
+            "义务教育",
+            "16",
+            "1",
+            "0",
+            "1",
+            "0",
+            "14",
+            "4",
+            "1",
+            "1",
+            "1",
+            "9",
+            "1",
+        ],
+        vec![
+            "涉农资金",
+            "2",
+            "0",
+            "0",
+            "0",
+            "0",
+            "2",
+            "0",
+            "0",
+            "0",
+            "0",
+            "2",
+            "0",
+        ],
+        vec![
+            "town-extra(目录未找到)",
+            "2",
+            "0",
+            "0",
+            "0",
+            "0",
+            "0",
+            "1",
+            "0",
+            "1",
+            "0",
+            "0",
+            "0",
+        ],
+        vec![
+            "合计", "25", "2", "0", "2", "1", "18", "6", "2", "2", "2", "13", "2",
+        ],
+    ];
+    assert_eq!(rows, want);
+    // Both inspector's figures are the report's own (one source).
+    for (cmp, d) in c.domains.iter().zip(&r.domains) {
+        assert_eq!(cmp.inspector, d.tally);
+        assert_eq!(
+            cmp.township,
+            zwgk::report::domain_tally(&sc, &lib, &d.checklist)
+        );
+    }
+    let items: Vec<Vec<String>> = c
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, d)| r.diff_cells(i + 1, d).to_vec())
+        .collect();
+    assert_eq!(
+        items,
+        [
+            vec![
+                "1",
+                "就业",
+                "就业信息服务 / 岗位信息发布",
+                "未落实",
+                "部分落实",
+                "岗位信息三个月未更新",
+                "栏目截图.png",
+                NOTE,
+                "https://www.example.gov.cn/zwgk/jy/02.html?a=1&b=2\n岗位信息截图.png\n公示栏照片已存档\n见档案盒3",
+            ],
+            vec![
+                "2",
+                "义务教育",
+                "招生管理 / 招生计划",
+                "已落实",
+                "部分落实",
+                "",
+                "",
+                "仅在公示栏公开,网站未发布",
+                "javascript:alert(1)",
+            ],
+        ]
+    );
+    let md = String::from_utf8(render(&r, ReportFormat::Md).expect("md")).expect("utf-8");
+    assert!(md.contains("## 二、自查与复查对比"), "{md}");
+    assert!(
+        md.contains("| 就业 | 5 | 1 | 0 | 1 | 1 | 2 | 1 | 1 | 0 | 1 | 2 | 1 |"),
+        "{md}"
+    );
+    let html = String::from_utf8(render(&r, ReportFormat::Html).expect("html")).expect("utf-8");
+    assert!(html.contains("<th class=\"num\">结论不同</th>"));
+    // Without the self-check the report says so, instead of comparing with nothing.
+    let alone = Report::build(&insp, &lib, TODAY, Lang::Zh);
+    assert!(
+        !alone
+            .comparison
+            .as_ref()
+            .expect("compared")
+            .self_check_found
+    );
+    // A self-check has no comparison.
+    assert!(
+        Report::build(&sc, &lib, TODAY, Lang::Zh)
+            .comparison
+            .is_none()
+    );
+}
+
+#[test]
+fn the_township_note_taken_with_a_stays_the_townships_in_the_problems() {
+    let lib = Library::builtin();
+    let mut insp = fixture(&lib);
+    let mut r = insp.result(EDU, "03").expect("03").clone();
+    r.township_note = "民办学校信息由县教体局公开".into();
+    r.township_evidence = vec![evidence_file("县局网站截图.png")];
+    insp.record(Body::Result(r), author(), NOW + 500)
+        .expect("record");
+    let report = Report::build(&insp, &lib, TODAY, Lang::Zh);
+    assert_eq!(
+        report.problem_headers(),
+        [
+            "序号",
+            "领域",
+            "一级/二级事项",
+            "检查结果",
+            "问题类型",
+            "问题说明",
+            "佐证",
+            "乡镇说明",
+            "乡镇佐证"
+        ]
+    );
+    let p = report
+        .problems
+        .iter()
+        .position(|p| p.checklist == EDU && p.item_id == "03")
+        .expect("03");
+    let cells = report.problem_cells(p + 1, &report.problems[p]);
+    assert_eq!(
+        cells[5], "未见民办学校办学基本信息",
+        "the inspector's own note"
+    );
+    assert_eq!(
+        cells[7], "民办学校信息由县教体局公开",
+        "the township's, beside it"
+    );
+    assert_eq!(cells[8], "县局网站截图.png");
+}
+
+#[test]
+fn the_check_table_lists_every_item_with_its_catalogue_columns_and_result() {
+    let lib = Library::builtin();
+    let sc = self_check(&lib);
+    let t = zwgk::report::table::CheckTable::build(&sc, &lib, TODAY, Lang::Zh);
+    let items = |id: &str| lib.get(id).expect(id).catalogue.items.len();
+    assert_eq!(
+        t.rows.len(),
+        items(EMP) + items(EDU),
+        "every item of every involved domain"
+    );
+    assert_eq!(t.heading(), "胡集镇人民政府 政务公开自查表");
+    assert_eq!(
+        t.subtitle(),
+        "单位:胡集镇人民政府  区划代码:370828102  轮次:2026年下半年自查  检查日期:2026-11-17"
+    );
+    assert_eq!(
+        t.headers(),
+        [
+            "序号",
+            "领域",
+            "一级事项",
+            "二级事项",
+            "公开内容",
+            "公开依据",
+            "公开时限",
+            "公开主体",
+            "公开渠道",
+            "检查结果",
+            "问题类型",
+            "备注",
+            "佐证",
+            "检查人",
+            "检查时间"
+        ]
+    );
+    // The labels tell items of one name apart, as the catalogue's own list does.
+    let edu = lib.get(EDU).expect("edu");
+    let labels: Vec<String> = edu
+        .catalogue
+        .labels()
+        .iter()
+        .map(|l| l.to_string())
+        .collect();
+    let shown: Vec<&str> = t
+        .rows
+        .iter()
+        .filter(|r| r.checklist == EDU)
+        .map(|r| r.level2.as_str())
+        .collect();
+    assert_eq!(shown, labels);
+    let row = t
+        .rows
+        .iter()
+        .find(|r| r.checklist == EMP && r.item_id == "02")
+        .expect("就业 02");
+    let cells = t.cells(row);
+    let item = lib.get(EMP).unwrap().catalogue.item("02").unwrap();
+    assert_eq!(cells[2], item.level1);
+    assert_eq!(cells[6], item.time_limit);
+    assert_eq!(cells[7], item.publisher);
+    assert!(!cells[4].is_empty() && !cells[8].is_empty(), "{cells:?}");
+    assert_eq!(
+        cells[9..].to_vec(),
+        [
+            "未落实",
+            "",
+            "岗位信息三个月未更新",
+            "栏目截图.png",
+            "张三",
+            "2026-11-17 14:40"
+        ]
+    );
+    let unchecked = t
+        .rows
+        .iter()
+        .find(|r| r.checklist == EMP && r.item_id == "04")
+        .unwrap();
+    assert_eq!(
+        t.cells(unchecked)[9..].to_vec(),
+        ["未检查", "", "", "", "", ""]
+    );
+
+    // CSV: the table alone, read back cell by cell.
+    let csv_bytes = zwgk::report::render_table(&t, ReportFormat::Csv).expect("csv");
+    let mut rd = csv::ReaderBuilder::new().from_reader(&csv_bytes[3..]);
+    let read: Vec<Vec<String>> = rd
+        .records()
+        .map(|r| r.expect("record").iter().map(String::from).collect())
+        .collect();
+    assert_eq!(read.len(), t.rows.len());
+    assert_eq!(read[1], t.cells(row).to_vec());
+
+    // xlsx: title, the line under it, the table (检查时间 a date-time), the signatures.
+    let bytes = zwgk::report::render_table(&t, ReportFormat::Xlsx).expect("xlsx");
+    let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).expect("open");
+    assert_eq!(wb.sheet_names(), ["自查表", "未涉及领域"]);
+    let sheet = wb.worksheet_range("自查表").expect("sheet");
+    let rows: Vec<Vec<Data>> = sheet.rows().map(<[Data]>::to_vec).collect();
+    assert_eq!(text(&rows[0][0]), "胡集镇人民政府 政务公开自查表");
+    assert_eq!(text(&rows[2][3]), "二级事项");
+    let xrow = &rows[3 + 1];
+    assert_eq!(text(&xrow[9]), "未落实");
+    assert!(
+        matches!(&xrow[14], Data::DateTime(d) if (d.as_f64() - (excel_serial("2026-11-17") + (14.0 * 60.0 + 40.0) / 1440.0)).abs() < 1e-4),
+        "{:?}",
+        xrow[14]
+    );
+    let last = rows.last().expect("signatures");
+    assert!(text(&last[0]).contains("审核人") && text(&last[0]).contains("盖章"));
+
+    // HTML: A4 landscape, the signature block with the place for the seal.
+    let html = String::from_utf8(zwgk::report::render_table(&t, ReportFormat::Html).expect("html"))
+        .expect("utf-8");
+    for word in [
+        "检查人(签字)",
+        "审核人(签字)",
+        "日期",
+        "(单位盖章)",
+        "size: A4 landscape",
+        "counter(pages)",
+    ] {
+        assert!(html.contains(word), "{word}");
+    }
+    assert_eq!(
+        html.matches("<tr>").count(),
+        t.rows.len() + 1 + 4 + 2 + 2,
+        "rows, header, figures, not involved, signatures"
+    );
+}
+
+#[test]
+fn zwgk_report_writes_a_self_checks_table_and_an_inspections_report_by_default() {
+    let lib = Library::builtin();
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("assessments")).expect("mkdir");
+    let sc = self_check(&lib);
+    let insp = fixture_reviewing(&lib, ID, Some(SELF_CHECK_ID));
+    for a in [&sc, &insp] {
+        let file = data.join("assessments").join(format!("{}.json", a.id));
+        std::fs::write(&file, serde_json::to_vec(a).expect("json")).expect("write");
+    }
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(args)
+            .output()
+            .expect("run");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let table = run(&["report", SELF_CHECK_ID, "--format", "md", "-o", "-"]);
+    assert!(
+        table.starts_with("# 胡集镇人民政府 政务公开自查表"),
+        "{table}"
+    );
+    let report = run(&[
+        "report",
+        SELF_CHECK_ID,
+        "--kind",
+        "report",
+        "--format",
+        "md",
+        "-o",
+        "-",
+    ]);
+    assert!(
+        report.starts_with("# 胡集镇人民政府 政务公开自查报告"),
+        "{report}"
+    );
+    // The inspection: its report, compared with the self-check found in the data dir.
+    let insp_report = run(&["report", ID, "--format", "md", "-o", "-"]);
+    assert!(insp_report.contains("## 二、自查与复查对比"));
+    assert!(
+        insp_report.contains("| **合计** | 25 | 2 | 0 | 2 | 1 | 18 | 6 | 2 | 2 | 2 | 13 | 2 |"),
+        "{insp_report}"
+    );
+    let insp_table = run(&[
+        "report", ID, "--kind", "table", "--format", "csv", "-o", "-",
+    ]);
+    assert!(insp_table.starts_with("\u{FEFF}序号,领域,一级事项,二级事项"));
+}
+
+/// The HTML the print check (`tests/print.rs`) prints: the inspection report beside its
+/// self-check, and the self-check's 自查表.
+#[test]
+fn printed_pages_match_golden() {
+    let lib = Library::builtin();
+    let sc = self_check(&lib);
+    let insp = fixture_reviewing(&lib, ID, Some(SELF_CHECK_ID));
+    let r = Report::build_beside(&insp, Some(&sc), &lib, TODAY, Lang::Zh);
+    golden(
+        "inspection-report.html",
+        &render(&r, ReportFormat::Html).expect("html"),
+    );
+    let t = zwgk::report::table::CheckTable::build(&sc, &lib, TODAY, Lang::Zh);
+    golden(
+        "self-check-table.html",
+        &zwgk::report::render_table(&t, ReportFormat::Html).expect("html"),
+    );
 }

@@ -216,7 +216,13 @@ fn inspection(town: &mut Device, county: &mut Device) -> String {
     press(&mut county.app, ch('k'));
     press(&mut county.app, ch('t'));
     type_str(&mut county.app, "招生政策公开不全");
-    press(&mut county.app, enter());
+    // 整改要求 and 责任人 are required too.
+    press(&mut county.app, tab());
+    type_str(&mut county.app, "补充公开招生政策");
+    press(&mut county.app, tab());
+    press(&mut county.app, tab());
+    type_str(&mut county.app, "赵六");
+    assert_eq!(press(&mut county.app, enter()), vec![Effect::Save]);
     let id = assessment(&county.app).id.clone();
     assert_eq!(assessment(&county.app).kind, Kind::Inspection);
     press(&mut county.app, esc());

@@ -220,6 +220,11 @@ impl TaskView<'_> {
     pub fn is_overdue(&self, today: &str) -> bool {
         self.spec.is_overdue(self.state, today)
     }
+
+    /// Finished after its deadline (逾期完成).
+    pub fn completed_late(&self) -> bool {
+        super::rectification::completed_late(self.spec, self.response, self.state)
+    }
 }
 
 /// What a new assessment starts with (see [`Assessment::create`]).

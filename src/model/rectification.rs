@@ -225,6 +225,67 @@ impl TaskSpec {
     }
 }
 
+/// True when the township finished the task (已整改, or 已复核 after it) on a 完成日期 after the
+/// 整改时限: the ledger keeps the trace that it was late (逾期完成) after the task is closed.
+pub fn completed_late(spec: &TaskSpec, response: Option<&TaskResponse>, state: TaskState) -> bool {
+    let Some(done) = response.and_then(|r| r.completed.as_deref()) else {
+        return false;
+    };
+    matches!(state, TaskState::Done | TaskState::Verified)
+        && is_date(&spec.deadline)
+        && is_date(done)
+        && done > spec.deadline.as_str()
+}
+
+/// A date as people type it, as `YYYY-MM-DD`: 2026-12-15, 2026/12/15, 2026.12.15,
+/// 2026年12月15日 (also with one-digit month or day, full-width digits, spaces around the
+/// separators), or 12月15日 (in the year of `today`, `YYYY-MM-DD`). `None` when it is not a
+/// date of the calendar (the `time` crate decides: 2026-02-30 is not).
+pub fn parse_date(text: &str, today: &str) -> Option<String> {
+    use time::macros::format_description as fd;
+    // Full-width digits and separators (a Chinese input method's) become ASCII; spaces go.
+    let t: String = text
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(u32::from(c) - 0xFF10 + u32::from('0')).unwrap_or(c),
+            '－' | '—' | '–' => '-',
+            '／' => '/',
+            '．' | '。' => '.',
+            c => c,
+        })
+        .collect();
+    let dashed = t.replace(['/', '.'], "-");
+    let with_year = |year: &str| format!("{year}年{t}");
+    let year = today.get(..4).unwrap_or("");
+    let parsed = time::Date::parse(
+        &dashed,
+        fd!("[year]-[month padding:none]-[day padding:none]"),
+    )
+    .or_else(|_| {
+        time::Date::parse(
+            t.trim_end_matches('日'),
+            fd!("[year]年[month padding:none]月[day padding:none]"),
+        )
+    })
+    .or_else(|_| {
+        if t.contains('年') {
+            return Err(());
+        }
+        time::Date::parse(
+            with_year(year).trim_end_matches('日'),
+            fd!("[year]年[month padding:none]月[day padding:none]"),
+        )
+        .map_err(|_| ())
+    })
+    .ok()?;
+    if !(1900..=2999).contains(&parsed.year()) {
+        return None;
+    }
+    parsed.format(fd!("[year]-[month]-[day]")).ok()
+}
+
 /// True for a well-formed `YYYY-MM-DD` date.
 pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
@@ -275,6 +336,63 @@ mod tests {
         assert_eq!(task_state(&spec, Some(&resp)), TaskState::Verified);
         spec.decision = Decision::Withdrawn;
         assert_eq!(task_state(&spec, None), TaskState::Withdrawn);
+    }
+
+    #[test]
+    fn late_completion_is_kept_after_the_task_is_closed() {
+        let spec = TaskSpec {
+            deadline: "2026-11-20".into(),
+            ..TaskSpec::default()
+        };
+        let mut resp = TaskResponse {
+            progress: Progress::Done,
+            completed: Some("2026-11-25".into()),
+            ..TaskResponse::default()
+        };
+        assert!(completed_late(&spec, Some(&resp), TaskState::Done));
+        assert!(completed_late(&spec, Some(&resp), TaskState::Verified));
+        assert!(!completed_late(&spec, Some(&resp), TaskState::Returned));
+        resp.completed = Some("2026-11-20".into());
+        assert!(
+            !completed_late(&spec, Some(&resp), TaskState::Done),
+            "on the day is in time"
+        );
+        assert!(!completed_late(&spec, None, TaskState::Verified));
+    }
+
+    #[test]
+    fn dates_are_read_as_people_type_them() {
+        let today = "2026-11-27";
+        for typed in [
+            "2026-12-15",
+            "2026/12/15",
+            "2026.12.15",
+            "2026年12月15日",
+            "2026年12月15",
+            "12月15日",
+            " 2026 - 12 - 15 ",
+            "２０２６年１２月１５日",
+            "2026／12／15",
+        ] {
+            assert_eq!(
+                parse_date(typed, today).as_deref(),
+                Some("2026-12-15"),
+                "{typed:?}"
+            );
+        }
+        assert_eq!(parse_date("2026-1-5", today).as_deref(), Some("2026-01-05"));
+        assert_eq!(parse_date("1月5日", today).as_deref(), Some("2026-01-05"));
+        for bad in [
+            "2026-02-30",
+            "2026-13-01",
+            "下周",
+            "",
+            "12-15",
+            "2026年13月1日",
+            "0026-01-01",
+        ] {
+            assert_eq!(parse_date(bad, today), None, "{bad:?}");
+        }
     }
 
     #[test]

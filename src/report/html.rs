@@ -4,7 +4,7 @@
 //! Table headers repeat on every printed page. All text from the assessment is escaped; only
 //! `http(s)` evidence URLs become links.
 
-use super::{Report, labels, percent_text};
+use super::{LedgerColumn, Report, Section, labels, percent_text};
 use crate::model::assessment::Evidence;
 use crate::model::status::{Status, Tally};
 use crate::text::width;
@@ -27,11 +27,15 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15em 1em;
 dl.meta dt { color: #555; }
 dl.meta dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: .4em 0 1em; }
-th, td { border: 1px solid #999; padding: 3px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #999; padding: 3px 5px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
+th { word-break: keep-all; }
+table.compare td:first-child { word-break: keep-all; }
 thead th { background: #dde7f0; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+td.date, td.st, td.name { white-space: nowrap; }
+.url { word-break: break-all; }
 tr.total td { font-weight: bold; background: #f2f2f2; }
 tr.overdue td { background: #fde2e2; }
 .st { white-space: nowrap; }
@@ -39,20 +43,112 @@ tr.overdue td { background: #fde2e2; }
 .st-missing { color: #b00020; font-weight: bold; }
 .note { color: #555; font-size: .9em; }
 .chart svg { display: block; max-width: 100%; height: auto; }
-.ledger table { font-size: .92em; }
-footer { margin-top: 2em; color: #777; font-size: .85em; }
-@page { size: A4; margin: 15mm; }
-@page wide { size: A4 landscape; margin: 15mm; }
+p.ledger-title { margin: .2em 0 .4em; }
+.ledger table, .table table { font-size: .92em; }
+.sign { margin-top: 1.5em; break-inside: avoid; page-break-inside: avoid; break-before: avoid; page-break-before: avoid; }
+.sign table { border: none; width: 100%; margin: 0; }
+.sign td { border: none; padding: 1.2em 0 0; white-space: nowrap; width: 1%; }
+.sign td.line { border-bottom: 1px solid #333; width: 30%; }
+.sign td.seal { padding-left: 2em; color: #555; }
+footer { margin-top: 1.5em; color: #777; font-size: .85em; }
 @media print {
-  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  body { max-width: none; margin: 0; padding: 0 1px; font-size: 10pt; }
+  table { width: calc(100% - 1px); }
+  table.compare { font-size: 8.5pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
   h2 { break-after: avoid; page-break-after: avoid; }
   .chart { break-inside: avoid; page-break-inside: avoid; }
   section.ledger { page: wide; }
-  .ledger table { font-size: 8.5pt; }
+  .ledger table { font-size: 7.5pt; }
+  .ledger th, .ledger td { padding: 2px 3px; }
+  .table table { font-size: 7.5pt; }
+  .table th, .table td { padding: 2px 3px; }
 }
 "#;
+
+/// The page rules: A4 (the ledger and the check table landscape), page numbers at the foot
+/// of every page and the unit and round at its head (CSS paged-media margin boxes, which
+/// Chromium prints; a program that ignores them still shows both in the title block).
+fn page_css(running: &str, lang: crate::cli::Lang) -> String {
+    let l = labels(lang);
+    let margin_boxes = format!(
+        "@top-center {{ content: \"{}\"; font-size: 8pt; color: #555; }} \
+         @bottom-center {{ content: \"{}\" counter(page) \"{}\" counter(pages) \"{}\"; font-size: 8pt; color: #555; }}",
+        css_string(running),
+        css_string(l.page_word),
+        css_string(l.page_of),
+        css_string(l.page_end)
+    );
+    format!(
+        "@page {{ size: A4; margin: 16mm 12mm 16mm 12mm; {margin_boxes} }}\n\
+         @page wide {{ size: A4 landscape; margin: 14mm 10mm 14mm 10mm; }}\n"
+    )
+}
+
+/// Text as the inside of a CSS string: quotes and backslashes escaped, `<` written as an
+/// escape (so nothing can close the style element), control characters dropped.
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '<' => out.push_str("\\3c "),
+            '>' => out.push_str("\\3e "),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The block at the end of what is signed: 检查日期, the signature lines, the footer.
+fn signatures(
+    s: &mut String,
+    checked_on: &str,
+    lang: crate::cli::Lang,
+    names: &[&str],
+    seal: bool,
+    date: &str,
+) {
+    let l = labels(lang);
+    s.push_str("<div class=\"sign\">\n");
+    if !checked_on.trim().is_empty() {
+        s.push_str(&format!(
+            "<p>{}{}{}</p>\n",
+            esc(l.checked_on),
+            esc(l.colon),
+            esc(checked_on)
+        ));
+    }
+    s.push_str("<table><tr>");
+    for n in names {
+        s.push_str(&format!(
+            "<td>{}{}</td><td class=\"line\"></td>",
+            esc(n),
+            esc(l.colon)
+        ));
+    }
+    s.push_str("</tr><tr>");
+    s.push_str(&format!(
+        "<td>{}{}</td><td class=\"line\"></td>",
+        esc(l.sign_date),
+        esc(l.colon)
+    ));
+    if seal {
+        s.push_str(&format!(
+            "<td class=\"seal\" colspan=\"2\">{}</td>",
+            esc(l.sign_seal)
+        ));
+    }
+    s.push_str("</tr></table>\n");
+    s.push_str(&format!(
+        "<footer>{} · {}</footer>\n</div>\n",
+        esc(l.generated),
+        esc(date)
+    ));
+}
 
 /// Writes the report as one HTML page (UTF-8).
 pub fn write(r: &Report) -> Vec<u8> {
@@ -67,7 +163,8 @@ pub fn write(r: &Report) -> Vec<u8> {
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <title>{heading}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{heading}</h1>\n<dl class=\"meta\">\n"
+         <title>{heading}</title>\n<style>{CSS}{page}</style>\n</head>\n<body>\n<h1>{heading}</h1>\n<dl class=\"meta\">\n",
+        page = page_css(&running_head(&r.title), r.lang)
     ));
     for (label, value) in r.meta() {
         s.push_str(&format!(
@@ -81,7 +178,7 @@ pub fn write(r: &Report) -> Vec<u8> {
     // 一、领域汇总
     s.push_str(&format!(
         "<section class=\"domains\">\n<h2>{}</h2>\n",
-        esc(l.sec_domains)
+        esc(&r.section_title(Section::Domains))
     ));
     chart(&mut s, r);
     let numeric: Vec<bool> = (0..9).map(|i| i > 0).collect();
@@ -117,10 +214,62 @@ pub fn write(r: &Report) -> Vec<u8> {
     }
     s.push_str("</section>\n");
 
-    // 二、未涉及领域事项说明
+    // 自查与复查对比 (an inspection)
+    if let Some(c) = &r.comparison {
+        s.push_str(&format!(
+            "<section class=\"compare\">\n<h2>{}</h2>\n",
+            esc(&r.section_title(Section::Compare))
+        ));
+        if c.self_check_found {
+            let numeric: Vec<bool> = (0..13).map(|i| i > 0).collect();
+            s.push_str("<table class=\"compare\">\n");
+            thead(&mut s, &r.compare_headers(), &numeric);
+            s.push_str("<tbody>\n");
+            for d in &c.domains {
+                row(&mut s, "", &r.compare_cells(d).map(|x| esc(&x)), &numeric);
+            }
+            s.push_str("</tbody>\n<tfoot>\n");
+            row(
+                &mut s,
+                "total",
+                &r.compare_cells(&c.total).map(|x| esc(&x)),
+                &numeric,
+            );
+            s.push_str("</tfoot>\n</table>\n");
+            s.push_str(&format!("<p class=\"note\">{}</p>\n", esc(l.compare_note)));
+            if c.items.is_empty() {
+                s.push_str(&format!("<p>{}</p>\n", esc(l.no_difference)));
+            } else {
+                let mut numeric = [false; 9];
+                numeric[0] = true;
+                s.push_str("<table>\n");
+                thead(&mut s, &r.diff_headers(), &numeric);
+                s.push_str("<tbody>\n");
+                for (i, d) in c.items.iter().enumerate() {
+                    let mut cells = r.diff_cells(i + 1, d).map(|x| esc(&x));
+                    for (k, st) in [(3, d.township), (4, d.inspector)] {
+                        cells[k] = format!(
+                            "<span class=\"st st-{}\">{}</span>",
+                            class(st),
+                            esc(r.status_label(st))
+                        );
+                    }
+                    cells[6] = evidence_html(&d.township_evidence);
+                    cells[8] = evidence_html(&d.evidence);
+                    row(&mut s, "", &cells, &numeric);
+                }
+                s.push_str("</tbody>\n</table>\n");
+            }
+        } else {
+            s.push_str(&format!("<p>{}</p>\n", esc(l.self_check_not_found)));
+        }
+        s.push_str("</section>\n");
+    }
+
+    // 未涉及领域事项说明
     s.push_str(&format!(
         "<section class=\"not-involved\">\n<h2>{}</h2>\n",
-        esc(l.sec_not_involved)
+        esc(&r.section_title(Section::NotInvolved))
     ));
     if r.not_involved.is_empty() {
         s.push_str(&format!("<p>{}</p>\n", esc(l.none)));
@@ -141,67 +290,196 @@ pub fn write(r: &Report) -> Vec<u8> {
     }
     s.push_str("</section>\n");
 
-    // 三、发现的问题
+    // 发现的问题
     s.push_str(&format!(
         "<section class=\"problems\">\n<h2>{}</h2>\n",
-        esc(l.sec_problems)
+        esc(&r.section_title(Section::Problems))
     ));
     if r.problems.is_empty() {
         s.push_str(&format!("<p>{}</p>\n", esc(l.none)));
     } else {
-        let numeric = [true, false, false, false, false, false, false];
+        let headers = r.problem_headers();
+        let numeric: Vec<bool> = (0..headers.len()).map(|i| i == 0).collect();
         s.push_str("<table>\n");
-        thead(&mut s, &r.problem_headers(), &numeric);
+        thead(&mut s, &headers, &numeric);
         s.push_str("<tbody>\n");
         for (i, p) in r.problems.iter().enumerate() {
-            let mut cells = r.problem_cells(i + 1, p).map(|c| esc(&c));
+            let mut cells: Vec<String> = r.problem_cells(i + 1, p).iter().map(|c| esc(c)).collect();
             cells[3] = format!(
                 "<span class=\"st st-{}\">{}</span>",
                 class(p.status),
                 esc(r.status_label(p.status))
             );
             cells[6] = evidence_html(&p.evidence);
+            if let Some(c) = cells.get_mut(8) {
+                *c = evidence_html(&p.township_evidence);
+            }
             row(&mut s, "", &cells, &numeric);
         }
         s.push_str("</tbody>\n</table>\n");
     }
     s.push_str("</section>\n");
 
-    // 四、整改台账
+    // 整改台账
     s.push_str(&format!(
-        "<section class=\"ledger\">\n<h2>{}</h2>\n",
-        esc(l.sec_ledger)
+        "<section class=\"ledger\">\n<h2>{}</h2>\n<p class=\"ledger-title\">{}</p>\n",
+        esc(&r.section_title(Section::Ledger)),
+        esc(&r.ledger_subtitle())
     ));
     if r.ledger.is_empty() {
         s.push_str(&format!("<p>{}</p>\n", esc(l.none)));
     } else {
-        let mut numeric = [false; 12];
-        numeric[0] = true;
+        let classes: Vec<&str> = LedgerColumn::ALL.iter().map(|c| ledger_class(*c)).collect();
         s.push_str("<table>\n");
-        thead(&mut s, &r.ledger_headers(), &numeric);
+        thead_classed(&mut s, &r.ledger_headers(), &classes);
         s.push_str("<tbody>\n");
         for x in &r.ledger {
-            let mut cells = r.ledger_cells(x).map(|c| esc(&c));
-            cells[11] = evidence_html(&x.evidence);
-            if x.overdue {
-                cells[9] = format!("<strong>{}</strong>", cells[9]);
-            }
-            row(
+            let cells: Vec<String> = LedgerColumn::ALL
+                .iter()
+                .map(|c| match c {
+                    LedgerColumn::Evidence => evidence_html(&x.evidence),
+                    LedgerColumn::Late if x.overdue => {
+                        format!("<strong>{}</strong>", esc(r.lateness_label(x)))
+                    }
+                    other => esc(&r.ledger_cell(x, *other)),
+                })
+                .collect();
+            row_classed(
                 &mut s,
                 if x.overdue { "overdue" } else { "" },
                 &cells,
-                &numeric,
+                &classes,
             );
         }
         s.push_str("</tbody>\n</table>\n");
     }
-    s.push_str("</section>\n");
-    s.push_str(&format!(
-        "<footer>{} · {}</footer>\n</body>\n</html>\n",
-        esc(l.generated),
-        esc(&r.title.date)
-    ));
+    signatures(
+        &mut s,
+        &r.title.checked_on,
+        r.lang,
+        &[l.sign_inspector, l.sign_unit_head],
+        false,
+        &r.title.date,
+    );
+    s.push_str("</section>\n</body>\n</html>\n");
     s.into_bytes()
+}
+
+/// The running head of printed pages: unit and round.
+fn running_head(t: &super::Title) -> String {
+    [t.unit.as_str(), t.round.as_str()]
+        .iter()
+        .filter(|x| !x.trim().is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Writes the check table (自查表) as one HTML page that prints on A4 landscape, with the
+/// signature block and the place for the seal.
+pub fn write_table(t: &super::table::CheckTable) -> Vec<u8> {
+    let l = labels(t.lang);
+    let lang = match t.lang {
+        crate::cli::Lang::Zh => "zh-CN",
+        crate::cli::Lang::En => "en",
+    };
+    let heading = esc(&t.heading());
+    let mut s = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
+         <title>{heading}</title>\n<style>{CSS}{page}@media print {{ body {{ page: wide; }} }}\n</style>\n</head>\n<body>\n\
+         <section class=\"table\">\n<h1>{heading}</h1>\n<p class=\"ledger-title\">{}</p>\n",
+        esc(&t.subtitle()),
+        page = page_css(&running_head(&t.title), t.lang)
+    );
+    let classes: Vec<&str> = (0..super::table::COLUMNS)
+        .map(|i| match i {
+            0 => "num",
+            super::table::STATUS_COLUMN => "st",
+            super::table::TIME_COLUMN => "date",
+            13 => "name",
+            _ => "",
+        })
+        .collect();
+    s.push_str("<table>\n");
+    thead_classed(&mut s, &t.headers(), &classes);
+    s.push_str("<tbody>\n");
+    for r in &t.rows {
+        let mut cells: Vec<String> = t.cells(r).iter().map(|c| esc(c)).collect();
+        cells[super::table::STATUS_COLUMN] = format!(
+            "<span class=\"st-{}\">{}</span>",
+            class(r.status),
+            cells[super::table::STATUS_COLUMN]
+        );
+        cells[12] = evidence_html(&r.evidence);
+        row_classed(&mut s, "", &cells, &classes);
+    }
+    s.push_str("</tbody>\n</table>\n");
+    // The figures per domain: the report's.
+    let numeric: Vec<bool> = (0..9).map(|i| i > 0).collect();
+    let domain_headers = [
+        l.domain,
+        l.items,
+        strings_status(t.lang, crate::model::status::Status::Compliant),
+        strings_status(t.lang, crate::model::status::Status::Partial),
+        strings_status(t.lang, crate::model::status::Status::Missing),
+        strings_status(t.lang, crate::model::status::Status::NotApplicable),
+        strings_status(t.lang, crate::model::status::Status::Unchecked),
+        l.checked_pct,
+        l.compliance_pct,
+    ];
+    s.push_str("<table class=\"figures\">\n");
+    thead(&mut s, &domain_headers, &numeric);
+    s.push_str("<tbody>\n");
+    for d in t.domains.iter().chain([&t.total]) {
+        let tl = &d.tally;
+        let cells = [
+            esc(&d.name),
+            tl.total().to_string(),
+            tl.compliant.to_string(),
+            tl.partial.to_string(),
+            tl.missing.to_string(),
+            tl.not_applicable.to_string(),
+            tl.unchecked.to_string(),
+            percent_text(d.checked_pct()),
+            percent_text(d.compliance_pct()),
+        ];
+        row(&mut s, "", &cells, &numeric);
+    }
+    s.push_str("</tbody>\n</table>\n");
+    if !t.not_involved.is_empty() {
+        s.push_str(&format!(
+            "<h2>{}</h2>\n<table>\n",
+            esc(l.sec_not_involved_plain)
+        ));
+        let plain = [false, false];
+        thead(&mut s, &[l.domain, l.reason], &plain);
+        s.push_str("<tbody>\n");
+        for n in &t.not_involved {
+            let reason = if n.reason.is_empty() {
+                l.no_reason
+            } else {
+                &n.reason
+            };
+            row(&mut s, "", &[esc(&n.name), esc(reason)], &plain);
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+    signatures(
+        &mut s,
+        &t.title.checked_on,
+        t.lang,
+        &[l.sign_inspector, l.sign_reviewer],
+        true,
+        &t.title.date,
+    );
+    s.push_str("</section>\n</body>\n</html>\n");
+    s.into_bytes()
+}
+
+fn strings_status(lang: crate::cli::Lang, st: crate::model::status::Status) -> &'static str {
+    crate::ui::strings::strings(lang).status(st)
 }
 
 fn class(st: Status) -> &'static str {
@@ -212,6 +490,45 @@ fn class(st: Status) -> &'static str {
         Status::Missing => "missing",
         Status::NotApplicable => "na",
     }
+}
+
+/// The class of a ledger column's cells: numbers right, dates and states kept on one line.
+fn ledger_class(c: LedgerColumn) -> &'static str {
+    match c {
+        LedgerColumn::No => "num",
+        c if c.is_date() => "date",
+        LedgerColumn::State | LedgerColumn::Late | LedgerColumn::Conflict => "st",
+        LedgerColumn::Reviewer | LedgerColumn::ResponsiblePerson => "name",
+        _ => "",
+    }
+}
+
+/// A header row whose cells carry a class each (empty: none).
+fn thead_classed(s: &mut String, headers: &[&str], classes: &[&str]) {
+    s.push_str("<thead><tr>");
+    for (i, h) in headers.iter().enumerate() {
+        match classes.get(i).copied().unwrap_or("") {
+            "" => s.push_str(&format!("<th>{}</th>", esc(h))),
+            c => s.push_str(&format!("<th class=\"{c}\">{}</th>", esc(h))),
+        }
+    }
+    s.push_str("</tr></thead>\n");
+}
+
+/// A row of cells that are already HTML, each with its class (empty: none).
+fn row_classed(s: &mut String, class: &str, cells: &[String], classes: &[&str]) {
+    if class.is_empty() {
+        s.push_str("<tr>");
+    } else {
+        s.push_str(&format!("<tr class=\"{class}\">"));
+    }
+    for (i, c) in cells.iter().enumerate() {
+        match classes.get(i).copied().unwrap_or("") {
+            "" => s.push_str(&format!("<td>{c}</td>")),
+            k => s.push_str(&format!("<td class=\"{k}\">{c}</td>")),
+        }
+    }
+    s.push_str("</tr>\n");
 }
 
 fn thead(s: &mut String, headers: &[&str], numeric: &[bool]) {
@@ -248,9 +565,10 @@ fn evidence_html(ev: &[Evidence]) -> String {
     ev.iter()
         .map(|e| match e {
             Evidence::Url { url } if is_web_url(url) => {
-                format!("<a href=\"{}\">{}</a>", esc(url), esc(url))
+                format!("<a class=\"url\" href=\"{}\">{}</a>", esc(url), esc(url))
             }
-            other => esc(&super::evidence_text(other)),
+            Evidence::Url { url } => format!("<span class=\"url\">{}</span>", esc(url)),
+            other => esc(&super::evidence_name(other)),
         })
         .collect::<Vec<_>>()
         .join("<br>")

@@ -3,7 +3,7 @@
 //! Cell text is escaped so it cannot break the table or turn into markup: `\` and `|` and `<`
 //! get a backslash, line breaks become `<br>` (the usual way to keep them inside a table cell).
 
-use super::{Report, labels};
+use super::{LedgerColumn, Report, Section, labels};
 
 /// Writes the report as Markdown (UTF-8).
 pub fn write(r: &Report) -> Vec<u8> {
@@ -15,7 +15,7 @@ pub fn write(r: &Report) -> Vec<u8> {
     }
     s.push('\n');
 
-    s.push_str(&format!("## {}\n\n", l.sec_domains));
+    s.push_str(&format!("## {}\n\n", r.section_title(Section::Domains)));
     let mut rows: Vec<Row> = r
         .domains
         .iter()
@@ -33,7 +33,35 @@ pub fn write(r: &Report) -> Vec<u8> {
         s.push_str(&format!("{}{}\n\n", r.conflicts, esc(l.conflicts)));
     }
 
-    s.push_str(&format!("## {}\n\n", l.sec_not_involved));
+    if let Some(c) = &r.comparison {
+        s.push_str(&format!("## {}\n\n", r.section_title(Section::Compare)));
+        if c.self_check_found {
+            let mut rows: Vec<Row> = c
+                .domains
+                .iter()
+                .map(|d| (r.compare_cells(d).to_vec(), None))
+                .collect();
+            rows.push((r.compare_cells(&c.total).to_vec(), Some(0)));
+            let right: Vec<bool> = (0..13).map(|i| i > 0).collect();
+            table(&mut s, &r.compare_headers(), &right, &rows);
+            s.push_str(&format!("{}\n\n", esc(l.compare_note)));
+            if c.items.is_empty() {
+                s.push_str(&format!("{}\n\n", l.no_difference));
+            } else {
+                let rows: Vec<Vec<String>> = c
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| r.diff_cells(i + 1, d).to_vec())
+                    .collect();
+                plain_table(&mut s, &r.diff_headers(), &rows);
+            }
+        } else {
+            s.push_str(&format!("{}\n\n", l.self_check_not_found));
+        }
+    }
+
+    s.push_str(&format!("## {}\n\n", r.section_title(Section::NotInvolved)));
     if r.not_involved.is_empty() {
         s.push_str(&format!("{}\n\n", l.none));
     } else {
@@ -48,7 +76,7 @@ pub fn write(r: &Report) -> Vec<u8> {
         s.push('\n');
     }
 
-    s.push_str(&format!("## {}\n\n", l.sec_problems));
+    s.push_str(&format!("## {}\n\n", r.section_title(Section::Problems)));
     if r.problems.is_empty() {
         s.push_str(&format!("{}\n\n", l.none));
     } else {
@@ -58,26 +86,32 @@ pub fn write(r: &Report) -> Vec<u8> {
             .enumerate()
             .map(|(i, p)| (r.problem_cells(i + 1, p).to_vec(), None))
             .collect();
-        let mut right = [false; 7];
-        right[0] = true;
-        table(&mut s, &r.problem_headers(), &right, &rows);
+        let headers = r.problem_headers();
+        let right: Vec<bool> = (0..headers.len()).map(|i| i == 0).collect();
+        table(&mut s, &headers, &right, &rows);
     }
 
-    s.push_str(&format!("## {}\n\n", l.sec_ledger));
+    s.push_str(&format!("## {}\n\n", r.section_title(Section::Ledger)));
+    s.push_str(&format!("{}\n\n", esc(&r.ledger_subtitle())));
     if r.ledger.is_empty() {
         s.push_str(&format!("{}\n\n", l.none));
     } else {
+        let late = LedgerColumn::Late.index();
         let rows: Vec<Row> = r
             .ledger
             .iter()
-            .map(|x| (r.ledger_cells(x).to_vec(), x.overdue.then_some(9)))
+            .map(|x| (r.ledger_cells(x).to_vec(), x.overdue.then_some(late)))
             .collect();
-        let mut right = [false; 12];
+        let mut right = [false; 19];
         right[0] = true;
         table(&mut s, &r.ledger_headers(), &right, &rows);
     }
     s.push_str(&format!(
-        "---\n\n{} · {}\n",
+        "{}{}{}\n\n{}\n\n---\n\n{} · {}\n",
+        l.checked_on,
+        l.colon,
+        esc(&r.title.checked_on),
+        l.signatures_ledger,
         l.generated,
         esc(&r.title.date)
     ));
@@ -117,8 +151,18 @@ fn table(s: &mut String, headers: &[&str], right: &[bool], rows: &[Row]) {
     s.push('\n');
 }
 
+/// Appends a pipe table of text cells, the first column right-aligned (序号).
+pub(super) fn plain_table(s: &mut String, headers: &[&str], rows: &[Vec<String>]) {
+    let mut right = vec![false; headers.len()];
+    if let Some(first) = right.first_mut() {
+        *first = true;
+    }
+    let rows: Vec<Row> = rows.iter().map(|r| (r.clone(), None)).collect();
+    table(s, headers, &right, &rows);
+}
+
 /// Escapes text for a Markdown table cell or list item.
-fn esc(text: &str) -> String {
+pub(super) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

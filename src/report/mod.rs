@@ -5,10 +5,13 @@
 //!
 //! | format | what it holds |
 //! |---|---|
-//! | Markdown | everything: title block, 领域汇总 (+ 合计), 未涉及领域事项说明, 发现的问题, 整改台账 |
-//! | HTML | the same as Markdown, plus a stacked bar chart per domain (inline SVG); one self-contained file that prints on A4 |
+//! | Markdown | everything: title block, 领域汇总 (+ 合计), for an inspection 自查与复查对比, 未涉及领域事项说明, 发现的问题, 整改台账, signatures |
+//! | HTML | the same as Markdown, plus a stacked bar chart per domain (inline SVG); one self-contained file that prints on A4 (numbered pages, running head, signatures) |
 //! | CSV | the 整改台账 only (one table per file, so Excel's filter and sort work); UTF-8 with BOM |
-//! | xlsx | sheets 整改台账 (first), 领域汇总, 问题清单, 未涉及领域, 报告信息 (title block) |
+//! | xlsx | sheets 整改台账 (first; title, real dates, drop-downs, signatures), 领域汇总, 问题清单, 未涉及领域, 报告信息 (title block) |
+//!
+//! [`table::CheckTable`] is the other export, the 自查表: every item with its catalogue columns
+//! and result ([`render_table`]).
 //!
 //! Only [`command`] touches files and the clock.
 
@@ -16,6 +19,7 @@ mod csv;
 pub use csv::formula_safe;
 mod html;
 mod md;
+pub mod table;
 mod xlsx;
 
 use std::collections::BTreeMap;
@@ -58,6 +62,9 @@ pub struct Title {
     pub date: String,
     /// The assessment id.
     pub id: String,
+    /// 检查日期: the day (or first and last day) the results were recorded; the creation
+    /// day when there is none.
+    pub checked_on: String,
 }
 
 /// One involved domain (or the total row) of the 领域汇总 table.
@@ -112,6 +119,145 @@ pub struct Problem {
     pub findings: Vec<String>,
     pub note: String,
     pub evidence: Vec<Evidence>,
+    /// Inspection: the township's note and evidence, carried when its answer was taken.
+    pub township_note: String,
+    pub township_evidence: Vec<Evidence>,
+}
+
+/// An inspection beside the self-check it reviews.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// False when the self-check is not at hand (nothing below is filled then).
+    pub self_check_found: bool,
+    /// Per involved domain of the inspection, in its order.
+    pub domains: Vec<CompareRow>,
+    pub total: CompareRow,
+    /// The items whose verdicts differ, in domain and catalogue order.
+    pub items: Vec<DiffItem>,
+}
+
+/// One domain: the township's counts, the inspector's, and how many verdicts differ.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CompareRow {
+    pub name: String,
+    pub township: Tally,
+    pub inspector: Tally,
+    pub differs: usize,
+}
+
+/// An item the township and the inspector judged differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiffItem {
+    pub domain: String,
+    pub item: String,
+    pub township: Status,
+    pub inspector: Status,
+    pub township_note: String,
+    pub township_evidence: Vec<Evidence>,
+    pub note: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// The sections of a report, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Domains,
+    Compare,
+    NotInvolved,
+    Problems,
+    Ledger,
+}
+
+/// The columns of the 整改台账, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerColumn {
+    /// 序号.
+    No,
+    /// 被检查单位.
+    Unit,
+    /// 领域.
+    Domain,
+    /// 一级/二级事项.
+    Item,
+    /// 问题类型.
+    Findings,
+    /// 问题描述.
+    Description,
+    /// 整改要求.
+    Requirement,
+    /// 责任单位.
+    ResponsibleUnit,
+    /// 责任人.
+    ResponsiblePerson,
+    /// 整改时限.
+    Deadline,
+    /// 整改情况.
+    Response,
+    /// 整改佐证.
+    Evidence,
+    /// 完成日期.
+    Completed,
+    /// 整改状态: the state word only.
+    State,
+    /// 逾期: 逾期 (open past its deadline) or 逾期完成 (finished after it).
+    Late,
+    /// 复核意见 (or why the task was withdrawn).
+    ReviewComment,
+    /// 复核人.
+    Reviewer,
+    /// 复核日期.
+    ReviewDate,
+    /// 冲突: versions of the task or its response wait for a decision.
+    Conflict,
+}
+
+impl LedgerColumn {
+    /// Every column, in order.
+    pub const ALL: [LedgerColumn; 19] = [
+        LedgerColumn::No,
+        LedgerColumn::Unit,
+        LedgerColumn::Domain,
+        LedgerColumn::Item,
+        LedgerColumn::Findings,
+        LedgerColumn::Description,
+        LedgerColumn::Requirement,
+        LedgerColumn::ResponsibleUnit,
+        LedgerColumn::ResponsiblePerson,
+        LedgerColumn::Deadline,
+        LedgerColumn::Response,
+        LedgerColumn::Evidence,
+        LedgerColumn::Completed,
+        LedgerColumn::State,
+        LedgerColumn::Late,
+        LedgerColumn::ReviewComment,
+        LedgerColumn::Reviewer,
+        LedgerColumn::ReviewDate,
+        LedgerColumn::Conflict,
+    ];
+
+    /// The column's place, from 0.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// True for the columns that hold a date (`YYYY-MM-DD` when well formed).
+    pub fn is_date(self) -> bool {
+        matches!(
+            self,
+            LedgerColumn::Deadline | LedgerColumn::Completed | LedgerColumn::ReviewDate
+        )
+    }
+}
+
+/// Whether a task was late.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lateness {
+    #[default]
+    InTime,
+    /// 逾期: open and past its deadline on the report date.
+    Overdue,
+    /// 逾期完成: finished (已整改 or 已复核) on a date after its deadline.
+    CompletedLate,
 }
 
 /// One row of the 整改台账.
@@ -119,6 +265,8 @@ pub struct Problem {
 pub struct LedgerRow {
     /// 序号, from 1.
     pub no: usize,
+    /// 被检查单位.
+    pub unit: String,
     pub checklist: String,
     pub domain: String,
     pub item_id: String,
@@ -129,13 +277,34 @@ pub struct LedgerRow {
     pub responsible_unit: String,
     pub responsible_person: String,
     pub deadline: String,
+    /// 整改情况: what the township says it did (for the round it answered).
+    pub response: String,
     pub state: TaskState,
     /// Open and past its deadline on the report date.
     pub overdue: bool,
+    /// Finished after its deadline.
+    pub completed_late: bool,
     /// The task or its response waits for a decision between concurrent versions.
     pub conflict: bool,
     pub completed: String,
     pub evidence: Vec<Evidence>,
+    /// 复核意见, or why the task was withdrawn.
+    pub review_comment: String,
+    pub reviewer: String,
+    pub review_date: String,
+}
+
+impl LedgerRow {
+    /// 逾期, 逾期完成, or in time.
+    pub fn lateness(&self) -> Lateness {
+        if self.overdue {
+            Lateness::Overdue
+        } else if self.completed_late {
+            Lateness::CompletedLate
+        } else {
+            Lateness::InTime
+        }
+    }
 }
 
 /// A report: everything the writers show, built once from an assessment.
@@ -152,6 +321,8 @@ pub struct Report {
     pub ledger: Vec<LedgerRow>,
     /// Documents with unresolved conflicts (the report shows the winning revisions).
     pub conflicts: usize,
+    /// An inspection beside its self-check (`None` for a self-check).
+    pub comparison: Option<Comparison>,
 }
 
 impl Report {
@@ -161,6 +332,18 @@ impl Report {
     /// have a result). Counts and problems cover the catalogue's current items: a result kept
     /// for an item a newer catalogue version dropped (已停用) is no longer a requirement.
     pub fn build(a: &Assessment, library: &Library, today: &str, lang: Lang) -> Report {
+        Report::build_beside(a, None, library, today, lang)
+    }
+
+    /// [`Report::build`] with, for an inspection, the self-check it reviews beside it: the
+    /// counts of both per domain, the items whose verdicts differ, the township's own words.
+    pub fn build_beside(
+        a: &Assessment,
+        reviewed: Option<&Assessment>,
+        library: &Library,
+        today: &str,
+        lang: Lang,
+    ) -> Report {
         let one = |s: &str| sanitize(s, false);
         let unit = a.unit();
         let title = Title {
@@ -176,6 +359,7 @@ impl Report {
             assessor: one(a.assessor()),
             date: one(today),
             id: one(&a.id),
+            checked_on: checked_on(a, lang),
         };
         let l = labels(lang);
         let domain_name = |id: &str| match library.get(id) {
@@ -209,6 +393,8 @@ impl Report {
                     findings: r.findings.iter().map(|f| one(f)).collect(),
                     note: multi(&r.note),
                     evidence: r.evidence.iter().map(clean_evidence).collect(),
+                    township_note: multi(&r.township_note),
+                    township_evidence: r.township_evidence.iter().map(clean_evidence).collect(),
                 });
             }
             domains.push(DomainRow {
@@ -229,6 +415,15 @@ impl Report {
 
         let ledger = ledger(a, library, &choices, today, &domain_name);
         let conflicts = a.conflict_count();
+        let comparison = (a.kind == Kind::Inspection).then(|| {
+            compare(
+                a,
+                reviewed.filter(|r| Some(r.id.as_str()) == a.reviews()),
+                library,
+                &domains,
+                lang,
+            )
+        });
         Report {
             lang,
             title,
@@ -242,7 +437,87 @@ impl Report {
             problems,
             ledger,
             conflicts,
+            comparison,
         }
+    }
+
+    /// The sections this report has, in order.
+    pub fn sections(&self) -> Vec<Section> {
+        let mut v = vec![Section::Domains];
+        if self.comparison.is_some() {
+            v.push(Section::Compare);
+        }
+        v.extend([Section::NotInvolved, Section::Problems, Section::Ledger]);
+        v
+    }
+
+    /// A section's numbered title, e.g. `二、自查与复查对比`.
+    pub fn section_title(&self, which: Section) -> String {
+        let l = labels(self.lang);
+        let n = self
+            .sections()
+            .iter()
+            .position(|s| *s == which)
+            .unwrap_or(0);
+        let name = match which {
+            Section::Domains => l.sec_domains,
+            Section::Compare => l.sec_compare,
+            Section::NotInvolved => l.sec_not_involved,
+            Section::Problems => l.sec_problems,
+            Section::Ledger => l.sec_ledger,
+        };
+        match self.lang {
+            Lang::Zh => {
+                const NUMERALS: [&str; 9] = ["一", "二", "三", "四", "五", "六", "七", "八", "九"];
+                format!("{}、{name}", NUMERALS.get(n).copied().unwrap_or("十"))
+            }
+            Lang::En => format!("{}. {name}", n + 1),
+        }
+    }
+
+    /// The 自查与复查对比 headers.
+    pub fn compare_headers(&self) -> [&'static str; 13] {
+        labels(self.lang).compare_headers
+    }
+
+    /// The cells of a 自查与复查对比 row.
+    pub fn compare_cells(&self, r: &CompareRow) -> [String; 13] {
+        let (t, i) = (&r.township, &r.inspector);
+        [
+            r.name.clone(),
+            i.total().to_string(),
+            t.compliant.to_string(),
+            t.partial.to_string(),
+            t.missing.to_string(),
+            t.not_applicable.to_string(),
+            t.unchecked.to_string(),
+            i.compliant.to_string(),
+            i.partial.to_string(),
+            i.missing.to_string(),
+            i.not_applicable.to_string(),
+            i.unchecked.to_string(),
+            r.differs.to_string(),
+        ]
+    }
+
+    /// The headers of the items whose verdicts differ.
+    pub fn diff_headers(&self) -> [&'static str; 9] {
+        labels(self.lang).diff_headers
+    }
+
+    /// The cells of an item whose verdicts differ; `no` counts from 1.
+    pub fn diff_cells(&self, no: usize, d: &DiffItem) -> [String; 9] {
+        [
+            no.to_string(),
+            d.domain.clone(),
+            d.item.clone(),
+            self.status_label(d.township).to_string(),
+            self.status_label(d.inspector).to_string(),
+            d.township_note.clone(),
+            evidence_names(&d.township_evidence),
+            d.note.clone(),
+            evidence_names(&d.evidence),
+        ]
     }
 
     /// The report's heading, e.g. `胡集镇人民政府 政务公开自查报告`.
@@ -275,6 +550,7 @@ impl Report {
         v.push((l.kind, self.kind_label().to_string()));
         v.push((l.round, t.round.clone()));
         v.push((l.assessor, t.assessor.clone()));
+        v.push((l.checked_on, t.checked_on.clone()));
         v.push((l.date, t.date.clone()));
         if self.conflicts > 0 {
             v.push((l.conflicts_label, self.conflicts.to_string()));
@@ -288,41 +564,87 @@ impl Report {
         strings(self.lang).status(st)
     }
 
-    /// The 整改状态 cell of a ledger row: the state, with 逾期 added when overdue and 有冲突
-    /// when versions wait for a decision.
-    pub fn state_label(&self, row: &LedgerRow) -> String {
-        let l = labels(self.lang);
-        let mut text = state_word(self.lang, row.state).to_string();
-        if row.overdue {
-            text.push_str(l.overdue_suffix);
-        }
-        if row.conflict {
-            text.push_str(l.conflict_suffix);
-        }
-        text
+    /// The 整改状态 cell of a ledger row: the state word alone (逾期 and 冲突 have columns of
+    /// their own, so a spreadsheet's drop-down and filter see one value per column).
+    pub fn state_label(&self, row: &LedgerRow) -> &'static str {
+        state_word(self.lang, row.state)
     }
 
-    /// The 12 ledger headers, in column order.
-    pub fn ledger_headers(&self) -> [&'static str; 12] {
+    /// The 逾期 cell: 逾期, 逾期完成, or empty.
+    pub fn lateness_label(&self, row: &LedgerRow) -> &'static str {
+        let l = labels(self.lang);
+        match row.lateness() {
+            Lateness::InTime => "",
+            Lateness::Overdue => l.overdue_word,
+            Lateness::CompletedLate => l.completed_late_word,
+        }
+    }
+
+    /// The 冲突 cell: 有冲突 or empty.
+    pub fn conflict_label(&self, row: &LedgerRow) -> &'static str {
+        if row.conflict {
+            labels(self.lang).conflict_word
+        } else {
+            ""
+        }
+    }
+
+    /// The ledger headers, in column order.
+    pub fn ledger_headers(&self) -> [&'static str; 19] {
         labels(self.lang).ledger_headers
     }
 
-    /// The 12 text cells of a ledger row (lists joined: findings with `、`, evidence one a line).
-    pub fn ledger_cells(&self, row: &LedgerRow) -> [String; 12] {
+    /// The text cells of a ledger row, in column order (findings joined with `、`; evidence
+    /// one piece a line: a file by its name, a web address, a text).
+    pub fn ledger_cells(&self, row: &LedgerRow) -> [String; 19] {
+        LedgerColumn::ALL.map(|c| self.ledger_cell(row, c))
+    }
+
+    /// One text cell of a ledger row.
+    pub fn ledger_cell(&self, row: &LedgerRow, column: LedgerColumn) -> String {
+        match column {
+            LedgerColumn::No => row.no.to_string(),
+            LedgerColumn::Unit => row.unit.clone(),
+            LedgerColumn::Domain => row.domain.clone(),
+            LedgerColumn::Item => row.item.clone(),
+            LedgerColumn::Findings => join_findings(&row.findings, self.lang),
+            LedgerColumn::Description => row.description.clone(),
+            LedgerColumn::Requirement => row.requirement.clone(),
+            LedgerColumn::ResponsibleUnit => row.responsible_unit.clone(),
+            LedgerColumn::ResponsiblePerson => row.responsible_person.clone(),
+            LedgerColumn::Deadline => row.deadline.clone(),
+            LedgerColumn::Response => row.response.clone(),
+            LedgerColumn::Evidence => evidence_names(&row.evidence),
+            LedgerColumn::Completed => row.completed.clone(),
+            LedgerColumn::State => self.state_label(row).to_string(),
+            LedgerColumn::Late => self.lateness_label(row).to_string(),
+            LedgerColumn::ReviewComment => row.review_comment.clone(),
+            LedgerColumn::Reviewer => row.reviewer.clone(),
+            LedgerColumn::ReviewDate => row.review_date.clone(),
+            LedgerColumn::Conflict => self.conflict_label(row).to_string(),
+        }
+    }
+
+    /// The ledger's title, e.g. `胡集镇人民政府 整改台账`.
+    pub fn ledger_title(&self) -> String {
+        let l = labels(self.lang);
+        format!("{} {}", self.title.unit, l.ledger_word)
+    }
+
+    /// The line under the ledger's title: 被检查单位, 轮次, 检查日期.
+    pub fn ledger_subtitle(&self) -> String {
+        let l = labels(self.lang);
+        let t = &self.title;
         [
-            row.no.to_string(),
-            row.domain.clone(),
-            row.item.clone(),
-            join_findings(&row.findings, self.lang),
-            row.description.clone(),
-            row.requirement.clone(),
-            row.responsible_unit.clone(),
-            row.responsible_person.clone(),
-            row.deadline.clone(),
-            self.state_label(row),
-            row.completed.clone(),
-            evidence_lines(&row.evidence),
+            (l.inspected_unit, &t.unit),
+            (l.round, &t.round),
+            (l.checked_on, &t.checked_on),
         ]
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}{}{v}", l.colon))
+        .collect::<Vec<_>>()
+        .join("  ")
     }
 
     /// The 领域汇总 headers.
@@ -357,25 +679,37 @@ impl Report {
         ]
     }
 
-    /// The 问题清单 headers.
-    pub fn problem_headers(&self) -> [&'static str; 7] {
+    /// The 问题清单 headers; an inspection adds the township's note and evidence (what it
+    /// wrote, carried when its answer was taken), beside the inspector's own.
+    pub fn problem_headers(&self) -> Vec<&'static str> {
         let l = labels(self.lang);
-        [
+        let mut v = vec![
             l.no, l.domain, l.item, l.result, l.findings, l.note, l.evidence,
-        ]
+        ];
+        if self.title.kind == Kind::Inspection {
+            v.extend([l.township_note, l.township_evidence]);
+        }
+        v
     }
 
     /// The text cells of a 问题清单 row; `no` counts from 1.
-    pub fn problem_cells(&self, no: usize, p: &Problem) -> [String; 7] {
-        [
+    pub fn problem_cells(&self, no: usize, p: &Problem) -> Vec<String> {
+        let mut v = vec![
             no.to_string(),
             p.domain.clone(),
             p.item.clone(),
             self.status_label(p.status).to_string(),
             join_findings(&p.findings, self.lang),
             p.note.clone(),
-            evidence_lines(&p.evidence),
-        ]
+            evidence_names(&p.evidence),
+        ];
+        if self.title.kind == Kind::Inspection {
+            v.extend([
+                p.township_note.clone(),
+                evidence_names(&p.township_evidence),
+            ]);
+        }
+        v
     }
 }
 
@@ -386,6 +720,16 @@ pub fn render(report: &Report, format: ReportFormat) -> Result<Vec<u8>, ReportEr
         ReportFormat::Html => Ok(html::write(report)),
         ReportFormat::Csv => csv::write(report),
         ReportFormat::Xlsx => xlsx::write(report),
+    }
+}
+
+/// Renders the check table (自查表) in one format.
+pub fn render_table(t: &table::CheckTable, format: ReportFormat) -> Result<Vec<u8>, ReportError> {
+    match format {
+        ReportFormat::Md => Ok(table::write_md(t)),
+        ReportFormat::Html => Ok(html::write_table(t)),
+        ReportFormat::Csv => table::write_csv(t),
+        ReportFormat::Xlsx => xlsx::write_table(t),
     }
 }
 
@@ -444,6 +788,74 @@ fn item_list(a: &Assessment, library: &Library, checklist: &str) -> Vec<(String,
     }
 }
 
+/// The inspection `a` beside the self-check it reviews: per involved domain, both tallies
+/// over the catalogue's items ([`domain_tally`], as every figure of the reports) and the
+/// items both checked with different verdicts (the overview's 结论不同).
+fn compare(
+    a: &Assessment,
+    reviewed: Option<&Assessment>,
+    library: &Library,
+    domains: &[DomainRow],
+    lang: Lang,
+) -> Comparison {
+    let Some(sc) = reviewed else {
+        return Comparison {
+            self_check_found: false,
+            domains: Vec::new(),
+            total: CompareRow::default(),
+            items: Vec::new(),
+        };
+    };
+    let mut rows = Vec::new();
+    let mut items = Vec::new();
+    let mut total = CompareRow {
+        name: labels(lang).total.into(),
+        ..CompareRow::default()
+    };
+    for d in domains {
+        let mut differs = 0;
+        for (id, label) in item_list(a, library, &d.checklist) {
+            let (Some(mine), Some(theirs)) =
+                (a.result(&d.checklist, &id), sc.result(&d.checklist, &id))
+            else {
+                continue;
+            };
+            if !(mine.status.is_checked() && theirs.status.is_checked())
+                || mine.status == theirs.status
+            {
+                continue;
+            }
+            differs += 1;
+            items.push(DiffItem {
+                domain: d.name.clone(),
+                item: label,
+                township: theirs.status,
+                inspector: mine.status,
+                township_note: multi(&theirs.note),
+                township_evidence: theirs.evidence.iter().map(clean_evidence).collect(),
+                note: multi(&mine.note),
+                evidence: mine.evidence.iter().map(clean_evidence).collect(),
+            });
+        }
+        let row = CompareRow {
+            name: d.name.clone(),
+            township: domain_tally(sc, library, &d.checklist),
+            inspector: d.tally,
+            differs,
+        };
+        total.township.merge(&row.township);
+        total.inspector.merge(&row.inspector);
+        total.differs += differs;
+        rows.push(row);
+    }
+    Comparison {
+        self_check_found: true,
+        domains: rows,
+        total,
+        items,
+    }
+}
+
 /// The ledger rows: current tasks (deleted ones left out), ordered by the domains' order,
 /// then catalogue item order, then item id.
 fn ledger(
@@ -488,8 +900,10 @@ fn ledger(
             let conflict = [DocKind::Task, DocKind::Response]
                 .into_iter()
                 .any(|k| a.has_conflict(&DocKey::item(k, &spec.checklist, &spec.item)));
+            let response = t.response.filter(|r| r.round == spec.returned);
             LedgerRow {
                 no: i + 1,
+                unit: sanitize(&a.unit().name, false),
                 checklist: sanitize(&spec.checklist, false),
                 domain: domain_name(&spec.checklist),
                 item_id: sanitize(&spec.item, false),
@@ -500,17 +914,24 @@ fn ledger(
                 responsible_unit: sanitize(&spec.responsible_unit, false),
                 responsible_person: sanitize(&spec.responsible_person, false),
                 deadline: sanitize(&spec.deadline, false),
+                response: response.map(|r| multi(&r.response)).unwrap_or_default(),
                 state: t.state,
                 overdue: t.is_overdue(today),
+                completed_late: t.completed_late(),
                 conflict,
-                completed: t
-                    .response
+                completed: response
                     .and_then(|r| r.completed.as_deref())
                     .map(|c| sanitize(c, false))
                     .unwrap_or_default(),
-                evidence: t
-                    .response
+                evidence: response
                     .map(|r| r.evidence.iter().map(clean_evidence).collect())
+                    .unwrap_or_default(),
+                review_comment: multi(&spec.review_comment),
+                reviewer: sanitize(&spec.reviewer, false),
+                review_date: spec
+                    .review_date
+                    .as_deref()
+                    .map(|d| sanitize(d, false))
                     .unwrap_or_default(),
             }
         })
@@ -561,6 +982,49 @@ pub fn evidence_text(e: &Evidence) -> String {
     }
 }
 
+/// One piece of evidence as a ledger lists it: a file by its name, a web address, a text.
+pub fn evidence_name(e: &Evidence) -> String {
+    match e {
+        Evidence::Url { url } => url.clone(),
+        Evidence::File { name, .. } => name.clone(),
+        Evidence::Text { text } => text.clone(),
+    }
+}
+
+/// All evidence by name, one piece a line.
+pub fn evidence_names(ev: &[Evidence]) -> String {
+    ev.iter().map(evidence_name).collect::<Vec<_>>().join("\n")
+}
+
+/// The days the results of `a` were recorded (China time): one day, or the first and the last;
+/// the creation day when nothing was recorded.
+fn checked_on(a: &Assessment, lang: Lang) -> String {
+    let mut days: Option<(u64, u64)> = None;
+    for (_, d) in a.docs.of_kind(DocKind::Result) {
+        for r in d.revisions() {
+            let m = r.hlc.millis;
+            days = Some(days.map_or((m, m), |(lo, hi)| (lo.min(m), hi.max(m))));
+        }
+    }
+    match days {
+        Some((lo, hi)) => {
+            let (first, last) = (crate::clock::date(lo), crate::clock::date(hi));
+            if first == last {
+                first
+            } else {
+                let to = match lang {
+                    Lang::Zh => "至",
+                    Lang::En => "to",
+                };
+                format!("{first} {to} {last}")
+            }
+        }
+        None => crate::clock::parse_rfc3339(&a.header().created)
+            .map(crate::clock::date)
+            .unwrap_or_default(),
+    }
+}
+
 /// All evidence, one piece a line.
 pub fn evidence_lines(ev: &[Evidence]) -> String {
     ev.iter().map(evidence_text).collect::<Vec<_>>().join("\n")
@@ -596,6 +1060,14 @@ pub struct Labels {
     pub sec_not_involved: &'static str,
     pub sec_problems: &'static str,
     pub sec_ledger: &'static str,
+    pub sec_compare: &'static str,
+    pub compare_headers: [&'static str; 13],
+    pub diff_headers: [&'static str; 9],
+    pub no_difference: &'static str,
+    pub self_check_not_found: &'static str,
+    pub township_note: &'static str,
+    pub township_evidence: &'static str,
+    pub compare_note: &'static str,
     pub domain: &'static str,
     pub items: &'static str,
     pub checked_pct: &'static str,
@@ -610,14 +1082,34 @@ pub struct Labels {
     pub findings: &'static str,
     pub note: &'static str,
     pub evidence: &'static str,
-    pub ledger_headers: [&'static str; 12],
+    pub ledger_headers: [&'static str; 19],
+    pub ledger_word: &'static str,
+    pub inspected_unit: &'static str,
+    pub checked_on: &'static str,
+    pub overdue_word: &'static str,
+    pub completed_late_word: &'static str,
+    pub conflict_word: &'static str,
+    pub signatures_ledger: &'static str,
+    pub page_footer_xlsx: &'static str,
+    pub table_self_check: &'static str,
+    pub table_inspection: &'static str,
+    pub table_headers: [&'static str; 15],
+    pub sec_not_involved_plain: &'static str,
+    pub signatures_table: &'static str,
+    pub sheet_table: &'static str,
+    pub page_word: &'static str,
+    pub page_of: &'static str,
+    pub page_end: &'static str,
+    pub sign_inspector: &'static str,
+    pub sign_unit_head: &'static str,
+    pub sign_reviewer: &'static str,
+    pub sign_date: &'static str,
+    pub sign_seal: &'static str,
     pub none: &'static str,
-    pub overdue_suffix: &'static str,
     pub overdue_count: &'static str,
     pub catalogue_missing: &'static str,
     pub conflicts: &'static str,
     pub conflicts_label: &'static str,
-    pub conflict_suffix: &'static str,
     pub sheet_ledger: &'static str,
     pub sheet_domains: &'static str,
     pub sheet_problems: &'static str,
@@ -639,11 +1131,43 @@ const ZH: Labels = Labels {
     round: "轮次",
     assessor: "检查人",
     date: "报告日期",
-    sec_domains: "一、领域汇总",
+    sec_domains: "领域汇总",
     sec_chart: "各领域检查结果",
-    sec_not_involved: "二、未涉及领域事项说明",
-    sec_problems: "三、发现的问题",
-    sec_ledger: "四、整改台账",
+    sec_not_involved: "未涉及领域事项说明",
+    sec_problems: "发现的问题",
+    sec_ledger: "整改台账",
+    sec_compare: "自查与复查对比",
+    compare_headers: [
+        "领域",
+        "事项数",
+        "自查已落实",
+        "自查部分落实",
+        "自查未落实",
+        "自查不适用",
+        "自查未检查",
+        "复查已落实",
+        "复查部分落实",
+        "复查未落实",
+        "复查不适用",
+        "复查未检查",
+        "结论不同",
+    ],
+    diff_headers: [
+        "序号",
+        "领域",
+        "一级/二级事项",
+        "自查结论",
+        "复查结论",
+        "乡镇说明",
+        "乡镇佐证",
+        "检查人说明",
+        "检查人佐证",
+    ],
+    no_difference: "复查结论与乡镇自查一致。",
+    self_check_not_found: "本机没有被检查的乡镇自查文件,无法对比;请先导入该自查。",
+    township_note: "乡镇说明",
+    township_evidence: "乡镇佐证",
+    compare_note: "结论不同:乡镇自查与复查都已检查、结论不一致的事项(与汇总页的“结论不同”一致)。乡镇说明和乡镇佐证是乡镇自查时填写的。",
     domain: "领域",
     items: "事项数",
     checked_pct: "检查进度",
@@ -660,6 +1184,7 @@ const ZH: Labels = Labels {
     evidence: "佐证",
     ledger_headers: [
         "序号",
+        "被检查单位",
         "领域",
         "一级/二级事项",
         "问题类型",
@@ -668,17 +1193,59 @@ const ZH: Labels = Labels {
         "责任单位",
         "责任人",
         "整改时限",
-        "整改状态",
+        "整改情况",
+        "整改佐证",
         "完成日期",
-        "佐证",
+        "整改状态",
+        "逾期",
+        "复核意见",
+        "复核人",
+        "复核日期",
+        "冲突",
     ],
+    ledger_word: "整改台账",
+    inspected_unit: "被检查单位",
+    checked_on: "检查日期",
+    overdue_word: "逾期",
+    completed_late_word: "逾期完成",
+    conflict_word: "有冲突",
+    page_footer_xlsx: "&C第 &P 页,共 &N 页",
+    table_self_check: "政务公开自查表",
+    table_inspection: "政务公开回头看检查表",
+    table_headers: [
+        "序号",
+        "领域",
+        "一级事项",
+        "二级事项",
+        "公开内容",
+        "公开依据",
+        "公开时限",
+        "公开主体",
+        "公开渠道",
+        "检查结果",
+        "问题类型",
+        "备注",
+        "佐证",
+        "检查人",
+        "检查时间",
+    ],
+    sec_not_involved_plain: "未涉及领域事项说明",
+    signatures_table: "检查人(签字):                    审核人(签字):                    日期:      年    月    日                    (单位盖章)",
+    sheet_table: "自查表",
+    page_word: "第 ",
+    page_of: " 页,共 ",
+    page_end: " 页",
+    sign_inspector: "检查人(签字)",
+    sign_unit_head: "被检查单位负责人(签字)",
+    sign_reviewer: "审核人(签字)",
+    sign_date: "日期",
+    sign_seal: "(单位盖章)",
+    signatures_ledger: "检查人(签字):                    被检查单位负责人(签字):                    日期:      年    月    日",
     none: "无。",
-    overdue_suffix: "(逾期)",
     overdue_count: "逾期未整改",
     catalogue_missing: "(目录未找到)",
     conflicts: "个记录存在未处理的冲突,本报告采用当前有效版本。",
     conflicts_label: "未处理的冲突",
-    conflict_suffix: "(有冲突)",
     sheet_ledger: "整改台账",
     sheet_domains: "领域汇总",
     sheet_problems: "问题清单",
@@ -700,11 +1267,43 @@ const EN: Labels = Labels {
     round: "Round",
     assessor: "Assessor",
     date: "Report date",
-    sec_domains: "1. Domains",
+    sec_domains: "Domains",
     sec_chart: "Results per domain",
-    sec_not_involved: "2. Domains not involved",
-    sec_problems: "3. Problems found",
-    sec_ledger: "4. Rectification ledger",
+    sec_not_involved: "Domains not involved",
+    sec_problems: "Problems found",
+    sec_ledger: "Rectification ledger",
+    sec_compare: "Self-check and inspection side by side",
+    compare_headers: [
+        "Domain",
+        "Items",
+        "Self-check compliant",
+        "Self-check partial",
+        "Self-check missing",
+        "Self-check n/a",
+        "Self-check unchecked",
+        "Inspection compliant",
+        "Inspection partial",
+        "Inspection missing",
+        "Inspection n/a",
+        "Inspection unchecked",
+        "Verdicts differ",
+    ],
+    diff_headers: [
+        "No.",
+        "Domain",
+        "Item",
+        "Township's verdict",
+        "Inspector's verdict",
+        "Township's note",
+        "Township's evidence",
+        "Inspector's note",
+        "Inspector's evidence",
+    ],
+    no_difference: "The inspection agrees with the township's self-check.",
+    self_check_not_found: "The self-check this inspection reviews is not on this device; import it to compare.",
+    township_note: "Township's note",
+    township_evidence: "Township's evidence",
+    compare_note: "Verdicts differ: items both the township and the inspector checked, with different results (as in the overview). The township's note and evidence are what it wrote in its self-check.",
     domain: "Domain",
     items: "Items",
     checked_pct: "Checked",
@@ -721,6 +1320,7 @@ const EN: Labels = Labels {
     evidence: "Evidence",
     ledger_headers: [
         "No.",
+        "Unit inspected",
         "Domain",
         "Item",
         "Findings",
@@ -729,17 +1329,59 @@ const EN: Labels = Labels {
         "Responsible unit",
         "Responsible person",
         "Deadline",
-        "State",
+        "What was done",
+        "Evidence of the fix",
         "Completed",
-        "Evidence",
+        "State",
+        "Late",
+        "Review comment",
+        "Reviewer",
+        "Review date",
+        "Conflict",
     ],
+    ledger_word: "rectification ledger",
+    inspected_unit: "Unit inspected",
+    checked_on: "Checked on",
+    overdue_word: "overdue",
+    completed_late_word: "completed late",
+    conflict_word: "conflict",
+    page_footer_xlsx: "&CPage &P of &N",
+    table_self_check: "Self-check table",
+    table_inspection: "Inspection table",
+    table_headers: [
+        "No.",
+        "Domain",
+        "Level 1 item",
+        "Level 2 item",
+        "Content",
+        "Basis",
+        "Time limit",
+        "Publisher",
+        "Channels",
+        "Result",
+        "Findings",
+        "Note",
+        "Evidence",
+        "Checked by",
+        "Checked at",
+    ],
+    sec_not_involved_plain: "Domains not involved",
+    signatures_table: "Checked by (signature):                    Reviewed by (signature):                    Date:                    (seal of the unit)",
+    sheet_table: "Check table",
+    page_word: "Page ",
+    page_of: " of ",
+    page_end: "",
+    sign_inspector: "Inspector (signature)",
+    sign_unit_head: "Head of the unit inspected (signature)",
+    sign_reviewer: "Reviewed by (signature)",
+    sign_date: "Date",
+    sign_seal: "(seal of the unit)",
+    signatures_ledger: "Inspector (signature):                    Head of the unit inspected (signature):                    Date:",
     none: "None.",
-    overdue_suffix: " (overdue)",
     overdue_count: "overdue",
     catalogue_missing: " (catalogue not found)",
     conflicts: " records have unresolved conflicts; this report uses the current winners.",
     conflicts_label: "Unresolved conflicts",
-    conflict_suffix: " (conflict)",
     sheet_ledger: "Ledger",
     sheet_domains: "Domains",
     sheet_problems: "Problems",
@@ -778,6 +1420,7 @@ pub fn labels(lang: Lang) -> &'static Labels {
 pub fn command(
     assessment: &str,
     format: Option<ReportFormat>,
+    kind: Option<crate::cli::ReportKind>,
     output: &Path,
     data_dir: &Path,
     library: &Library,
@@ -812,11 +1455,25 @@ pub fn command(
         writeln!(err, "{}: {msg}", output.display())?;
         return Ok(EXIT_BAD_INPUT);
     }
-    let report = Report::build(&a, library, &today_in_china(), lang);
-    if report.conflicts > 0 {
-        writeln!(err, "{}{}", report.conflicts, labels(lang).conflicts)?;
+    let conflicts = a.conflict_count();
+    if conflicts > 0 {
+        writeln!(err, "{conflicts}{}", labels(lang).conflicts)?;
     }
-    let bytes = match render(&report, format) {
+    // An inspection is compared with the self-check it reviews, when that is at hand: in the
+    // data directory, or beside the file given.
+    let reviewed = a
+        .reviews()
+        .and_then(|id| find_reviewed(id, data_dir, &source));
+    let today = today_in_china();
+    let src = crate::export::Source {
+        assessment: &a,
+        reviewed: reviewed.as_ref(),
+        library,
+        today: &today,
+        lang,
+    };
+    let kind = kind.unwrap_or(crate::cli::ReportKind::default_for(a.kind));
+    let bytes = match crate::export::render(&src, kind, format) {
         Ok(b) => b,
         Err(e) => {
             writeln!(err, "{}: {e}", output.display())?;
@@ -899,6 +1556,20 @@ fn format_name(f: ReportFormat) -> &'static str {
         ReportFormat::Csv => "csv",
         ReportFormat::Xlsx => "xlsx",
     }
+}
+
+/// The self-check `id`: `<data_dir>/assessments/<id>.json`, or `<id>.json` beside `source`.
+fn find_reviewed(id: &str, data_dir: &Path, source: &Path) -> Option<Assessment> {
+    if !crate::model::doc::assessment_id_ok(id) {
+        return None;
+    }
+    let name = format!("{id}.json");
+    let beside = source.parent().map(|d| d.join(&name));
+    [Some(data_dir.join("assessments").join(&name)), beside]
+        .into_iter()
+        .flatten()
+        .find_map(|p| load_assessment(&p).ok())
+        .filter(|a| a.id == id && a.kind == Kind::SelfCheck)
 }
 
 /// True when both paths name one existing file.

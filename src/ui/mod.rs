@@ -5,6 +5,7 @@ pub mod domains;
 pub mod form;
 pub mod help;
 pub mod overview;
+pub mod question;
 pub mod row;
 pub mod start;
 pub mod strings;
@@ -51,7 +52,7 @@ pub fn view(app: &App, frame: &mut Frame) {
         let title = match prompt.purpose {
             crate::state::PromptPurpose::SaveCopy => s.save_as_title,
             crate::state::PromptPurpose::Import => s.import_title,
-            crate::state::PromptPurpose::Export => s.export_title,
+            crate::state::PromptPurpose::Export(_) => s.export_title,
             crate::state::PromptPurpose::UserName => s.user_name_title,
             crate::state::PromptPurpose::Bundle => s.bundle_title,
         };
@@ -59,6 +60,9 @@ pub fn view(app: &App, frame: &mut Frame) {
     }
     if let Some(form) = &app.task_form {
         task::form_view(app, form, frame, body);
+    }
+    if let Some(q) = &app.question {
+        question::view(app, q, frame, body);
     }
     draw_hints(app, frame, footer);
     draw_status(app, frame, status);
@@ -146,6 +150,16 @@ fn draw_status(app: &App, frame: &mut Frame, area: Rect) {
         .unwrap_or(area.width)
         .min(area.width);
     let [l, r] = Layout::horizontal([Constraint::Min(0), Constraint::Length(rw)]).areas(area);
+    // A long message (a path written) loses its middle, not its end; a failed save keeps
+    // its start (the way out).
+    let left = if app.save_error.is_none() {
+        Span::styled(
+            crate::text::shorten_middle(&left.content, usize::from(l.width)),
+            left.style,
+        )
+    } else {
+        left
+    };
     frame.render_widget(Paragraph::new(Line::from(left)), l);
     frame.render_widget(Paragraph::new(Line::from(right)), r);
 }

@@ -7,7 +7,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::model::assessment::{Assessment, TaskView};
 use crate::model::doc::{DocKey, DocKind};
-use crate::state::{App, TASK_STATE, TaskForm, TasksView};
+use crate::state::{App, TASK_EVIDENCE, TASK_STATE, TaskForm, TasksView};
 use crate::text::{pad, sanitize, truncate, width};
 use crate::ui::strings::{Strings, strings};
 use crate::ui::theme;
@@ -113,6 +113,7 @@ pub fn view(app: &App, v: &TasksView, frame: &mut Frame, area: Rect) {
 
 pub fn form_view(app: &App, f: &TaskForm, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
+    // Rows in field order (TASK_DESCRIPTION … TASK_STATE); 整改佐证 has its list under it.
     let labels = [
         s.task_description,
         s.task_requirement,
@@ -121,10 +122,13 @@ pub fn form_view(app: &App, f: &TaskForm, frame: &mut Frame, area: Rect) {
         s.task_deadline,
         s.task_response,
         s.task_completed,
+        s.task_evidence,
+        s.field_review_comment,
         s.task_state,
     ];
     let label_w = labels.iter().map(|l| width(l)).max().unwrap_or(8) + 1;
-    let h = u16::try_from(labels.len() + 4).unwrap_or(u16::MAX);
+    let rows = labels.len() + 1;
+    let h = u16::try_from(rows + 4).unwrap_or(u16::MAX);
     let popup = centered(area, area.width.saturating_sub(4).min(90), h);
     clear_popup(frame, popup);
     let item = app
@@ -136,8 +140,9 @@ pub fn form_view(app: &App, f: &TaskForm, frame: &mut Frame, area: Rect) {
     let inner = b.inner(popup);
     frame.render_widget(b, popup);
     let mut cursor: Option<Position> = None;
+    let text_w = usize::from(inner.width).saturating_sub(label_w + 1);
+    let mut y = inner.y;
     for (i, label) in labels.iter().enumerate() {
-        let y = inner.y + u16::try_from(i).unwrap_or(0);
         if y >= inner.bottom() {
             break;
         }
@@ -147,6 +152,7 @@ pub fn form_view(app: &App, f: &TaskForm, frame: &mut Frame, area: Rect) {
             width: inner.width,
             height: 1,
         };
+        y += 1;
         let focused = f.focus == i;
         if i == TASK_STATE {
             let style = if focused {
@@ -167,27 +173,60 @@ pub fn form_view(app: &App, f: &TaskForm, frame: &mut Frame, area: Rect) {
                 Span::styled(format!(" {} ", s.task_state(f.state)), style),
             ]);
             frame.render_widget(Paragraph::new(line), row);
-        } else if let Some(input) = f.fields.get(i) {
-            let locked = crate::state::task_field_doc(i).is_some_and(|k| !app.may(k));
-            if locked {
-                let line = Line::from(vec![
-                    Span::styled(pad(label, label_w), theme::dim()),
-                    Span::raw(" "),
-                    Span::styled(
-                        truncate(
-                            &sanitize(input.text(), false),
-                            usize::from(inner.width).saturating_sub(label_w + 1),
-                        ),
-                        theme::dim(),
-                    ),
-                ]);
-                frame.render_widget(Paragraph::new(line), row);
-            } else if let Some(p) = line_input(frame, row, label, label_w, input, focused) {
-                cursor = Some(p);
-            }
+            continue;
+        }
+        let Some(input) = f.fields.get(i) else {
+            continue;
+        };
+        let locked = crate::state::task_field_doc(i).is_some_and(|k| !app.may(k));
+        if i == TASK_EVIDENCE && locked {
+            // The other side sees the list only.
+            let line = Line::from(vec![
+                Span::styled(pad(label, label_w), theme::dim()),
+                Span::raw(" "),
+                Span::styled(truncate(&evidence_list(s, f), text_w), theme::dim()),
+            ]);
+            frame.render_widget(Paragraph::new(line), row);
+            continue;
+        }
+        if locked {
+            let line = Line::from(vec![
+                Span::styled(pad(label, label_w), theme::dim()),
+                Span::raw(" "),
+                Span::styled(
+                    truncate(&sanitize(input.text(), false), text_w),
+                    theme::dim(),
+                ),
+            ]);
+            frame.render_widget(Paragraph::new(line), row);
+        } else if let Some(p) = line_input(frame, row, label, label_w, input, focused) {
+            cursor = Some(p);
+        }
+        if i == TASK_EVIDENCE && y < inner.bottom() {
+            // What is there already, and how to add.
+            let list = evidence_list(s, f);
+            let hint = if focused {
+                format!("{list} · {}", s.task_evidence_hint)
+            } else {
+                list
+            };
+            let line = Line::from(vec![
+                Span::raw(" ".repeat(label_w + 1)),
+                Span::styled(truncate(&hint, text_w), theme::dim()),
+            ]);
+            frame.render_widget(
+                Paragraph::new(line),
+                Rect {
+                    x: inner.x,
+                    y,
+                    width: inner.width,
+                    height: 1,
+                },
+            );
+            y += 1;
         }
     }
-    let msg_y = inner.y + u16::try_from(labels.len()).unwrap_or(0) + 1;
+    let msg_y = y + 1;
     if let Some(e) = &f.error
         && msg_y < inner.bottom()
     {
@@ -204,4 +243,19 @@ pub fn form_view(app: &App, f: &TaskForm, frame: &mut Frame, area: Rect) {
     if let Some(p) = cursor {
         frame.set_cursor_position(p);
     }
+}
+
+/// The form's evidence by name, or that there is none.
+fn evidence_list(s: &Strings, f: &TaskForm) -> String {
+    if f.evidence.is_empty() {
+        return s.task_evidence_none.to_string();
+    }
+    sanitize(
+        &f.evidence
+            .iter()
+            .map(crate::report::evidence_name)
+            .collect::<Vec<_>>()
+            .join("、"),
+        false,
+    )
 }

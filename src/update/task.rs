@@ -3,16 +3,17 @@
 
 use crate::action::{Action, Effect};
 use crate::editor::TextInput;
-use crate::model::assessment::{Assessment, ItemResult, Kind};
+use crate::model::assessment::{Assessment, Evidence, ItemResult, Kind};
 use crate::model::doc::{Body, DocKind};
 use crate::model::rectification::{
-    Decision, Progress, TaskResponse, TaskSpec, TaskState, is_date, task_state,
+    Decision, Progress, TaskResponse, TaskSpec, TaskState, parse_date, task_state,
 };
 use crate::model::revision::RevId;
 use crate::model::status::Status;
 use crate::state::{
-    App, Choice, Listing, Screen, TASK_COMPLETED, TASK_DEADLINE, TASK_DESCRIPTION, TASK_PERSON,
-    TASK_REQUIREMENT, TASK_RESPONSE, TASK_STATE, TASK_UNIT, TaskForm, task_field_doc,
+    App, Choice, Closing, Listing, Question, Screen, TASK_COMPLETED, TASK_DEADLINE,
+    TASK_DESCRIPTION, TASK_EVIDENCE, TASK_PERSON, TASK_REQUIREMENT, TASK_RESPONSE, TASK_REVIEW,
+    TASK_STATE, TASK_UNIT, TaskForm, task_field_doc,
 };
 use crate::ui::strings::strings;
 
@@ -43,6 +44,33 @@ pub(super) fn new_inspection(app: &mut App) {
         app.message = Some(s.choose_a_self_check.to_string());
         return;
     }
+    // One inspection per self-check is the rule; a second one only when asked for.
+    let existing = app.listing.iter().find_map(|l| {
+        l.assessment
+            .as_ref()
+            .ok()
+            .filter(|a| a.kind == Kind::Inspection && a.reviews() == Some(reviewed.id.as_str()))
+    });
+    if let Some(found) = existing {
+        app.question = Some(Question::OpenInspection {
+            id: found.id.clone(),
+            round: found.round().to_string(),
+        });
+        return;
+    }
+    start_inspection_form(app);
+}
+
+/// The new-assessment form for an inspection of the self-check under the start cursor.
+fn start_inspection_form(app: &mut App) {
+    let s = strings(app.lang);
+    let Some(Listing {
+        assessment: Ok(reviewed),
+        ..
+    }) = app.listing.get(app.start_cursor)
+    else {
+        return;
+    };
     let reviewed = reviewed.clone();
     let mut f = new_form(app);
     f.kind = Kind::Inspection;
@@ -121,6 +149,7 @@ pub(super) fn accept(app: &mut App, ctx: &Ctx, all: bool) -> Vec<Effect> {
     };
     let mut effects = Vec::new();
     let mut taken = 0;
+    let undo_start = app.open.as_ref().map_or(0, |s| s.undo.len());
     for (checklist, item) in &targets {
         let Some((theirs, rev)) = township_answer(app, checklist, item)
             .filter(|(r, _)| r.status.is_checked())
@@ -149,6 +178,9 @@ pub(super) fn accept(app: &mut App, ctx: &Ctx, all: bool) -> Vec<Effect> {
         }
     }
     if all {
+        if let Some(session) = app.open.as_mut() {
+            session.group_undo_from(undo_start);
+        }
         app.message = Some(format!("{} {taken} {}", s.accepted_prefix, s.items_unit));
     } else if let Some((_, item)) = targets.first() {
         if township_answer(app, &targets[0].0, item).is_none_or(|(r, _)| !r.status.is_checked()) {
@@ -160,19 +192,72 @@ pub(super) fn accept(app: &mut App, ctx: &Ctx, all: bool) -> Vec<Effect> {
     effects
 }
 
-/// Opens the task form for the item under the walk's cursor, or for the task under the task
+/// The answer to a yes/no question.
+pub(super) fn question(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
+    let Some(q) = app.question.clone() else {
+        return Vec::new();
+    };
+    let yes = match action {
+        Action::Answer(yes) => yes,
+        Action::Back => {
+            app.question = None;
+            return Vec::new();
+        }
+        _ => return Vec::new(),
+    };
+    app.question = None;
+    match q {
+        Question::OpenInspection { id, .. } if yes => {
+            if let Some(pos) = app
+                .listing
+                .iter()
+                .position(|l| l.assessment.as_ref().is_ok_and(|a| a.id == id))
+                && let Some(Ok(a)) = app.listing.get(pos).map(|l| l.assessment.clone())
+            {
+                super::open(app, a);
+            }
+        }
+        Question::OpenInspection { .. } => start_inspection_form(app),
+        Question::TaskOnCompliant if yes => open_form_for(app, ctx),
+        Question::TaskOnCompliant => {}
+    }
+    Vec::new()
+}
+
+/// The item the task form is about: under the walk's cursor, or the task under the task
 /// list's cursor.
-pub(super) fn open_form(app: &mut App, ctx: &Ctx) {
-    let s = strings(app.lang);
-    let target = match &app.screen {
+fn form_target(app: &App) -> Option<(String, String)> {
+    match &app.screen {
         Screen::Walk(_) => current_ids(app),
         Screen::Tasks(v) => app
             .tasks()
             .get(v.cursor)
             .map(|t| (t.spec.checklist.clone(), t.spec.item.clone())),
         _ => None,
+    }
+}
+
+/// Opens the task form for the item under the walk's cursor, or for the task under the task
+/// list's cursor. A new task on an item judged 已落实 is asked about first.
+pub(super) fn open_form(app: &mut App, ctx: &Ctx) {
+    let Some((checklist, item)) = form_target(app) else {
+        return;
     };
-    let Some((checklist, item)) = target else {
+    let Some(session) = &app.open else { return };
+    let a = &session.assessment;
+    if a.task(&checklist, &item).is_none()
+        && a.may_write(app.role, DocKind::Task)
+        && a.status(&checklist, &item) == Status::Compliant
+    {
+        app.question = Some(Question::TaskOnCompliant);
+        return;
+    }
+    open_form_for(app, ctx);
+}
+
+fn open_form_for(app: &mut App, ctx: &Ctx) {
+    let s = strings(app.lang);
+    let Some((checklist, item)) = form_target(app) else {
         return;
     };
     let Some(session) = &app.open else { return };
@@ -185,20 +270,24 @@ pub(super) fn open_form(app: &mut App, ctx: &Ctx) {
     let spec = existing.unwrap_or_else(|| new_task(a, &checklist, &item, ctx));
     let response = a.response(&checklist, &item).cloned();
     let state = task_state(&spec, response.as_ref());
-    let text = |t: &str| TextInput::line(t);
-    let fields = [
-        text(&spec.description),
-        text(&spec.requirement),
-        text(&spec.responsible_unit),
-        text(&spec.responsible_person),
-        text(&spec.deadline),
-        text(response.as_ref().map_or("", |r| r.response.as_str())),
-        text(
-            response
-                .as_ref()
-                .and_then(|r| r.completed.as_deref())
-                .unwrap_or(""),
-        ),
+    // After a send-back the old answer is offered to amend; its 完成日期 was for the round before.
+    let current_round = response.as_ref().is_some_and(|r| r.round == spec.returned);
+    let texts: [String; 9] = [
+        spec.description.clone(),
+        spec.requirement.clone(),
+        spec.responsible_unit.clone(),
+        spec.responsible_person.clone(),
+        spec.deadline.clone(),
+        response
+            .as_ref()
+            .map_or(String::new(), |r| r.response.clone()),
+        response
+            .as_ref()
+            .filter(|_| current_round)
+            .and_then(|r| r.completed.clone())
+            .unwrap_or_default(),
+        String::new(),
+        spec.review_comment.clone(),
     ];
     let focus = if a.may_write(app.role, DocKind::Task) {
         TASK_DESCRIPTION
@@ -209,11 +298,18 @@ pub(super) fn open_form(app: &mut App, ctx: &Ctx) {
         checklist,
         item,
         state,
+        evidence: response
+            .as_ref()
+            .map(|r| r.evidence.clone())
+            .unwrap_or_default(),
         spec,
         response,
-        fields,
+        fields: texts.clone().map(|t| TextInput::line(&t)),
+        opened: texts,
         focus,
         error: None,
+        warned_deadline: None,
+        closing: None,
     });
 }
 
@@ -245,9 +341,16 @@ fn editable(app: &App, field: usize) -> bool {
     }
 }
 
-/// The states the user may choose: the inspector decides (待整改, 已复核, 无需整改), the
-/// township reports (整改中, 已整改); on a township's own list both.
+/// The states the user may choose: the inspector decides (待整改, 已复核, 退回整改 once the
+/// township answered, 无需整改, 已撤销), the township reports (整改中, 已整改); on a township's
+/// own list both.
 fn allowed_states(app: &App) -> Vec<TaskState> {
+    let answered = app.task_form.as_ref().is_some_and(|f| {
+        matches!(
+            task_state(&f.spec, f.response.as_ref()),
+            TaskState::Done | TaskState::Verified | TaskState::Returned
+        )
+    });
     let mut v = Vec::new();
     if app.may(DocKind::Task) {
         v.push(TaskState::Pending);
@@ -256,7 +359,11 @@ fn allowed_states(app: &App) -> Vec<TaskState> {
         v.extend([TaskState::InProgress, TaskState::Done]);
     }
     if app.may(DocKind::Task) {
-        v.extend([TaskState::Verified, TaskState::NotNeeded]);
+        v.push(TaskState::Verified);
+        if answered {
+            v.push(TaskState::Returned);
+        }
+        v.extend([TaskState::NotNeeded, TaskState::Withdrawn]);
     }
     v
 }
@@ -270,6 +377,10 @@ pub(crate) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     let Some(f) = app.task_form.as_mut() else {
         return Vec::new();
     };
+    if f.closing.is_some() {
+        // Waiting for the typed evidence; the runtime answers before the next key.
+        return Vec::new();
+    }
     let fields = TASK_STATE + 1;
     match action {
         Action::NextField => f.focus = (f.focus + 1) % fields,
@@ -278,7 +389,25 @@ pub(crate) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         Action::Insert(' ') | Action::Left | Action::Right if f.focus == TASK_STATE => {
             cycle_state(f, &states)
         }
-        Action::Confirm | Action::Back => return save_form(app, ctx),
+        // Enter in 整改佐证 with something typed adds it (the form stays open).
+        Action::Confirm
+            if f.focus == TASK_EVIDENCE
+                && can_edit
+                && !f.fields[TASK_EVIDENCE].text().trim().is_empty() =>
+        {
+            f.error = None;
+            return vec![Effect::ResolveEvidence(
+                f.fields[TASK_EVIDENCE].text().trim().to_string(),
+            )];
+        }
+        Action::Confirm | Action::Back => {
+            // A new task nobody typed in is dropped on Esc; Enter says what it still needs.
+            if f.untouched() && (action == Action::Back || app_has_task(app)) {
+                app.task_form = None;
+                return Vec::new();
+            }
+            return save_form(app, ctx);
+        }
         other => {
             if can_edit {
                 if let Some(input) = f.fields.get_mut(f.focus) {
@@ -295,63 +424,228 @@ pub(crate) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The next state the user may choose after the form's state, in ledger order (so the
-/// inspector goes from the township's 已整改 straight to 已复核).
+/// True when the form's task is already recorded.
+fn app_has_task(app: &App) -> bool {
+    let (Some(f), Some(session)) = (&app.task_form, &app.open) else {
+        return false;
+    };
+    session.assessment.task(&f.checklist, &f.item).is_some()
+}
+
+/// The next state the user may choose after the form's state (so the inspector goes from
+/// the township's 已整改 straight to 已复核, then 退回整改).
 fn cycle_state(f: &mut TaskForm, states: &[TaskState]) {
-    let all = TaskState::ALL;
-    let at = all.iter().position(|st| *st == f.state).unwrap_or(0);
-    if let Some(next) = (1..=all.len())
-        .map(|k| all[(at + k) % all.len()])
+    const ORDER: [TaskState; 7] = [
+        TaskState::Pending,
+        TaskState::InProgress,
+        TaskState::Done,
+        TaskState::Verified,
+        TaskState::Returned,
+        TaskState::NotNeeded,
+        TaskState::Withdrawn,
+    ];
+    let at = ORDER.iter().position(|st| *st == f.state).unwrap_or(0);
+    if let Some(next) = (1..=ORDER.len())
+        .map(|k| ORDER[(at + k) % ORDER.len()])
         .find(|st| states.contains(st))
     {
         f.state = next;
     }
 }
 
-/// Saves the form: the inspector's part and the township's response, each as a revision of
-/// its own document and only by the side that may write it. Both Enter and Esc save: typed
-/// text is never dropped. A deadline or completion date that is not a date keeps the form
-/// open with a message.
-fn save_form(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
+/// Evidence typed in the form was resolved (or refused): added to the form's list; the form
+/// then closes if it was closing. A refusal keeps the form open with the text and the reason
+/// (on quit the text is kept as a written piece of evidence instead).
+pub(super) fn evidence_resolved(
+    app: &mut App,
+    result: Result<Evidence, String>,
+    ctx: &Ctx,
+) -> Vec<Effect> {
     let s = strings(app.lang);
-    let today = crate::clock::date(ctx.now_millis);
     let Some(f) = app.task_form.as_mut() else {
         return Vec::new();
     };
-    let text = |i: usize| f.fields[i].text().trim().to_string();
-    let deadline = text(TASK_DEADLINE);
-    let mut completed = text(TASK_COMPLETED);
-    if !deadline.is_empty() && !is_date(&deadline) {
-        f.focus = TASK_DEADLINE;
-        f.error = Some(s.date_format.to_string());
+    let closing = f.closing.take();
+    match result {
+        Ok(ev) => {
+            if !f.evidence.contains(&ev) {
+                f.evidence.push(ev);
+            }
+            f.fields[TASK_EVIDENCE] = TextInput::line("");
+            f.error = Some(s.evidence_added.to_string());
+        }
+        Err(message) if closing == Some(Closing::Quit) => {
+            let text = f.fields[TASK_EVIDENCE].text().trim().to_string();
+            f.evidence.push(Evidence::Text { text });
+            f.fields[TASK_EVIDENCE] = TextInput::line("");
+            app.message = Some(message);
+        }
+        Err(message) => {
+            f.error = Some(message);
+            return Vec::new();
+        }
+    }
+    match closing {
+        Some(Closing::Save) => save_form(app, ctx),
+        Some(Closing::Quit) => match app.task_form.take() {
+            Some(f) => save_unchecked(app, f, ctx),
+            None => Vec::new(),
+        },
+        None => Vec::new(),
+    }
+}
+
+/// On quit: whatever was typed is saved, rules or not; typed evidence is resolved first.
+pub(super) fn quit_form(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
+    let Some(f) = app.task_form.as_mut() else {
+        return Vec::new();
+    };
+    if f.untouched() {
+        app.task_form = None;
         return Vec::new();
     }
-    if !completed.is_empty() && !is_date(&completed) {
-        f.focus = TASK_COMPLETED;
-        f.error = Some(s.date_format.to_string());
-        return Vec::new();
+    let typed = f.fields[TASK_EVIDENCE].text().trim().to_string();
+    if !typed.is_empty() && f.closing.is_none() {
+        f.closing = Some(Closing::Quit);
+        return vec![Effect::ResolveEvidence(typed)];
     }
-    if f.state == TaskState::Done && completed.is_empty() {
-        completed = today;
+    match app.task_form.take() {
+        Some(f) => save_unchecked(app, f, ctx),
+        None => Vec::new(),
+    }
+}
+
+/// Saves the form: the inspector's part and the township's response, each as a revision of
+/// its own document and only by the side that may write it. Both Enter and Esc save: typed
+/// text is never dropped. A rule that refuses keeps the form open with the message.
+fn save_form(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
+    let s = strings(app.lang);
+    let today = crate::clock::date(ctx.now_millis);
+    let county = app.may(DocKind::Task);
+    let township = app.may(DocKind::Response);
+    let Some(f) = app.task_form.as_mut() else {
+        return Vec::new();
+    };
+    // Typed evidence first: the form saves once it is resolved.
+    let typed = f.fields[TASK_EVIDENCE].text().trim().to_string();
+    if township && !typed.is_empty() {
+        f.closing = Some(Closing::Save);
+        return vec![Effect::ResolveEvidence(typed)];
+    }
+    match check_form(f, county, township, &today, s) {
+        Ok(()) => {}
+        Err((field, message)) => {
+            f.focus = field;
+            f.error = Some(message);
+            return Vec::new();
+        }
     }
     let Some(f) = app.task_form.take() else {
         return Vec::new();
     };
-    record_form(app, &f, completed, ctx)
+    record_form(app, &f, ctx)
 }
 
-/// Saves a form whose dates did not parse (on quit): the text is kept as typed.
-pub(super) fn save_unchecked(app: &mut App, f: TaskForm, ctx: &Ctx) -> Vec<Effect> {
-    let completed = f.fields[TASK_COMPLETED].text().trim().to_string();
-    record_form(app, &f, completed, ctx)
+/// The rules of a task form, for the parts the user writes: the field to go to and the
+/// message when one refuses. Dates are normalised in the form (`YYYY-MM-DD`).
+fn check_form(
+    f: &mut TaskForm,
+    county: bool,
+    township: bool,
+    today: &str,
+    s: &crate::ui::strings::Strings,
+) -> Result<(), (usize, String)> {
+    let text = |f: &TaskForm, i: usize| f.fields[i].text().trim().to_string();
+    if county {
+        let missing: Vec<(usize, &str)> = [
+            (TASK_DESCRIPTION, s.task_description),
+            (TASK_REQUIREMENT, s.task_requirement),
+            (TASK_PERSON, s.task_person),
+        ]
+        .into_iter()
+        .filter(|(i, _)| text(f, *i).is_empty())
+        .collect();
+        if let Some((first, _)) = missing.first() {
+            let names: Vec<&str> = missing.iter().map(|(_, n)| *n).collect();
+            return Err((*first, format!("{}{}", s.task_missing, names.join("、"))));
+        }
+        let deadline = text(f, TASK_DEADLINE);
+        if !deadline.is_empty() {
+            let Some(date) = parse_date(&deadline, today) else {
+                return Err((TASK_DEADLINE, s.task_date_format.to_string()));
+            };
+            f.fields[TASK_DEADLINE] = TextInput::line(&date);
+            // A deadline already past: said once, saved when Enter comes again.
+            if date.as_str() < today
+                && date != f.spec.deadline
+                && f.warned_deadline.as_deref() != Some(date.as_str())
+            {
+                f.warned_deadline = Some(date);
+                return Err((TASK_DEADLINE, s.task_deadline_past.to_string()));
+            }
+        }
+        let was = task_state(&f.spec, f.response.as_ref());
+        let comment = text(f, TASK_REVIEW);
+        if f.state == TaskState::Returned && was != TaskState::Returned && comment.is_empty() {
+            return Err((TASK_REVIEW, s.task_return_needs_comment.to_string()));
+        }
+        if f.state == TaskState::Withdrawn && comment.is_empty() {
+            return Err((TASK_REVIEW, s.task_withdraw_needs_reason.to_string()));
+        }
+    }
+    if township {
+        let completed = text(f, TASK_COMPLETED);
+        if !completed.is_empty() {
+            let Some(date) = parse_date(&completed, today) else {
+                return Err((TASK_COMPLETED, s.task_date_format.to_string()));
+            };
+            if date.as_str() > today {
+                return Err((TASK_COMPLETED, s.task_completed_future.to_string()));
+            }
+            f.fields[TASK_COMPLETED] = TextInput::line(&date);
+        }
+        if f.state == TaskState::Done && text(f, TASK_RESPONSE).is_empty() {
+            return Err((TASK_RESPONSE, s.task_done_needs_response.to_string()));
+        }
+        if f.state == TaskState::Done && text(f, TASK_COMPLETED).is_empty() {
+            f.fields[TASK_COMPLETED] = TextInput::line(today);
+        }
+    }
+    Ok(())
 }
 
-/// Records the parts of the form the user may write.
-fn record_form(app: &mut App, f: &TaskForm, completed: String, ctx: &Ctx) -> Vec<Effect> {
+/// Saves a form as it is, without the rules (on quit): the text is kept as typed, dates that
+/// can be read normalised.
+pub(super) fn save_unchecked(app: &mut App, mut f: TaskForm, ctx: &Ctx) -> Vec<Effect> {
+    let today = crate::clock::date(ctx.now_millis);
+    for i in [TASK_DEADLINE, TASK_COMPLETED] {
+        if let Some(date) = parse_date(f.fields[i].text(), &today) {
+            f.fields[i] = TextInput::line(&date);
+        }
+    }
+    record_form(app, &f, ctx)
+}
+
+/// Records the parts of the form the user may write. Sending a task back (退回整改) counts a
+/// round (`returned`), so the township's answer so far answers the round before; a review
+/// (复核, 退回, 撤销, 无需整改, or a changed 复核意见) is signed with the user's name and today.
+fn record_form(app: &mut App, f: &TaskForm, ctx: &Ctx) -> Vec<Effect> {
     let text = |i: usize| f.fields[i].text().trim().to_string();
+    let today = crate::clock::date(ctx.now_millis);
+    let was = task_state(&f.spec, f.response.as_ref());
     let mut bodies = Vec::new();
     if app.may(DocKind::Task) {
-        bodies.push(Body::Task(TaskSpec {
+        let comment = text(TASK_REVIEW);
+        let sent_back = f.state == TaskState::Returned && was != TaskState::Returned;
+        let reviewed = f.state != was
+            && matches!(
+                f.state,
+                TaskState::Verified
+                    | TaskState::Returned
+                    | TaskState::NotNeeded
+                    | TaskState::Withdrawn
+            );
+        let mut spec = TaskSpec {
             description: text(TASK_DESCRIPTION),
             requirement: text(TASK_REQUIREMENT),
             responsible_unit: text(TASK_UNIT),
@@ -363,10 +657,18 @@ fn record_form(app: &mut App, f: &TaskForm, completed: String, ctx: &Ctx) -> Vec
                 TaskState::Withdrawn => Decision::Withdrawn,
                 _ => Decision::Open,
             },
+            returned: f.spec.returned + u32::from(sent_back),
+            review_comment: comment.clone(),
             ..f.spec.clone()
-        }));
+        };
+        if reviewed || comment != f.spec.review_comment {
+            spec.reviewer = author(app).name;
+            spec.review_date = Some(today.clone());
+        }
+        bodies.push(Body::Task(spec));
     }
     if app.may(DocKind::Response) {
+        let completed = text(TASK_COMPLETED);
         let response = TaskResponse {
             checklist: f.checklist.clone(),
             item: f.item.clone(),
@@ -378,16 +680,13 @@ fn record_form(app: &mut App, f: &TaskForm, completed: String, ctx: &Ctx) -> Vec
             },
             response: text(TASK_RESPONSE),
             completed: (!completed.is_empty()).then_some(completed),
-            evidence: f
-                .response
-                .as_ref()
-                .map(|r| r.evidence.clone())
-                .unwrap_or_default(),
+            evidence: f.evidence.clone(),
         };
         // A response is written once the township says something.
         let said = f.response.is_some()
             || matches!(f.state, TaskState::InProgress | TaskState::Done)
-            || !response.response.is_empty();
+            || !response.response.is_empty()
+            || !response.evidence.is_empty();
         if said {
             bodies.push(Body::Response(response));
         }

@@ -178,7 +178,19 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             }
             commit(app, body, ctx)
         }
-        Action::Undo => undo(app, ctx),
+        Action::Undo => {
+            // One `A` is undone whole.
+            let n = app.open.as_mut().map_or(1, |s| s.take_undo_group());
+            let mut effects = Vec::new();
+            for _ in 0..n {
+                for e in undo(app, ctx) {
+                    if !effects.contains(&e) {
+                        effects.push(e);
+                    }
+                }
+            }
+            effects
+        }
         Action::OpenEvidence => open_evidence(app),
         Action::AcceptTownship => task::accept(app, ctx, false),
         Action::AcceptAllTownship => task::accept(app, ctx, true),

@@ -291,7 +291,7 @@ impl Sim {
                         queue.push(Action::CopySaved(Ok(path.clone())));
                     }
                     // Files are not touched here; the store and report tests cover them.
-                    Effect::ImportFile(path) | Effect::Export(path) => {
+                    Effect::ImportFile(path) | Effect::Export(path, _) => {
                         queue.push(Action::Notify(path.clone()));
                     }
                     Effect::RememberUser(_) => {}
