@@ -30,6 +30,8 @@ fn ctx() -> Ctx {
 /// How long the loop waits for input before it looks at the terminal, the signals and a
 /// failed save again.
 const TICK: Duration = Duration::from_millis(250);
+/// How long nobody types before the journal is folded into its file.
+const IDLE_FOLD: Duration = Duration::from_secs(2);
 
 /// Restores the terminal when dropped (normal exit and error paths); the panic hook covers
 /// panics. A terminal that is gone is left alone.
@@ -79,6 +81,7 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
     set_size(&mut app, size.width, size.height);
     let input = Input::start()?;
     let mut last_retry = Instant::now();
+    let mut last_input = Instant::now();
     let mut redraw = true;
     let mut draw_error = None;
     loop {
@@ -94,6 +97,15 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
         let mut burst = Burst::default();
         let message = input.recv(TICK);
         redraw |= message.is_some();
+        if message.is_some() {
+            last_input = Instant::now();
+        } else if store.has_journal() && last_input.elapsed() >= IDLE_FOLD {
+            // Nobody is typing: fold the journal into the file, beside the app.
+            if let Err(e) = store.fold_idle() {
+                let s = crate::ui::strings::strings(app.lang);
+                actions.push(Action::Notify(format!("{} {e}", s.journal_fold_failed)));
+            }
+        }
         match message {
             Some(Message::Events(events)) => burst = Burst::new(events),
             Some(Message::Lost) => guard.gone = true,
@@ -178,9 +190,14 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
             break;
         }
     }
+    // Every change is in its journal already; folding leaves plain JSON files behind.
+    let closed = store.close().map_err(|e| {
+        let s = crate::ui::strings::strings(app.lang);
+        io::Error::other(format!("{} {e}", s.journal_fold_failed))
+    });
     match draw_error {
         Some(e) if !guard.gone => Err(e),
-        _ => Ok(()),
+        _ => closed,
     }
 }
 

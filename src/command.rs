@@ -223,6 +223,8 @@ pub fn save_loop(
 
     let now = crate::clock::now_millis();
     let mut store = crate::store::Store::open(dir, &crate::clock::rfc3339(now))?;
+    // Folds between kills too: every few changes the journal is folded beside the loop.
+    store.set_fold_after(7);
     let library = Library::builtin();
     let Some(entry) = library.get("employment") else {
         return Ok(EXIT_FAILURE);

@@ -81,7 +81,7 @@ fn township_self_check(d: &mut Dir) -> Assessment {
 fn export(d: &Dir, ids: &[&str], usb: &Path, role: Role) -> PathBuf {
     let all: Vec<Assessment> = ids
         .iter()
-        .map(|id| zwgk::store::load_assessment(&d.store.assessment_path(id)).unwrap())
+        .map(|id| zwgk::store::load_own(&d.store.assessment_path(id)).unwrap())
         .collect();
     let refs: Vec<&Assessment> = all.iter().collect();
     bundle::export(
@@ -121,7 +121,7 @@ fn a_self_check_with_its_photo_arrives_whole_and_importing_twice_changes_nothing
         "a new assessment's domain choices go without saying: {msg}"
     );
     assert!(msg.contains("佐证文件 1"), "{msg}");
-    let here = zwgk::store::load_assessment(&county.store.assessment_path(&a.id)).unwrap();
+    let here = zwgk::store::load_own(&county.store.assessment_path(&a.id)).unwrap();
     assert_eq!(here.docs, a.docs, "every document, every revision");
     let Evidence::File { sha256, .. } = &here.result(EDU, "03").unwrap().evidence[0] else {
         panic!()

@@ -155,6 +155,10 @@ fn first_rewrite_keeps_a_backup_of_the_previous_file() {
         .join(format!("{id}.json.bak"));
     // The backup holds the file as it was before this session first rewrote it.
     assert_eq!(fs::read(&bak).unwrap(), first);
+    // The later changes wait in the journal until the store closes.
+    assert_eq!(zwgk::store::load_own(&path).unwrap(), a);
+    drop(s);
+    assert_eq!(fs::read(&bak).unwrap(), first);
     assert_eq!(load_assessment(&path).unwrap(), a);
 }
 

@@ -16,7 +16,7 @@ use zwgk::model::rectification::{Progress, TaskResponse, TaskSpec};
 use zwgk::model::revision::{Author, Role};
 use zwgk::model::status::Status;
 use zwgk::report::Report;
-use zwgk::store::{Store, load_assessment};
+use zwgk::store::{Store, load_own};
 use zwgk::sync::bundle::{self, Who};
 
 /// 2026-11-27T06:40:05Z.
@@ -59,7 +59,7 @@ impl Device {
     }
 
     fn load(&self, id: &str) -> Assessment {
-        load_assessment(&self.store.assessment_path(id)).unwrap()
+        load_own(&self.store.assessment_path(id)).unwrap()
     }
 
     fn edit(&mut self, id: &str, body: Body) {

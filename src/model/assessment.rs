@@ -380,6 +380,68 @@ impl Assessment {
     }
 }
 
+/// One autosave's worth of change, as a journal line holds it (see `store::journal`).
+#[derive(Serialize, Deserialize)]
+struct JournalEntry<D> {
+    /// The assessment's local sequence number after the change.
+    seq: u64,
+    /// Its clock after the change.
+    clock: Hlc,
+    /// Every document changed since the previous entry, whole.
+    documents: Vec<D>,
+}
+
+impl Assessment {
+    /// The documents changed after local sequence number `since`, whole, with the sequence
+    /// number and clock they bring, as one line of JSON (no newline); `None` when nothing
+    /// changed.
+    pub fn journal_entry(&self, since: u64) -> Result<Option<Vec<u8>>, serde_json::Error> {
+        let documents: Vec<_> = self
+            .docs
+            .documents()
+            .filter(|(_, seq)| *seq > since)
+            .map(|(doc, seq)| StoredDoc {
+                id: doc.id().to_string(),
+                seq,
+                revisions: doc.revisions().collect::<Vec<_>>(),
+            })
+            .collect();
+        if documents.is_empty() {
+            return Ok(None);
+        }
+        serde_json::to_vec(&JournalEntry {
+            seq: self.docs.seq(),
+            clock: self.clock,
+            documents,
+        })
+        .map(Some)
+    }
+
+    /// Applies a journal line this program wrote (its checksum already verified): the union
+    /// of the revisions it holds with these, the larger sequence numbers and clock.
+    pub fn replay_entry(&mut self, json: &[u8]) -> Result<(), ReplayError> {
+        let entry: JournalEntry<StoredDoc<Revision<Body>>> = serde_json::from_slice(json)?;
+        let mut documents = Vec::with_capacity(entry.documents.len());
+        for d in entry.documents {
+            let doc =
+                Document::from_trusted_revisions(d.id, d.revisions).map_err(DocError::from)?;
+            documents.push((doc, d.seq));
+        }
+        self.docs.replay(documents, entry.seq)?;
+        self.clock = self.clock.max(entry.clock);
+        Ok(())
+    }
+}
+
+/// Why a journal line does not apply.
+#[derive(Debug, Error)]
+pub enum ReplayError {
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Doc(#[from] DocError),
+}
+
 impl<'de> Deserialize<'de> for Assessment {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error as _;

@@ -762,6 +762,45 @@ impl DocSet {
         Ok(set)
     }
 
+    /// Takes in documents this device journaled (trusted as its own file is): each is joined
+    /// to the copy here (union of revisions; a revision known here must be the same), local
+    /// sequence numbers become the larger of the two, the set's at least `seq`.
+    pub(crate) fn replay(
+        &mut self,
+        documents: Vec<(Document<Body>, u64)>,
+        seq: u64,
+    ) -> Result<(), DocError> {
+        for (doc, doc_seq) in documents {
+            let id: DocId = doc.id().parse()?;
+            if !doc.id().starts_with(&self.prefix) || id.kind != self.kind {
+                return Err(DocError::Foreign {
+                    doc: doc.id().to_string(),
+                    prefix: self.prefix.clone(),
+                });
+            }
+            match self.docs.get_mut(&id.doc) {
+                Some(entry) => {
+                    let new: Vec<Revision<Body>> =
+                        entry.doc.incoming(&doc)?.into_iter().cloned().collect();
+                    for r in &new {
+                        check_body(doc.id(), &id.doc, &r.rev, &r.body)?;
+                    }
+                    entry.doc.insert_checked(new);
+                    entry.seq = entry.seq.max(doc_seq);
+                }
+                None => {
+                    for r in doc.revisions() {
+                        check_body(doc.id(), &id.doc, &r.rev, &r.body)?;
+                    }
+                    self.docs.insert(id.doc, Entry { doc, seq: doc_seq });
+                }
+            }
+            self.seq = self.seq.max(doc_seq);
+        }
+        self.seq = self.seq.max(seq);
+        Ok(())
+    }
+
     /// Every document with its local sequence number, for saving.
     pub fn documents(&self) -> impl Iterator<Item = (&Document<Body>, u64)> {
         self.docs.values().map(|e| (&e.doc, e.seq))

@@ -190,7 +190,8 @@ impl FromStr for RevId {
             return Err(ParseRevIdError::Hash { input: input() });
         }
         let mut bytes = [0u8; 16];
-        hex::decode_to_slice(hash, &mut bytes).map_err(|_| ParseRevIdError::Hash { input: input() })?;
+        hex::decode_to_slice(hash, &mut bytes)
+            .map_err(|_| ParseRevIdError::Hash { input: input() })?;
         Ok(RevId {
             generation,
             hash: bytes,

@@ -1565,10 +1565,10 @@ fn find_reviewed(id: &str, data_dir: &Path, source: &Path) -> Option<Assessment>
     }
     let name = format!("{id}.json");
     let beside = source.parent().map(|d| d.join(&name));
-    [Some(data_dir.join("assessments").join(&name)), beside]
-        .into_iter()
-        .flatten()
-        .find_map(|p| load_assessment(&p).ok())
+    // The data directory's own file (with its journal), else a file from elsewhere.
+    crate::store::load_own(&data_dir.join("assessments").join(&name))
+        .ok()
+        .or_else(|| beside.and_then(|p| load_assessment(&p).ok()))
         .filter(|a| a.id == id && a.kind == Kind::SelfCheck)
 }
 

@@ -10,6 +10,7 @@
 
 pub mod atomic;
 pub mod evidence;
+pub mod journal;
 pub mod lock;
 pub mod migrate;
 
@@ -137,6 +138,29 @@ pub struct Store {
     paths: HashMap<String, PathBuf>,
     /// `None` when opened read-only.
     lock: Option<DirLock>,
+    /// Assessment files whose changes go to their journal: what is saved of each.
+    journals: HashMap<PathBuf, Journal>,
+    /// The fold running beside the app, if any.
+    folding: Option<Fold>,
+    /// Changes after which a journal is folded (see [`journal::FOLD_AFTER`]).
+    fold_after: usize,
+}
+
+/// How far an assessment file (with its journal) is saved.
+#[derive(Debug)]
+struct Journal {
+    /// The assessment's local sequence number as saved.
+    seq: u64,
+    /// The journal, once a change was written to it.
+    writer: Option<journal::Writer>,
+}
+
+/// A fold running on its own thread.
+#[derive(Debug)]
+struct Fold {
+    path: PathBuf,
+    backup: bool,
+    handle: std::thread::JoinHandle<Result<(), StoreError>>,
 }
 
 impl Store {
@@ -173,6 +197,9 @@ impl Store {
             backed_up: HashSet::new(),
             paths: HashMap::new(),
             lock: Some(lock),
+            journals: HashMap::new(),
+            folding: None,
+            fold_after: journal::FOLD_AFTER,
         })
     }
 
@@ -198,6 +225,9 @@ impl Store {
             backed_up: HashSet::new(),
             paths: HashMap::new(),
             lock: None,
+            journals: HashMap::new(),
+            folding: None,
+            fold_after: journal::FOLD_AFTER,
         })
     }
 
@@ -307,8 +337,149 @@ impl Store {
                 });
             }
         }
+        // Changes of the files listed go to their journals from now on; a journal left by a
+        // run that was stopped (a crash, a kill) is folded in first.
+        for (p, a) in &loaded {
+            let Ok(a) = a else { continue };
+            // A file of an older format is written whole (converted) at its first save.
+            if self.is_read_only() || !written_current(p) {
+                continue;
+            }
+            if journal::pending(p) {
+                self.fold_now(p)?;
+            }
+            self.journals.insert(
+                p.clone(),
+                Journal {
+                    seq: a.docs.seq(),
+                    writer: None,
+                },
+            );
+        }
         self.paths = owner;
         Ok(loaded)
+    }
+
+    /// Folds the journals of `path` into it here and now (nothing else writes meanwhile).
+    fn fold_now(&mut self, path: &Path) -> Result<(), StoreError> {
+        self.finish_fold()?;
+        if let Some(j) = self.journals.get_mut(path) {
+            j.writer = None;
+        }
+        // At most twice: a `.folding` left over, then the journal.
+        for _ in 0..2 {
+            if !journal::pending(path) {
+                break;
+            }
+            journal::rotate(path)?;
+            let backup = self.backed_up.insert(path.to_path_buf());
+            journal::fold(path, backup).inspect_err(|_| {
+                if backup {
+                    self.backed_up.remove(path);
+                }
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Starts folding the journal of `path` beside the app, unless a fold is running.
+    fn fold_in_background(&mut self, path: &Path) -> Result<(), StoreError> {
+        self.reap_fold()?;
+        if self.folding.is_some() {
+            return Ok(()); // the next change or idle moment tries again
+        }
+        if let Some(j) = self.journals.get_mut(path) {
+            j.writer = None; // closed before its rename (Windows renames no open file)
+        }
+        journal::rotate(path)?;
+        let backup = self.backed_up.insert(path.to_path_buf());
+        let target = path.to_path_buf();
+        let handle = std::thread::Builder::new()
+            .name("zwgk-fold".into())
+            .spawn(move || journal::fold(&target, backup))
+            .map_err(io_err(path))?;
+        self.folding = Some(Fold {
+            path: path.to_path_buf(),
+            backup,
+            handle,
+        });
+        Ok(())
+    }
+
+    /// Collects a fold that has finished; its error, if it failed (its journal is kept).
+    fn reap_fold(&mut self) -> Result<(), StoreError> {
+        match &self.folding {
+            Some(f) if f.handle.is_finished() => self.finish_fold(),
+            _ => Ok(()),
+        }
+    }
+
+    /// Waits for the running fold, if any.
+    fn finish_fold(&mut self) -> Result<(), StoreError> {
+        let Some(f) = self.folding.take() else {
+            return Ok(());
+        };
+        let result = f.handle.join().unwrap_or_else(|_| {
+            Err(StoreError::Invalid {
+                path: f.path.clone(),
+                message: "the fold of its journal stopped unexpectedly".into(),
+            })
+        });
+        if result.is_err() && f.backup {
+            self.backed_up.remove(&f.path);
+        }
+        result
+    }
+
+    /// Folds a journal with changes waiting, beside the app: for when nobody is typing. The
+    /// error of an earlier fold is returned here (nothing is lost: its journal stays).
+    pub fn fold_idle(&mut self) -> Result<(), StoreError> {
+        self.reap_fold()?;
+        if self.folding.is_some() {
+            return Ok(());
+        }
+        let waiting = self
+            .journals
+            .iter()
+            .find(|(_, j)| j.writer.as_ref().is_some_and(|w| w.lines > 0))
+            .map(|(p, _)| p.clone());
+        match waiting {
+            Some(path) => self.fold_in_background(&path),
+            None => Ok(()),
+        }
+    }
+
+    /// True while changes wait in a journal of this run (not yet folded into their file).
+    pub fn has_journal(&self) -> bool {
+        self.folding.is_some()
+            || self
+                .journals
+                .values()
+                .any(|j| j.writer.as_ref().is_some_and(|w| w.lines > 0))
+    }
+
+    /// Folds every journal into its file, so the data directory holds plain JSON files: when
+    /// the app closes. Also done when the store is dropped (errors are then dropped too).
+    pub fn close(&mut self) -> Result<(), StoreError> {
+        let mut first = self.finish_fold().err();
+        let paths: Vec<PathBuf> = self
+            .journals
+            .iter()
+            .filter(|(p, _)| journal::pending(p))
+            .map(|(p, _)| p.clone())
+            .collect();
+        for p in paths {
+            if let Err(e) = self.fold_now(&p) {
+                first.get_or_insert(e);
+            }
+        }
+        first.map_or(Ok(()), Err)
+    }
+
+    /// Folds a journal after this many changes instead of [`journal::FOLD_AFTER`] (for the
+    /// crash test, which wants folds between kills).
+    pub fn set_fold_after(&mut self, changes: usize) {
+        self.fold_after = changes.max(1);
     }
 
     /// Brings an assessment file into the data directory: a new assessment is copied in; a
@@ -383,13 +554,30 @@ impl Store {
         ))
     }
 
-    /// Saves an assessment atomically. The first save of a file that already exists in this
-    /// run keeps its previous content as `<file>.bak`.
+    /// Saves an assessment. A file this store listed or wrote takes the change as one line
+    /// of its journal, flushed to disk (see [`journal`]); any other is written whole,
+    /// atomically. The first time this run rewrites a file that existed, its previous
+    /// content is kept as `<file>.bak`.
     pub fn save(&mut self, a: &Assessment) -> Result<PathBuf, StoreError> {
         let path = self.assessment_path(&a.id);
         if self.is_read_only() {
             return Err(StoreError::ReadOnly { path });
         }
+        let fold_error = self.reap_fold().err();
+        let journaled = self
+            .journals
+            .get(&path)
+            .is_some_and(|j| a.docs.seq() >= j.seq)
+            && path.exists();
+        if journaled {
+            self.append(&path, a)?;
+            if let Some(e) = fold_error {
+                return Err(e);
+            }
+            return Ok(path);
+        }
+        // Written whole: no fold may write the same file meanwhile.
+        self.finish_fold()?;
         let bytes = a.to_json_lines().map_err(|e| StoreError::Invalid {
             path: path.clone(),
             message: e.to_string(),
@@ -403,7 +591,53 @@ impl Store {
         }
         self.backed_up.insert(path.clone());
         write_atomic(&path, &bytes).map_err(io_err(&path))?;
+        if let Some(w) = self.journals.get_mut(&path).and_then(|j| j.writer.take()) {
+            drop(w);
+        }
+        self.journals.insert(
+            path.clone(),
+            Journal {
+                seq: a.docs.seq(),
+                writer: None,
+            },
+        );
+        if let Some(e) = fold_error {
+            return Err(e);
+        }
         Ok(path)
+    }
+
+    /// Appends what changed in `a` since it was last saved to the journal of `path`.
+    fn append(&mut self, path: &Path, a: &Assessment) -> Result<(), StoreError> {
+        let Some(j) = self.journals.get_mut(path) else {
+            return Ok(());
+        };
+        let json = a.journal_entry(j.seq).map_err(|e| StoreError::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let Some(json) = json else {
+            return Ok(()); // nothing changed
+        };
+        let writer = match &mut j.writer {
+            Some(w) => w,
+            None => j.writer.insert(journal::Writer::open(path)?),
+        };
+        writer.append(path, &json)?;
+        j.seq = a.docs.seq();
+        if writer.lines >= self.fold_after {
+            // A fold that cannot start leaves the journal growing: nothing is lost.
+            let _ = self.fold_in_background(path);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        if !self.is_read_only() {
+            let _ = self.close();
+        }
     }
 }
 
@@ -504,22 +738,52 @@ pub fn load_assessment(path: &Path) -> Result<Assessment, StoreError> {
 /// Reads a file of the data directory: as [`load_assessment`], except that when the file's
 /// checksum matches its document lines (it is as zwgk wrote it after checking it), revision
 /// ids are not recomputed. Anything else falls back to the full check.
+/// Changes waiting in its journal (see [`journal`]) are applied.
 pub fn load_own(path: &Path) -> Result<Assessment, StoreError> {
-    load(path, true)
+    journal::load_with(path, |p| load(p, true)).map(|(a, _)| a)
 }
 
 fn load(path: &Path, own: bool) -> Result<Assessment, StoreError> {
+    let bytes = read_limited(path, MAX_ASSESSMENT_BYTES)?;
+    parse(path, &bytes, own)
+}
+
+/// Reads a regular file of at most `limit` bytes. Anything else (a device such as
+/// `/dev/zero`, a FIFO, a directory) is refused before it is opened, and a file that grows
+/// past the limit while being read is refused when it does.
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, StoreError> {
+    use std::io::Read;
     let meta = std::fs::metadata(path).map_err(io_err(path))?;
-    if meta.len() > MAX_ASSESSMENT_BYTES {
+    if !meta.is_file() {
+        return Err(StoreError::Invalid {
+            path: path.to_path_buf(),
+            message: NOT_A_FILE.into(),
+        });
+    }
+    if meta.len() > limit {
         return Err(StoreError::TooLarge {
             path: path.to_path_buf(),
             size: meta.len(),
-            limit: MAX_ASSESSMENT_BYTES,
+            limit,
         });
     }
-    let bytes = std::fs::read(path).map_err(io_err(path))?;
-    parse(path, &bytes, own)
+    let file = std::fs::File::open(path).map_err(io_err(path))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err(path))?;
+    if bytes.len() as u64 > limit {
+        return Err(StoreError::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+            limit,
+        });
+    }
+    Ok(bytes)
 }
+
+/// Why a path that is not a regular file is not read.
+pub const NOT_A_FILE: &str = "not a regular file (a device, a pipe or a folder); not read";
 
 /// A JSON error with its position counted in characters, as editors count. A content check
 /// that failed after the whole file was read has no position worth showing.
@@ -536,6 +800,21 @@ fn syntax(path: &Path, bytes: &[u8], e: &serde_json::Error) -> StoreError {
         column: char_column(bytes, e.line(), e.column()),
         message: json_error_text(e),
     }
+}
+
+/// The first bytes of an assessment file as this zwgk writes it.
+fn current_head() -> String {
+    format!("{{\"format\":\"{ASSESSMENT_FORMAT}\",\"format_version\":{ASSESSMENT_FORMAT_VERSION},")
+}
+
+/// True when the file at `path` starts as this zwgk writes its assessment files.
+fn written_current(path: &Path) -> bool {
+    use std::io::Read;
+    let head = current_head();
+    let mut bytes = vec![0u8; head.len()];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .is_ok_and(|()| bytes == head.as_bytes())
 }
 
 /// Parses the bytes of an assessment file from elsewhere, checking every revision id.
@@ -558,10 +837,7 @@ fn parse(path: &Path, bytes: &[u8], own: bool) -> Result<Assessment, StoreError>
         });
     }
     // A file as this zwgk writes it says what it is in its first bytes: read it at once.
-    let current = format!(
-        "{{\"format\":\"{ASSESSMENT_FORMAT}\",\"format_version\":{ASSESSMENT_FORMAT_VERSION},"
-    );
-    if bytes.starts_with(current.as_bytes()) {
+    if bytes.starts_with(current_head().as_bytes()) {
         let read = if own {
             Assessment::from_own_file(bytes)
         } else {

@@ -257,6 +257,7 @@ pub struct Strings {
     pub units_unit: &'static str,
     pub overview_title: &'static str,
     pub overview_empty: &'static str,
+    pub journal_fold_failed: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -509,6 +510,7 @@ pub const ZH: Strings = Strings {
     units_unit: "个单位",
     overview_title: "各乡镇汇总",
     overview_empty: "还没有检查。按 i 导入乡镇上报的数据包",
+    journal_fold_failed: "日志合并未完成，更改仍完整保存在日志文件中：",
 };
 
 pub const EN: Strings = Strings {
@@ -761,6 +763,7 @@ pub const EN: Strings = Strings {
     units_unit: "units",
     overview_title: "Overview of townships",
     overview_empty: "No assessment yet. Press i to import the townships' bundles",
+    journal_fold_failed: "Could not fold the journal into the file; every change is safe in the journal:",
 };
 
 /// The text table for a language.
