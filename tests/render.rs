@@ -1,4 +1,4 @@
-//! Snapshots of every screen with Chinese data at 80×24 and 120×40, plus an English walk, and
+//! Snapshots of every screen with Chinese data at 80×24, 120×40 and 200×50, plus an English walk, and
 //! the terminal cursor while Chinese text is edited.
 //!
 //! Review: `INSTA_UPDATE=always cargo test --test render`, read the `.snap` files, then run
@@ -22,7 +22,7 @@ use zwgk::text::width;
 use zwgk::ui::strings::strings;
 use zwgk::update::editor_width;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 50)];
 
 /// Draws the app once on a `w`×`h` test terminal.
 fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
@@ -308,10 +308,10 @@ fn walk_with_the_note_editor() {
             "caret right after 5 wide characters at {w}x{h}"
         );
         // The same numbers written out.
-        let literal = if w == 80 {
-            Position { x: 14, y: 5 }
-        } else {
-            Position { x: 20, y: 7 }
+        let literal = match w {
+            80 => Position { x: 14, y: 5 },
+            120 => Position { x: 20, y: 7 },
+            _ => Position { x: 60, y: 9 },
         };
         assert_eq!(cursor, literal);
         // The characters sit just left of the caret.
