@@ -37,8 +37,9 @@ fn creating_an_assessment_saves_it_with_the_chosen_domains() {
     let fx = create_assessment(&mut app);
     assert_eq!(
         fx,
-        vec![Effect::Save],
-        "only the final Enter creates, and it saves"
+        vec![Effect::Save, Effect::RememberUser(ASSESSOR.to_string())],
+        "only the final Enter creates, and it saves (and, on a device without a name yet, \
+         remembers the assessor as the person using it)"
     );
     assert!(matches!(app.screen, Screen::Domains(_)));
     assert_eq!(app.mode(), Mode::Domains);
@@ -186,7 +187,10 @@ fn not_involved_needs_a_reason_and_esc_cancels() {
     assert_eq!(f.domains[1].choice, Choice::Included);
     press(&mut app, key(KeyCode::Char(' ')));
     let fx = press(&mut app, enter());
-    assert_eq!(fx, vec![Effect::Save]);
+    assert_eq!(
+        fx,
+        vec![Effect::Save, Effect::RememberUser(ASSESSOR.to_string())]
+    );
     let a = assessment(&app);
     assert!(a.domain(&second).is_none(), "left out with Space");
     assert!(a.domain(&first).unwrap().involved);
