@@ -684,3 +684,42 @@ fn conflict_marks_and_the_versions_side_by_side() {
         snap("conflict_second", &s.app, w, h);
     }
 }
+
+/// The footer row of a drawn screen.
+fn footer(t: &Terminal<TestBackend>) -> String {
+    let text = screen_text(t);
+    let rows: Vec<&str> = text.lines().collect();
+    rows[rows.len() - 2].trim_end().to_string()
+}
+
+#[test]
+fn the_footer_always_offers_help_and_says_when_it_left_hints_out() {
+    for lang in [Lang::Zh, Lang::En] {
+        let help = if lang == Lang::Zh {
+            "?帮助"
+        } else {
+            "? help"
+        };
+        for (w, h) in SIZES {
+            let mut s = walk_fixture(lang, w, h);
+            let walk = footer(&draw(&s.app, w, h));
+            assert!(walk.contains(help), "{w}x{h}: {walk}");
+            // At 80 columns not every key of the walk fits: the line says so.
+            assert_eq!(walk.ends_with('…'), w < 200, "{w}x{h}: {walk}");
+            assert!(width(&walk) <= usize::from(w), "{walk}");
+            // The status keys and the note come first.
+            for key in ["1", "2", "3", "4", "n"] {
+                assert!(
+                    walk.split("  ").any(|hint| hint.starts_with(key)),
+                    "{key} missing at {w}x{h}: {walk}"
+                );
+            }
+            s.press(esc());
+            let domains = footer(&draw(&s.app, w, h));
+            assert!(domains.contains(help), "{domains}");
+            s.press(ch('s'));
+            let summary = footer(&draw(&s.app, w, h));
+            assert!(summary.contains(help), "{summary}");
+        }
+    }
+}
