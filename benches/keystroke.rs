@@ -11,7 +11,7 @@ use zwgk::cli::Lang;
 use zwgk::keymap::resolve;
 use zwgk::library::{Library, Origin};
 use zwgk::model::catalogue::Catalogue;
-use zwgk::state::{App, Filter, Screen, Walk};
+use zwgk::state::{App, Screen, Walk};
 use zwgk::update::{Ctx, update};
 
 const DOMAINS: usize = 25;
@@ -99,25 +99,13 @@ fn walking_app() -> App {
     );
     // Answer half of every domain.
     for d in 0..DOMAINS {
-        app.screen = Screen::Walk(Walk {
-            checklist: format!("bench-{d:02}"),
-            cursor: 0,
-            filter: Filter::All,
-            search: String::new(),
-            overlay: None,
-        });
+        app.screen = Screen::Walk(Walk::new(&format!("bench-{d:02}")));
         for i in 0..ITEMS_PER_DOMAIN / 2 {
             n += 1;
             press(&mut app, key(if i % 5 == 0 { '2' } else { '1' }), n);
         }
     }
-    app.screen = Screen::Walk(Walk {
-        checklist: "bench-00".into(),
-        cursor: 0,
-        filter: Filter::All,
-        search: String::new(),
-        overlay: None,
-    });
+    app.screen = Screen::Walk(Walk::new("bench-00"));
     app
 }
 

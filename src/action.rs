@@ -13,6 +13,9 @@ pub enum Action {
     PageDown,
     Home,
     End,
+    /// Scroll the second pane of a screen (the walk's detail, the summary's problems) down or up.
+    ScrollDown,
+    ScrollUp,
     /// Enter: open, confirm, next field.
     Confirm,
     /// Esc: back one screen, close a popup.

@@ -288,6 +288,7 @@ fn import(app: &App, store: &mut Store, path: &str) -> Action {
 
 fn set_size(app: &mut App, w: u16, h: u16) {
     app.width = w;
+    app.height = h;
     app.page = usize::from(h.saturating_sub(8)).max(1);
 }
 

@@ -227,6 +227,8 @@ pub static BINDINGS: &[Binding] = &[
     bind!(LISTS, KeyCode::End, NONE, Action::End, 9, "", "", "最后一项", "Last"),
     bind!(LISTS, KeyCode::Char('G'), NONE, Action::End, 9, "", "", "最后一项", "Last"),
     bind!(&[Walk], KeyCode::Enter, NONE, Action::Down, 9, "", "", "下一项", "Next"),
+    bind!(&[Walk], KeyCode::Char('J'), NONE, Action::ScrollDown, 9, "", "", "右侧详情往下翻(内容多时)", "Scroll the detail pane down (when it holds more)"),
+    bind!(&[Walk], KeyCode::Char('K'), NONE, Action::ScrollUp, 9, "", "", "右侧详情往上翻", "Scroll the detail pane up"),
     // Everywhere.
     bind!(&[Start, FormDomains, Domains, Walk, Summary, Tasks], KeyCode::Char('?'), NONE, Action::ShowHelp, 0, "?帮助", "? help", "帮助(按键一览)", "Help (all keys)"),
     bind!(&[Start], KeyCode::Char('q'), NONE, Action::Quit, 3, "q退出", "q quit", "退出(已全部保存)", "Quit (everything is saved)"),
@@ -252,6 +254,17 @@ pub fn resolve(mode: Mode, key: KeyEvent) -> Option<Action> {
         return Some(Action::Insert(c));
     }
     None
+}
+
+/// The keys of two actions in a mode, as people read them: `J/K`.
+pub fn key_pair(mode: Mode, a: &Action, b: &Action) -> String {
+    let key = |action: &Action| {
+        bindings(mode)
+            .find(|x| &x.action == action)
+            .map(Binding::key_label)
+            .unwrap_or_default()
+    };
+    format!("{}/{}", key(a), key(b))
 }
 
 /// The bindings of a mode, in table order.

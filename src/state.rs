@@ -41,6 +41,8 @@ pub struct App {
     pub page: usize,
     /// Width of the terminal, for the editor's line movement.
     pub width: u16,
+    /// Height of the terminal, for scrolling panes by what they show.
+    pub height: u16,
     /// Another zwgk holds the data directory: look, but change nothing.
     pub read_only: bool,
     /// A one-line question over any screen: a path to save a copy to, or to import.
@@ -228,6 +230,31 @@ pub struct Walk {
     /// The search text in force (empty: no search).
     pub search: String,
     pub overlay: Option<Overlay>,
+    /// How far the detail pane is scrolled, and for which item (another item starts at the top).
+    pub detail: DetailScroll,
+}
+
+impl Walk {
+    /// The walk of a catalogue, at its first item, showing everything.
+    pub fn new(checklist: &str) -> Walk {
+        Walk {
+            checklist: checklist.to_string(),
+            cursor: 0,
+            filter: Filter::All,
+            search: String::new(),
+            overlay: None,
+            detail: DetailScroll::default(),
+        }
+    }
+}
+
+/// The scroll position of the walk's detail pane.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DetailScroll {
+    /// The item it belongs to.
+    pub item: String,
+    /// The first line shown.
+    pub offset: usize,
 }
 
 /// A popup over the walk.
@@ -308,6 +335,7 @@ impl App {
             message: None,
             page: 10,
             width: 80,
+            height: 24,
             read_only: false,
             prompt: None,
             task_form: None,

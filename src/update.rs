@@ -18,7 +18,7 @@ use crate::model::assessment::{Assessment, DomainChoice, Kind};
 use crate::model::doc::Body;
 use crate::model::revision::Author;
 use crate::state::{
-    App, Choice, DomainsView, Filter, Listing, Prompt, PromptPurpose, Screen, Session, SummaryView,
+    App, Choice, DomainsView, Listing, Prompt, PromptPurpose, Screen, Session, SummaryView,
     TasksView, Walk,
 };
 use crate::ui::strings::strings;
@@ -375,13 +375,7 @@ fn domains(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 if let Some(s) = app.open.as_mut() {
                     s.domain_cursor = view.cursor;
                 }
-                app.screen = Screen::Walk(Walk {
-                    checklist: id.clone(),
-                    cursor: 0,
-                    filter: Filter::All,
-                    search: String::new(),
-                    overlay: None,
-                });
+                app.screen = Screen::Walk(Walk::new(id));
             } else {
                 app.message = Some(strings(app.lang).domain_not_involved.to_string());
             }

@@ -13,7 +13,7 @@ use zwgk::cli::Lang;
 use zwgk::library::{Library, Origin};
 use zwgk::model::catalogue::Catalogue;
 use zwgk::model::validate::validate_catalogue;
-use zwgk::state::{App, Filter, Screen, Walk};
+use zwgk::state::{App, Screen, Walk};
 
 const NASTY: &str =
     "\u{1b}[2J\u{1b}]0;pwned\u{7}就业\u{202e}txet\u{200b}\u{feff}\u{0}\u{8}\r\n\t政策";
@@ -73,13 +73,7 @@ fn assert_clean(term: &Terminal<TestBackend>) {
 
 fn walk_hostile(app: &mut App) {
     create_assessment(app);
-    app.screen = Screen::Walk(Walk {
-        checklist: "hostile".into(),
-        cursor: 0,
-        filter: Filter::All,
-        search: String::new(),
-        overlay: None,
-    });
+    app.screen = Screen::Walk(Walk::new("hostile"));
 }
 
 #[test]

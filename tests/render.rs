@@ -723,3 +723,50 @@ fn the_footer_always_offers_help_and_says_when_it_left_hints_out() {
         }
     }
 }
+
+#[test]
+fn a_long_note_leaves_the_row_whole_and_the_detail_scrolls_to_the_evidence() {
+    for (w, h) in SIZES {
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.press(ch('n'));
+        s.run(Action::Paste("公示栏的照片已经拍下并存档。".repeat(150)));
+        s.press(enter());
+        let t = draw(&s.app, w, h);
+        let text = screen_text(&t);
+        // The catalogue row is whole: the note comes after it.
+        for field in ["公开时限", "公开主体", "公开渠道"] {
+            assert!(text.contains(field), "{field} hidden at {w}x{h}:\n{text}");
+        }
+        assert!(text.contains("下面还有"), "{text}");
+        assert!(text.contains("J/K 翻看"), "{text}");
+        assert!(!text.contains("zsfw.html"), "{text}");
+        // J until the evidence shows; the top says what is above.
+        for _ in 0..100 {
+            if screen_text(&draw(&s.app, w, h)).contains("zsfw.html") {
+                break;
+            }
+            s.press(ch('J'));
+        }
+        let text = screen_text(&draw(&s.app, w, h));
+        assert!(text.contains("zsfw.html"), "{w}x{h}:\n{text}");
+        assert!(text.contains("上面还有"), "{text}");
+        if w == 80 {
+            snap("walk_detail_scrolled", &s.app, w, h);
+        }
+        // More J stays at the end; K goes back to the top.
+        let before = screen_text(&draw(&s.app, w, h));
+        s.press(ch('J'));
+        assert_eq!(screen_text(&draw(&s.app, w, h)), before);
+        for _ in 0..100 {
+            s.press(ch('K'));
+        }
+        let text = screen_text(&draw(&s.app, w, h));
+        assert!(!text.contains("上面还有"), "{text}");
+        assert!(text.contains("一级事项"), "{text}");
+        // Another item starts at its top.
+        s.press(ch('J'));
+        s.press(ch('j'));
+        let text = screen_text(&draw(&s.app, w, h));
+        assert!(text.contains("一级事项"), "{text}");
+    }
+}

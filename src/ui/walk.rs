@@ -15,7 +15,8 @@ use crate::ui::row::item_fields;
 use crate::ui::strings::{Strings, strings};
 use crate::ui::theme;
 use crate::ui::widgets::{
-    bar, block, centered, clear_popup, one_line_popup, scroll_offset, status_span, text_area,
+    Window, bar, block, centered, clear_popup, one_line_popup, scroll_offset, status_span,
+    text_area, windowed,
 };
 use crate::update::editor_width;
 
@@ -52,17 +53,16 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
         title.push_str(&format!(" · {}", s.sample_short));
     }
     let outer = block(&title);
-    let inner = outer.inner(area);
     frame.render_widget(outer, area);
-    let [bar_row, main] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let WalkAreas {
+        bar: bar_row,
+        list,
+        detail,
+    } = areas(area);
     frame.render_widget(
         Paragraph::new(Line::from(bar(&t, usize::from(bar_row.width)))),
         bar_row,
     );
-    let list_w = (inner.width * 2 / 5).clamp(24, 60);
-    let [list, detail] =
-        Layout::horizontal([Constraint::Length(list_w), Constraint::Min(10)]).areas(main);
 
     // Item list.
     let cols = usize::from(list.width).saturating_sub(1);
@@ -119,43 +119,30 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
     }
     frame.render_widget(Paragraph::new(lines), list);
 
-    // Detail: the catalogue row above, the result below.
-    let item_idx = visible.get(w.cursor).copied();
-    let item = item_idx.and_then(|i| entry.catalogue.items.get(i));
-    if let Some(item) = item {
-        let detail_area = Rect {
-            x: detail.x + 1,
-            width: detail.width.saturating_sub(1),
-            ..detail
-        };
-        let mut result_lines = result_lines(
-            app,
-            s,
-            &w.checklist,
-            item,
-            item_idx.and_then(|i| entry.fingerprints.get(i)),
-            usize::from(detail_area.width),
+    // Detail: the catalogue row, then this check's result; it scrolls (J/K) and says what
+    // it hides.
+    if let Some(item) = app.current_item(w) {
+        let lines = detail_lines(app, w, item, usize::from(detail.width));
+        let window = Window::at(
+            lines.len(),
+            usize::from(detail.height),
+            detail_offset(w, item),
         );
-        // The result gets what it needs, leaving the catalogue row at least a few lines;
-        // what does not fit ends in a marker instead of vanishing.
-        let room = usize::from(detail_area.height.saturating_sub(5)).max(2);
-        if result_lines.len() > room {
-            result_lines.truncate(room - 1);
-            result_lines.push(Line::from(Span::styled(s.more_below, theme::dim())));
-        }
-        let result_h = u16::try_from(result_lines.len()).unwrap_or(u16::MAX).max(1);
-        let [row_area, result_area] =
-            Layout::vertical([Constraint::Min(1), Constraint::Length(result_h)]).areas(detail_area);
+        let keys = crate::keymap::key_pair(
+            crate::keymap::Mode::Walk,
+            &crate::action::Action::ScrollDown,
+            &crate::action::Action::ScrollUp,
+        );
         frame.render_widget(
-            Paragraph::new(row_lines(
-                s,
-                item,
-                usize::from(row_area.width),
-                usize::from(row_area.height),
+            Paragraph::new(windowed(
+                lines,
+                window,
+                (s.lines_above, s.lines_below),
+                &keys,
+                usize::from(detail.width),
             )),
-            row_area,
+            detail,
         );
-        frame.render_widget(Paragraph::new(result_lines), result_area);
     }
 
     // Popups.
@@ -208,8 +195,66 @@ fn picker(frame: &mut Frame, area: Rect, title: &str, p: &Picker) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// The catalogue row as labelled, wrapped lines, cut to `height` rows.
-fn row_lines(s: &Strings, item: &Item, cols: usize, height: usize) -> Vec<Line<'static>> {
+/// The parts of the walk: the progress bar, the item list and the detail pane.
+#[derive(Debug, Clone, Copy)]
+pub struct WalkAreas {
+    pub bar: Rect,
+    pub list: Rect,
+    pub detail: Rect,
+}
+
+/// Where the walk draws its parts in `area` (the screen without footer and status line).
+pub fn areas(area: Rect) -> WalkAreas {
+    let inner = block("").inner(area);
+    let [bar, main] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let list_w = (inner.width * 2 / 5).clamp(24, 60);
+    let [list, detail] =
+        Layout::horizontal([Constraint::Length(list_w), Constraint::Min(10)]).areas(main);
+    // One blank column between list and detail.
+    let detail = Rect {
+        x: detail.x + 1,
+        width: detail.width.saturating_sub(1),
+        ..detail
+    };
+    WalkAreas { bar, list, detail }
+}
+
+/// The first detail line shown for `item`: the scroll position, when it is this item's.
+fn detail_offset(w: &Walk, item: &Item) -> usize {
+    if w.detail.item == item.id {
+        w.detail.offset
+    } else {
+        0
+    }
+}
+
+/// The detail pane of the item under the cursor as lines of `cols` columns: the catalogue row,
+/// then this check's result (status, findings, channels, note, evidence, the township's answer
+/// and the task in an inspection).
+pub fn detail_lines(app: &App, w: &Walk, item: &Item, cols: usize) -> Vec<Line<'static>> {
+    let s = strings(app.lang);
+    let fingerprint = app.library.get(&w.checklist).and_then(|e| {
+        let pos = e.catalogue.items.iter().position(|i| i.id == item.id)?;
+        e.fingerprints.get(pos)
+    });
+    let mut lines = row_lines(s, item, cols);
+    lines.extend(result_lines(app, s, &w.checklist, item, fingerprint, cols));
+    lines
+}
+
+/// How many lines the detail pane of the walk's current item has and how many rows it shows,
+/// on the terminal size the app knows (for scrolling it in `update`).
+pub fn detail_extent(app: &App, w: &Walk) -> (usize, usize) {
+    let body = Rect::new(0, 0, app.width, app.height.saturating_sub(2));
+    let detail = areas(body).detail;
+    let len = app.current_item(w).map_or(0, |item| {
+        detail_lines(app, w, item, usize::from(detail.width)).len()
+    });
+    (len, usize::from(detail.height))
+}
+
+/// The catalogue row as labelled, wrapped lines.
+fn row_lines(s: &Strings, item: &Item, cols: usize) -> Vec<Line<'static>> {
     let fields = item_fields(item, s);
     let label_w = fields
         .iter()
@@ -231,12 +276,6 @@ fn row_lines(s: &Strings, item: &Item, cols: usize, height: usize) -> Vec<Line<'
                 Span::raw(" "),
                 Span::raw(part),
             ]));
-        }
-    }
-    if lines.len() > height && height > 0 {
-        lines.truncate(height);
-        if let Some(last) = lines.last_mut() {
-            *last = Line::from(Span::styled(s.more_below, theme::dim()));
         }
     }
     lines

@@ -108,6 +108,10 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             advance_after_status(app, &item);
             effects
         }
+        Action::ScrollDown | Action::ScrollUp => {
+            scroll_detail(app, action == Action::ScrollDown);
+            Vec::new()
+        }
         Action::NextUnchecked | Action::PrevUnchecked | Action::NextProblem => {
             jump(app, &action);
             Vec::new()
@@ -206,6 +210,31 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// Scrolls the detail pane of the current item by half of what it shows, within its lines.
+fn scroll_detail(app: &mut App, down: bool) {
+    let Screen::Walk(w) = &app.screen else { return };
+    let Some(item) = app.current_item(w).map(|i| i.id.clone()) else {
+        return;
+    };
+    let (len, height) = crate::ui::walk::detail_extent(app, w);
+    let step = (height / 2).max(1);
+    let max = crate::ui::widgets::Window::max_first(len, height);
+    let Screen::Walk(w) = &mut app.screen else {
+        return;
+    };
+    let current = if w.detail.item == item {
+        w.detail.offset.min(max)
+    } else {
+        0
+    };
+    let offset = if down {
+        (current + step).min(max)
+    } else {
+        current.saturating_sub(step)
+    };
+    w.detail = crate::state::DetailScroll { item, offset };
 }
 
 /// After a status key: go to the next item, unless the filter already dropped this one.

@@ -86,6 +86,7 @@ pub fn app() -> App {
 pub fn app_sized(lang: Lang, w: u16, h: u16) -> App {
     let mut a = App::new(lang, Library::builtin(), DEVICE.to_string(), Vec::new());
     a.width = w;
+    a.height = h;
     a.page = usize::from(h.saturating_sub(8)).max(1);
     a
 }
