@@ -229,6 +229,8 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[Walk], KeyCode::Enter, NONE, Action::Down, 9, "", "", "下一项", "Next"),
     bind!(&[Walk], KeyCode::Char('J'), NONE, Action::ScrollDown, 9, "", "", "右侧详情往下翻(内容多时)", "Scroll the detail pane down (when it holds more)"),
     bind!(&[Walk], KeyCode::Char('K'), NONE, Action::ScrollUp, 9, "", "", "右侧详情往上翻", "Scroll the detail pane up"),
+    bind!(&[Summary], KeyCode::Char('J'), NONE, Action::ScrollDown, 9, "", "", "下方的问题列表往下翻", "Scroll the problem list down"),
+    bind!(&[Summary], KeyCode::Char('K'), NONE, Action::ScrollUp, 9, "", "", "下方的问题列表往上翻", "Scroll the problem list up"),
     // Everywhere.
     bind!(&[Start, FormDomains, Domains, Walk, Summary, Tasks], KeyCode::Char('?'), NONE, Action::ShowHelp, 0, "?帮助", "? help", "帮助(按键一览)", "Help (all keys)"),
     bind!(&[Start], KeyCode::Char('q'), NONE, Action::Quit, 3, "q退出", "q quit", "退出(已全部保存)", "Quit (everything is saved)"),

@@ -208,7 +208,10 @@ pub struct DomainsView {
 /// The summary screen.
 #[derive(Debug, Default)]
 pub struct SummaryView {
+    /// The domain under the cursor in the table.
     pub cursor: usize,
+    /// The first problem shown in the list under the table.
+    pub problems: usize,
 }
 
 /// Which items the walk shows.

@@ -559,6 +559,19 @@ fn summary(app: &mut App, action: Action) -> Vec<Effect> {
     if move_cursor(&mut view.cursor, ids.len(), &action, page) {
         return Vec::new();
     }
+    if matches!(action, Action::ScrollDown | Action::ScrollUp) {
+        let (len, height) = crate::ui::summary::problems_extent(app);
+        let max = crate::ui::widgets::Window::max_first(len, height);
+        let step = (height / 2).max(1);
+        if let Screen::Summary(view) = &mut app.screen {
+            view.problems = if action == Action::ScrollDown {
+                (view.problems.min(max) + step).min(max)
+            } else {
+                view.problems.min(max).saturating_sub(step)
+            };
+        }
+        return Vec::new();
+    }
     if action == Action::Back {
         let cursor = app.open.as_ref().map_or(0, |s| s.domain_cursor);
         app.screen = Screen::Domains(DomainsView {

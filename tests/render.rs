@@ -770,3 +770,53 @@ fn a_long_note_leaves_the_row_whole_and_the_detail_scrolls_to_the_evidence() {
         assert!(text.contains("一级事项"), "{text}");
     }
 }
+
+/// The walk fixture with five more problems (05–09 部分落实 / 未落实): seven in all; then the
+/// summary.
+fn summary_with_seven_problems(w: u16, h: u16) -> Sim {
+    let mut s = walk_fixture(Lang::Zh, w, h);
+    s.keys(&[ch('j'), ch('j')]);
+    for k in ['2', '3', '2', '3', '2'] {
+        s.press(ch(k));
+        if s.app.mode() == zwgk::keymap::Mode::Picker {
+            s.press(enter());
+        }
+    }
+    s.press(ch('s'));
+    s
+}
+
+#[test]
+fn the_summary_says_what_it_hides_and_its_problem_list_scrolls() {
+    for (w, h) in SIZES {
+        let mut s = summary_with_seven_problems(w, h);
+        let t = snap("summary_seven_problems", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("发现的问题 7"), "{text}");
+        // Every domain row is shown or counted.
+        let last = "综合政务信息";
+        assert!(
+            text.contains(last) || text.contains("下面还有"),
+            "{w}x{h}: the last domain vanished without a word:\n{text}"
+        );
+        let shown = |text: &str| {
+            text.lines()
+                .filter(|l| l.contains("部分落实  ") || l.contains("未落实    "))
+                .count()
+        };
+        if shown(&text) < 7 {
+            assert!(text.contains("个问题(J/K 翻看)"), "{text}");
+            for _ in 0..10 {
+                s.press(ch('J'));
+            }
+            let text = screen_text(&draw(&s.app, w, h));
+            assert!(text.contains("上面还有"), "{text}");
+            // The last problem (08 财务信息) is now on screen.
+            assert!(text.contains("财务信息"), "{w}x{h}:\n{text}");
+        }
+        // Going down the table reaches the last domain.
+        s.press(key(KeyCode::End));
+        let text = screen_text(&draw(&s.app, w, h));
+        assert!(text.contains(last), "{w}x{h}:\n{text}");
+    }
+}
