@@ -12,7 +12,7 @@ use crate::state::{App, DomainsView};
 use crate::text::{pad, sanitize, truncate, width};
 use crate::ui::strings::strings;
 use crate::ui::theme;
-use crate::ui::widgets::{bar, block, scroll_offset};
+use crate::ui::widgets::{Window, bar, block, move_keys};
 
 pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
@@ -51,9 +51,11 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     let counts_w = 9;
     let bar_w = cols.saturating_sub(name_w + counts_w + 6).clamp(4, 30);
     let height = usize::from(inner.height);
-    let first = scroll_offset(v.cursor, domains.len(), height);
+    let win = Window::around(domains.len(), height, v.cursor);
+    let keys = move_keys(crate::keymap::Mode::Domains);
     let mut lines = Vec::new();
-    for (i, d) in domains.iter().enumerate().skip(first).take(height) {
+    lines.extend(win.above_line(s.domains_above, &keys));
+    for (i, d) in domains.iter().enumerate().skip(win.first).take(win.shown()) {
         let sel = i == v.cursor;
         let name = app.library.get(&d.checklist).map_or_else(
             || d.checklist.clone(),
@@ -122,6 +124,7 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
         }
         lines.push(Line::from(spans));
     }
+    lines.extend(win.below_line(s.domains_below, &keys));
     frame.render_widget(Paragraph::new(lines), inner);
     if let Some(input) = &v.reason {
         crate::ui::widgets::one_line_popup(frame, area, s.reason_title, input);

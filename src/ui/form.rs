@@ -9,7 +9,7 @@ use crate::state::{App, Choice, NewForm};
 use crate::text::{pad, sanitize, truncate, width};
 use crate::ui::strings::strings;
 use crate::ui::theme;
-use crate::ui::widgets::{block, line_input, scroll_offset};
+use crate::ui::widgets::{Window, block, line_input, move_keys};
 
 pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
@@ -97,18 +97,20 @@ fn domain_list(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
     let cols = usize::from(area.width);
     let height = usize::from(area.height);
-    let first = scroll_offset(f.cursor, f.domains.len(), height);
+    let win = Window::around(f.domains.len(), height, f.cursor);
+    let keys = move_keys(crate::keymap::Mode::FormDomains);
     let mark_w = [s.choice_included, s.choice_excluded, s.choice_not_involved]
         .iter()
         .map(|m| width(m))
         .max()
         .unwrap_or(4);
-    let lines: Vec<Line> = f
+    let mut lines: Vec<Line> = win.above_line(s.domains_above, &keys).into_iter().collect();
+    let rows: Vec<Line> = f
         .domains
         .iter()
         .enumerate()
-        .skip(first)
-        .take(height)
+        .skip(win.first)
+        .take(win.shown())
         .map(|(i, row)| {
             let entry = app.library.get(&row.checklist);
             let name = entry.map_or(row.checklist.clone(), |e| {
@@ -152,5 +154,7 @@ fn domain_list(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
+    lines.extend(rows);
+    lines.extend(win.below_line(s.domains_below, &keys));
     frame.render_widget(Paragraph::new(lines), area);
 }

@@ -15,8 +15,8 @@ use crate::ui::row::item_fields;
 use crate::ui::strings::{Strings, strings};
 use crate::ui::theme;
 use crate::ui::widgets::{
-    Window, bar, block, centered, clear_popup, one_line_popup, scroll_offset, status_span,
-    text_area, windowed,
+    Window, bar, block, centered, clear_popup, move_keys, one_line_popup, status_span, text_area,
+    windowed,
 };
 use crate::update::editor_width;
 
@@ -67,9 +67,11 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
     // Item list.
     let cols = usize::from(list.width).saturating_sub(1);
     let height = usize::from(list.height);
-    let first = scroll_offset(w.cursor, visible.len(), height);
+    let win = Window::around(visible.len(), height, w.cursor);
+    let keys = move_keys(crate::keymap::Mode::Walk);
     let mut lines = Vec::new();
-    for (pos, idx) in visible.iter().enumerate().skip(first).take(height) {
+    lines.extend(win.above_line(s.rows_above, &keys));
+    for (pos, idx) in visible.iter().enumerate().skip(win.first).take(win.shown()) {
         let Some(item) = entry.catalogue.items.get(*idx) else {
             continue;
         };
@@ -114,6 +116,7 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
         row.push(Span::styled(format!(" {name}"), row_style));
         lines.push(Line::from(row));
     }
+    lines.extend(win.below_line(s.rows_below, &keys));
     if visible.is_empty() {
         lines.push(Line::from(Span::styled(s.nothing_matches, theme::dim())));
     }
@@ -154,13 +157,13 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
         }
         Some(Overlay::Evidence(input)) => one_line_popup(frame, area, s.evidence_title, input),
         Some(Overlay::Search(input)) => one_line_popup(frame, area, s.search_title, input),
-        Some(Overlay::Findings(p)) => picker(frame, area, s.findings_title, p),
-        Some(Overlay::Channels(p)) => picker(frame, area, s.channels_title, p),
+        Some(Overlay::Findings(p)) => picker(frame, area, s, s.findings_title, p),
+        Some(Overlay::Channels(p)) => picker(frame, area, s, s.channels_title, p),
         None => {}
     }
 }
 
-fn picker(frame: &mut Frame, area: Rect, title: &str, p: &Picker) {
+fn picker(frame: &mut Frame, area: Rect, s: &Strings, title: &str, p: &Picker) {
     let h = u16::try_from(p.entries.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
@@ -171,14 +174,16 @@ fn picker(frame: &mut Frame, area: Rect, title: &str, p: &Picker) {
     let inner = b.inner(popup);
     frame.render_widget(b, popup);
     let height = usize::from(inner.height);
-    let first = scroll_offset(p.cursor, p.entries.len(), height);
-    let lines: Vec<Line> = p
+    let win = Window::around(p.entries.len(), height, p.cursor);
+    let keys = move_keys(crate::keymap::Mode::Picker);
+    let mut lines: Vec<Line> = win.above_line(s.rows_above, &keys).into_iter().collect();
+    let rows: Vec<Line> = p
         .entries
         .iter()
         .zip(&p.checked)
         .enumerate()
-        .skip(first)
-        .take(height)
+        .skip(win.first)
+        .take(win.shown())
         .map(|(i, (e, c))| {
             // [x] / [ ] are plain ASCII, so their width is never ambiguous.
             let text = format!("{} {}", if *c { "[x]" } else { "[ ]" }, sanitize(e, false));
@@ -192,6 +197,8 @@ fn picker(frame: &mut Frame, area: Rect, title: &str, p: &Picker) {
             Line::from(Span::styled(pad(&text, usize::from(inner.width)), style))
         })
         .collect();
+    lines.extend(rows);
+    lines.extend(win.below_line(s.rows_below, &keys));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

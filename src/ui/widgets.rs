@@ -12,12 +12,13 @@ use crate::text::{pad, truncate, width};
 use crate::ui::strings::Strings;
 use crate::ui::theme;
 
-/// The first row to show so that `cursor` is visible in `height` rows.
-pub fn scroll_offset(cursor: usize, len: usize, height: usize) -> usize {
-    if height == 0 || len <= height {
-        return 0;
-    }
-    cursor.saturating_sub(height / 3).min(len - height)
+/// The keys that move a list's cursor in a mode, for its markers: `↓/↑`.
+pub fn move_keys(mode: crate::keymap::Mode) -> String {
+    crate::keymap::key_pair(
+        mode,
+        &crate::action::Action::Down,
+        &crate::action::Action::Up,
+    )
 }
 
 /// The part of a list of `len` rows that a pane of `height` rows shows: rows `first..end`,
@@ -96,6 +97,21 @@ impl Window {
             w = Window::at(len, height, w.first + (cursor + 1 - w.end));
         }
         w
+    }
+
+    /// Rows of the list shown.
+    pub fn shown(&self) -> usize {
+        self.end - self.first
+    }
+
+    /// The marker row above the rows, when rows are hidden there.
+    pub fn above_line(&self, template: &str, keys: &str) -> Option<Line<'static>> {
+        (self.markers && self.above > 0).then(|| marker(template, self.above, keys))
+    }
+
+    /// The marker row below the rows, when rows are hidden there.
+    pub fn below_line(&self, template: &str, keys: &str) -> Option<Line<'static>> {
+        (self.markers && self.below > 0).then(|| marker(template, self.below, keys))
     }
 
     /// Rows the markers take.
