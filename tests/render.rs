@@ -824,3 +824,76 @@ fn the_summary_says_what_it_hides_and_its_problem_list_scrolls() {
         assert!(text.contains(last), "{w}x{h}:\n{text}");
     }
 }
+
+#[test]
+fn the_walk_list_groups_items_under_their_level1_with_distinct_labels_and_marks() {
+    for (w, h) in SIZES {
+        let s = walk_fixture(Lang::Zh, w, h);
+        let text = screen_text(&draw(&s.app, w, h));
+        let rows: Vec<&str> = text.lines().collect();
+        // Column headings, then 一级事项 headings above their items.
+        assert!(
+            rows[2].contains("状态") && rows[2].contains("事项"),
+            "{text}"
+        );
+        let at = |needle: &str| {
+            rows.iter()
+                .position(|r| r.contains(needle))
+                .unwrap_or_else(|| panic!("{needle} missing at {w}x{h}:\n{text}"))
+        };
+        assert_eq!(at("│政策文件") + 1, at("│01 "), "{text}");
+        assert_eq!(at("│招生管理") + 1, at("│04 "), "{text}");
+        // 04 and 07 are both 招生政策: their labels differ.
+        let label = |id: &str| {
+            let row = rows[at(&format!("│{id} "))];
+            row.split("  ")
+                .filter(|p| !p.trim().is_empty())
+                .nth(1)
+                .map(str::to_string)
+        };
+        assert_ne!(label("04"), label("07"), "{text}");
+        // 03 has a note and evidence.
+        assert!(rows[at("│03 ")].contains("备 证"), "{text}");
+    }
+    // An inspection marks the differing verdict and the task.
+    let s = inspection_fixture(120, 40);
+    let text = screen_text(&draw(&s.app, 120, 40));
+    let row = text.lines().find(|r| r.starts_with("│02 ")).unwrap();
+    assert!(row.contains("异 改"), "{text}");
+}
+
+#[test]
+fn an_empty_list_says_why_and_how_to_get_items_back_in_full() {
+    for (w, h) in SIZES {
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        // A search that finds nothing: the way out is the search, not the filter.
+        s.press(ch('/'));
+        s.type_str("不存在的事项");
+        s.press(enter());
+        let text = screen_text(&draw(&s.app, w, h));
+        // The message, wrapped, without blanks.
+        let joined: String = text
+            .chars()
+            .filter(|c| !matches!(c, '│' | ' ' | '\n'))
+            .collect();
+        assert!(
+            joined.contains("没有事项含“不存在的事项”。按/清空搜索内容后回车,即可取消搜索"),
+            "{w}x{h}:\n{text}"
+        );
+        assert!(!joined.contains("按v"), "{text}");
+        // A filter that leaves nothing: 有问题 in a domain without problems.
+        let mut s = sim(Lang::Zh, w, h);
+        create(&mut s);
+        s.keys(&vec![ch('j'); edu_row()]);
+        s.keys(&[enter(), ch('v'), ch('v')]);
+        let text = screen_text(&draw(&s.app, w, h));
+        let joined: String = text
+            .chars()
+            .filter(|c| !matches!(c, '│' | ' ' | '\n'))
+            .collect();
+        assert!(
+            joined.contains("没有符合筛选条件的事项。按v切换筛选(全部/未检查/有问题)"),
+            "{w}x{h}:\n{text}"
+        );
+    }
+}

@@ -15,19 +15,18 @@ use crate::ui::row::item_fields;
 use crate::ui::strings::{Strings, strings};
 use crate::ui::theme;
 use crate::ui::widgets::{
-    Window, bar, block, centered, clear_popup, move_keys, one_line_popup, status_span, text_area,
-    windowed,
+    Window, bar, block, centered, clear_popup, marker, move_keys, one_line_popup, status_span,
+    text_area, windowed,
 };
 use crate::update::editor_width;
 
 pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
-    let (Some(session), Some(entry)) = (&app.open, app.library.get(&w.checklist)) else {
+    let (Some(_), Some(entry)) = (&app.open, app.library.get(&w.checklist)) else {
         return;
     };
     let t = app.tally(&w.checklist);
     let visible = app.visible(w);
-    let reviewed = app.reviewed();
     let filter = match w.filter {
         Filter::All => s.filter_all,
         Filter::Unchecked => s.filter_unchecked,
@@ -65,62 +64,7 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
     );
 
     // Item list.
-    let cols = usize::from(list.width).saturating_sub(1);
-    let height = usize::from(list.height);
-    let win = Window::around(visible.len(), height, w.cursor);
-    let keys = move_keys(crate::keymap::Mode::Walk);
-    let mut lines = Vec::new();
-    lines.extend(win.above_line(s.rows_above, &keys));
-    for (pos, idx) in visible.iter().enumerate().skip(win.first).take(win.shown()) {
-        let Some(item) = entry.catalogue.items.get(*idx) else {
-            continue;
-        };
-        let status = session.assessment.status(&w.checklist, &item.id);
-        let sel = pos == w.cursor;
-        let id = pad(&sanitize(&item.id, false), 3);
-        let name_w = cols.saturating_sub(width(&id) + s.status_width() + 2);
-        let row_style = if sel {
-            theme::selected()
-        } else {
-            ratatui::style::Style::default()
-        };
-        let recheck = session
-            .assessment
-            .result(&w.checklist, &item.id)
-            .is_some_and(|r| r.recheck.is_some());
-        let mut st = if recheck && status == Status::Unchecked {
-            // Changed by a catalogue upgrade: the old answer waits for a re-check.
-            Span::styled(pad(s.recheck_word, s.status_width()), theme::warn())
-        } else {
-            status_span(s, status)
-        };
-        if sel {
-            st = st.style(theme::selected().patch(theme::status(status)));
-        }
-        // In an inspection, a verdict that differs from the township's is underlined.
-        let differs = reviewed
-            .and_then(|a| a.result(&w.checklist, &item.id))
-            .is_some_and(|r| status.is_checked() && r.status != status);
-        if differs {
-            let style = st.style.add_modifier(
-                ratatui::style::Modifier::UNDERLINED | ratatui::style::Modifier::BOLD,
-            );
-            st = st.style(style);
-        }
-        let mut row = vec![Span::styled(format!("{id} "), row_style), st];
-        let marks = item_marks(app, s, &w.checklist, &item.id);
-        let marks_w: usize = marks.iter().map(|m| width(&m.content)).sum();
-        row.extend(marks);
-        let name_w = name_w.saturating_sub(marks_w);
-        let name = pad(&truncate(&sanitize(&item.title(), false), name_w), name_w);
-        row.push(Span::styled(format!(" {name}"), row_style));
-        lines.push(Line::from(row));
-    }
-    lines.extend(win.below_line(s.rows_below, &keys));
-    if visible.is_empty() {
-        lines.push(Line::from(Span::styled(s.nothing_matches, theme::dim())));
-    }
-    frame.render_widget(Paragraph::new(lines), list);
+    draw_list(app, w, entry, &visible, frame, list);
 
     // Detail: the catalogue row, then this check's result; it scrolls (J/K) and says what
     // it hides.
@@ -424,18 +368,230 @@ fn result_lines(
     lines
 }
 
-/// Marks in the item list: 冲突 when the result or the task waits for a decision.
-fn item_marks(app: &App, s: &Strings, checklist: &str, item: &str) -> Vec<Span<'static>> {
+/// A row of the item list: a 一级事项 heading, or the item at a position of `visible`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListRow<'a> {
+    Heading(&'a str),
+    Item(usize),
+}
+
+/// The rows of the item list: the visible items in catalogue order, each run of items of one
+/// 一级事项 under a heading, as the official table groups them (no heading for an item that is
+/// its own 一级事项).
+fn list_rows<'a>(items: &'a [Item], visible: &[usize]) -> Vec<ListRow<'a>> {
+    let mut rows = Vec::new();
+    let mut group: Option<&str> = None;
+    for (pos, idx) in visible.iter().enumerate() {
+        let Some(item) = items.get(*idx) else {
+            continue;
+        };
+        let level1 = item.level1.trim();
+        if group != Some(level1) && !level1.is_empty() && level1 != item.name() {
+            rows.push(ListRow::Heading(level1));
+        }
+        group = Some(level1);
+        rows.push(ListRow::Item(pos));
+    }
+    rows
+}
+
+/// The item list: column headings, then the items grouped under their 一级事项, each with its
+/// number, status, a label no other item of the catalogue shares, and its marks.
+fn draw_list(
+    app: &App,
+    w: &Walk,
+    entry: &crate::library::Entry,
+    visible: &[usize],
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let s = strings(app.lang);
+    let Some(session) = &app.open else { return };
+    let items = &entry.catalogue.items;
+    let cols = usize::from(area.width).saturating_sub(1);
+    let id_w = items
+        .iter()
+        .map(|i| width(&i.id))
+        .max()
+        .unwrap_or(2)
+        .clamp(2, 6);
+    let status_w = s.status_width().max(width(s.recheck_word));
+    let label_cols = cols.saturating_sub(id_w + status_w + 2);
+    if visible.is_empty() {
+        let text = if w.search.is_empty() {
+            s.nothing_matches.to_string()
+        } else {
+            s.nothing_found
+                .replace("{search}", &sanitize(&w.search, false))
+        };
+        let lines: Vec<Line> = wrap(&text, cols.max(4))
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, theme::dim())))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    // Column headings.
+    let head = format!(
+        "{} {} {}",
+        " ".repeat(id_w),
+        pad(s.col_status, status_w),
+        pad(
+            s.col_item,
+            label_cols.saturating_sub(width(s.col_marks) + 1)
+        )
+    );
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            truncate(&head, cols.saturating_sub(width(s.col_marks))),
+            theme::label(),
+        ),
+        Span::styled(s.col_marks, theme::label()),
+    ])];
+    let rows = list_rows(items, visible);
+    let cursor_row = rows
+        .iter()
+        .position(|r| *r == ListRow::Item(w.cursor))
+        .unwrap_or(0);
+    let height = usize::from(area.height).saturating_sub(1);
+    let win = Window::around(rows.len(), height, cursor_row);
+    let items_in = |range: std::ops::Range<usize>| {
+        rows[range]
+            .iter()
+            .filter(|r| matches!(r, ListRow::Item(_)))
+            .count()
+    };
+    let keys = move_keys(crate::keymap::Mode::Walk);
+    if win.markers && win.above > 0 {
+        lines.push(marker(s.rows_above, items_in(0..win.first), &keys));
+    }
+    // Labels fitted to the columns a row has left after its marks; one set per width.
+    let mut fitted: std::collections::HashMap<usize, Vec<String>> = Default::default();
+    for row in &rows[win.first..win.end] {
+        let pos = match row {
+            ListRow::Heading(level1) => {
+                lines.push(Line::from(Span::styled(
+                    truncate(&sanitize(level1, false), cols),
+                    theme::title(),
+                )));
+                continue;
+            }
+            ListRow::Item(pos) => *pos,
+        };
+        let Some(idx) = visible.get(pos).copied() else {
+            continue;
+        };
+        let Some(item) = items.get(idx) else {
+            continue;
+        };
+        let sel = pos == w.cursor;
+        let row_style = if sel {
+            theme::selected()
+        } else {
+            ratatui::style::Style::default()
+        };
+        let marks = item_marks(app, s, &w.checklist, item);
+        let marks_w: usize = marks.iter().map(|m| width(&m.content)).sum();
+        let label_w = label_cols.saturating_sub(marks_w);
+        let labels = fitted
+            .entry(label_w)
+            .or_insert_with(|| entry.catalogue.labels_within(label_w));
+        let label = labels.get(idx).cloned().unwrap_or_default();
+        let status = session.assessment.status(&w.checklist, &item.id);
+        let recheck = session
+            .assessment
+            .result(&w.checklist, &item.id)
+            .is_some_and(|r| r.recheck.is_some());
+        let mut st = if recheck && status == Status::Unchecked {
+            // Changed by a catalogue upgrade: the old answer waits for a re-check.
+            Span::styled(pad(s.recheck_word, status_w), theme::warn())
+        } else {
+            Span::styled(pad(s.status(status), status_w), theme::status(status))
+        };
+        if sel {
+            st = st.style(theme::selected().patch(theme::status(status)));
+        }
+        if differs(app, &w.checklist, &item.id) {
+            // In an inspection, a verdict that differs from the township's is underlined too.
+            let style = st.style.add_modifier(
+                ratatui::style::Modifier::UNDERLINED | ratatui::style::Modifier::BOLD,
+            );
+            st = st.style(style);
+        }
+        let mut row = vec![
+            Span::styled(
+                format!("{} ", pad(&sanitize(&item.id, false), id_w)),
+                row_style,
+            ),
+            st,
+            Span::styled(
+                format!(" {}", pad(&sanitize(&label, false), label_w)),
+                row_style,
+            ),
+        ];
+        row.extend(marks);
+        lines.push(Line::from(row));
+    }
+    if win.markers && win.below > 0 {
+        lines.push(marker(s.rows_below, items_in(win.end..rows.len()), &keys));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// In an inspection: the verdict is given and differs from the township's answer (结论不同).
+fn differs(app: &App, checklist: &str, item: &str) -> bool {
+    let Some(session) = &app.open else {
+        return false;
+    };
+    let status = session.assessment.status(checklist, item);
+    app.reviewed()
+        .and_then(|a| a.result(checklist, item))
+        .is_some_and(|r| status.is_checked() && r.status != status)
+}
+
+/// The marks of an item in the list, each a short word after a blank: 县级 (published by the
+/// county only, by its known 公开层级), 异 (结论不同), 改 (a rectification task), 备 (a note),
+/// 证 (evidence), 冲 (a conflict to settle).
+fn item_marks(app: &App, s: &Strings, checklist: &str, item: &Item) -> Vec<Span<'static>> {
     let Some(session) = &app.open else {
         return Vec::new();
     };
     let a = &session.assessment;
-    let result = DocKey::item(DocKind::Result, checklist, item);
-    let conflict = a.has_conflict(&result) || crate::ui::task::task_conflict(a, checklist, item);
+    let result = a.result(checklist, &item.id);
+    let key = DocKey::item(DocKind::Result, checklist, &item.id);
+    let conflict = a.has_conflict(&key) || crate::ui::task::task_conflict(a, checklist, &item.id);
     let mut v = Vec::new();
-    if conflict {
-        v.push(Span::styled(format!(" {}", s.conflict_mark), theme::warn()));
-    }
+    let mut mark = |on: bool, text: &str, style: ratatui::style::Style| {
+        if on {
+            v.push(Span::styled(format!(" {text}"), style));
+        }
+    };
+    mark(
+        item.applies_to(crate::model::catalogue::Tier::Township) == Some(false),
+        s.mark_county,
+        theme::dim(),
+    );
+    mark(
+        differs(app, checklist, &item.id),
+        s.mark_differs,
+        theme::warn(),
+    );
+    mark(
+        a.task(checklist, &item.id).is_some(),
+        s.mark_task,
+        theme::label(),
+    );
+    mark(
+        result.is_some_and(|r| !r.note.trim().is_empty()),
+        s.mark_note,
+        theme::dim(),
+    );
+    mark(
+        result.is_some_and(|r| !r.evidence.is_empty()),
+        s.mark_evidence,
+        theme::dim(),
+    );
+    mark(conflict, s.mark_conflict, theme::warn());
     v
 }
 
