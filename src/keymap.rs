@@ -166,7 +166,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[Walk], KeyCode::BackTab, NONE, Action::PrevUnchecked, 9, "", "", "跳到上一个未检查事项", "Jump to the previous unchecked item"),
     bind!(&[Walk], KeyCode::Char('p'), NONE, Action::NextProblem, 4, "p问题项", "p problem", "跳到下一个有问题的事项", "Jump to the next item with a problem"),
     bind!(&[Walk], KeyCode::Char('v'), NONE, Action::CycleFilter, 5, "v筛选", "v filter", "筛选:全部 / 未检查 / 有问题", "Filter: all / unchecked / problems"),
-    bind!(&[Walk], KeyCode::Char('/'), NONE, Action::BeginSearch, 5, "/搜索", "/ search", "搜索事项名称和公开内容", "Search item names and content"),
+    bind!(&[Walk], KeyCode::Char('/'), NONE, Action::BeginSearch, 5, "/搜索", "/ search", "搜索事项名称、公开内容、备注和问题类型", "Search item names, content, notes and findings"),
     bind!(&[Walk], KeyCode::Char('u'), NONE, Action::Undo, 4, "u撤销", "u undo", "撤销本次的上一处修改(留痕)", "Undo the last change of this session (kept in history)"),
     bind!(&[Walk, Domains], KeyCode::Char('s'), NONE, Action::ShowSummary, 5, "s汇总", "s summary", "汇总表", "Summary"),
     bind!(&[Start, Domains, Walk, Summary], KeyCode::Char('w'), NONE, Action::SaveElsewhere, 9, "", "", "另存一份到其他位置(保存失败时使用)", "Save a copy elsewhere (when saving fails)"),

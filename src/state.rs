@@ -477,7 +477,13 @@ impl App {
                     Filter::Unchecked => status == Status::Unchecked,
                     Filter::Problems => status.is_problem(),
                 };
-                by_filter && (needle.is_empty() || matches_search(item, &needle))
+                by_filter
+                    && (needle.is_empty()
+                        || matches_search(
+                            item,
+                            s.assessment.result(&walk.checklist, &item.id),
+                            &needle,
+                        ))
             })
             .map(|(i, _)| i)
             .collect()
@@ -490,15 +496,22 @@ impl App {
     }
 }
 
-fn matches_search(item: &Item, needle: &str) -> bool {
-    [
+/// True when the item's names or content, or this check's note or findings, hold `needle`
+/// (lower-case).
+fn matches_search(item: &Item, result: Option<&ItemResult>, needle: &str) -> bool {
+    let catalogue = [
         item.level1.as_str(),
         item.level2.as_str(),
         item.level3.as_deref().unwrap_or(""),
         item.content.as_str(),
-    ]
-    .iter()
-    .any(|f| f.to_lowercase().contains(needle))
+    ];
+    let recorded = result.into_iter().flat_map(|r| {
+        std::iter::once(r.note.as_str()).chain(r.findings.iter().map(String::as_str))
+    });
+    catalogue
+        .into_iter()
+        .chain(recorded)
+        .any(|f| f.to_lowercase().contains(needle))
 }
 
 impl App {

@@ -7,6 +7,7 @@ mod task;
 mod walk;
 
 pub use form::{FIELD_ASSESSOR, FIELD_CODE, FIELD_COUNTY, FIELD_ROUND, FIELD_UNIT};
+pub use walk::county_only_here;
 
 use form::{form, new_form};
 use walk::{add_evidence, close_overlay, walk};

@@ -897,3 +897,25 @@ fn an_empty_list_says_why_and_how_to_get_items_back_in_full() {
         );
     }
 }
+
+#[test]
+fn county_only_items_are_marked_and_the_detail_offers_4() {
+    for (w, h) in SIZES {
+        let mut s = sim(Lang::Zh, w, h);
+        create(&mut s);
+        s.keys(&vec![ch('j'); domain_row("elderly-care")]);
+        s.press(enter());
+        let t = snap("walk_county_only", &s.app, w, h);
+        let text = screen_text(&t);
+        let row = text.lines().find(|r| r.starts_with("│01 ")).unwrap();
+        assert!(row.contains("县级"), "{text}");
+        let joined: String = text
+            .chars()
+            .filter(|c| !matches!(c, '│' | ' ' | '\n'))
+            .collect();
+        assert!(
+            joined.contains("公开层级为县级:乡镇一般不涉及,按4标记不适用"),
+            "{text}"
+        );
+    }
+}

@@ -1028,3 +1028,85 @@ fn no_revision_for_an_unchanged_never_checked_item() {
             .is_none()
     );
 }
+
+#[test]
+fn four_on_a_county_only_item_of_a_self_check_says_why() {
+    // 养老服务 01–03 are published by the county only (公开层级 县级).
+    let mut app = app();
+    open_walk(&mut app, "elderly-care");
+    let items = app
+        .library
+        .get("elderly-care")
+        .unwrap()
+        .catalogue
+        .items
+        .clone();
+    assert_eq!(
+        items[0].applies_to(zwgk::model::catalogue::Tier::Township),
+        Some(false)
+    );
+    let township_item = items
+        .iter()
+        .position(|i| i.applies_to(zwgk::model::catalogue::Tier::Township) != Some(false))
+        .unwrap();
+    press(&mut app, ch('4'));
+    let r = assessment(&app).result("elderly-care", "01").unwrap();
+    assert_eq!(r.status, Status::NotApplicable);
+    assert_eq!(r.note, ZH.county_only_note);
+    // A note already written is kept.
+    press(&mut app, ch('n'));
+    type_str(&mut app, "本镇另有说明");
+    press(&mut app, enter());
+    assert_eq!(current_id(&app), "02");
+    press(&mut app, ch('4'));
+    let r = assessment(&app).result("elderly-care", "02").unwrap();
+    assert_eq!(r.note, "本镇另有说明");
+    // An item the township publishes gets no such note.
+    let id = items[township_item].id.clone();
+    while current_id(&app) != id {
+        press(&mut app, ch('j'));
+    }
+    press(&mut app, ch('4'));
+    assert_eq!(
+        assessment(&app).result("elderly-care", &id).unwrap().note,
+        ""
+    );
+}
+
+#[test]
+fn search_also_finds_notes_and_findings() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    // 02: a note; 05: a finding.
+    press(&mut app, ch('j'));
+    press(&mut app, ch('n'));
+    type_str(&mut app, "公示栏照片待补拍");
+    press(&mut app, enter());
+    keys(&mut app, &[ch('j'), ch('j'), ch('j'), ch('f')]);
+    assert_eq!(current_id(&app), "05");
+    // 链接失效 is the fifth finding type.
+    keys(
+        &mut app,
+        &[
+            ch('j'),
+            ch('j'),
+            ch('j'),
+            ch('j'),
+            key(KeyCode::Char(' ')),
+            enter(),
+        ],
+    );
+    assert_eq!(edu_result(&app, "05").unwrap().findings, vec!["链接失效"]);
+    press(&mut app, ch('/'));
+    type_str(&mut app, "补拍");
+    press(&mut app, enter());
+    assert_eq!(app.visible(walk(&app)), vec![1]);
+    press(&mut app, ch('/'));
+    keys(
+        &mut app,
+        &[key(KeyCode::Backspace), key(KeyCode::Backspace)],
+    );
+    type_str(&mut app, "链接失效");
+    press(&mut app, enter());
+    assert_eq!(app.visible(walk(&app)), vec![4]);
+}

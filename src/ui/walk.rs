@@ -279,6 +279,11 @@ fn result_lines(
         }
     }
     lines.push(Line::from(head));
+    if crate::update::county_only_here(app, checklist, &item.id) {
+        for part in wrap(s.county_only_hint, cols.max(4)) {
+            lines.push(Line::from(Span::styled(part, theme::warn())));
+        }
+    }
     let text_w = cols.saturating_sub(10).max(4);
     let push_fields = |lines: &mut Vec<Line<'static>>, fields: Vec<(&str, String)>| {
         for (label, text) in fields {

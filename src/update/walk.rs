@@ -104,6 +104,13 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             body.status = status;
             // A new answer is the re-check a catalogue upgrade asked for.
             body.recheck = None;
+            // 不适用 on an item only the county publishes: say why, unless a note says more.
+            if status == Status::NotApplicable
+                && body.note.trim().is_empty()
+                && county_only_here(app, &checklist, &item)
+            {
+                body.note = s.county_only_note.to_string();
+            }
             let effects = commit(app, body, ctx);
             advance_after_status(app, &item);
             effects
@@ -210,6 +217,21 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             Vec::new()
         }
     }
+}
+
+/// True when the open assessment is a self-check and the item's known 公开层级 leaves out the
+/// township (县级 only): the township marks it 不适用.
+pub fn county_only_here(app: &App, checklist: &str, item: &str) -> bool {
+    let self_check = app
+        .open
+        .as_ref()
+        .is_some_and(|s| s.assessment.kind == crate::model::assessment::Kind::SelfCheck);
+    self_check
+        && app
+            .library
+            .get(checklist)
+            .and_then(|e| e.catalogue.item(item))
+            .is_some_and(|i| i.applies_to(crate::model::catalogue::Tier::Township) == Some(false))
 }
 
 /// Scrolls the detail pane of the current item by half of what it shows, within its lines.

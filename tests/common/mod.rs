@@ -179,6 +179,20 @@ pub fn open_edu_walk(app: &mut App) {
     );
 }
 
+/// Creates the assessment and opens the walk of catalogue `id`.
+pub fn open_walk(app: &mut App, id: &str) {
+    create_assessment(app);
+    for _ in 0..domain_row(id) {
+        press(app, ch('j'));
+    }
+    press(app, enter());
+    assert_eq!(
+        walk(app).checklist,
+        id,
+        "the helper should have opened {id}"
+    );
+}
+
 /// The walk state; panics when another screen is shown.
 pub fn walk(app: &App) -> &Walk {
     match &app.screen {
