@@ -235,6 +235,9 @@ pub struct Walk {
     pub overlay: Option<Overlay>,
     /// How far the detail pane is scrolled, and for which item (another item starts at the top).
     pub detail: DetailScroll,
+    /// True right after a status key moved the cursor on: the item under it was not chosen,
+    /// so `Tab` (next unchecked) considers it too. Cleared by the next key.
+    pub moved_on: bool,
 }
 
 impl Walk {
@@ -247,6 +250,7 @@ impl Walk {
             search: String::new(),
             overlay: None,
             detail: DetailScroll::default(),
+            moved_on: false,
         }
     }
 }

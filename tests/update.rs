@@ -1110,3 +1110,27 @@ fn search_also_finds_notes_and_findings() {
     press(&mut app, enter());
     assert_eq!(app.visible(walk(&app)), vec![4]);
 }
+
+#[test]
+fn tab_after_a_status_key_lands_on_the_unchecked_item_the_cursor_moved_to() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    // 1 on 01 moves on to 02, which is unchecked: Tab stays there.
+    press(&mut app, ch('1'));
+    assert_eq!(current_id(&app), "02");
+    press(&mut app, tab());
+    assert_eq!(current_id(&app), "02", "02 is the next unchecked item");
+    // Once there, Tab goes on.
+    press(&mut app, tab());
+    assert_eq!(current_id(&app), "03");
+    // Moving by hand onto an unchecked item and pressing Tab goes to the next one.
+    press(&mut app, ch('j'));
+    press(&mut app, tab());
+    assert_eq!(current_id(&app), "05");
+    // After 1 on 05, the cursor is on 06: Tab keeps it; if 06 is checked, it skips it.
+    keys(&mut app, &[ch('j'), ch('1'), ch('k'), ch('k'), ch('1')]);
+    assert_eq!(current_id(&app), "06");
+    assert_eq!(assessment(&app).status(EDU, "06"), Status::Compliant);
+    press(&mut app, tab());
+    assert_eq!(current_id(&app), "07");
+}

@@ -82,6 +82,10 @@ pub(crate) fn current_ids(app: &App) -> Option<(String, String)> {
 }
 
 pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
+    let Screen::Walk(w) = &mut app.screen else {
+        return Vec::new();
+    };
+    let moved_on = std::mem::take(&mut w.moved_on);
     let Screen::Walk(w) = &app.screen else {
         return Vec::new();
     };
@@ -120,7 +124,8 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             Vec::new()
         }
         Action::NextUnchecked | Action::PrevUnchecked | Action::NextProblem => {
-            jump(app, &action);
+            // After a status key moved on, the item now under the cursor is the next one.
+            jump(app, &action, moved_on && action == Action::NextUnchecked);
             Vec::new()
         }
         Action::CycleFilter => {
@@ -267,18 +272,22 @@ pub(crate) fn advance_after_status(app: &mut App, item: &str) {
     let len = visible.len();
     let all_done = app.tally(&w.checklist).unchecked == 0;
     if let Screen::Walk(w) = &mut app.screen {
+        let before = w.cursor;
         if still_here {
             w.cursor = (w.cursor + 1).min(len.saturating_sub(1));
         } else {
             w.cursor = w.cursor.min(len.saturating_sub(1));
         }
+        w.moved_on = w.cursor != before || !still_here;
     }
     if all_done {
         app.message = Some(strings(app.lang).domain_done.to_string());
     }
 }
 
-fn jump(app: &mut App, action: &Action) {
+/// Moves to the next (previous) unchecked item or the next problem, wrapping; with
+/// `include_current`, the item under the cursor counts as the next one.
+fn jump(app: &mut App, action: &Action, include_current: bool) {
     let Screen::Walk(w) = &app.screen else { return };
     let Some(session) = &app.open else { return };
     let Some(entry) = app.library.get(&w.checklist) else {
@@ -298,9 +307,12 @@ fn jump(app: &mut App, action: &Action) {
         }
     };
     let n = visible.len();
+    let start = usize::from(!include_current);
     let order: Vec<usize> = match action {
         Action::PrevUnchecked => (1..=n).map(|k| (w.cursor + n - k) % n.max(1)).collect(),
-        _ => (1..=n).map(|k| (w.cursor + k) % n.max(1)).collect(),
+        _ => (start..start + n)
+            .map(|k| (w.cursor + k) % n.max(1))
+            .collect(),
     };
     let found = order.into_iter().find(|p| wanted(*p));
     let s = strings(app.lang);
