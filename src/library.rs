@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::model::catalogue::{Catalogue, Fingerprint, Group};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::model::catalogue::{Catalogue, Fingerprint, Group, Label, fit_labels};
 use crate::model::validate::{MAX_CATALOGUE_BYTES, Problem, validate_catalogue};
 
 mod builtin {
@@ -31,23 +34,60 @@ impl fmt::Display for Origin {
     }
 }
 
-/// A catalogue ready for use, with its items' fingerprints computed once.
+/// A catalogue ready for use, with its items' fingerprints and labels computed once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub catalogue: Catalogue,
     pub origin: Origin,
     /// Fingerprint of each item, in item order.
     pub fingerprints: Vec<Fingerprint>,
+    /// The label of each item, in item order ([`Catalogue::labels`]).
+    pub labels: Vec<Label>,
+    /// Labels fitted to a width ([`fit_labels`]), kept per width once made: the walk draws
+    /// them on every frame, and a catalogue may hold 100,000 items.
+    fitted: FittedLabels,
 }
 
 impl Entry {
     fn new(catalogue: Catalogue, origin: Origin) -> Entry {
         let fingerprints = catalogue.items.iter().map(|i| i.fingerprint()).collect();
+        let labels = catalogue.labels();
         Entry {
             catalogue,
             origin,
             fingerprints,
+            labels,
+            fitted: FittedLabels::default(),
         }
+    }
+
+    /// The labels of the items cut to `cols` columns so that no two read the same
+    /// ([`Catalogue::labels_within`]), made once per width.
+    pub fn labels_within(&self, cols: usize) -> Arc<Vec<String>> {
+        let mut memo = match self.fitted.0.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        memo.entry(cols)
+            .or_insert_with(|| Arc::new(fit_labels(&self.labels, cols)))
+            .clone()
+    }
+}
+
+/// A memo of fitted labels: a cache, so copies start empty and it never makes two entries
+/// differ.
+#[derive(Debug, Default)]
+struct FittedLabels(Mutex<HashMap<usize, Arc<Vec<String>>>>);
+
+impl Clone for FittedLabels {
+    fn clone(&self) -> Self {
+        FittedLabels::default()
+    }
+}
+
+impl PartialEq for FittedLabels {
+    fn eq(&self, _: &Self) -> bool {
+        true
     }
 }
 

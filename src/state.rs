@@ -238,6 +238,9 @@ pub struct Walk {
     /// True right after a status key moved the cursor on: the item under it was not chosen,
     /// so `Tab` (next unchecked) considers it too. Cleared by the next key.
     pub moved_on: bool,
+    /// The item whose status key opened the popup (问题类型 after 部分落实 / 未落实): closing
+    /// the popup moves on from it, as the status key would have.
+    pub advance_after: Option<String>,
 }
 
 impl Walk {
@@ -251,6 +254,7 @@ impl Walk {
             overlay: None,
             detail: DetailScroll::default(),
             moved_on: false,
+            advance_after: None,
         }
     }
 }
@@ -475,11 +479,11 @@ impl App {
             .iter()
             .enumerate()
             .filter(|(_, item)| {
-                let status = s.assessment.status(&walk.checklist, &item.id);
+                let status = || s.assessment.status(&walk.checklist, &item.id);
                 let by_filter = match walk.filter {
                     Filter::All => true,
-                    Filter::Unchecked => status == Status::Unchecked,
-                    Filter::Problems => status.is_problem(),
+                    Filter::Unchecked => status() == Status::Unchecked,
+                    Filter::Problems => status().is_problem(),
                 };
                 by_filter
                     && (needle.is_empty()

@@ -311,7 +311,14 @@ fn create_check_note_quit_and_reopen() {
     let n = edu_items();
     open_education(&t);
     t.wait_text(&format!("进度 0/{n}"));
-    t.keys(&["1", "2", "3"]);
+    // 1 moves on; 2 and 3 ask what was wrong first (the findings picker), Enter moves on.
+    t.keys(&["1", "2"]);
+    t.wait_text("问题类型(空格勾选,回车确定) · 02 ");
+    t.keys(&["Enter"]);
+    t.keys(&["3"]);
+    t.wait_text("问题类型(空格勾选,回车确定) · 03 ");
+    t.keys(&["Enter"]);
+    t.wait_for("the picker closed", |s| !s.contains("问题类型(空格勾选"));
     t.wait_text(&format!("进度 3/{n}"));
     // Back to 03 (未落实) and write a two-line note.
     t.keys(&["k", "n"]);
@@ -603,6 +610,8 @@ fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
     c.keys(&["a", "a"]);
     c.wait_text(&format!("义务教育 · 进度 2/{n}"));
     c.keys(&["3"]);
+    c.wait_text("问题类型(空格勾选,回车确定) · 03 ");
+    c.keys(&["Enter"]);
     c.wait_text(&format!("义务教育 · 进度 3/{n}"));
     c.keys(&["k"]);
     c.wait_text("结论不同");

@@ -154,8 +154,13 @@ fn a_hundred_thousand_item_catalogue_loads_and_walks() {
     let mut app = app_on(c, 120, 40);
     walk_hostile(&mut app);
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    for k in ['1', '2', 'G', '3', 'p', '\t'] {
-        let key = if k == '\t' { tab() } else { ch(k) };
+    // 2 and 3 open the findings picker; Enter closes it.
+    for k in ['1', '2', '\n', 'G', '3', '\n', 'p', '\t'] {
+        let key = match k {
+            '\t' => tab(),
+            '\n' => enter(),
+            k => ch(k),
+        };
         press(&mut app, key);
         term.draw(|f| zwgk::ui::view(&app, f)).unwrap();
     }

@@ -78,6 +78,22 @@ fn screen_text(t: &Terminal<TestBackend>) -> String {
     out
 }
 
+/// The screen row of an item of the walk list.
+fn item_row(t: &Terminal<TestBackend>, id: &str) -> u16 {
+    let text = screen_text(t);
+    let row = text
+        .lines()
+        .position(|l| l.starts_with(&format!("│{id} ")))
+        .unwrap_or_else(|| panic!("no row for {id}:\n{text}"));
+    u16::try_from(row).unwrap()
+}
+
+/// The top row of the popup whose left border is at column `x`.
+fn popup_top(t: &Terminal<TestBackend>, x: u16) -> Option<u16> {
+    let buf = t.backend().buffer();
+    (0..buf.area.height).find(|y| buf[(x, *y)].symbol() == "┌")
+}
+
 fn snap(name: &str, app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let terminal = draw(app, w, h);
     insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
@@ -121,11 +137,10 @@ fn walk_fixture(lang: Lang, w: u16, h: u16) -> Sim {
     create(&mut s);
     s.keys(&vec![ch('j'); edu_row()]);
     s.press(enter());
-    s.keys(&[ch('1'), ch('2'), ch('3'), ch('4'), ch('k'), ch('k')]);
     let space = key(KeyCode::Char(' '));
-    // Findings: 未公开, 栏目空白.
+    // 2 and 3 ask for the findings first: none for 02; 未公开 and 栏目空白 for 03.
+    s.keys(&[ch('1'), ch('2'), enter(), ch('3')]);
     s.keys(&[
-        ch('f'),
         space,
         ch('j'),
         ch('j'),
@@ -135,6 +150,7 @@ fn walk_fixture(lang: Lang, w: u16, h: u16) -> Sim {
         space,
         enter(),
     ]);
+    s.keys(&[ch('4'), ch('k'), ch('k')]);
     s.press(ch('n'));
     s.type_str("公示栏未张贴招生范围,已要求学校补充。");
     s.press(ctrl('j'));
@@ -296,12 +312,22 @@ fn walk_with_the_note_editor() {
         s.type_str("公示栏照片");
         let mut t = snap("walk_note_editor", &s.app, w, h);
         assert!(t.backend().cursor_visible());
-        // The popup: editor_width + 2 wide, 2/3 of the body high (at least 6), centred in the
-        // body (the screen minus the footer and the status line); text starts inside the border.
+        // The popup: editor_width + 2 wide, 2/3 of the body high (at least 6), centred across
+        // and below the row of the item it is about (04), which stays visible; text starts
+        // inside the border.
         let body_h = h - 2;
         let popup_w = u16::try_from(editor_width(w) + 2).unwrap().min(w);
         let popup_h = (body_h * 2 / 3).max(6).min(body_h);
-        let (px, py) = ((w - popup_w) / 2, (body_h - popup_h) / 2);
+        let px = (w - popup_w) / 2;
+        let row = item_row(&t, "04");
+        let py = if body_h - (row + 1) >= popup_h {
+            row + 1
+        } else if row >= popup_h {
+            row - popup_h
+        } else {
+            row + 1
+        };
+        assert_eq!(popup_top(&t, px), Some(py), "{w}x{h}");
         let expected = Position {
             x: px + 1 + 10,
             y: py + 1,
@@ -313,11 +339,13 @@ fn walk_with_the_note_editor() {
         );
         // The same numbers written out.
         let literal = match w {
-            80 => Position { x: 14, y: 5 },
-            120 => Position { x: 20, y: 7 },
-            _ => Position { x: 60, y: 9 },
+            80 => Position { x: 14, y: 11 },
+            120 => Position { x: 20, y: 12 },
+            _ => Position { x: 60, y: 12 },
         };
         assert_eq!(cursor, literal);
+        // The title names the item.
+        assert!(screen_text(&t).contains("备注(回车保存"), "{w}x{h}");
         // The characters sit just left of the caret.
         let buf = t.backend().buffer();
         assert_eq!(buf[(cursor.x - 2, cursor.y)].symbol(), "片");
@@ -334,10 +362,15 @@ fn note_editor_cursor_follows_line_breaks_and_wrapping() {
     s.press(ctrl('j'));
     s.type_str("ab照片");
     let mut t1 = draw(&s.app, w, h);
+    // The popup's first text row.
+    let top = popup_top(&t1, 3).unwrap() + 1;
     // Second row, after "ab" (2) and 照片 (4).
     assert_eq!(
         t1.backend_mut().get_cursor_position().unwrap(),
-        Position { x: 4 + 6, y: 6 }
+        Position {
+            x: 4 + 6,
+            y: top + 1
+        }
     );
     // A full row of 36 wide characters (72 columns) moves the caret to the next row.
     s.press(ctrl('j'));
@@ -345,14 +378,17 @@ fn note_editor_cursor_follows_line_breaks_and_wrapping() {
     let mut t2 = draw(&s.app, w, h);
     assert_eq!(
         t2.backend_mut().get_cursor_position().unwrap(),
-        Position { x: 4, y: 8 }
+        Position { x: 4, y: top + 3 }
     );
     // Left over a wide character moves two columns.
     s.press(key(KeyCode::Left));
     let mut t3 = draw(&s.app, w, h);
     assert_eq!(
         t3.backend_mut().get_cursor_position().unwrap(),
-        Position { x: 4 + 70, y: 7 }
+        Position {
+            x: 4 + 70,
+            y: top + 2
+        }
     );
 }
 
@@ -477,7 +513,9 @@ fn evidence_popup_and_runtime_answer_render() {
     let mut t = draw(&s.app, w, h);
     assert!(screen_text(&t).contains(strings(Lang::Zh).evidence_title));
     let pw = (w - 4).min(80);
-    let (px, py) = ((w - pw) / 2, (h - 2 - 3) / 2);
+    // Below the row of 03, the item it is about.
+    let (px, py) = ((w - pw) / 2, item_row(&t, "03") + 1);
+    assert_eq!(popup_top(&t, px), Some(py));
     assert_eq!(
         t.backend_mut().get_cursor_position().unwrap(),
         Position {
@@ -564,7 +602,7 @@ fn inspection_fixture(w: u16, h: u16) -> Sim {
     s.keys(&[enter(), enter()]);
     s.keys(&vec![ch('j'); edu_row()]);
     s.press(enter());
-    s.keys(&[ch('a'), ch('3'), ch('k')]);
+    s.keys(&[ch('a'), ch('3'), enter(), ch('k')]);
     s.press(ch('t'));
     s.press(tab());
     s.type_str("在政府网站补充公开义务教育学校名录");
@@ -917,5 +955,35 @@ fn county_only_items_are_marked_and_the_detail_offers_4() {
             joined.contains("公开层级为县级:乡镇一般不涉及,按4标记不适用"),
             "{text}"
         );
+    }
+}
+
+#[test]
+fn popups_about_an_item_leave_its_row_visible_and_name_it() {
+    for (w, h) in SIZES {
+        for k in ['n', 'e', 'c', 'f'] {
+            let mut s = walk_fixture(Lang::Zh, w, h);
+            s.press(ch(k));
+            let text = screen_text(&draw(&s.app, w, h));
+            assert!(
+                text.lines()
+                    .any(|l| l.starts_with("│03 未落实   民办学校办")),
+                "{k} hides the row of 03 at {w}x{h}:\n{text}"
+            );
+            assert!(
+                text.contains(" · 03 民办学校办学基本信息"),
+                "{k}: the popup does not name 03 at {w}x{h}:\n{text}"
+            );
+        }
+        // The reason for a domain 不涉及 leaves the domain's row visible and names it.
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.press(esc());
+        s.press(ch('x'));
+        let text = screen_text(&draw(&s.app, w, h));
+        assert!(
+            text.lines().any(|l| l.starts_with("│义务教育  ")),
+            "{w}x{h}:\n{text}"
+        );
+        assert!(text.contains("Esc 取消) · 义务教育"), "{w}x{h}:\n{text}");
     }
 }

@@ -29,9 +29,7 @@ fn listing(app: &App, i: usize) -> &Assessment {
 /// A township self-check of 义务教育 with statuses, back on the start screen.
 fn self_check(app: &mut App) {
     open_edu_walk(app);
-    for k in "1311".chars() {
-        press(app, ch(k));
-    }
+    answer(app, "1311");
     press(app, esc());
     press(app, esc());
 }
@@ -212,7 +210,7 @@ fn inspection(town: &mut Device, county: &mut Device) -> String {
     }
     press(&mut county.app, enter());
     press(&mut county.app, ch('a'));
-    press(&mut county.app, ch('2'));
+    answer(&mut county.app, "2");
     press(&mut county.app, ch('k'));
     press(&mut county.app, ch('t'));
     type_str(&mut county.app, "招生政策公开不全");
@@ -519,7 +517,7 @@ fn a_township_answer_changed_after_the_inspection_began_shows_both_values() {
     press(&mut town.app, ch('j'));
     press(&mut town.app, ch('j'));
     assert_eq!(current_id(&town.app), "03");
-    press(&mut town.app, ch('3'));
+    answer(&mut town.app, "3");
     press(&mut town.app, esc());
     press(&mut town.app, esc());
     town.hand_to(&sc, &mut county);

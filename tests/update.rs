@@ -268,10 +268,14 @@ fn two_status_changes_make_two_linked_revisions() {
     let mut app = app();
     open_edu_walk(&mut app);
     assert_eq!(press(&mut app, ch('2')), vec![Effect::Save]);
+    // The findings picker asks what was wrong; Enter moves on.
+    assert_eq!(app.mode(), Mode::Picker);
+    assert!(press(&mut app, enter()).is_empty());
     assert_eq!(current_id(&app), "02");
     press(&mut app, ch('k'));
     assert_eq!(current_id(&app), "01");
     assert_eq!(press(&mut app, ch('3')), vec![Effect::Save]);
+    press(&mut app, enter());
 
     let doc = assessment(&app).result_doc(EDU, "01").unwrap();
     assert_eq!(doc.revisions().len(), 2);
@@ -293,7 +297,7 @@ fn two_status_changes_make_two_linked_revisions() {
 fn undo_records_the_previous_status_as_a_new_revision() {
     let mut app = app();
     open_edu_walk(&mut app);
-    keys(&mut app, &[ch('2'), ch('k'), ch('3')]);
+    keys(&mut app, &[ch('2'), enter(), ch('k'), ch('3'), enter()]);
     press(&mut app, ch('j'));
     press(&mut app, ch('j'));
     assert_eq!(walk(&app).cursor, 3, "moved away from 01");
@@ -346,7 +350,7 @@ fn unchecked_filter_hides_checked_items_and_keeps_the_cursor_valid() {
     let mut app = app();
     open_edu_walk(&mut app);
     let n = edu_items();
-    keys(&mut app, &[ch('1'), ch('2'), ch('3')]);
+    keys(&mut app, &[ch('1'), ch('2'), enter(), ch('3'), enter()]);
     press(&mut app, ch('G'));
     assert_eq!(walk(&app).cursor, n - 1);
     press(&mut app, ch('v'));
@@ -434,7 +438,18 @@ fn tab_jumps_to_the_next_unchecked_item_and_wraps() {
 fn p_finds_the_next_partial_or_missing_item() {
     let mut app = app();
     open_edu_walk(&mut app);
-    keys(&mut app, &[ch('1'), ch('2'), ch('1'), ch('3'), ch('4')]);
+    keys(
+        &mut app,
+        &[
+            ch('1'),
+            ch('2'),
+            enter(),
+            ch('1'),
+            ch('3'),
+            enter(),
+            ch('4'),
+        ],
+    );
     assert_eq!(walk(&app).cursor, 5);
     press(&mut app, ch('p'));
     assert_eq!(current_id(&app), "02", "wraps to the first problem");
@@ -483,6 +498,7 @@ fn search_filters_by_name_and_content() {
     // A status key acts on the found item.
     assert_eq!(press(&mut app, ch('2')), vec![Effect::Save]);
     assert_eq!(assessment(&app).status(EDU, "09"), Status::Partial);
+    press(&mut app, enter());
 
     // Nothing matches.
     press(&mut app, ch('/'));
@@ -551,7 +567,7 @@ fn ctrl_c_in_the_note_editor_saves_the_typed_text_then_quits() {
     let mut sim = Sim::new(app());
     create_assessment(&mut sim.app);
     sim.keys(&vec![ch('j'); edu_row()]);
-    sim.keys(&[enter(), ch('3'), ch('k'), ch('n')]);
+    sim.keys(&[enter(), ch('3'), enter(), ch('k'), ch('n')]);
     sim.type_str("公示栏未张贴招生范围");
     let fx = sim.press(ctrl('c'));
     assert_eq!(fx, vec![Effect::Save, Effect::Quit]);
@@ -583,10 +599,10 @@ fn ctrl_c_without_an_editor_just_quits() {
 fn findings_picker_toggles_entries() {
     let mut app = app();
     open_edu_walk(&mut app);
+    // 3 asks at once what was wrong with 01.
     press(&mut app, ch('3'));
-    press(&mut app, ch('k'));
-    press(&mut app, ch('f'));
     assert_eq!(app.mode(), Mode::Picker);
+    assert_eq!(current_id(&app), "01");
     let Some(Overlay::Findings(p)) = &walk(&app).overlay else {
         panic!("findings picker not open")
     };
@@ -626,8 +642,10 @@ fn findings_picker_toggles_entries() {
     let r = edu_result(&app, "01").unwrap();
     assert_eq!(r.findings, vec!["未公开", "链接失效"]);
     assert_eq!(r.status, Status::Missing);
+    assert_eq!(current_id(&app), "02", "closing the picker moves on");
 
     // Reopened, it shows what is recorded; Esc without a change saves nothing.
+    press(&mut app, ch('k'));
     press(&mut app, ch('f'));
     let Some(Overlay::Findings(p)) = &walk(&app).overlay else {
         panic!()
@@ -782,7 +800,7 @@ fn help_overlay_shows_and_swallows_keys() {
 fn esc_goes_back_to_domains_then_start_with_progress_in_the_listing() {
     let mut app = app();
     open_edu_walk(&mut app);
-    keys(&mut app, &[ch('1'), ch('2'), ch('3')]);
+    keys(&mut app, &[ch('1'), ch('2'), enter(), ch('3'), enter()]);
     press(&mut app, esc());
     let Screen::Domains(d) = &app.screen else {
         panic!("{:?}", app.screen)
@@ -1133,4 +1151,32 @@ fn tab_after_a_status_key_lands_on_the_unchecked_item_the_cursor_moved_to() {
     assert_eq!(assessment(&app).status(EDU, "06"), Status::Compliant);
     press(&mut app, tab());
     assert_eq!(current_id(&app), "07");
+}
+
+#[test]
+fn two_and_three_ask_what_was_wrong_then_move_on() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    // 1 moves on at once: all-compliant stays one key per item.
+    press(&mut app, ch('1'));
+    assert_eq!(app.mode(), Mode::Walk);
+    // 2: the findings picker of 02 opens; the cursor stays on 02 until it closes.
+    assert_eq!(press(&mut app, ch('2')), vec![Effect::Save]);
+    assert_eq!(app.mode(), Mode::Picker);
+    assert!(matches!(walk(&app).overlay, Some(Overlay::Findings(_))));
+    assert_eq!(current_id(&app), "02");
+    keys(&mut app, &[key(KeyCode::Char(' ')), enter()]);
+    assert_eq!(edu_result(&app, "02").unwrap().findings, vec!["未公开"]);
+    assert_eq!(current_id(&app), "03");
+    // 3, then Esc: the picker closes (keeping what is ticked) and the walk moves on too.
+    press(&mut app, ch('3'));
+    assert_eq!(app.mode(), Mode::Picker);
+    press(&mut app, esc());
+    assert_eq!(app.mode(), Mode::Walk);
+    assert_eq!(assessment(&app).status(EDU, "03"), Status::Missing);
+    assert_eq!(current_id(&app), "04");
+    // f later on opens the picker without moving on when it closes.
+    press(&mut app, ch('k'));
+    keys(&mut app, &[ch('f'), enter()]);
+    assert_eq!(current_id(&app), "03");
 }

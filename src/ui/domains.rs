@@ -12,7 +12,9 @@ use crate::state::{App, DomainsView};
 use crate::text::{pad, sanitize, truncate, width};
 use crate::ui::strings::strings;
 use crate::ui::theme;
-use crate::ui::widgets::{Window, bar, block, move_keys};
+use crate::ui::widgets::{
+    Window, bar, block, clear_of, move_keys, one_line_popup_in, one_line_width,
+};
 
 pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
@@ -54,6 +56,8 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     let win = Window::around(domains.len(), height, v.cursor);
     let keys = move_keys(crate::keymap::Mode::Domains);
     let mut lines = Vec::new();
+    // The screen row and name of the domain under the cursor.
+    let mut cursor: Option<(u16, String)> = None;
     lines.extend(win.above_line(s.domains_above, &keys));
     for (i, d) in domains.iter().enumerate().skip(win.first).take(win.shown()) {
         let sel = i == v.cursor;
@@ -61,6 +65,12 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
             || d.checklist.clone(),
             |e| sanitize(&e.catalogue.name, false),
         );
+        if sel {
+            cursor = Some((
+                inner.y + u16::try_from(lines.len()).unwrap_or(0),
+                name.clone(),
+            ));
+        }
         let name_span = Span::styled(
             pad(&truncate(&name, name_w), name_w),
             if sel {
@@ -126,8 +136,15 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     }
     lines.extend(win.below_line(s.domains_below, &keys));
     frame.render_widget(Paragraph::new(lines), inner);
+    // The reason popup leaves the domain's row visible and names it.
     if let Some(input) = &v.reason {
-        crate::ui::widgets::one_line_popup(frame, area, s.reason_title, input);
+        let (row, name) = cursor.unzip();
+        let popup = clear_of(area, one_line_width(area), 3, row);
+        let title = match name {
+            Some(name) => format!("{} · {name}", s.reason_title),
+            None => s.reason_title.to_string(),
+        };
+        one_line_popup_in(frame, popup, &title, input);
     }
 }
 

@@ -29,6 +29,7 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     ];
     let label_cols = labels.iter().map(|l| width(l)).max().unwrap_or(0) + 1;
     let mut cursor: Option<Position> = None;
+    let mut cursor_row: Option<(u16, String)> = None;
     let mut y = inner.y;
     for (i, (label, input)) in labels.iter().zip(&f.fields).enumerate() {
         if y >= inner.bottom() {
@@ -82,10 +83,18 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
             width: inner.width,
             height: inner.bottom() - y,
         };
-        domain_list(app, f, frame, list);
+        cursor_row = domain_list(app, f, frame, list);
     }
     if let Some(input) = &f.reason {
-        crate::ui::widgets::one_line_popup(frame, area, s.reason_title, input);
+        // Leave the domain's row visible and name it.
+        let (row, name) = cursor_row.unzip();
+        let popup =
+            crate::ui::widgets::clear_of(area, crate::ui::widgets::one_line_width(area), 3, row);
+        let title = match name {
+            Some(name) => format!("{} · {name}", s.reason_title),
+            None => s.reason_title.to_string(),
+        };
+        crate::ui::widgets::one_line_popup_in(frame, popup, &title, input);
         cursor = None;
     }
     if let Some(p) = cursor {
@@ -93,7 +102,8 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     }
 }
 
-fn domain_list(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
+/// The domain choice; returns the screen row and name of the domain under the cursor.
+fn domain_list(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) -> Option<(u16, String)> {
     let s = strings(app.lang);
     let cols = usize::from(area.width);
     let height = usize::from(area.height);
@@ -154,7 +164,17 @@ fn domain_list(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
+    let cursor = f.cursor.checked_sub(win.first).and_then(|n| {
+        let row = u16::try_from(n + lines.len()).ok()?;
+        let id = &f.domains.get(f.cursor)?.checklist;
+        let name = app
+            .library
+            .get(id)
+            .map_or_else(|| id.clone(), |e| sanitize(&e.catalogue.name, false));
+        Some((area.y + row, name))
+    });
     lines.extend(rows);
     lines.extend(win.below_line(s.domains_below, &keys));
     frame.render_widget(Paragraph::new(lines), area);
+    cursor
 }

@@ -15,8 +15,8 @@ use crate::ui::row::item_fields;
 use crate::ui::strings::{Strings, strings};
 use crate::ui::theme;
 use crate::ui::widgets::{
-    Window, bar, block, centered, clear_popup, marker, move_keys, one_line_popup, status_span,
-    text_area, windowed,
+    Window, bar, block, clear_of, clear_popup, fit_title, marker, move_keys, one_line_popup,
+    one_line_popup_in, one_line_width, status_span, text_area, windowed,
 };
 use crate::update::editor_width;
 
@@ -63,8 +63,8 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
         bar_row,
     );
 
-    // Item list.
-    draw_list(app, w, entry, &visible, frame, list);
+    // Item list; the row of the current item stays in view under popups about it.
+    let row_y = draw_list(app, w, entry, &visible, frame, list);
 
     // Detail: the catalogue row, then this check's result; it scrolls (J/K) and says what
     // it hides.
@@ -92,29 +92,54 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
         );
     }
 
-    // Popups.
+    // Popups about the current item leave its row visible and name it in their title.
+    let about = |title: &str| match app.current_item(w) {
+        Some(item) => format!(
+            "{title} · {} {}",
+            sanitize(&item.id, false),
+            sanitize(&item_label(entry, item), false)
+        ),
+        None => title.to_string(),
+    };
     match &w.overlay {
         Some(Overlay::Note(input)) => {
             let popup_w = u16::try_from(editor_width(app.width) + 2).unwrap_or(u16::MAX);
-            let popup = centered(area, popup_w, (area.height * 2 / 3).max(6));
-            text_area(frame, popup, s.note_title, input);
+            let popup = clear_of(area, popup_w, (area.height * 2 / 3).max(6), row_y);
+            text_area(frame, popup, &about(s.note_title), input);
         }
-        Some(Overlay::Evidence(input)) => one_line_popup(frame, area, s.evidence_title, input),
+        Some(Overlay::Evidence(input)) => {
+            let popup = clear_of(area, one_line_width(area), 3, row_y);
+            one_line_popup_in(frame, popup, &about(s.evidence_title), input);
+        }
         Some(Overlay::Search(input)) => one_line_popup(frame, area, s.search_title, input),
-        Some(Overlay::Findings(p)) => picker(frame, area, s, s.findings_title, p),
-        Some(Overlay::Channels(p)) => picker(frame, area, s, s.channels_title, p),
+        Some(Overlay::Findings(p)) => picker(frame, area, row_y, s, &about(s.findings_title), p),
+        Some(Overlay::Channels(p)) => picker(frame, area, row_y, s, &about(s.channels_title), p),
         None => {}
     }
 }
 
-fn picker(frame: &mut Frame, area: Rect, s: &Strings, title: &str, p: &Picker) {
+/// The label of an item that no other item of its catalogue shares.
+fn item_label(entry: &crate::library::Entry, item: &Item) -> String {
+    entry
+        .catalogue
+        .items
+        .iter()
+        .position(|i| i.id == item.id)
+        .and_then(|i| entry.labels.get(i).map(ToString::to_string))
+        .unwrap_or_else(|| item.title())
+}
+
+fn picker(frame: &mut Frame, area: Rect, keep: Option<u16>, s: &Strings, title: &str, p: &Picker) {
     let h = u16::try_from(p.entries.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
     let wmax = (p.entries.iter().map(|e| width(e)).max().unwrap_or(10) + 8).max(width(title) + 6);
-    let popup = centered(area, u16::try_from(wmax).unwrap_or(u16::MAX).max(24), h);
+    let wmax = u16::try_from(wmax)
+        .unwrap_or(u16::MAX)
+        .clamp(24, area.width.saturating_sub(4).max(24));
+    let popup = clear_of(area, wmax, h, keep);
     clear_popup(frame, popup);
-    let b = block(title);
+    let b = block(&fit_title(title, popup.width));
     let inner = b.inner(popup);
     frame.render_widget(b, popup);
     let height = usize::from(inner.height);
@@ -409,9 +434,9 @@ fn draw_list(
     visible: &[usize],
     frame: &mut Frame,
     area: Rect,
-) {
+) -> Option<u16> {
     let s = strings(app.lang);
-    let Some(session) = &app.open else { return };
+    let session = app.open.as_ref()?;
     let items = &entry.catalogue.items;
     let cols = usize::from(area.width).saturating_sub(1);
     let id_w = items
@@ -434,7 +459,7 @@ fn draw_list(
             .map(|l| Line::from(Span::styled(l, theme::dim())))
             .collect();
         frame.render_widget(Paragraph::new(lines), area);
-        return;
+        return None;
     }
     // Column headings.
     let head = format!(
@@ -470,8 +495,10 @@ fn draw_list(
     if win.markers && win.above > 0 {
         lines.push(marker(s.rows_above, items_in(0..win.first), &keys));
     }
+    let mut cursor_y = None;
     // Labels fitted to the columns a row has left after its marks; one set per width.
-    let mut fitted: std::collections::HashMap<usize, Vec<String>> = Default::default();
+    let mut fitted: std::collections::HashMap<usize, std::sync::Arc<Vec<String>>> =
+        Default::default();
     for row in &rows[win.first..win.end] {
         let pos = match row {
             ListRow::Heading(level1) => {
@@ -490,6 +517,9 @@ fn draw_list(
             continue;
         };
         let sel = pos == w.cursor;
+        if sel {
+            cursor_y = u16::try_from(lines.len()).ok().map(|n| area.y + n);
+        }
         let row_style = if sel {
             theme::selected()
         } else {
@@ -500,7 +530,7 @@ fn draw_list(
         let label_w = label_cols.saturating_sub(marks_w);
         let labels = fitted
             .entry(label_w)
-            .or_insert_with(|| entry.catalogue.labels_within(label_w));
+            .or_insert_with(|| entry.labels_within(label_w));
         let label = labels.get(idx).cloned().unwrap_or_default();
         let status = session.assessment.status(&w.checklist, &item.id);
         let recheck = session
@@ -541,6 +571,7 @@ fn draw_list(
         lines.push(marker(s.rows_below, items_in(win.end..rows.len()), &keys));
     }
     frame.render_widget(Paragraph::new(lines), area);
+    cursor_y
 }
 
 /// In an inspection: the verdict is given and differs from the township's answer (结论不同).

@@ -274,6 +274,7 @@ pub fn line_input(
 /// A multi-line editor in a bordered popup; puts the terminal cursor at the caret.
 pub fn text_area(frame: &mut Frame, area: Rect, title: &str, input: &TextInput) {
     clear_popup(frame, area);
+    let title = fit_title(title, area.width);
     let block = Block::bordered().title(Span::styled(format!(" {title} "), theme::title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -316,17 +317,61 @@ pub fn clear_popup(frame: &mut Frame, area: Rect) {
     }
 }
 
+/// A rectangle of at most `w`×`h` in `area`, centred across, that leaves the screen row `keep`
+/// visible: below it when there is room, else above it, else on the side with more room
+/// (then lower). Without a row to keep, centred.
+pub fn clear_of(area: Rect, w: u16, h: u16, keep: Option<u16>) -> Rect {
+    let Some(row) = keep.filter(|r| (area.top()..area.bottom()).contains(r)) else {
+        return centered(area, w, h);
+    };
+    let w = w.min(area.width);
+    let x = area.x + (area.width - w) / 2;
+    let below = area.bottom() - (row + 1);
+    let above = row - area.y;
+    let (y, h) = if below >= h {
+        (row + 1, h)
+    } else if above >= h {
+        (row - h, h)
+    } else if below >= above {
+        (row + 1, below)
+    } else {
+        (area.y, above)
+    };
+    Rect {
+        x,
+        y,
+        width: w,
+        height: h,
+    }
+}
+
+/// The size of a one-line popup in `area`.
+pub fn one_line_width(area: Rect) -> u16 {
+    area.width.saturating_sub(4).min(80)
+}
+
 /// A bordered popup holding one line of input, centred in `area`; the terminal cursor goes
 /// to the caret.
 pub fn one_line_popup(frame: &mut Frame, area: Rect, title: &str, input: &TextInput) {
-    let popup = centered(area, area.width.saturating_sub(4).min(80), 3);
+    let popup = centered(area, one_line_width(area), 3);
+    one_line_popup_in(frame, popup, title, input);
+}
+
+/// A bordered one-line input in the rectangle `popup`, its title cut to fit; the terminal
+/// cursor goes to the caret.
+pub fn one_line_popup_in(frame: &mut Frame, popup: Rect, title: &str, input: &TextInput) {
     clear_popup(frame, popup);
-    let b = block(title);
+    let b = block(&fit_title(title, popup.width));
     let row = b.inner(popup);
     frame.render_widget(b, popup);
     if let Some(p) = line_input(frame, row, "", 0, input, true) {
         frame.set_cursor_position(p);
     }
+}
+
+/// A popup title cut to fit a popup `width` columns wide (borders and blanks around it).
+pub fn fit_title(title: &str, width: u16) -> String {
+    truncate(title, usize::from(width).saturating_sub(4))
 }
 
 /// A bordered block with a bold title.

@@ -116,7 +116,15 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 body.note = s.county_only_note.to_string();
             }
             let effects = commit(app, body, ctx);
-            advance_after_status(app, &item);
+            if status.is_problem() {
+                // 部分落实 / 未落实: what was wrong, then on to the next item.
+                open_findings(app, &checklist, &item);
+                if let Screen::Walk(w) = &mut app.screen {
+                    w.advance_after = Some(item);
+                }
+            } else {
+                advance_after_status(app, &item);
+            }
             effects
         }
         Action::ScrollDown | Action::ScrollUp => {
@@ -158,10 +166,7 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             let overlay = match action {
                 Action::BeginEditNote => Overlay::Note(TextInput::multiline(&body.note)),
                 Action::BeginAddEvidence => Overlay::Evidence(TextInput::line("")),
-                Action::EditFindings => {
-                    let types: Vec<String> = FINDING_TYPES.iter().map(|s| s.to_string()).collect();
-                    Overlay::Findings(Picker::new(&types, &body.findings))
-                }
+                Action::EditFindings => findings_picker(&body),
                 _ => {
                     let mut names: Vec<String> = app
                         .library
@@ -221,6 +226,22 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             let _ = s;
             Vec::new()
         }
+    }
+}
+
+/// The 问题类型 picker for a result.
+fn findings_picker(body: &ItemResult) -> Overlay {
+    let types: Vec<String> = FINDING_TYPES.iter().map(|s| s.to_string()).collect();
+    Overlay::Findings(Picker::new(&types, &body.findings))
+}
+
+/// Opens the 问题类型 picker of an item of the walk.
+fn open_findings(app: &mut App, checklist: &str, item: &str) {
+    let Some(body) = result_or_new(app, checklist, item) else {
+        return;
+    };
+    if let Screen::Walk(w) = &mut app.screen {
+        w.overlay = Some(findings_picker(&body));
     }
 }
 
@@ -403,6 +424,18 @@ pub(crate) fn popup(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
 
 /// Closes the walk's popup; with `keep`, what it holds is recorded.
 pub(super) fn close_overlay(app: &mut App, ctx: &Ctx, keep: bool) -> Vec<Effect> {
+    let effects = close_popup(app, ctx, keep);
+    let advance = match &mut app.screen {
+        Screen::Walk(w) => w.advance_after.take(),
+        _ => None,
+    };
+    if let Some(item) = advance {
+        advance_after_status(app, &item);
+    }
+    effects
+}
+
+fn close_popup(app: &mut App, ctx: &Ctx, keep: bool) -> Vec<Effect> {
     let Screen::Walk(w) = &mut app.screen else {
         return Vec::new();
     };

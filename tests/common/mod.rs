@@ -134,6 +134,17 @@ pub fn type_str(app: &mut App, s: &str) -> Vec<Effect> {
     s.chars().flat_map(|c| press(app, ch(c))).collect()
 }
 
+/// Status keys in order, one item each: after 2 (部分落实) or 3 (未落实) the findings picker
+/// opens, and Enter closes it (no finding chosen) and moves on.
+pub fn answer(app: &mut App, statuses: &str) {
+    for k in statuses.chars() {
+        press(app, ch(k));
+        if app.mode() == keymap::Mode::Picker {
+            press(app, enter());
+        }
+    }
+}
+
 /// Applies one action directly (for what the runtime, not a key, produces).
 pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
     update(app, a, &ctx())
