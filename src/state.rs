@@ -47,6 +47,8 @@ pub struct App {
     pub read_only: bool,
     /// A one-line question over any screen: a path to save a copy to, or to import.
     pub prompt: Option<Prompt>,
+    /// A new-assessment form left with Esc, with what was typed: `n` brings it back.
+    pub form_draft: Option<Box<NewForm>>,
     /// The rectification-task form, over the walk or the task list.
     pub task_form: Option<TaskForm>,
     /// Concurrent versions of one document, side by side, over any screen of an assessment.
@@ -349,6 +351,7 @@ impl App {
             height: 24,
             read_only: false,
             prompt: None,
+            form_draft: None,
             task_form: None,
             conflict: None,
             role: Role::Township,

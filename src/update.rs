@@ -233,6 +233,12 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::NewAssessment => {
+            // A form left with Esc comes back as it was.
+            if let Some(draft) = app.form_draft.take() {
+                app.message = Some(strings(app.lang).form_restored.to_string());
+                app.screen = Screen::New(draft);
+                return Vec::new();
+            }
             let mut form = new_form(app);
             // An inspector's new assessment is an inspection (of a township without a
             // self-check here); `r` starts one from a self-check.

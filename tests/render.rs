@@ -213,6 +213,9 @@ fn form_filled() {
         for v in [UNIT, CODE, COUNTY, ROUND, ASSESSOR] {
             assert!(text.contains(v), "{v} missing:\n{text}");
         }
+        // Both optional fields say so.
+        assert!(text.contains("区划代码(可选)"), "{text}");
+        assert!(text.contains("所属区县(可选)"), "{text}");
         assert!(t.backend().cursor_visible());
     }
 }
@@ -403,7 +406,7 @@ fn form_cursor_after_a_chinese_unit_name() {
         let labels = [
             zh.field_unit,
             zh.field_code,
-            zh.field_county,
+            zh.field_county_optional,
             zh.field_round,
             zh.field_assessor,
         ];

@@ -1180,3 +1180,57 @@ fn two_and_three_ask_what_was_wrong_then_move_on() {
     keys(&mut app, &[ch('f'), enter()]);
     assert_eq!(current_id(&app), "03");
 }
+
+#[test]
+fn the_form_refuses_a_division_code_that_is_not_6_9_or_12_digits() {
+    let mut app = app();
+    press(&mut app, ch('n'));
+    type_str(&mut app, UNIT);
+    press(&mut app, tab());
+    type_str(&mut app, "370112-002");
+    keys(&mut app, &[tab(), tab()]);
+    type_str(&mut app, ROUND);
+    press(&mut app, tab());
+    type_str(&mut app, ASSESSOR);
+    press(&mut app, enter());
+    let Screen::New(f) = &app.screen else {
+        panic!("left the form: {:?}", app.screen)
+    };
+    assert!(!f.choosing, "a bad code does not reach the domain choice");
+    assert_eq!(f.focus, zwgk::update::FIELD_CODE);
+    assert_eq!(f.error.as_deref(), Some(ZH.division_code_invalid));
+    // Nine digits pass; so does an empty code.
+    for _ in 0.."370112-002".chars().count() {
+        press(&mut app, key(KeyCode::Backspace));
+    }
+    type_str(&mut app, "370112002");
+    press(&mut app, enter());
+    press(&mut app, enter());
+    assert_eq!(app.mode(), Mode::FormDomains);
+}
+
+#[test]
+fn esc_in_the_new_form_keeps_what_was_typed_for_the_next_n() {
+    let mut app = app();
+    press(&mut app, ch('n'));
+    type_str(&mut app, UNIT);
+    press(&mut app, tab());
+    type_str(&mut app, CODE);
+    press(&mut app, esc());
+    assert!(matches!(app.screen, Screen::Start));
+    assert_eq!(app.message.as_deref(), Some(ZH.form_kept));
+    press(&mut app, ch('n'));
+    let Screen::New(f) = &app.screen else {
+        panic!("{:?}", app.screen)
+    };
+    assert_eq!(f.fields[FIELD_UNIT].text(), UNIT);
+    assert_eq!(f.fields[zwgk::update::FIELD_CODE].text(), CODE);
+    assert_eq!(f.focus, zwgk::update::FIELD_CODE, "where it was left");
+    // An empty form left with Esc keeps nothing.
+    let mut fresh = common::app();
+    keys(&mut fresh, &[ch('n'), esc(), ch('n')]);
+    let Screen::New(f) = &fresh.screen else {
+        panic!()
+    };
+    assert!(f.fields.iter().all(|i| i.text().is_empty()));
+}

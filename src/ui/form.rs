@@ -23,7 +23,7 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     let labels = [
         s.field_unit,
         s.field_code,
-        s.field_county,
+        s.field_county_optional,
         s.field_round,
         s.field_assessor,
     ];

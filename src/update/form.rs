@@ -3,7 +3,7 @@
 use crate::action::{Action, Effect};
 use crate::editor::TextInput;
 use crate::model::assessment::{
-    Assessment, DomainChoice, Header, Kind, NewAssessment, Unit, basis_of,
+    Assessment, DomainChoice, Header, Kind, NewAssessment, Unit, basis_of, division_code_ok,
 };
 use crate::model::catalogue::Group;
 use crate::state::{App, Choice, DomainRow, Listing, NewForm, Screen};
@@ -65,10 +65,16 @@ pub(super) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 let missing = [FIELD_UNIT, FIELD_ROUND, FIELD_ASSESSOR]
                     .into_iter()
                     .find(|i| f.fields[*i].text().trim().is_empty());
+                let code = f.fields[FIELD_CODE].text().trim();
+                let bad_code = !code.is_empty() && !division_code_ok(code);
                 match missing {
                     Some(i) => {
                         f.focus = i;
                         f.error = Some(s.field_required.to_string());
+                    }
+                    None if bad_code => {
+                        f.focus = FIELD_CODE;
+                        f.error = Some(s.division_code_invalid.to_string());
                     }
                     None if f.focus + 1 < f.fields.len()
                         && f.fields[f.focus + 1].text().is_empty() =>
@@ -82,7 +88,16 @@ pub(super) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                     }
                 }
             }
-            Action::Back => app.screen = Screen::Start,
+            Action::Back => {
+                // What was typed is kept: `n` brings the form back as it was.
+                let typed = f.fields.iter().any(|i| !i.text().trim().is_empty());
+                if let Screen::New(form) = std::mem::replace(&mut app.screen, Screen::Start)
+                    && typed
+                {
+                    app.form_draft = Some(form);
+                    app.message = Some(s.form_kept.to_string());
+                }
+            }
             other => edit_text(field, other, usize::from(app.width)),
         }
         return Vec::new();
