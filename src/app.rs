@@ -147,6 +147,18 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                             actions.push(Action::Notify(e.to_string()));
                         }
                     }
+                    Effect::Archive(id) => {
+                        let result = store
+                            .archive(&id)
+                            .map(|to| (id.clone(), to.display().to_string()))
+                            .map_err(|e| e.to_string());
+                        actions.push(Action::Archived(result));
+                    }
+                    Effect::RememberPlaces => {
+                        if let Err(e) = store.save_places(&app.places) {
+                            actions.push(Action::Notify(e.to_string()));
+                        }
+                    }
                     Effect::Quit => quit = true,
                 }
             }

@@ -30,6 +30,8 @@ pub enum Mode {
     TaskForm,
     /// The versions of a document in conflict.
     Conflict,
+    /// A yes/no question.
+    Confirm,
     Help,
 }
 
@@ -189,12 +191,21 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[Start], KeyCode::Char('r'), NONE, Action::NewInspection, 2, "r回头看", "r inspect", "对选中的自查新建回头看检查", "Start a look-back inspection of the selected self-check"),
     bind!(&[Start], KeyCode::Char('i'), NONE, Action::BeginImport, 2, "i导入", "i import", "导入乡镇交来的检查文件", "Import an assessment file handed over"),
     bind!(&[Start, Domains, Tasks], KeyCode::Enter, NONE, Action::Confirm, 1, "Enter打开", "Enter open", "打开", "Open"),
+    bind!(&[Start, Domains], KeyCode::Char('e'), NONE, Action::EditHeader, 6, "e改信息", "e edit", "修改单位名称、区划代码、所属区县、检查轮次、检查人(留痕)", "Edit the unit, division code, county, round and assessor (kept in history)"),
+    bind!(&[Start], KeyCode::Char('c'), NONE, Action::CopyForNextRound, 3, "c下一轮", "c next round", "以选中的自查为底新建下一轮自查:带入各事项的备注和佐证,状态清空", "A self-check for the next round from the selected one: each item's notes and evidence carried, statuses cleared"),
+    bind!(&[Start], KeyCode::Char('d'), NONE, Action::BeginArchive, 5, "d归档", "d archive", "把选中的检查文件移到数据目录的 archive 文件夹(先询问;不删除,可放回)", "Move the selected assessment's file to the data dir's archive folder (asks first; nothing is deleted)"),
+    bind!(&[Domains], KeyCode::Char('1'), NONE, Action::AllCompliant, 3, "1全部已落实", "1 all compliant", "把本领域所有未检查的事项标为已落实(先询问;县级事项除外)", "Mark every unchecked item of the domain compliant (asks first; county-only items left out)"),
+    bind!(&[Domains], KeyCode::Char('n'), NONE, Action::EditDomainSummary, 3, "n小结", "n summary", "填写本领域的领域小结", "Write the domain's summary (领域小结)"),
+    bind!(&[Domains], KeyCode::Char('+'), NONE, Action::BeginAddDomain, 6, "+加领域", "+ add domain", "添加新建时没有选的领域", "Add domains left out when the assessment was created"),
+    // A question.
+    bind!(&[Confirm], KeyCode::Char('y'), NONE, Action::Yes, 1, "y确定", "y yes", "确定", "Yes"),
+    bind!(&[Confirm], KeyCode::Char('n'), NONE, Action::No, 1, "n取消", "n no", "取消", "No"),
     // New-assessment form.
     bind!(&[Form, TaskForm], KeyCode::Tab, NONE, Action::NextField, 1, "Tab下一栏", "Tab next", "下一栏", "Next field"),
     bind!(&[Form, TaskForm], KeyCode::BackTab, NONE, Action::PrevField, 9, "", "", "上一栏", "Previous field"),
     bind!(&[Form, TaskForm], KeyCode::Down, NONE, Action::NextField, 9, "", "", "下一栏", "Next field"),
     bind!(&[Form, TaskForm], KeyCode::Up, NONE, Action::PrevField, 9, "", "", "上一栏", "Previous field"),
-    bind!(&[Form], KeyCode::Enter, NONE, Action::Confirm, 1, "Enter继续", "Enter continue", "继续(填完后选择领域)", "Continue (then choose domains)"),
+    bind!(&[Form], KeyCode::Enter, NONE, Action::Confirm, 1, "Enter确定", "Enter ok", "确定:新建时接着选择领域,修改检查信息时保存", "OK: for a new assessment, go on to the domains; when editing the details, save"),
     bind!(&[TaskForm], KeyCode::Enter, NONE, Action::Confirm, 1, "Enter保存", "Enter save", "保存整改任务", "Save the task"),
     bind!(&[TaskForm], KeyCode::Char('s'), CTRL, Action::ToggleEntry, 2, "Ctrl-S状态", "Ctrl-S state", "切换整改状态", "Next task state"),
     bind!(&[FormDomains], KeyCode::Char(' '), NONE, Action::ToggleDomain, 1, "Space选择", "Space include", "选中或取消该领域", "Include or leave out the domain"),
@@ -283,7 +294,7 @@ mod tests {
         // The exhaustive match makes a new mode fail to compile here until it is listed below.
         let listed = |m: Mode| match m {
             Start | Form | FormDomains | Domains | Walk | Editor | LineInput | Picker | Summary
-            | Tasks | TaskForm | Conflict | Help => m,
+            | Tasks | TaskForm | Conflict | Confirm | Help => m,
         };
         let modes = [
             Start,
@@ -298,6 +309,7 @@ mod tests {
             Tasks,
             TaskForm,
             Conflict,
+            Confirm,
             Help,
         ];
         for m in modes.map(listed) {

@@ -114,6 +114,8 @@ fn run(cli: Cli) -> Result<i32> {
                 .filter(|u| !u.trim().is_empty())
                 .or_else(|| store.device().user.clone());
             app.catalogue_dirs = catalogue_dirs.clone();
+            // Where the clerk stopped in each assessment, on this device.
+            app.places = store.places();
             // What happened while loading catalogues (a bad file, a replaced catalogue) is shown
             // on the start screen, where it is seen; stderr would be hidden by the full screen.
             app.message = library_message(&app);

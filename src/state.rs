@@ -47,6 +47,11 @@ pub struct App {
     pub read_only: bool,
     /// A one-line question over any screen: a path to save a copy to, or to import.
     pub prompt: Option<Prompt>,
+    /// A yes/no question over any screen (archive a file, mark a whole domain 已落实).
+    pub confirm: Option<Confirmation>,
+    /// Where the clerk stopped in each assessment (by id): the domain and, per domain, the
+    /// item. Kept for the session and in a small file of the data dir (not in the assessment).
+    pub places: crate::store::places::Places,
     /// A new-assessment form left with Esc, with what was typed: `n` brings it back.
     pub form_draft: Option<Box<NewForm>>,
     /// The rectification-task form, over the walk or the task list.
@@ -59,6 +64,25 @@ pub struct App {
     pub today: String,
     /// Where catalogues are loaded from besides the shipped ones (to reload after an import).
     pub catalogue_dirs: Vec<std::path::PathBuf>,
+}
+
+/// A yes/no question and what `y` does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub question: String,
+    pub on_yes: Pending,
+}
+
+/// What waits for a yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    /// Move the file of this assessment (id, or file stem of an unreadable file) to `archive/`.
+    Archive(String),
+    /// Mark these items of this catalogue 已落实.
+    AllCompliant {
+        checklist: String,
+        items: Vec<String>,
+    },
 }
 
 /// What a prompt asks for.
@@ -182,6 +206,10 @@ pub struct NewForm {
     /// Self-check, or an inspection of the self-check `reviews`.
     pub kind: Kind,
     pub reviews: Option<String>,
+    /// Editing the header of this (open) assessment instead of creating one.
+    pub editing: Option<String>,
+    /// A new self-check for the next round from this one: its notes and evidence are carried.
+    pub copy_from: Option<String>,
 }
 
 /// A catalogue in the new-assessment form.
@@ -204,7 +232,22 @@ pub enum Choice {
 #[derive(Debug, Default)]
 pub struct DomainsView {
     pub cursor: usize,
+    /// The reason being typed for a 不涉及 domain.
     pub reason: Option<TextInput>,
+    /// The 领域小结 being written for the domain under the cursor.
+    pub summary: Option<TextInput>,
+    /// Catalogues to add (left out at creation), with their ids in picker order.
+    pub adding: Option<(Picker, Vec<String>)>,
+}
+
+impl DomainsView {
+    /// The domains screen with the cursor on row `cursor`.
+    pub fn at(cursor: usize) -> DomainsView {
+        DomainsView {
+            cursor,
+            ..DomainsView::default()
+        }
+    }
 }
 
 /// The summary screen.
@@ -351,6 +394,8 @@ impl App {
             height: 24,
             read_only: false,
             prompt: None,
+            confirm: None,
+            places: Default::default(),
             form_draft: None,
             task_form: None,
             conflict: None,
@@ -392,6 +437,11 @@ impl App {
                 _ => self.may(DocKind::Domain),
             },
             A::UpgradeCatalogues => self.may(DocKind::Domain) && self.may(DocKind::Result),
+            // On the start screen nothing is open: the handler asks the selected assessment.
+            A::EditHeader => self.open.is_none() || self.may(DocKind::Header),
+            A::CopyForNextRound => !self.role.is_inspector(),
+            A::BeginAddDomain | A::EditDomainSummary => self.may(DocKind::Domain),
+            A::AllCompliant => self.may(DocKind::Result),
             _ => true,
         }
     }
@@ -417,6 +467,9 @@ impl App {
         if self.task_form.is_some() {
             return Mode::TaskForm;
         }
+        if self.confirm.is_some() {
+            return Mode::Confirm;
+        }
         if self.conflict.is_some() {
             return Mode::Conflict;
         }
@@ -426,6 +479,8 @@ impl App {
             Screen::New(f) if f.choosing => Mode::FormDomains,
             Screen::New(_) => Mode::Form,
             Screen::Domains(d) if d.reason.is_some() => Mode::LineInput,
+            Screen::Domains(d) if d.summary.is_some() => Mode::Editor,
+            Screen::Domains(d) if d.adding.is_some() => Mode::Picker,
             Screen::Domains(_) => Mode::Domains,
             Screen::Walk(w) => match &w.overlay {
                 None => Mode::Walk,

@@ -3,6 +3,7 @@
 
 mod conflict;
 mod form;
+mod records;
 mod task;
 mod walk;
 
@@ -20,7 +21,7 @@ use crate::model::doc::Body;
 use crate::model::revision::Author;
 use crate::state::{
     App, Choice, DomainsView, Listing, Prompt, PromptPurpose, Screen, Session, SummaryView,
-    TasksView, Walk,
+    TasksView,
 };
 use crate::ui::strings::strings;
 
@@ -70,6 +71,10 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             task::imported(app, result);
             return Vec::new();
         }
+        Action::Archived(result) => {
+            records::archived(app, result);
+            return Vec::new();
+        }
         _ => {}
     }
     app.message = None;
@@ -87,7 +92,7 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         return Vec::new();
     }
     if action.changes_data() && app.prompt.is_none() && !app.permits(&action) {
-        app.message = Some(not_permitted(app).to_string());
+        app.message = Some(not_permitted(app, &action).to_string());
         return Vec::new();
     }
     if action == Action::ShowHelp {
@@ -168,13 +173,17 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         Mode::Tasks => task::list(app, action, ctx),
         Mode::TaskForm => task::form(app, action, ctx),
         Mode::Conflict => conflict::handle(app, action, ctx),
+        Mode::Confirm => records::confirm(app, action, ctx),
         Mode::Help => Vec::new(),
     }
 }
 
 /// Why the role may not do this here, in words a clerk or an inspector understands.
-fn not_permitted(app: &App) -> &'static str {
+fn not_permitted(app: &App, action: &Action) -> &'static str {
     let s = strings(app.lang);
+    if *action == Action::CopyForNextRound {
+        return s.copy_by_township;
+    }
     match (&app.open, app.role.is_inspector()) {
         (None, _) => s.inspection_by_county,
         (Some(session), true) if session.assessment.kind == Kind::SelfCheck => {
@@ -188,6 +197,9 @@ fn not_permitted(app: &App) -> &'static str {
 /// Quitting keeps what is typed in an open editor, then saves.
 fn quit(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     let mut effects = Vec::new();
+    // A question left open is not answered.
+    app.confirm = None;
+    let in_walk = records::remember_place(app);
     if app.task_form.is_some() {
         effects.extend(task::form(app, Action::Confirm, ctx));
         // A date that does not parse keeps the form open: keep its text rather than lose it.
@@ -205,8 +217,16 @@ fn quit(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     {
         effects.extend(mark_not_involved(app, input.text(), ctx));
     }
+    if let Screen::Domains(view) = &app.screen
+        && (view.summary.is_some() || view.adding.is_some())
+    {
+        effects.extend(records::domains_popup(app, Action::Confirm, ctx));
+    }
     if !effects.contains(&Effect::Save) && app.save_error.is_some() {
         effects.push(Effect::Save);
+    }
+    if in_walk {
+        effects.push(Effect::RememberPlaces);
     }
     effects.push(Effect::Quit);
     effects
@@ -259,12 +279,27 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
             });
             Vec::new()
         }
+        Action::EditHeader => {
+            records::edit_header(app);
+            Vec::new()
+        }
+        Action::BeginArchive => {
+            records::begin_archive(app);
+            Vec::new()
+        }
+        Action::CopyForNextRound => {
+            records::copy_for_next_round(app);
+            Vec::new()
+        }
         Action::Confirm => {
             let s = strings(app.lang);
             match app.listing.get(app.start_cursor) {
                 Some(Listing {
                     assessment: Ok(a), ..
-                }) => open(app, a.clone()),
+                }) => {
+                    open(app, a.clone());
+                    records::resume(app);
+                }
                 Some(Listing {
                     backup: Some(b), ..
                 }) => {
@@ -382,7 +417,8 @@ fn domains(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 if let Some(s) = app.open.as_mut() {
                     s.domain_cursor = view.cursor;
                 }
-                app.screen = Screen::Walk(Walk::new(id));
+                let walk = records::walk_at_place(app, id);
+                app.screen = Screen::Walk(walk);
             } else {
                 app.message = Some(strings(app.lang).domain_not_involved.to_string());
             }
@@ -407,6 +443,10 @@ fn domains(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         Action::ShowSummary => app.screen = Screen::Summary(SummaryView::default()),
         Action::ShowTasks => app.screen = Screen::Tasks(TasksView::default()),
+        Action::EditHeader => records::edit_header(app),
+        Action::BeginAddDomain => records::begin_add_domain(app),
+        Action::EditDomainSummary => records::begin_summary(app),
+        Action::AllCompliant => records::ask_all_compliant(app),
         Action::Back => close_assessment(app),
         _ => {}
     }
@@ -511,6 +551,9 @@ fn overlay(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Screen::Domains(view) if view.summary.is_some() || view.adding.is_some() => {
+            records::domains_popup(app, action, ctx)
+        }
         Screen::Domains(view) => {
             let Some(input) = view.reason.as_mut() else {
                 return Vec::new();
@@ -581,10 +624,7 @@ fn summary(app: &mut App, action: Action) -> Vec<Effect> {
     }
     if action == Action::Back {
         let cursor = app.open.as_ref().map_or(0, |s| s.domain_cursor);
-        app.screen = Screen::Domains(DomainsView {
-            cursor,
-            reason: None,
-        });
+        app.screen = Screen::Domains(crate::state::DomainsView::at(cursor));
     }
     Vec::new()
 }

@@ -990,3 +990,34 @@ fn popups_about_an_item_leave_its_row_visible_and_name_it() {
         assert!(text.contains("Esc 取消) · 义务教育"), "{w}x{h}:\n{text}");
     }
 }
+
+#[test]
+fn records_a_clerk_manages_render() {
+    for (w, h) in SIZES {
+        // The header form over an open assessment.
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.press(esc());
+        s.press(ch('e'));
+        let t = snap("header_form", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains(strings(Lang::Zh).edit_header_title), "{text}");
+        assert!(!text.contains("选择领域"), "{text}");
+        s.press(esc());
+        // A domain summary under the list; the add-domain picker.
+        s.press(ch('n'));
+        s.type_str("招生栏目需补充");
+        s.press(enter());
+        s.press(ch('+'));
+        let t = snap("domains_summary_and_add", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("领域小结 招生栏目需补充"), "{text}");
+        assert!(text.contains("[ ] 涉农资金"), "{text}");
+        s.press(esc());
+        // The question before a whole domain becomes 已落实.
+        s.press(ch('1'));
+        let t = snap("all_compliant_question", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("个未检查的事项都标为已落实?"), "{text}");
+        assert!(text.contains("y确定") && text.contains("n取消"), "{text}");
+    }
+}

@@ -280,3 +280,70 @@ fn a_read_only_data_dir_fails_the_save_and_keeps_the_saved_file() {
     let saved = load_assessment(&path).unwrap();
     assert_eq!(saved.docs.of_kind(DocKind::Result).count(), 1);
 }
+
+#[test]
+fn archive_moves_the_file_and_its_backup_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path(), "2026-11-27T06:40:05Z").unwrap();
+    let id = "0190f5a2-7c00-7000-8000-000000000001";
+    let mut a = assessment(id);
+    store.save(&a).unwrap();
+    // A later session's first save keeps a .bak.
+    drop(store);
+    let mut store = Store::open(dir.path(), "2026-11-27T06:40:05Z").unwrap();
+    record(&mut a, "01", Status::Compliant, "");
+    store.save(&a).unwrap();
+    let file = dir.path().join("assessments").join(format!("{id}.json"));
+    assert!(
+        file.exists()
+            && dir
+                .path()
+                .join("assessments")
+                .join(format!("{id}.json.bak"))
+                .exists()
+    );
+
+    let to = store.archive(id).unwrap();
+    assert_eq!(to, dir.path().join("archive").join(format!("{id}.json")));
+    assert!(!file.exists(), "moved, not copied");
+    assert_eq!(load_assessment(&to).unwrap(), a, "moved whole");
+    assert!(
+        dir.path()
+            .join("archive")
+            .join(format!("{id}.json.bak"))
+            .exists()
+    );
+    assert!(store.list().unwrap().is_empty());
+
+    // The same assessment archived again (a copy put back, say) gets a name of its own.
+    store.save(&a).unwrap();
+    let again = store.archive(id).unwrap();
+    assert_eq!(
+        again,
+        dir.path().join("archive").join(format!("{id}-1.json"))
+    );
+    assert!(to.exists(), "the first archived copy is left alone");
+
+    // An id that names no file is an error, not a silent success.
+    assert!(matches!(store.archive(id), Err(StoreError::Io { .. })));
+    // Read-only: nothing moves.
+    let mut ro = Store::open_read_only(dir.path()).unwrap();
+    assert!(matches!(ro.archive(id), Err(StoreError::ReadOnly { .. })));
+}
+
+#[test]
+fn places_are_kept_in_the_data_dir_not_in_the_assessment() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), "2026-11-27T06:40:05Z").unwrap();
+    assert!(store.places().is_empty());
+    let mut places = zwgk::store::places::Places::new();
+    let place = places.entry("a1".into()).or_default();
+    place.checklist = "employment".into();
+    place.items.insert("employment".into(), "03".into());
+    store.save_places(&places).unwrap();
+    assert_eq!(store.places(), places);
+    assert!(dir.path().join("places.json").exists());
+    // A damaged file is no loss: no places.
+    fs::write(dir.path().join("places.json"), b"{not json").unwrap();
+    assert!(store.places().is_empty());
+}

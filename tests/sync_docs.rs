@@ -116,7 +116,7 @@ fn case_1_a_not_involved_domain_marked_after_the_hand_over_reaches_the_county_wi
 
     // The township opens its self-check again and marks 税收管理 不涉及 with a reason.
     town.app.start_cursor = 0;
-    press(&mut town.app, enter());
+    reopen(&mut town.app);
     let row = domains_row(&town.app, TAX);
     press(&mut town.app, ch('g'));
     for _ in 0..row {
@@ -386,7 +386,7 @@ fn case_4_a_conflict_is_shown_everywhere_and_settled_with_one_revision_both_side
     county.app.start_cursor = pos;
     let screen = render_text(&county.app, 120, 40);
     assert!(screen.contains("冲突1"), "start listing:\n{screen}");
-    press(&mut county.app, enter());
+    reopen(&mut county.app);
     let screen = render_text(&county.app, 120, 40);
     assert!(screen.contains("冲突1"), "domains screen:\n{screen}");
     let row = domains_row(&county.app, EDU);
@@ -507,13 +507,15 @@ fn a_township_answer_changed_after_the_inspection_began_shows_both_values() {
     // The township changes its answer to item 03 (已落实 → 未落实).
     let sc = listing(&town.app, 0).id.clone();
     town.app.start_cursor = 0;
-    press(&mut town.app, enter());
+    reopen(&mut town.app);
     let row = domains_row(&town.app, EDU);
     press(&mut town.app, ch('g'));
     for _ in 0..row {
         press(&mut town.app, ch('j'));
     }
     press(&mut town.app, enter());
+    // The walk opens where it was left; g goes to the first item.
+    press(&mut town.app, ch('g'));
     press(&mut town.app, ch('j'));
     press(&mut town.app, ch('j'));
     assert_eq!(current_id(&town.app), "03");
@@ -530,7 +532,7 @@ fn a_township_answer_changed_after_the_inspection_began_shows_both_values() {
         .position(|l| l.assessment.as_ref().is_ok_and(|a| a.id == insp))
         .unwrap();
     county.app.start_cursor = pos;
-    press(&mut county.app, enter());
+    reopen(&mut county.app);
     let tv = county.app.township_view(EDU, "03").unwrap();
     assert!(tv.changed, "自查已修改");
     assert_eq!(
@@ -547,6 +549,7 @@ fn a_township_answer_changed_after_the_inspection_began_shows_both_values() {
         press(&mut county.app, ch('j'));
     }
     press(&mut county.app, enter());
+    press(&mut county.app, ch('g'));
     press(&mut county.app, ch('j'));
     press(&mut county.app, ch('j'));
     let screen = render_text(&county.app, 120, 40);

@@ -570,7 +570,8 @@ fn ctrl_c_in_the_note_editor_saves_the_typed_text_then_quits() {
     sim.keys(&[enter(), ch('3'), enter(), ch('k'), ch('n')]);
     sim.type_str("公示栏未张贴招生范围");
     let fx = sim.press(ctrl('c'));
-    assert_eq!(fx, vec![Effect::Save, Effect::Quit]);
+    // The place in the walk is kept for the next start too.
+    assert_eq!(fx, vec![Effect::Save, Effect::RememberPlaces, Effect::Quit]);
     assert!(sim.quit);
     assert_eq!(
         edu_result(&sim.app, "01").unwrap().note,
@@ -589,7 +590,11 @@ fn ctrl_c_without_an_editor_just_quits() {
     let mut app = common::app();
     open_edu_walk(&mut app);
     press(&mut app, ch('1'));
-    assert_eq!(press(&mut app, ctrl('c')), vec![Effect::Quit]);
+    // Nothing to save; where the walk stands is kept for the next start.
+    assert_eq!(
+        press(&mut app, ctrl('c')),
+        vec![Effect::RememberPlaces, Effect::Quit]
+    );
     // q on the start screen quits too.
     let mut app = common::app();
     assert_eq!(press(&mut app, ch('q')), vec![Effect::Quit]);
@@ -820,11 +825,12 @@ fn esc_goes_back_to_domains_then_start_with_progress_in_the_listing() {
         .sum();
     assert_eq!(app.progress(a), (3, total));
 
-    // Enter opens it again, with the results.
+    // Enter opens it again, with the results, in the walk where it was left.
     press(&mut app, enter());
-    assert!(matches!(app.screen, Screen::Domains(_)));
+    assert_eq!(walk(&app).checklist, EDU);
     assert_eq!(assessment(&app).status(EDU, "02"), Status::Partial);
     // Esc on the start screen does nothing.
+    press(&mut app, esc());
     press(&mut app, esc());
     press(&mut app, esc());
     assert!(matches!(app.screen, Screen::Start));
@@ -1035,8 +1041,8 @@ fn no_revision_for_an_unchanged_never_checked_item() {
     press(&mut app, ch('n'));
     assert_eq!(
         press(&mut app, ctrl('c')),
-        vec![Effect::Quit],
-        "Ctrl-C with an empty editor"
+        vec![Effect::RememberPlaces, Effect::Quit],
+        "Ctrl-C with an empty editor: no save"
     );
     assert!(
         assessment(&app)
@@ -1233,4 +1239,282 @@ fn esc_in_the_new_form_keeps_what_was_typed_for_the_next_n() {
         panic!()
     };
     assert!(f.fields.iter().all(|i| i.text().is_empty()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records a clerk manages.
+// ---------------------------------------------------------------------------------------------
+
+/// Replaces the text of the focused form field.
+fn retype(app: &mut zwgk::state::App, text: &str) {
+    for _ in 0..40 {
+        press(app, key(KeyCode::Backspace));
+    }
+    type_str(app, text);
+}
+
+#[test]
+fn the_header_is_edited_as_a_new_revision_from_the_domains_screen() {
+    let mut app = app();
+    create_assessment(&mut app);
+    let before = assessment(&app).header().clone();
+    let doc_len = |app: &zwgk::state::App| {
+        assessment(app)
+            .docs
+            .get(&zwgk::model::doc::DocKey::header())
+            .unwrap()
+            .len()
+    };
+    assert_eq!(doc_len(&app), 1);
+    press(&mut app, ch('e'));
+    assert_eq!(app.mode(), Mode::Form);
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    assert_eq!(f.fields[FIELD_UNIT].text(), UNIT);
+    assert_eq!(f.fields[FIELD_ROUND].text(), ROUND);
+    // 区划代码 is checked here too.
+    press(&mut app, tab());
+    retype(&mut app, "370112-002");
+    assert!(press(&mut app, enter()).is_empty());
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    assert_eq!(f.error.as_deref(), Some(ZH.division_code_invalid));
+    retype(&mut app, "370828102");
+    keys(&mut app, &[tab(), tab()]);
+    retype(&mut app, "2027年上半年自查");
+    assert_eq!(press(&mut app, enter()), vec![Effect::Save]);
+    assert!(matches!(app.screen, Screen::Domains(_)));
+    let after = assessment(&app).header().clone();
+    assert_eq!(after.round, "2027年上半年自查");
+    assert_eq!(after.unit.name, UNIT);
+    assert_eq!(after.created, before.created, "created stays");
+    assert_eq!(after.reviews, before.reviews);
+    assert_eq!(doc_len(&app), 2, "a new revision of the header document");
+    assert_eq!(app.message.as_deref(), Some(ZH.header_saved));
+}
+
+#[test]
+fn the_header_is_edited_from_the_start_screen_and_esc_keeps_what_was_typed() {
+    let mut app = app();
+    create_assessment(&mut app);
+    press(&mut app, esc());
+    assert!(matches!(app.screen, Screen::Start));
+    press(&mut app, ch('e'));
+    assert_eq!(app.mode(), Mode::Form);
+    retype(&mut app, "胡集镇");
+    // Esc saves what was typed (as help says of editors).
+    assert_eq!(press(&mut app, esc()), vec![Effect::Save]);
+    assert_eq!(assessment(&app).unit().name, "胡集镇");
+    // An emptied name is not saved: Esc says so and leaves the header as it was.
+    press(&mut app, ch('e'));
+    retype(&mut app, "");
+    assert!(press(&mut app, esc()).is_empty());
+    assert_eq!(assessment(&app).unit().name, "胡集镇");
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .starts_with(ZH.header_not_saved)
+    );
+}
+
+#[test]
+fn archiving_asks_first_then_moves_the_file_and_says_where() {
+    let mut sim = Sim::new(app());
+    create_assessment(&mut sim.app);
+    sim.press(esc());
+    let id = sim.app.listing[0].assessment.as_ref().unwrap().id.clone();
+    sim.press(ch('d'));
+    assert_eq!(sim.app.mode(), Mode::Confirm);
+    assert!(sim.app.confirm.as_ref().unwrap().question.contains(UNIT));
+    // n: nothing happens.
+    assert!(sim.press(ch('n')).is_empty());
+    assert_eq!(sim.app.listing.len(), 1);
+    assert_eq!(sim.app.message.as_deref(), Some(ZH.cancelled));
+    // y: the runtime moves the file; the list forgets it and says where it went.
+    sim.press(ch('d'));
+    assert_eq!(sim.press(ch('y')), vec![Effect::Archive(id.clone())]);
+    assert!(sim.app.listing.is_empty());
+    let m = sim.app.message.clone().unwrap();
+    assert!(m.contains(&format!("archive/{id}.json")), "{m}");
+    assert!(m.contains("放回 assessments"), "{m}");
+}
+
+#[test]
+fn the_next_round_starts_from_the_last_one_with_notes_and_evidence_and_no_statuses() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    // 01 已落实 with a note; 02 未落实 with evidence; 03 已落实 with nothing else.
+    press(&mut app, ch('n'));
+    type_str(&mut app, "公示栏有照片");
+    press(&mut app, enter());
+    press(&mut app, ch('1'));
+    press(&mut app, ch('e'));
+    type_str(&mut app, "https://www.jinxiang.gov.cn/zsfw.html");
+    press(&mut app, enter());
+    act(
+        &mut app,
+        Action::EvidenceResolved(Evidence::Url {
+            url: "https://www.jinxiang.gov.cn/zsfw.html".into(),
+        }),
+    );
+    answer(&mut app, "31");
+    keys(&mut app, &[esc(), esc()]);
+    let old = app.listing[0].assessment.as_ref().unwrap().clone();
+
+    press(&mut app, ch('c'));
+    let Screen::New(f) = &app.screen else {
+        panic!("{:?}", app.screen)
+    };
+    assert_eq!(f.fields[FIELD_UNIT].text(), UNIT);
+    assert_eq!(
+        f.fields[FIELD_ROUND].text(),
+        "",
+        "the new round is to be named"
+    );
+    assert_eq!(f.focus, FIELD_ROUND);
+    type_str(&mut app, "2027年上半年自查");
+    press(&mut app, enter());
+    assert_eq!(app.mode(), Mode::FormDomains);
+    // The domain choices come from the last round.
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    let ni = f
+        .domains
+        .iter()
+        .find(|d| d.checklist == NOT_INVOLVED)
+        .unwrap();
+    assert_eq!(ni.choice, Choice::NotInvolved(REASON.into()));
+    press(&mut app, enter());
+    let new = assessment(&app);
+    assert_ne!(new.id, old.id);
+    assert_eq!(new.round(), "2027年上半年自查");
+    assert_eq!(new.kind, Kind::SelfCheck);
+    let r1 = new.result(EDU, "01").unwrap();
+    assert_eq!(
+        (r1.status, r1.note.as_str()),
+        (Status::Unchecked, "公示栏有照片")
+    );
+    let r2 = new.result(EDU, "02").unwrap();
+    assert_eq!(r2.status, Status::Unchecked);
+    assert_eq!(r2.evidence, old.result(EDU, "02").unwrap().evidence);
+    assert!(new.result(EDU, "03").is_none(), "nothing to carry");
+    assert_eq!(app.tally(EDU).checked(), 0);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("已从上一轮带入 2 个事项的备注和佐证;状态均为未检查")
+    );
+    // The last round is untouched.
+    assert_eq!(app.listing[0].assessment.as_ref().unwrap(), &old);
+}
+
+#[test]
+fn a_domain_left_out_at_creation_is_added_later() {
+    let mut app = app();
+    create_assessment(&mut app);
+    let local = "agricultural-funds-local";
+    assert!(assessment(&app).domain(local).is_none());
+    press(&mut app, ch('+'));
+    assert_eq!(app.mode(), Mode::Picker);
+    let Screen::Domains(v) = &app.screen else {
+        panic!()
+    };
+    let (_, ids) = v.adding.as_ref().unwrap();
+    assert_eq!(ids, &vec![local.to_string()]);
+    keys(&mut app, &[key(KeyCode::Char(' ')), enter()]);
+    let d = assessment(&app).domain(local).expect("added");
+    assert!(d.involved);
+    assert!(app.involved_domains().contains(&local));
+    // Nothing more to add.
+    press(&mut app, ch('+'));
+    assert_eq!(app.mode(), Mode::Domains);
+    assert_eq!(app.message.as_deref(), Some(ZH.all_domains_in));
+}
+
+#[test]
+fn a_domain_summary_is_written_on_the_domains_screen() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    press(&mut app, esc());
+    press(&mut app, ch('n'));
+    assert_eq!(app.mode(), Mode::Editor);
+    type_str(&mut app, "总体较好");
+    press(&mut app, ctrl('j'));
+    type_str(&mut app, "招生栏目需补充");
+    assert_eq!(press(&mut app, enter()), vec![Effect::Save]);
+    assert_eq!(
+        assessment(&app).domain(EDU).unwrap().summary,
+        "总体较好\n招生栏目需补充"
+    );
+}
+
+#[test]
+fn one_key_and_y_mark_a_whole_domain_compliant_leaving_county_only_items() {
+    let mut app = app();
+    open_walk(&mut app, "elderly-care");
+    // 04 answered 未落实 first: it stays.
+    keys(&mut app, &[ch('j'), ch('j'), ch('j')]);
+    answer(&mut app, "3");
+    press(&mut app, esc());
+    press(&mut app, ch('1'));
+    assert_eq!(app.mode(), Mode::Confirm);
+    let q = app.confirm.as_ref().unwrap().question.clone();
+    // 8 items: 04 answered, 01–03 only the county publishes.
+    assert!(q.contains("4 个未检查的事项"), "{q}");
+    assert!(q.contains("县级事项 3 个不在内"), "{q}");
+    assert_eq!(press(&mut app, ch('y')), vec![Effect::Save]);
+    let a = assessment(&app);
+    for (id, st) in [
+        ("01", Status::Unchecked),
+        ("04", Status::Missing),
+        ("05", Status::Compliant),
+        ("08", Status::Compliant),
+    ] {
+        assert_eq!(a.status("elderly-care", id), st, "{id}");
+    }
+    // Nothing left to ask about.
+    press(&mut app, ch('1'));
+    assert_eq!(app.mode(), Mode::Domains);
+    assert_eq!(app.message.as_deref(), Some(ZH.nothing_unchecked));
+    // Each one is a revision of its own (after 04's), undone one by one in the walk.
+    assert_eq!(app.open.as_ref().unwrap().undo.len(), 5);
+}
+
+#[test]
+fn reopening_lands_where_the_clerk_stopped() {
+    let mut sim = Sim::new(app());
+    create_assessment(&mut sim.app);
+    sim.keys(&vec![ch('j'); edu_row()]);
+    sim.press(enter());
+    sim.keys(&[ch('1'), ch('1'), ch('j'), ch('j')]);
+    assert_eq!(current_id(&sim.app), "05");
+    // Leaving the walk remembers the place (and asks the runtime to keep it).
+    let fx = sim.press(esc());
+    assert!(fx.contains(&Effect::RememberPlaces), "{fx:?}");
+    sim.press(esc());
+    assert!(matches!(sim.app.screen, Screen::Start));
+    sim.press(enter());
+    assert_eq!(walk(&sim.app).checklist, EDU);
+    assert_eq!(current_id(&sim.app), "05");
+    assert!(sim.app.message.as_deref().unwrap().starts_with(ZH.resumed));
+    // Esc goes to the domains screen with that domain under the cursor.
+    sim.press(esc());
+    let Screen::Domains(v) = &sim.app.screen else {
+        panic!()
+    };
+    assert_eq!(v.cursor, edu_row());
+    // Entering another domain and back: each domain keeps its own item.
+    sim.press(enter());
+    assert_eq!(current_id(&sim.app), "05");
+    // Quitting remembers too, for the next start (main.rs reads the file into App::places).
+    sim.press(ch('j'));
+    let fx = sim.press(ctrl('c'));
+    assert!(fx.contains(&Effect::RememberPlaces));
+    let id = assessment(&sim.app).id.clone();
+    let place = &sim.app.places[&id];
+    assert_eq!(place.checklist, EDU);
+    assert_eq!(place.items[EDU], "06");
 }

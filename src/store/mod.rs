@@ -5,12 +5,15 @@
 //! <data dir>/assessments/<id>.json.bak  the file as it was before this run first rewrote it
 //! <data dir>/checklists/*.json          local catalogues (add to or replace shipped ones)
 //! <data dir>/device.json                this device's id
+//! <data dir>/places.json                where the clerk stopped in each assessment
+//! <data dir>/archive/                   assessment files moved out of the list
 //! <data dir>/zwgk.lock, zwgk.owner      one writer at a time
 //! ```
 
 pub mod atomic;
 pub mod lock;
 pub mod migrate;
+pub mod places;
 
 use std::collections::{HashMap, HashSet};
 use std::io;
@@ -349,6 +352,59 @@ impl Store {
         }
     }
 
+    /// Moves the file of an assessment (by id; for a file that cannot be read, its name
+    /// without `.json`) and its `.bak` into `<data dir>/archive/`, under a name not yet
+    /// taken there. Nothing is deleted: putting the file back into `assessments/` brings
+    /// the assessment back. Returns where the file went.
+    pub fn archive(&mut self, id: &str) -> Result<PathBuf, StoreError> {
+        let from = self.assessment_path(id);
+        if self.is_read_only() {
+            return Err(StoreError::ReadOnly { path: from });
+        }
+        // The file must exist: an id that names nothing is an error, not a silent success.
+        std::fs::metadata(&from).map_err(io_err(&from))?;
+        let dir = self.root.join("archive");
+        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let stem = from
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| id.to_string());
+        let to = (0..)
+            .map(|n| match n {
+                0 => dir.join(format!("{stem}.json")),
+                n => dir.join(format!("{stem}-{n}.json")),
+            })
+            .find(|p| !p.exists() && !bak_of(p).exists())
+            .unwrap_or_else(|| dir.join(format!("{stem}.json")));
+        std::fs::rename(&from, &to).map_err(io_err(&from))?;
+        let bak = bak_of(&from);
+        if bak.exists() {
+            std::fs::rename(&bak, bak_of(&to)).map_err(io_err(&bak))?;
+        }
+        self.paths.remove(id);
+        self.backed_up.remove(&from);
+        Ok(to)
+    }
+
+    /// Writes where the clerk stopped in each assessment (`places.json`); nothing when opened
+    /// read-only.
+    pub fn save_places(&self, places: &places::Places) -> Result<(), StoreError> {
+        if self.is_read_only() {
+            return Ok(());
+        }
+        let path = places::path(&self.root);
+        let bytes = serde_json::to_vec_pretty(places).map_err(|e| StoreError::Invalid {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        write_atomic(&path, &bytes).map_err(io_err(&path))
+    }
+
+    /// Where the clerk stopped in each assessment, as last saved here.
+    pub fn places(&self) -> places::Places {
+        places::load(&self.root)
+    }
+
     /// Saves an assessment atomically. The first save of a file that already exists in this
     /// run keeps its previous content as `<file>.bak`.
     pub fn save(&mut self, a: &Assessment) -> Result<PathBuf, StoreError> {
@@ -428,6 +484,13 @@ pub fn save_copy(a: &Assessment, path: &Path) -> Result<(), StoreError> {
         message: e.to_string(),
     })?;
     write_atomic(path, &bytes).map_err(io_err(path))
+}
+
+/// The backup file next to `path`: `<path>.bak`.
+fn bak_of(path: &Path) -> PathBuf {
+    let mut bak = path.as_os_str().to_owned();
+    bak.push(".bak");
+    PathBuf::from(bak)
 }
 
 /// The `.bak` of an assessment file, if it exists and loads.

@@ -13,7 +13,11 @@ use crate::ui::widgets::{Window, block, line_input, move_keys};
 
 pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
-    let outer = block(if f.kind == crate::model::assessment::Kind::Inspection {
+    let outer = block(if f.editing.is_some() {
+        s.edit_header_title
+    } else if f.copy_from.is_some() {
+        s.copy_title
+    } else if f.kind == crate::model::assessment::Kind::Inspection {
         s.new_inspection_title
     } else {
         s.new_title
@@ -61,7 +65,8 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
         );
     }
     y += 1;
-    if y + 1 < inner.bottom() {
+    // Editing the header: no domains (they are changed on the domains screen).
+    if f.editing.is_none() && y + 1 < inner.bottom() {
         let head = if f.choosing {
             s.choose_domains_active
         } else {

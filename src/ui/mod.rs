@@ -57,8 +57,45 @@ pub fn view(app: &App, frame: &mut Frame) {
     if let Some(form) = &app.task_form {
         task::form_view(app, form, frame, body);
     }
+    if let Some(c) = &app.confirm {
+        draw_confirm(app, c, frame, body);
+    }
     draw_hints(app, frame, footer);
     draw_status(app, frame, status);
+}
+
+/// A yes/no question in a popup: the question, then its keys (from the keymap).
+fn draw_confirm(app: &App, c: &crate::state::Confirmation, frame: &mut Frame, area: Rect) {
+    let s = strings(app.lang);
+    let w = area.width.saturating_sub(4).min(70);
+    let text_w = usize::from(w.saturating_sub(2)).max(4);
+    let question = crate::text::sanitize(&c.question, false);
+    let mut lines: Vec<Line> = crate::text::wrap(&question, text_w)
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    lines.push(Line::from(""));
+    let keys: Vec<Span> = app
+        .bindings(crate::keymap::Mode::Confirm)
+        .filter(|b| !b.hint_zh.is_empty())
+        .flat_map(|b| {
+            let hint = b.hint(app.lang);
+            let key = b.key_label();
+            let rest = hint.strip_prefix(key.as_str()).unwrap_or(hint).to_string();
+            [
+                Span::styled(key, theme::key()),
+                Span::raw(format!("{rest}   ")),
+            ]
+        })
+        .collect();
+    lines.push(Line::from(keys));
+    let h = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let popup = widgets::centered(area, w, h);
+    widgets::clear_popup(frame, popup);
+    let b = widgets::block(s.confirm_title);
+    let inner = b.inner(popup);
+    frame.render_widget(b, popup);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 /// The footer: the hints of the active mode, generated from the keymap. When they do not all

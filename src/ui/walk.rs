@@ -129,7 +129,15 @@ fn item_label(entry: &crate::library::Entry, item: &Item) -> String {
         .unwrap_or_else(|| item.title())
 }
 
-fn picker(frame: &mut Frame, area: Rect, keep: Option<u16>, s: &Strings, title: &str, p: &Picker) {
+/// A multi-select list in a popup, leaving the screen row `keep` visible.
+pub fn picker(
+    frame: &mut Frame,
+    area: Rect,
+    keep: Option<u16>,
+    s: &Strings,
+    title: &str,
+    p: &Picker,
+) {
     let h = u16::try_from(p.entries.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);

@@ -438,10 +438,7 @@ pub(super) fn list(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         Action::Back => {
             let cursor = app.open.as_ref().map_or(0, |s| s.domain_cursor);
-            app.screen = Screen::Domains(crate::state::DomainsView {
-                cursor,
-                reason: None,
-            });
+            app.screen = Screen::Domains(crate::state::DomainsView::at(cursor));
         }
         _ => {}
     }

@@ -7,7 +7,7 @@ use crate::model::assessment::{Evidence, ItemResult};
 use crate::model::catalogue::CANONICAL_CHANNELS;
 use crate::model::doc::Body;
 use crate::model::status::{FINDING_TYPES, Status};
-use crate::state::{App, DomainsView, Filter, Overlay, Picker, Screen, SummaryView, TasksView};
+use crate::state::{App, Filter, Overlay, Picker, Screen, SummaryView, TasksView};
 use crate::ui::strings::strings;
 
 use super::task;
@@ -207,20 +207,20 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             Vec::new()
         }
         Action::ShowTasks => {
+            let _ = super::records::remember_place(app);
             app.screen = Screen::Tasks(TasksView::default());
-            Vec::new()
+            vec![Effect::RememberPlaces]
         }
         Action::ShowSummary => {
+            let _ = super::records::remember_place(app);
             app.screen = Screen::Summary(SummaryView::default());
-            Vec::new()
+            vec![Effect::RememberPlaces]
         }
         Action::Back => {
+            let _ = super::records::remember_place(app);
             let cursor = app.open.as_ref().map_or(0, |s| s.domain_cursor);
-            app.screen = Screen::Domains(DomainsView {
-                cursor,
-                reason: None,
-            });
-            Vec::new()
+            app.screen = Screen::Domains(crate::state::DomainsView::at(cursor));
+            vec![Effect::RememberPlaces]
         }
         _ => {
             let _ = s;

@@ -145,6 +145,15 @@ pub fn answer(app: &mut App, statuses: &str) {
     }
 }
 
+/// From the start screen: Enter opens the selected assessment where the clerk stopped (the
+/// walk, when there is a place), then Esc goes to its domains screen.
+pub fn reopen(app: &mut App) {
+    press(app, enter());
+    if matches!(app.screen, Screen::Walk(_)) {
+        press(app, esc());
+    }
+}
+
 /// Applies one action directly (for what the runtime, not a key, produces).
 pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
     update(app, a, &ctx())
@@ -249,8 +258,8 @@ pub fn edu_history_len(app: &App, item: &str) -> usize {
 
 /// A stand-in for `zwgk::app::run`: feeds keys through the keymap and performs effects the same
 /// way (Save writes `saved`, then `Saved(Ok)` is fed back; `ResolveEvidence` is answered with
-/// `EvidenceResolved(resolve_evidence(text))`; `SaveCopy` with `CopySaved(Ok)` without writing;
-/// `Quit` sets `quit`).
+/// `EvidenceResolved(resolve_evidence(text))`; `SaveCopy` with `CopySaved(Ok)` and `Archive`
+/// with `Archived(Ok)` without touching files; `Quit` sets `quit`).
 pub struct Sim {
     pub app: App,
     /// What the last Save wrote.
@@ -311,7 +320,14 @@ impl Sim {
                     Effect::ImportFile(path) | Effect::Export(path) => {
                         queue.push(Action::Notify(path.clone()));
                     }
-                    Effect::RememberUser(_) => {}
+                    Effect::RememberUser(_) | Effect::RememberPlaces => {}
+                    // Files are not touched here: the store tests move them.
+                    Effect::Archive(id) => {
+                        queue.push(Action::Archived(Ok((
+                            id.clone(),
+                            format!("archive/{id}.json"),
+                        ))));
+                    }
                     Effect::Quit => self.quit = true,
                 }
                 out.push(e);
