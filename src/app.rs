@@ -127,7 +127,7 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                             Some(session) => {
                                 crate::store::save_copy(&session.assessment, Path::new(&path))
                                     .map(|()| path.clone())
-                                    .map_err(|e| e.to_string())
+                                    .map_err(|e| e.message(app.lang))
                             }
                             None => Err(path.clone()),
                         };
@@ -144,19 +144,19 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                     }
                     Effect::RememberUser(name) => {
                         if let Err(e) = store.set_user(&name) {
-                            actions.push(Action::Notify(e.to_string()));
+                            actions.push(Action::Notify(e.message(app.lang)));
                         }
                     }
                     Effect::Archive(id) => {
                         let result = store
                             .archive(&id)
                             .map(|to| (id.clone(), to.display().to_string()))
-                            .map_err(|e| e.to_string());
+                            .map_err(|e| e.message(app.lang));
                         actions.push(Action::Archived(result));
                     }
                     Effect::RememberPlaces => {
                         if let Err(e) = store.save_places(&app.places) {
-                            actions.push(Action::Notify(e.to_string()));
+                            actions.push(Action::Notify(e.message(app.lang)));
                         }
                     }
                     Effect::Quit => quit = true,
@@ -213,10 +213,21 @@ fn export(app: &App, store: &Store, name: &str) -> Result<String, String> {
         crate::report::Report::build(&session.assessment, &app.library, &app.today, app.lang);
     let bytes = crate::report::render(&report, format).map_err(|e| e.to_string())?;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            format!(
+                "{}: {}",
+                dir.display(),
+                crate::store::io_message(&e, app.lang)
+            )
+        })?;
     }
-    crate::store::atomic::write_atomic(&path, &bytes)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::store::atomic::write_atomic(&path, &bytes).map_err(|e| {
+        format!(
+            "{}: {}",
+            path.display(),
+            crate::store::io_message(&e, app.lang)
+        )
+    })?;
     Ok(path.display().to_string())
 }
 
@@ -254,7 +265,7 @@ fn import(app: &App, store: &mut Store, path: &str) -> Action {
                 let text = crate::import::report(&plan, app.lang).replace('\n', "; ");
                 Action::LibraryReloaded(reload(store), text)
             }
-            Err(e) => Action::Notify(e.to_string()),
+            Err(e) => Action::Notify(e.message(app.lang)),
         };
     }
     match store.import(file, now_millis()) {
@@ -282,19 +293,23 @@ fn import(app: &App, store: &mut Store, path: &str) -> Action {
                             reload(store),
                             format!("{}: {} {}", target.display(), s.import_new, c.id),
                         ),
-                        Err(e) => Action::Notify(format!("{}: {e}", target.display())),
+                        Err(e) => Action::Notify(format!(
+                            "{}: {}",
+                            target.display(),
+                            crate::store::io_message(&e, app.lang)
+                        )),
                     }
                 }
                 Err(problems) => Action::Notify(
                     problems
                         .iter()
-                        .map(ToString::to_string)
+                        .map(|p| p.message(app.lang))
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),
             }
         }
-        Err(e) => Action::Imported(Err(e.to_string())),
+        Err(e) => Action::Imported(Err(e.message(app.lang))),
     }
 }
 
@@ -311,7 +326,7 @@ fn save(app: &App, store: &mut Store) -> Result<String, String> {
     store
         .save(&session.assessment)
         .map(|_| clock_time(now_millis()))
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.message(app.lang))
 }
 
 /// Classifies evidence text: a web address, an existing file (hashed), or plain text.

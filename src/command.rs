@@ -43,7 +43,7 @@ fn list(
 ) -> io::Result<i32> {
     let s = strings(lang);
     for notice in library.notices() {
-        writeln!(err, "{notice}")?;
+        writeln!(err, "{}", sanitize(&notice.message(lang), true))?;
     }
     let items_header = format!("{}/{}", s.col_items, s.col_guideline);
     let header = [
@@ -185,7 +185,7 @@ fn validate(
             Err(problems) => {
                 code = EXIT_BAD_INPUT;
                 for p in problems {
-                    writeln!(err, "{}", sanitize(&p.to_string(), false))?;
+                    writeln!(err, "{}", sanitize(&p.message(lang), false))?;
                 }
             }
         }
@@ -326,7 +326,7 @@ pub fn import_assessment(
     let mut store = match crate::store::Store::open(dir, &now) {
         Ok(store) => store,
         Err(e) => {
-            writeln!(err, "{e}")?;
+            writeln!(err, "{}", sanitize(&e.message(lang), false))?;
             return Ok(EXIT_FAILURE);
         }
     };
@@ -355,11 +355,11 @@ pub fn import_assessment(
             Ok(EXIT_OK)
         }
         Err(e @ crate::store::StoreError::Io { .. }) => {
-            writeln!(err, "{}", sanitize(&e.to_string(), false))?;
+            writeln!(err, "{}", sanitize(&e.message(lang), false))?;
             Ok(EXIT_FAILURE)
         }
         Err(e) => {
-            writeln!(err, "{}", sanitize(&e.to_string(), false))?;
+            writeln!(err, "{}", sanitize(&e.message(lang), false))?;
             Ok(EXIT_BAD_INPUT)
         }
     }

@@ -111,7 +111,12 @@ pub enum Notice {
     /// A file could not be used; the other catalogues still loaded.
     Invalid(Vec<Problem>),
     /// A directory could not be read.
-    Unreadable { path: PathBuf, error: String },
+    Unreadable {
+        path: PathBuf,
+        error: String,
+        /// The error in Chinese.
+        error_zh: String,
+    },
 }
 
 impl fmt::Display for Notice {
@@ -141,8 +146,44 @@ impl fmt::Display for Notice {
                 let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
                 f.write_str(&lines.join("\n"))
             }
-            Notice::Unreadable { path, error } => {
+            Notice::Unreadable { path, error, .. } => {
                 write!(f, "{}: cannot read: {error}", path.display())
+            }
+        }
+    }
+}
+
+impl Notice {
+    /// The notice in the chosen language. (`Display` is the English one, for logs.)
+    pub fn message(&self, lang: crate::cli::Lang) -> String {
+        if lang == crate::cli::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            Notice::Replaced {
+                id,
+                old_version,
+                new_version,
+                by,
+            } => format!(
+                "目录 {id}:{} 中的 {new_version} 版取代了 {old_version} 版",
+                by.display()
+            ),
+            Notice::Ignored {
+                path,
+                id,
+                version,
+                kept_version,
+            } => format!(
+                "{}:目录 {id} 的 {version} 版未使用,已有 {kept_version} 版",
+                path.display()
+            ),
+            Notice::Invalid(problems) => {
+                let lines: Vec<String> = problems.iter().map(|p| p.message(lang)).collect();
+                lines.join("\n")
+            }
+            Notice::Unreadable { path, error_zh, .. } => {
+                format!("{}:无法读取:{error_zh}", path.display())
             }
         }
     }
@@ -188,6 +229,7 @@ impl Library {
                 self.notices.push(Notice::Unreadable {
                     path: dir.to_path_buf(),
                     error: e.to_string(),
+                    error_zh: crate::store::io_message(&e, crate::cli::Lang::Zh),
                 });
                 return;
             }
@@ -311,23 +353,39 @@ impl Library {
 /// Reads and validates one catalogue file, refusing files over the size limit before reading them.
 pub fn read_catalogue(path: &Path) -> Result<Catalogue, Vec<Problem>> {
     let name = path.display().to_string();
-    let fail = |message: String| {
+    let fail = |message: String, message_zh: String| {
         vec![Problem {
             file: name.clone(),
             position: None,
             item: None,
             field: None,
             message,
+            message_zh,
         }]
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let unreadable = |e: std::io::Error| {
+        fail(
+            format!("cannot read: {e}"),
+            format!(
+                "无法读取:{}",
+                crate::store::io_message(&e, crate::cli::Lang::Zh)
+            ),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
     if meta.len() > MAX_CATALOGUE_BYTES as u64 {
-        return Err(fail(format!(
-            "file is {} bytes; catalogue files may be at most {MAX_CATALOGUE_BYTES} bytes",
-            meta.len()
-        )));
+        return Err(fail(
+            format!(
+                "file is {} bytes; catalogue files may be at most {MAX_CATALOGUE_BYTES} bytes",
+                meta.len()
+            ),
+            format!(
+                "文件有 {} 字节,目录文件最多 {MAX_CATALOGUE_BYTES} 字节",
+                meta.len()
+            ),
+        ));
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(path).map_err(unreadable)?;
     validate_catalogue(&name, &bytes)
 }
 

@@ -38,7 +38,7 @@ fn library_message(app: &App) -> Option<String> {
     let notices = app.library.notices();
     let first = notices.first()?;
     let first = first
-        .to_string()
+        .message(app.lang)
         .lines()
         .next()
         .unwrap_or_default()
@@ -87,15 +87,27 @@ fn run(cli: Cli) -> Result<i32> {
             let now = time::OffsetDateTime::now_utc()
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default();
+            // Errors of the data dir are said in the interface's language (the terminal is
+            // not taken over yet).
+            let fail = |e: StoreError| -> Result<i32> {
+                eprintln!("zwgk: {}", e.message(cli.lang));
+                Ok(EXIT_FAILURE)
+            };
             let mut store = match Store::open(&dir, &now) {
                 Ok(store) => store,
-                Err(e @ StoreError::Locked { .. }) if !cli.read_only => return Err(e.into()),
-                Err(StoreError::Locked { .. }) => Store::open_read_only(&dir)?,
-                Err(e) => return Err(e.into()),
+                Err(e @ StoreError::Locked { .. }) if !cli.read_only => return fail(e),
+                Err(StoreError::Locked { .. }) => match Store::open_read_only(&dir) {
+                    Ok(store) => store,
+                    Err(e) => return fail(e),
+                },
+                Err(e) => return fail(e),
             };
             let library = Library::load(&catalogue_dirs);
-            let listing = store
-                .list()?
+            let listed = match store.list() {
+                Ok(listed) => listed,
+                Err(e) => return fail(e),
+            };
+            let listing = listed
                 .into_iter()
                 .map(|(path, loaded)| Listing {
                     backup: loaded
@@ -103,7 +115,7 @@ fn run(cli: Cli) -> Result<i32> {
                         .then(|| zwgk::store::load_backup(&path))
                         .flatten(),
                     path: path.display().to_string(),
-                    assessment: loaded.map_err(|e| e.to_string()),
+                    assessment: loaded.map_err(|e| e.message(cli.lang)),
                 })
                 .collect();
             let mut app = App::new(cli.lang, library, store.device().id.clone(), listing);

@@ -378,7 +378,7 @@ fn upgrade_catalogues(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
                 carried += r.carried;
             }
             Err(e) => {
-                app.message = Some(e.to_string());
+                app.message = Some(e.message(app.lang));
                 return vec![Effect::Save];
             }
         }
@@ -499,7 +499,7 @@ pub(crate) fn record(app: &mut App, body: Body, ctx: &Ctx) -> Vec<Effect> {
         Ok(Some(_)) => vec![Effect::Save],
         Ok(None) => Vec::new(),
         Err(e) => {
-            app.message = Some(e.to_string());
+            app.message = Some(e.message(app.lang));
             Vec::new()
         }
     }

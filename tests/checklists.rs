@@ -933,6 +933,10 @@ fn list_prints_library_notices_on_stderr() {
     let lib = Library::load(&[dir.path().to_path_buf()]);
     let (code, out, err) = run(ChecklistCommand::List, &lib, Lang::Zh);
     assert_eq!(code, EXIT_OK);
+    // In the interface's language.
+    assert!(err.contains("目录 employment:"), "{err}");
+    assert!(err.contains("中的 2027.1 版取代了"), "{err}");
+    let (_, _, err) = run(ChecklistCommand::List, &lib, Lang::En);
     assert!(
         err.contains("catalogue employment: version 2027.1"),
         "{err}"

@@ -347,3 +347,89 @@ fn places_are_kept_in_the_data_dir_not_in_the_assessment() {
     fs::write(dir.path().join("places.json"), b"{not json").unwrap();
     assert!(store.places().is_empty());
 }
+
+#[test]
+fn store_errors_are_told_in_chinese_where_the_interface_is_chinese() {
+    use zwgk::cli::Lang;
+    let dir = tempfile::tempdir().unwrap();
+    let _first = Store::open(dir.path(), "2026-11-27T08:00:00Z").unwrap();
+    // A second zwgk on the same data dir: the binary says who holds it, in Chinese.
+    let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "数据目录正被另一个 zwgk 使用(进程 {}",
+            std::process::id()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--read-only"), "{stderr}");
+    assert!(!stderr.contains("in use"), "{stderr}");
+    // With --lang en, English.
+    let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .args(["--lang", "en", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is in use by zwgk"));
+
+    // A file that is not there: no "No such file or directory (os error 2)".
+    let other = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .arg("--data-dir")
+        .arg(other.path())
+        .args(["import", "/nonexistent/自查.json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/nonexistent/自查.json:找不到这个文件或文件夹"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("os error"), "{stderr}");
+
+    // Every kind of store error has a Chinese message that names the file.
+    let p = Path::new("/data/assessments/x.json");
+    let io = |kind| StoreError::Io {
+        path: p.into(),
+        source: std::io::Error::from(kind),
+    };
+    for (e, words) in [
+        (io(std::io::ErrorKind::PermissionDenied), "没有权限"),
+        (io(std::io::ErrorKind::StorageFull), "磁盘已满"),
+        (
+            StoreError::Invalid {
+                path: p.into(),
+                message: "the file is empty".into(),
+            },
+            "文件是空的",
+        ),
+        (
+            StoreError::Syntax {
+                path: p.into(),
+                line: 3,
+                column: 7,
+                message: "expected value".into(),
+            },
+            "第 3 行第 7 列:这里应是一个值",
+        ),
+        (
+            StoreError::TooNew {
+                path: p.into(),
+                found: 9,
+            },
+            "请更新 zwgk",
+        ),
+        (StoreError::ReadOnly { path: p.into() }, "只读"),
+    ] {
+        let zh = e.message(Lang::Zh);
+        assert!(zh.starts_with("/data/assessments/x.json"), "{zh}");
+        assert!(zh.contains(words), "{zh}");
+        assert_eq!(e.message(Lang::En), e.to_string());
+    }
+}

@@ -189,7 +189,7 @@ pub(super) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             let mut assessment = match create_assessment(&form, app, author.clone(), ctx) {
                 Ok(a) => a,
                 Err(e) => {
-                    app.message = Some(e.to_string());
+                    app.message = Some(e.message(app.lang));
                     app.screen = Screen::New(form);
                     return Vec::new();
                 }
@@ -205,7 +205,7 @@ pub(super) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             if let Some(source) = source {
                 match super::records::carry(app, &source, &mut assessment, &author, ctx) {
                     Ok(n) => carried = Some(n),
-                    Err(e) => app.message = Some(e.to_string()),
+                    Err(e) => app.message = Some(e.message(app.lang)),
                 }
             }
             let summary = Listing {

@@ -412,7 +412,7 @@ fn record(app: &mut App, body: Body, ctx: &Ctx) -> Vec<Effect> {
         Ok(Some(_)) => vec![Effect::Save],
         Ok(None) => Vec::new(),
         Err(e) => {
-            app.message = Some(e.to_string());
+            app.message = Some(e.message(app.lang));
             Vec::new()
         }
     }
