@@ -865,3 +865,35 @@ fn an_unbracketed_paste_into_the_note_stays_text() {
     assert_eq!(note["body"]["note"], format!("{PASTED}{long}"));
     assert_eq!(note["body"]["status"], "unchecked");
 }
+
+/// What the runtime says about a file it cannot import reaches the Chinese interface in
+/// Chinese: a missing file, a table of a format no reader knows.
+#[test]
+fn import_errors_in_the_app_are_said_in_chinese() {
+    if !tmux_or_skip("import_errors_in_the_app_are_said_in_chinese") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let t = Tmux::new("import-errors");
+    t.start(&[BIN, "--data-dir", data.to_str().unwrap()]);
+    t.wait_text("按 n 新建自查");
+    t.keys(&["i"]);
+    t.wait_text("导入检查文件");
+    t.text("/nonexistent/自查.json");
+    t.wait_text("/nonexistent/自查.json");
+    t.keys(&["Enter"]);
+    let screen = t.wait_text("找不到这个文件或文件夹");
+    assert!(!screen.contains("os error"), "{screen}");
+    let table = dir.path().join("目录.foo");
+    std::fs::write(&table, b"x").unwrap();
+    t.keys(&["i"]);
+    t.wait_text("导入检查文件");
+    t.text(table.to_str().unwrap());
+    t.wait_text("目录.foo");
+    t.keys(&["Enter"]);
+    let screen = t.wait_text("无法识别的表格格式");
+    assert!(!screen.contains("unknown table format"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_exit();
+}
