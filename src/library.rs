@@ -292,6 +292,43 @@ impl Library {
         self.entries.get(id)
     }
 
+    /// The catalogue a person names: by id, by name (就业) or by an alias, exactly; else the one
+    /// catalogue whose id starts with, or whose name or an alias contains, the text. `Err`
+    /// with the candidates (empty: none) when it names no single catalogue.
+    pub fn find(&self, name: &str) -> Result<&Entry, Vec<&Entry>> {
+        let key = name.trim();
+        if key.is_empty() {
+            return Err(Vec::new());
+        }
+        if let Some(e) = self.get(key) {
+            return Ok(e);
+        }
+        let entries = self.entries();
+        let lower = key.to_lowercase();
+        let exact = |e: &&Entry| {
+            let c = &e.catalogue;
+            c.name.trim() == key
+                || c.aliases
+                    .iter()
+                    .any(|a| a.trim() == key || a.trim().to_lowercase() == lower)
+        };
+        let partial = |e: &&Entry| {
+            let c = &e.catalogue;
+            c.id.starts_with(&lower)
+                || c.name.contains(key)
+                || c.aliases.iter().any(|a| a.to_lowercase().contains(&lower))
+        };
+        for way in [&exact as &dyn Fn(&&Entry) -> bool, &partial] {
+            let hits: Vec<&Entry> = entries.iter().copied().filter(|e| way(e)).collect();
+            match hits.as_slice() {
+                [] => continue,
+                [one] => return Ok(one),
+                _ => return Err(hits),
+            }
+        }
+        Err(Vec::new())
+    }
+
     /// Every catalogue in list order: national first, then city, then local; inside a group by
     /// `order` (the official order of the 26), then those without one by name
     /// (see [`Catalogue::list_cmp`]). Every list of domains follows it.
@@ -340,6 +377,20 @@ impl Library {
     /// True when no catalogue is loaded.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// Items checked and items in total over the involved domains of an assessment.
+    pub fn progress(&self, a: &crate::model::assessment::Assessment) -> (usize, usize) {
+        let mut t = crate::model::status::Tally::default();
+        for d in a.domains().filter(|d| d.involved) {
+            if let Some(e) = self.get(&d.checklist) {
+                t.merge(&a.tally(
+                    &d.checklist,
+                    e.catalogue.items.iter().map(|i| i.id.as_str()),
+                ));
+            }
+        }
+        (t.checked(), t.total())
     }
 
     /// Catalogues of one group.

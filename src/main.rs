@@ -68,6 +68,12 @@ fn run(cli: Cli) -> Result<i32> {
             )?)
         }
         Some(Command::Schema { which }) => Ok(command::schema(*which, &mut out)?),
+        Some(Command::List { format }) => {
+            let library = Library::load(&catalogue_dirs);
+            Ok(command::list_assessments(
+                &dir, &library, *format, cli.lang, &mut out, &mut err,
+            )?)
+        }
         Some(Command::Report {
             assessment,
             format,

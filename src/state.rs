@@ -658,15 +658,6 @@ impl App {
 
     /// Items checked and items in total over the involved domains of an assessment.
     pub fn progress(&self, a: &Assessment) -> (usize, usize) {
-        let mut t = Tally::default();
-        for d in a.domains().filter(|d| d.involved) {
-            if let Some(e) = self.library.get(&d.checklist) {
-                t.merge(&a.tally(
-                    &d.checklist,
-                    e.catalogue.items.iter().map(|i| i.id.as_str()),
-                ));
-            }
-        }
-        (t.checked(), t.total())
+        self.library.progress(a)
     }
 }

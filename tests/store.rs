@@ -433,3 +433,76 @@ fn store_errors_are_told_in_chinese_where_the_interface_is_chinese() {
         assert_eq!(e.message(Lang::En), e.to_string());
     }
 }
+
+#[test]
+fn zwgk_list_shows_each_assessment_as_a_table_or_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path(), "2026-11-27T06:40:05Z").unwrap();
+    let id = "0190f5a2-7c00-7000-8000-000000000001";
+    let mut a = assessment(id);
+    record(&mut a, "01", Status::Compliant, "");
+    record(&mut a, "02", Status::Missing, "");
+    store.save(&a).unwrap();
+    drop(store);
+    fs::write(
+        dir.path().join("assessments").join("broken.json"),
+        b"{\"format\": \"zwgk-assessment\"",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let total = zwgk::library::Library::builtin()
+        .get("employment")
+        .unwrap()
+        .catalogue
+        .items
+        .len();
+    let text = run(&["list"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("编号"), "{text}");
+    for col in ["单位", "类型", "轮次", "进度", "最后修改"] {
+        assert!(lines[0].contains(col), "{text}");
+    }
+    let row = lines.iter().find(|l| l.starts_with(id)).unwrap();
+    for cell in [
+        "胡集镇人民政府",
+        "自查",
+        "2026年下半年自查",
+        &format!("2/{total}"),
+        "2026-11-27 14:40",
+    ] {
+        assert!(row.contains(cell), "{cell} missing: {row}");
+    }
+    let broken = lines.iter().find(|l| l.starts_with("broken")).unwrap();
+    assert!(broken.contains("无法打开"), "{broken}");
+    assert!(!text.contains("EOF"), "{text}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["list", "--format", "json"])).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let r = rows.iter().find(|r| r["id"] == id).unwrap();
+    assert_eq!(r["unit"], "胡集镇人民政府");
+    assert_eq!(r["kind"], "self_check");
+    assert_eq!(r["round"], "2026年下半年自查");
+    assert_eq!(r["checked"], 2);
+    assert_eq!(r["total"], total);
+    assert_eq!(r["last_change"], zwgk::clock::rfc3339(a.clock.millis));
+    let b = rows.iter().find(|r| r["id"] == "broken").unwrap();
+    assert!(b["error"].as_str().unwrap().contains("broken.json"), "{b}");
+    // Read without taking the lock; English with --lang en.
+    assert!(!dir.path().join("zwgk.owner").exists());
+    assert!(run(&["--lang", "en", "list"]).starts_with("id"));
+}

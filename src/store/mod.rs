@@ -11,6 +11,7 @@
 //! ```
 
 pub mod atomic;
+pub mod find;
 pub mod lock;
 pub mod migrate;
 pub mod places;
