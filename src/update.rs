@@ -222,6 +222,10 @@ fn quit(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     {
         effects.extend(records::domains_popup(app, Action::Confirm, ctx));
     }
+    // The header being edited is saved when it can be (Esc would do the same).
+    if matches!(&app.screen, Screen::New(f) if f.editing.is_some()) {
+        effects.extend(form(app, Action::Back, ctx));
+    }
     if !effects.contains(&Effect::Save) && app.save_error.is_some() {
         effects.push(Effect::Save);
     }

@@ -1518,3 +1518,15 @@ fn reopening_lands_where_the_clerk_stopped() {
     assert_eq!(place.checklist, EDU);
     assert_eq!(place.items[EDU], "06");
 }
+
+#[test]
+fn ctrl_c_while_editing_the_header_keeps_the_edit() {
+    let mut app = app();
+    create_assessment(&mut app);
+    press(&mut app, ch('e'));
+    keys(&mut app, &[tab(), tab(), tab()]);
+    retype(&mut app, "2027年上半年自查");
+    let fx = press(&mut app, ctrl('c'));
+    assert_eq!(fx, vec![Effect::Save, Effect::Quit]);
+    assert_eq!(assessment(&app).round(), "2027年上半年自查");
+}
