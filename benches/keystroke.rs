@@ -140,9 +140,10 @@ mod walk {
         let item = &catalogue.items[0];
         let detail = [
             format!("公开事项：{}", item.title()),
-            format!("公开依据：{}", item.basis),
-            format!("公开时限：{}", item.timeline),
-            format!("公开主体：{}", item.subject),
+            format!("公开内容：{}", item.content),
+            format!("公开依据：{}", item.basis.join("；")),
+            format!("公开时限：{}", item.time_limit),
+            format!("公开主体：{}", item.publisher),
             "公开渠道：政府网站 政务新媒体 公开栏".to_string(),
             "备注：第10次检查:网站栏目12条信息已核对，公开栏照片见附件。".to_string(),
         ]

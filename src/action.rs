@@ -13,6 +13,9 @@ pub enum Action {
     PageDown,
     Home,
     End,
+    /// Scroll the second pane of a screen (the walk's detail, the summary's problems) down or up.
+    ScrollDown,
+    ScrollUp,
     /// Enter: open, confirm, next field.
     Confirm,
     /// Esc: back one screen, close a popup.
@@ -40,6 +43,25 @@ pub enum Action {
     ToggleDomain,
     /// Mark the selected domain 不涉及 (asks for a reason), or undo that.
     ToggleNotInvolved,
+
+    // Records a clerk manages.
+    /// Change the header of the selected or open assessment (unit, 区划代码, county, round,
+    /// assessor).
+    EditHeader,
+    /// Move the selected assessment's file to the data dir's `archive/` (asks first).
+    BeginArchive,
+    /// A new self-check for the next round from the selected one: notes and evidence carried,
+    /// statuses cleared.
+    CopyForNextRound,
+    /// Add catalogues that were left out at creation (a picker).
+    BeginAddDomain,
+    /// Write the 领域小结 of the domain under the cursor.
+    EditDomainSummary,
+    /// Mark every unchecked item of the domain under the cursor 已落实 (asks first).
+    AllCompliant,
+    /// The answers to a question: yes / no.
+    Yes,
+    No,
 
     // Domains.
     ShowSummary,
@@ -81,9 +103,6 @@ pub enum Action {
     /// Settle a conflict with the chosen version and what the others add.
     CombineVersions,
 
-    /// The answer to a yes/no question.
-    Answer(bool),
-
     // Pickers (findings, channels): toggle the entry under the cursor.
     ToggleEntry,
 
@@ -111,6 +130,8 @@ pub enum Action {
     CopySaved(Result<String, String>),
     /// Catalogues were imported: the reloaded library and what was done.
     LibraryReloaded(Box<crate::library::Library>, String),
+    /// The result of archiving a file: `Ok((assessment id, where it went))` or `Err(message)`.
+    Archived(Result<(String, String), String>),
     /// A message from the runtime for the status line.
     Notify(String),
     /// The hand-over state changed (a bundle was written or imported).
@@ -140,6 +161,12 @@ impl Action {
                 | Action::Undo
                 | Action::RemoveEvidence
                 | Action::CombineVersions
+                | Action::EditHeader
+                | Action::BeginArchive
+                | Action::CopyForNextRound
+                | Action::BeginAddDomain
+                | Action::EditDomainSummary
+                | Action::AllCompliant
         )
     }
 }
@@ -167,6 +194,10 @@ pub enum Effect {
     SaveCopy(String),
     /// Remember the name of the person using this device.
     RememberUser(String),
+    /// Move an assessment's file (by id) to the data dir's `archive/` folder.
+    Archive(String),
+    /// Write where the clerk stopped in each assessment (`App::places`) to the data dir.
+    RememberPlaces,
     /// Leave the program (after saving whatever is open).
     Quit,
 }

@@ -150,7 +150,7 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                             Some(session) => {
                                 crate::store::save_copy(&session.assessment, Path::new(&path))
                                     .map(|()| path.clone())
-                                    .map_err(|e| e.to_string())
+                                    .map_err(|e| e.message(app.lang))
                             }
                             None => Err(path.clone()),
                         };
@@ -179,7 +179,19 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                     }
                     Effect::RememberUser(name) => {
                         if let Err(e) = store.set_user(&name) {
-                            actions.push(Action::Notify(e.to_string()));
+                            actions.push(Action::Notify(e.message(app.lang)));
+                        }
+                    }
+                    Effect::Archive(id) => {
+                        let result = store
+                            .archive(&id)
+                            .map(|to| (id.clone(), to.display().to_string()))
+                            .map_err(|e| e.message(app.lang));
+                        actions.push(Action::Archived(result));
+                    }
+                    Effect::RememberPlaces => {
+                        if let Err(e) = store.save_places(&app.places) {
+                            actions.push(Action::Notify(e.message(app.lang)));
                         }
                     }
                     Effect::Quit => quit = true,
@@ -280,7 +292,7 @@ fn import(app: &App, store: &mut Store, path: &str) -> Action {
                 let text = crate::import::report(&plan, app.lang).replace('\n', "; ");
                 Action::LibraryReloaded(reload(store), text)
             }
-            Err(e) => Action::Notify(e.to_string()),
+            Err(e) => Action::Notify(e.message(app.lang)),
         };
     }
     if file.is_dir() {
@@ -311,20 +323,24 @@ fn import(app: &App, store: &mut Store, path: &str) -> Action {
                             reload(store),
                             format!("{}: {} {}", target.display(), s.import_new, c.id),
                         ),
-                        Err(e) => Action::Notify(format!("{}: {e}", target.display())),
+                        Err(e) => Action::Notify(format!(
+                            "{}: {}",
+                            target.display(),
+                            crate::store::io_message(&e, app.lang)
+                        )),
                     }
                 }
                 Err(problems) => Action::Notify(
                     problems
                         .iter()
-                        .map(ToString::to_string)
+                        .map(|p| p.message(app.lang))
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),
             }
         }
         Err(crate::sync::bundle::BundleError::Store { source, .. }) => {
-            Action::Imported(Err(source.to_string()))
+            Action::Imported(Err(source.message(app.lang)))
         }
         Err(e) => Action::Imported(Err(e.message(app.lang))),
     }
@@ -415,6 +431,7 @@ fn imported(
 
 fn set_size(app: &mut App, w: u16, h: u16) {
     app.width = w;
+    app.height = h;
     app.page = usize::from(h.saturating_sub(8)).max(1);
 }
 
@@ -425,7 +442,7 @@ fn save(app: &App, store: &mut Store) -> Result<String, String> {
     store
         .save(&session.assessment)
         .map(|_| clock_time(now_millis()))
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.message(app.lang))
 }
 
 /// Resolves typed evidence: a web address, a file (copied into the data directory's

@@ -58,9 +58,15 @@ pub enum Command {
         #[arg(value_enum)]
         which: SchemaKind,
     },
+    /// 本机的检查一览:编号、单位、类型、轮次、进度、最后修改 / the assessments on this device
+    List {
+        /// 输出格式 / output format
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
     /// 报告与整改台账 / report and rectification ledger
     Report {
-        /// 检查文件路径,或数据目录中检查的编号(可只写开头几位) / assessment file, or an id (prefix) in the data dir
+        /// 检查文件路径,或数据目录中的检查:编号(可只写开头几位)、单位或轮次 / assessment file, or one in the data dir by id (prefix), unit or round
         assessment: String,
         /// 格式(可省略,由输出文件扩展名决定) / format (may be left out when the output's extension says it)
         #[arg(long, value_enum)]
@@ -115,7 +121,7 @@ pub enum ChecklistCommand {
     List,
     /// 显示一个目录的全部事项 / show every row of one catalogue
     Show {
-        /// 目录编号,如 employment / catalogue id, e.g. employment
+        /// 目录编号、名称或别名,如 employment、就业 / catalogue id, name or alias, e.g. employment, 就业
         id: String,
     },
     /// 检查目录文件 / check catalogue files and report every problem
@@ -210,6 +216,15 @@ pub enum SummaryFormat {
     Xlsx,
     /// 网页 / HTML
     Html,
+    /// JSON
+    Json,
+}
+
+/// Output formats of `zwgk list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// 表格 / a table
+    Text,
     /// JSON
     Json,
 }

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::cli::{ChecklistCommand, Lang, SchemaKind};
+use crate::cli::{ChecklistCommand, Lang, ListFormat, SchemaKind};
 use crate::library::{Library, read_catalogue};
 use crate::text::{pad, sanitize, width, wrap};
 use crate::ui::row::item_fields;
@@ -43,7 +43,7 @@ fn list(
 ) -> io::Result<i32> {
     let s = strings(lang);
     for notice in library.notices() {
-        writeln!(err, "{notice}")?;
+        writeln!(err, "{}", sanitize(&notice.message(lang), true))?;
     }
     let items_header = format!("{}/{}", s.col_items, s.col_guideline);
     let header = [
@@ -98,9 +98,25 @@ fn show(
     err: &mut dyn Write,
 ) -> io::Result<i32> {
     let s = strings(lang);
-    let Some(entry) = library.get(id) else {
-        writeln!(err, "{}: {id}", s.unknown_catalogue)?;
-        return Ok(EXIT_BAD_INPUT);
+    let entry = match library.find(id) {
+        Ok(entry) => entry,
+        Err(candidates) if candidates.is_empty() => {
+            writeln!(err, "{}: {}", s.unknown_catalogue, sanitize(id, false))?;
+            writeln!(err, "{}", s.see_checklist_list)?;
+            return Ok(EXIT_BAD_INPUT);
+        }
+        Err(candidates) => {
+            writeln!(err, "{}: {}", s.catalogue_ambiguous, sanitize(id, false))?;
+            for e in candidates {
+                writeln!(
+                    err,
+                    "  {}  {}",
+                    e.catalogue.id,
+                    sanitize(&e.catalogue.name, false)
+                )?;
+            }
+            return Ok(EXIT_BAD_INPUT);
+        }
     };
     let c = &entry.catalogue;
     let cols = terminal_columns();
@@ -185,7 +201,7 @@ fn validate(
             Err(problems) => {
                 code = EXIT_BAD_INPUT;
                 for p in problems {
-                    writeln!(err, "{}", sanitize(&p.to_string(), false))?;
+                    writeln!(err, "{}", sanitize(&p.message(lang), false))?;
                 }
             }
         }
@@ -348,7 +364,7 @@ pub fn import(
     let mut store = match crate::store::Store::open(dir, &crate::clock::rfc3339(now)) {
         Ok(store) => store,
         Err(e) => {
-            writeln!(err, "{}", sanitize(&e.to_string(), false))?;
+            writeln!(err, "{}", sanitize(&e.message(lang), false))?;
             return Ok(EXIT_FAILURE);
         }
     };
@@ -396,7 +412,7 @@ pub fn export(
     let mut store = match crate::store::Store::open_read_only(dir) {
         Ok(store) => store,
         Err(e) => {
-            writeln!(err, "{}", sanitize(&e.to_string(), false))?;
+            writeln!(err, "{}", sanitize(&e.message(lang), false))?;
             return Ok(EXIT_FAILURE);
         }
     };
@@ -407,7 +423,7 @@ pub fn export(
     let all: Vec<crate::model::assessment::Assessment> = match store.list() {
         Ok(l) => l.into_iter().filter_map(|(_, a)| a.ok()).collect(),
         Err(e) => {
-            writeln!(err, "{}", sanitize(&e.to_string(), false))?;
+            writeln!(err, "{}", sanitize(&e.message(lang), false))?;
             return Ok(EXIT_FAILURE);
         }
     };
@@ -528,4 +544,121 @@ pub fn summary(
     } else {
         EXIT_BAD_INPUT
     })
+}
+
+/// `zwgk list`: the assessments of the data directory (read without taking its lock): id,
+/// unit, kind, round, progress and last change, as a table or as JSON. A file that cannot be
+/// read is listed with the reason.
+pub fn list_assessments(
+    dir: &Path,
+    library: &Library,
+    format: ListFormat,
+    lang: Lang,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<i32> {
+    use crate::model::assessment::Kind;
+    let s = strings(lang);
+    let listed = match crate::store::Store::open_read_only(dir).and_then(|mut st| st.list()) {
+        Ok(listed) => listed,
+        Err(e) => {
+            writeln!(err, "{}", sanitize(&e.message(lang), false))?;
+            return Ok(EXIT_FAILURE);
+        }
+    };
+    let kind_word = |k: Kind| match k {
+        Kind::SelfCheck => s.kind_self_check,
+        Kind::Inspection => s.kind_inspection,
+    };
+    if format == ListFormat::Json {
+        let rows: Vec<serde_json::Value> = listed
+            .iter()
+            .map(|(path, loaded)| match loaded {
+                Ok(a) => {
+                    let (checked, total) = library.progress(a);
+                    let unit = a.unit();
+                    serde_json::json!({
+                        "id": a.id,
+                        "file": path.display().to_string(),
+                        "kind": a.kind.as_str(),
+                        "unit": unit.name,
+                        "division_code": unit.division_code,
+                        "county": unit.county,
+                        "round": a.round(),
+                        "assessor": a.assessor(),
+                        "checked": checked,
+                        "total": total,
+                        "conflicts": a.conflict_count(),
+                        "last_change": crate::clock::rfc3339(a.clock.millis),
+                    })
+                }
+                Err(e) => serde_json::json!({
+                    "id": path.file_stem().map(|s| s.to_string_lossy().into_owned()),
+                    "file": path.display().to_string(),
+                    "error": e.message(lang),
+                }),
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&rows).map_err(io::Error::other)?;
+        writeln!(out, "{text}")?;
+        return Ok(EXIT_OK);
+    }
+    let header = [
+        s.col_id,
+        s.col_unit,
+        s.col_kind,
+        s.col_round,
+        s.col_progress,
+        s.col_last_change,
+    ];
+    let rows: Vec<[String; 6]> = listed
+        .iter()
+        .map(|(path, loaded)| match loaded {
+            Ok(a) => {
+                let (checked, total) = library.progress(a);
+                let mut progress = format!("{checked}/{total}");
+                if a.conflict_count() > 0 {
+                    progress.push_str(&format!(" {}{}", s.conflict_mark, a.conflict_count()));
+                }
+                [
+                    a.id.clone(),
+                    sanitize(&a.unit().name, false),
+                    kind_word(a.kind).to_string(),
+                    sanitize(a.round(), false),
+                    progress,
+                    crate::clock::local_time(a.clock.millis),
+                ]
+            }
+            Err(e) => [
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                format!("{}: {}", s.cannot_open, sanitize(&e.message(lang), false)),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
+        })
+        .collect();
+    if rows.is_empty() {
+        writeln!(err, "{}", s.list_empty)?;
+        return Ok(EXIT_OK);
+    }
+    let mut widths = header.map(width);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(cell));
+        }
+    }
+    let line = |cells: &[&str]| -> String {
+        let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| pad(c, w)).collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    writeln!(out, "{}", line(&header))?;
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        writeln!(out, "{}", line(&cells))?;
+    }
+    Ok(EXIT_OK)
 }

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::model::catalogue::{Catalogue, Fingerprint, Group};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::model::catalogue::{Catalogue, Fingerprint, Group, Label, fit_labels};
 use crate::model::validate::{MAX_CATALOGUE_BYTES, Problem, validate_catalogue};
 
 mod builtin {
@@ -31,23 +34,60 @@ impl fmt::Display for Origin {
     }
 }
 
-/// A catalogue ready for use, with its items' fingerprints computed once.
+/// A catalogue ready for use, with its items' fingerprints and labels computed once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub catalogue: Catalogue,
     pub origin: Origin,
     /// Fingerprint of each item, in item order.
     pub fingerprints: Vec<Fingerprint>,
+    /// The label of each item, in item order ([`Catalogue::labels`]).
+    pub labels: Vec<Label>,
+    /// Labels fitted to a width ([`fit_labels`]), kept per width once made: the walk draws
+    /// them on every frame, and a catalogue may hold 100,000 items.
+    fitted: FittedLabels,
 }
 
 impl Entry {
     fn new(catalogue: Catalogue, origin: Origin) -> Entry {
         let fingerprints = catalogue.items.iter().map(|i| i.fingerprint()).collect();
+        let labels = catalogue.labels();
         Entry {
             catalogue,
             origin,
             fingerprints,
+            labels,
+            fitted: FittedLabels::default(),
         }
+    }
+
+    /// The labels of the items cut to `cols` columns so that no two read the same
+    /// ([`Catalogue::labels_within`]), made once per width.
+    pub fn labels_within(&self, cols: usize) -> Arc<Vec<String>> {
+        let mut memo = match self.fitted.0.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        memo.entry(cols)
+            .or_insert_with(|| Arc::new(fit_labels(&self.labels, cols)))
+            .clone()
+    }
+}
+
+/// A memo of fitted labels: a cache, so copies start empty and it never makes two entries
+/// differ.
+#[derive(Debug, Default)]
+struct FittedLabels(Mutex<HashMap<usize, Arc<Vec<String>>>>);
+
+impl Clone for FittedLabels {
+    fn clone(&self) -> Self {
+        FittedLabels::default()
+    }
+}
+
+impl PartialEq for FittedLabels {
+    fn eq(&self, _: &Self) -> bool {
+        true
     }
 }
 
@@ -71,7 +111,12 @@ pub enum Notice {
     /// A file could not be used; the other catalogues still loaded.
     Invalid(Vec<Problem>),
     /// A directory could not be read.
-    Unreadable { path: PathBuf, error: String },
+    Unreadable {
+        path: PathBuf,
+        error: String,
+        /// The error in Chinese.
+        error_zh: String,
+    },
 }
 
 impl fmt::Display for Notice {
@@ -101,8 +146,44 @@ impl fmt::Display for Notice {
                 let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
                 f.write_str(&lines.join("\n"))
             }
-            Notice::Unreadable { path, error } => {
+            Notice::Unreadable { path, error, .. } => {
                 write!(f, "{}: cannot read: {error}", path.display())
+            }
+        }
+    }
+}
+
+impl Notice {
+    /// The notice in the chosen language. (`Display` is the English one, for logs.)
+    pub fn message(&self, lang: crate::cli::Lang) -> String {
+        if lang == crate::cli::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            Notice::Replaced {
+                id,
+                old_version,
+                new_version,
+                by,
+            } => format!(
+                "目录 {id}:{} 中的 {new_version} 版取代了 {old_version} 版",
+                by.display()
+            ),
+            Notice::Ignored {
+                path,
+                id,
+                version,
+                kept_version,
+            } => format!(
+                "{}:目录 {id} 的 {version} 版未使用,已有 {kept_version} 版",
+                path.display()
+            ),
+            Notice::Invalid(problems) => {
+                let lines: Vec<String> = problems.iter().map(|p| p.message(lang)).collect();
+                lines.join("\n")
+            }
+            Notice::Unreadable { path, error_zh, .. } => {
+                format!("{}:无法读取:{error_zh}", path.display())
             }
         }
     }
@@ -148,6 +229,7 @@ impl Library {
                 self.notices.push(Notice::Unreadable {
                     path: dir.to_path_buf(),
                     error: e.to_string(),
+                    error_zh: crate::store::io_message(&e, crate::cli::Lang::Zh),
                 });
                 return;
             }
@@ -210,6 +292,43 @@ impl Library {
         self.entries.get(id)
     }
 
+    /// The catalogue a person names: by id, by name (就业) or by an alias, exactly; else the one
+    /// catalogue whose id starts with, or whose name or an alias contains, the text. `Err`
+    /// with the candidates (empty: none) when it names no single catalogue.
+    pub fn find(&self, name: &str) -> Result<&Entry, Vec<&Entry>> {
+        let key = name.trim();
+        if key.is_empty() {
+            return Err(Vec::new());
+        }
+        if let Some(e) = self.get(key) {
+            return Ok(e);
+        }
+        let entries = self.entries();
+        let lower = key.to_lowercase();
+        let exact = |e: &&Entry| {
+            let c = &e.catalogue;
+            c.name.trim() == key
+                || c.aliases
+                    .iter()
+                    .any(|a| a.trim() == key || a.trim().to_lowercase() == lower)
+        };
+        let partial = |e: &&Entry| {
+            let c = &e.catalogue;
+            c.id.starts_with(&lower)
+                || c.name.contains(key)
+                || c.aliases.iter().any(|a| a.to_lowercase().contains(&lower))
+        };
+        for way in [&exact as &dyn Fn(&&Entry) -> bool, &partial] {
+            let hits: Vec<&Entry> = entries.iter().copied().filter(|e| way(e)).collect();
+            match hits.as_slice() {
+                [] => continue,
+                [one] => return Ok(one),
+                _ => return Err(hits),
+            }
+        }
+        Err(Vec::new())
+    }
+
     /// Every catalogue in list order: national first, then city, then local; inside a group by
     /// `order` (the official order of the 26), then those without one by name
     /// (see [`Catalogue::list_cmp`]). Every list of domains follows it.
@@ -260,6 +379,20 @@ impl Library {
         self.entries.is_empty()
     }
 
+    /// Items checked and items in total over the involved domains of an assessment.
+    pub fn progress(&self, a: &crate::model::assessment::Assessment) -> (usize, usize) {
+        let mut t = crate::model::status::Tally::default();
+        for d in a.domains().filter(|d| d.involved) {
+            if let Some(e) = self.get(&d.checklist) {
+                t.merge(&a.tally(
+                    &d.checklist,
+                    e.catalogue.items.iter().map(|i| i.id.as_str()),
+                ));
+            }
+        }
+        (t.checked(), t.total())
+    }
+
     /// Catalogues of one group.
     pub fn group(&self, group: Group) -> impl Iterator<Item = &Entry> {
         self.entries()
@@ -271,23 +404,39 @@ impl Library {
 /// Reads and validates one catalogue file, refusing files over the size limit before reading them.
 pub fn read_catalogue(path: &Path) -> Result<Catalogue, Vec<Problem>> {
     let name = path.display().to_string();
-    let fail = |message: String| {
+    let fail = |message: String, message_zh: String| {
         vec![Problem {
             file: name.clone(),
             position: None,
             item: None,
             field: None,
             message,
+            message_zh,
         }]
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let unreadable = |e: std::io::Error| {
+        fail(
+            format!("cannot read: {e}"),
+            format!(
+                "无法读取:{}",
+                crate::store::io_message(&e, crate::cli::Lang::Zh)
+            ),
+        )
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
     if meta.len() > MAX_CATALOGUE_BYTES as u64 {
-        return Err(fail(format!(
-            "file is {} bytes; catalogue files may be at most {MAX_CATALOGUE_BYTES} bytes",
-            meta.len()
-        )));
+        return Err(fail(
+            format!(
+                "file is {} bytes; catalogue files may be at most {MAX_CATALOGUE_BYTES} bytes",
+                meta.len()
+            ),
+            format!(
+                "文件有 {} 字节,目录文件最多 {MAX_CATALOGUE_BYTES} 字节",
+                meta.len()
+            ),
+        ));
     }
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(path).map_err(unreadable)?;
     validate_catalogue(&name, &bytes)
 }
 

@@ -85,7 +85,7 @@ fn library_message(app: &App) -> Option<String> {
     let notices = app.library.notices();
     let first = notices.first()?;
     let first = first
-        .to_string()
+        .message(app.lang)
         .lines()
         .next()
         .unwrap_or_default()
@@ -130,6 +130,11 @@ fn subcommand(
             command::checklist(cmd, &library, cli.lang, Some(dir), out, err).map_err(Into::into)
         }
         Some(Command::Schema { which }) => command::schema(*which, out).map_err(Into::into),
+        Some(Command::List { format }) => {
+            let library = Library::load(catalogue_dirs);
+            command::list_assessments(dir, &library, *format, cli.lang, out, err)
+                .map_err(Into::into)
+        }
         Some(Command::Report {
             assessment,
             format,
@@ -189,15 +194,27 @@ fn run_app(cli: Cli, dir: PathBuf, catalogue_dirs: Vec<PathBuf>) -> Result<i32> 
     let now = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_default();
+    // Errors of the data dir are said in the interface's language (the terminal is not taken
+    // over yet).
+    let fail = |e: StoreError| -> Result<i32> {
+        eprintln!("zwgk: {}", e.message(cli.lang));
+        Ok(EXIT_FAILURE)
+    };
     let mut store = match Store::open(&dir, &now) {
         Ok(store) => store,
-        Err(e @ StoreError::Locked { .. }) if !cli.read_only => return Err(e.into()),
-        Err(StoreError::Locked { .. }) => Store::open_read_only(&dir)?,
-        Err(e) => return Err(e.into()),
+        Err(e @ StoreError::Locked { .. }) if !cli.read_only => return fail(e),
+        Err(StoreError::Locked { .. }) => match Store::open_read_only(&dir) {
+            Ok(store) => store,
+            Err(e) => return fail(e),
+        },
+        Err(e) => return fail(e),
     };
     let library = Library::load(&catalogue_dirs);
-    let listing = store
-        .list()?
+    let listed = match store.list() {
+        Ok(listed) => listed,
+        Err(e) => return fail(e),
+    };
+    let listing = listed
         .into_iter()
         .map(|(path, loaded)| Listing {
             backup: loaded
@@ -205,7 +222,7 @@ fn run_app(cli: Cli, dir: PathBuf, catalogue_dirs: Vec<PathBuf>) -> Result<i32> 
                 .then(|| zwgk::store::load_backup(&path))
                 .flatten(),
             path: path.display().to_string(),
-            assessment: loaded.map_err(|e| e.to_string()),
+            assessment: loaded.map_err(|e| e.message(cli.lang)),
         })
         .collect();
     let mut app = App::new(cli.lang, library, store.device().id.clone(), listing);
@@ -217,6 +234,8 @@ fn run_app(cli: Cli, dir: PathBuf, catalogue_dirs: Vec<PathBuf>) -> Result<i32> 
         .filter(|u| !u.trim().is_empty())
         .or_else(|| store.device().user.clone());
     app.catalogue_dirs = catalogue_dirs.clone();
+    // Where the clerk stopped in each assessment, on this device.
+    app.places = store.places();
     // What happened while loading catalogues (a bad file, a replaced catalogue) is shown
     // on the start screen, where it is seen; stderr would be hidden by the full screen.
     app.message = library_message(&app);

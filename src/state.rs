@@ -41,14 +41,22 @@ pub struct App {
     pub page: usize,
     /// Width of the terminal, for the editor's line movement.
     pub width: u16,
+    /// Height of the terminal, for scrolling panes by what they show.
+    pub height: u16,
     /// Another zwgk holds the data directory: look, but change nothing.
     pub read_only: bool,
     /// A one-line question over any screen: a path to save a copy to, or to import.
     pub prompt: Option<Prompt>,
+    /// A yes/no question over any screen (archive a file, mark a whole domain 已落实, open
+    /// the inspection already made, a task on an item judged 已落实).
+    pub confirm: Option<Confirmation>,
+    /// Where the clerk stopped in each assessment (by id): the domain and, per domain, the
+    /// item. Kept for the session and in a small file of the data dir (not in the assessment).
+    pub places: crate::store::places::Places,
+    /// A new-assessment form left with Esc, with what was typed: `n` brings it back.
+    pub form_draft: Option<Box<NewForm>>,
     /// The rectification-task form, over the walk or the task list.
     pub task_form: Option<TaskForm>,
-    /// A yes/no question over the screen.
-    pub question: Option<Question>,
     /// Concurrent versions of one document, side by side, over any screen of an assessment.
     pub conflict: Option<ConflictView>,
     /// Who uses this device: township (self-check, 整改情况) or county (inspection, tasks).
@@ -61,6 +69,33 @@ pub struct App {
     pub hand_over: crate::sync::state::SyncState,
     /// Where catalogues are loaded from besides the shipped ones (to reload after an import).
     pub catalogue_dirs: Vec<std::path::PathBuf>,
+}
+
+/// A yes/no question and what `y` (and perhaps `n`) does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub question: String,
+    pub on_yes: Pending,
+    /// What `n` does; `None`: nothing (like Esc).
+    pub on_no: Option<Pending>,
+}
+
+/// What waits for a yes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pending {
+    /// Move the file of this assessment (id, or file stem of an unreadable file) to `archive/`.
+    Archive(String),
+    /// Mark these items of this catalogue 已落实.
+    AllCompliant {
+        checklist: String,
+        items: Vec<String>,
+    },
+    /// Open the inspection with this id (`r` on a self-check that has one here).
+    OpenInspection(String),
+    /// Start a new inspection of the self-check under the start cursor.
+    NewInspection,
+    /// Open the task form on the item under the cursor (a task on an item judged 已落实).
+    TaskForm,
 }
 
 /// What a prompt asks for.
@@ -85,21 +120,6 @@ pub enum PromptPurpose {
 pub struct Prompt {
     pub purpose: PromptPurpose,
     pub input: TextInput,
-}
-
-/// A yes/no question (y, n; Esc cancels).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Question {
-    /// `r` on a self-check that already has an inspection here: open that one (y) or start a
-    /// second (n)?
-    OpenInspection {
-        /// The inspection already here.
-        id: String,
-        /// Its round, to name it.
-        round: String,
-    },
-    /// `t` on an item the inspection judged 已落实: set a task all the same?
-    TaskOnCompliant,
 }
 
 /// Field indices of the task form.
@@ -250,6 +270,10 @@ pub struct NewForm {
     /// Self-check, or an inspection of the self-check `reviews`.
     pub kind: Kind,
     pub reviews: Option<String>,
+    /// Editing the header of this (open) assessment instead of creating one.
+    pub editing: Option<String>,
+    /// A new self-check for the next round from this one: its notes and evidence are carried.
+    pub copy_from: Option<String>,
 }
 
 /// A catalogue in the new-assessment form.
@@ -272,13 +296,31 @@ pub enum Choice {
 #[derive(Debug, Default)]
 pub struct DomainsView {
     pub cursor: usize,
+    /// The reason being typed for a 不涉及 domain.
     pub reason: Option<TextInput>,
+    /// The 领域小结 being written for the domain under the cursor.
+    pub summary: Option<TextInput>,
+    /// Catalogues to add (left out at creation), with their ids in picker order.
+    pub adding: Option<(Picker, Vec<String>)>,
+}
+
+impl DomainsView {
+    /// The domains screen with the cursor on row `cursor`.
+    pub fn at(cursor: usize) -> DomainsView {
+        DomainsView {
+            cursor,
+            ..DomainsView::default()
+        }
+    }
 }
 
 /// The summary screen.
 #[derive(Debug, Default)]
 pub struct SummaryView {
+    /// The domain under the cursor in the table.
     pub cursor: usize,
+    /// The first problem shown in the list under the table.
+    pub problems: usize,
 }
 
 /// Which items the walk shows.
@@ -300,6 +342,39 @@ pub struct Walk {
     /// The search text in force (empty: no search).
     pub search: String,
     pub overlay: Option<Overlay>,
+    /// How far the detail pane is scrolled, and for which item (another item starts at the top).
+    pub detail: DetailScroll,
+    /// True right after a status key moved the cursor on: the item under it was not chosen,
+    /// so `Tab` (next unchecked) considers it too. Cleared by the next key.
+    pub moved_on: bool,
+    /// The item whose status key opened the popup (问题类型 after 部分落实 / 未落实): closing
+    /// the popup moves on from it, as the status key would have.
+    pub advance_after: Option<String>,
+}
+
+impl Walk {
+    /// The walk of a catalogue, at its first item, showing everything.
+    pub fn new(checklist: &str) -> Walk {
+        Walk {
+            checklist: checklist.to_string(),
+            cursor: 0,
+            filter: Filter::All,
+            search: String::new(),
+            overlay: None,
+            detail: DetailScroll::default(),
+            moved_on: false,
+            advance_after: None,
+        }
+    }
+}
+
+/// The scroll position of the walk's detail pane.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DetailScroll {
+    /// The item it belongs to.
+    pub item: String,
+    /// The first line shown.
+    pub offset: usize,
 }
 
 /// A popup over the walk.
@@ -406,10 +481,13 @@ impl App {
             message: None,
             page: 10,
             width: 80,
+            height: 24,
             read_only: false,
             prompt: None,
+            confirm: None,
+            places: Default::default(),
+            form_draft: None,
             task_form: None,
-            question: None,
             conflict: None,
             role: Role::Township,
             today: String::new(),
@@ -452,6 +530,11 @@ impl App {
                 _ => self.may(DocKind::Domain),
             },
             A::UpgradeCatalogues => self.may(DocKind::Domain) && self.may(DocKind::Result),
+            // On the start screen nothing is open: the handler asks the selected assessment.
+            A::EditHeader => self.open.is_none() || self.may(DocKind::Header),
+            A::CopyForNextRound => !self.role.is_inspector(),
+            A::BeginAddDomain | A::EditDomainSummary => self.may(DocKind::Domain),
+            A::AllCompliant => self.may(DocKind::Result),
             _ => true,
         }
     }
@@ -474,8 +557,8 @@ impl App {
         if self.prompt.is_some() {
             return Mode::LineInput;
         }
-        if self.question.is_some() {
-            return Mode::Question;
+        if self.confirm.is_some() {
+            return Mode::Confirm;
         }
         if self.task_form.is_some() {
             return Mode::TaskForm;
@@ -489,6 +572,8 @@ impl App {
             Screen::New(f) if f.choosing => Mode::FormDomains,
             Screen::New(_) => Mode::Form,
             Screen::Domains(d) if d.reason.is_some() => Mode::LineInput,
+            Screen::Domains(d) if d.summary.is_some() => Mode::Editor,
+            Screen::Domains(d) if d.adding.is_some() => Mode::Picker,
             Screen::Domains(_) => Mode::Domains,
             Screen::Walk(w) => match &w.overlay {
                 None => Mode::Walk,
@@ -548,13 +633,19 @@ impl App {
             .iter()
             .enumerate()
             .filter(|(_, item)| {
-                let status = s.assessment.status(&walk.checklist, &item.id);
+                let status = || s.assessment.status(&walk.checklist, &item.id);
                 let by_filter = match walk.filter {
                     Filter::All => true,
-                    Filter::Unchecked => status == Status::Unchecked,
-                    Filter::Problems => status.is_problem(),
+                    Filter::Unchecked => status() == Status::Unchecked,
+                    Filter::Problems => status().is_problem(),
                 };
-                by_filter && (needle.is_empty() || matches_search(item, &needle))
+                by_filter
+                    && (needle.is_empty()
+                        || matches_search(
+                            item,
+                            s.assessment.result(&walk.checklist, &item.id),
+                            &needle,
+                        ))
             })
             .map(|(i, _)| i)
             .collect()
@@ -567,15 +658,22 @@ impl App {
     }
 }
 
-fn matches_search(item: &Item, needle: &str) -> bool {
-    [
+/// True when the item's names or content, or this check's note or findings, hold `needle`
+/// (lower-case).
+fn matches_search(item: &Item, result: Option<&ItemResult>, needle: &str) -> bool {
+    let catalogue = [
         item.level1.as_str(),
         item.level2.as_str(),
         item.level3.as_deref().unwrap_or(""),
         item.content.as_str(),
-    ]
-    .iter()
-    .any(|f| f.to_lowercase().contains(needle))
+    ];
+    let recorded = result.into_iter().flat_map(|r| {
+        std::iter::once(r.note.as_str()).chain(r.findings.iter().map(String::as_str))
+    });
+    catalogue
+        .into_iter()
+        .chain(recorded)
+        .any(|f| f.to_lowercase().contains(needle))
 }
 
 impl App {
@@ -677,15 +775,6 @@ impl App {
 
     /// Items checked and items in total over the involved domains of an assessment.
     pub fn progress(&self, a: &Assessment) -> (usize, usize) {
-        let mut t = Tally::default();
-        for d in a.domains().filter(|d| d.involved) {
-            if let Some(e) = self.library.get(&d.checklist) {
-                t.merge(&a.tally(
-                    &d.checklist,
-                    e.catalogue.items.iter().map(|i| i.id.as_str()),
-                ));
-            }
-        }
-        (t.checked(), t.total())
+        self.library.progress(a)
     }
 }

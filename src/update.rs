@@ -3,10 +3,12 @@
 
 mod conflict;
 mod form;
+mod records;
 mod task;
 mod walk;
 
 pub use form::{FIELD_ASSESSOR, FIELD_CODE, FIELD_COUNTY, FIELD_ROUND, FIELD_UNIT};
+pub use walk::county_only_here;
 
 use form::{form, new_form};
 use walk::{add_evidence, close_overlay, walk};
@@ -18,8 +20,8 @@ use crate::model::assessment::{Assessment, DomainChoice, Kind};
 use crate::model::doc::Body;
 use crate::model::revision::Author;
 use crate::state::{
-    App, Choice, DomainsView, Filter, Listing, Prompt, PromptPurpose, Screen, Session, SummaryView,
-    TasksView, Walk,
+    App, Choice, DomainsView, Listing, Prompt, PromptPurpose, Screen, Session, SummaryView,
+    TasksView,
 };
 use crate::ui::strings::strings;
 
@@ -99,6 +101,10 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             }
             return Vec::new();
         }
+        Action::Archived(result) => {
+            records::archived(app, result);
+            return Vec::new();
+        }
         _ => {}
     }
     app.message = None;
@@ -116,7 +122,7 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         return Vec::new();
     }
     if action.changes_data() && app.prompt.is_none() && !app.permits(&action) {
-        app.message = Some(not_permitted(app).to_string());
+        app.message = Some(not_permitted(app, &action).to_string());
         return Vec::new();
     }
     if action == Action::ShowHelp {
@@ -232,7 +238,7 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         Mode::TaskForm => task::form(app, action, ctx),
         Mode::Conflict => conflict::handle(app, action, ctx),
         Mode::Overview => overview(app, action),
-        Mode::Question => task::question(app, action, ctx),
+        Mode::Confirm => records::confirm(app, action, ctx),
         Mode::Help => Vec::new(),
     }
 }
@@ -301,8 +307,11 @@ fn bundle_target(app: &App) -> Option<String> {
 }
 
 /// Why the role may not do this here, in words a clerk or an inspector understands.
-fn not_permitted(app: &App) -> &'static str {
+fn not_permitted(app: &App, action: &Action) -> &'static str {
     let s = strings(app.lang);
+    if *action == Action::CopyForNextRound {
+        return s.copy_by_township;
+    }
     match (&app.open, app.role.is_inspector()) {
         (None, _) => s.inspection_by_county,
         (Some(session), true) if session.assessment.kind == Kind::SelfCheck => {
@@ -316,6 +325,9 @@ fn not_permitted(app: &App) -> &'static str {
 /// Quitting keeps what is typed in an open editor, then saves.
 fn quit(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     let mut effects = Vec::new();
+    // A question left open is not answered.
+    app.confirm = None;
+    let in_walk = records::remember_place(app);
     if app.task_form.is_some() {
         // Whatever was typed is kept, rules or not (typed evidence is resolved first).
         effects.extend(task::quit_form(app, ctx));
@@ -330,8 +342,20 @@ fn quit(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
     {
         effects.extend(mark_not_involved(app, input.text(), ctx));
     }
+    if let Screen::Domains(view) = &app.screen
+        && (view.summary.is_some() || view.adding.is_some())
+    {
+        effects.extend(records::domains_popup(app, Action::Confirm, ctx));
+    }
+    // The header being edited is saved when it can be (Esc would do the same).
+    if matches!(&app.screen, Screen::New(f) if f.editing.is_some()) {
+        effects.extend(form(app, Action::Back, ctx));
+    }
     if !effects.contains(&Effect::Save) && app.save_error.is_some() {
         effects.push(Effect::Save);
+    }
+    if in_walk {
+        effects.push(Effect::RememberPlaces);
     }
     effects.push(Effect::Quit);
     effects
@@ -358,6 +382,12 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
     }
     match action {
         Action::NewAssessment => {
+            // A form left with Esc comes back as it was.
+            if let Some(draft) = app.form_draft.take() {
+                app.message = Some(strings(app.lang).form_restored.to_string());
+                app.screen = Screen::New(draft);
+                return Vec::new();
+            }
             let mut form = new_form(app);
             // An inspector's new assessment is an inspection (of a township without a
             // self-check here); `r` starts one from a self-check.
@@ -382,12 +412,27 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
             });
             Vec::new()
         }
+        Action::EditHeader => {
+            records::edit_header(app);
+            Vec::new()
+        }
+        Action::BeginArchive => {
+            records::begin_archive(app);
+            Vec::new()
+        }
+        Action::CopyForNextRound => {
+            records::copy_for_next_round(app);
+            Vec::new()
+        }
         Action::Confirm => {
             let s = strings(app.lang);
             match app.listing.get(app.start_cursor) {
                 Some(Listing {
                     assessment: Ok(a), ..
-                }) => open(app, a.clone()),
+                }) => {
+                    open(app, a.clone());
+                    records::resume(app);
+                }
                 Some(Listing {
                     backup: Some(b), ..
                 }) => {
@@ -467,7 +512,7 @@ fn upgrade_catalogues(app: &mut App, ctx: &Ctx) -> Vec<Effect> {
                 carried += r.carried;
             }
             Err(e) => {
-                app.message = Some(e.to_string());
+                app.message = Some(e.message(app.lang));
                 return vec![Effect::Save];
             }
         }
@@ -506,13 +551,8 @@ fn domains(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 if let Some(s) = app.open.as_mut() {
                     s.domain_cursor = view.cursor;
                 }
-                app.screen = Screen::Walk(Walk {
-                    checklist: id.clone(),
-                    cursor: 0,
-                    filter: Filter::All,
-                    search: String::new(),
-                    overlay: None,
-                });
+                let walk = records::walk_at_place(app, id);
+                app.screen = Screen::Walk(walk);
             } else {
                 app.message = Some(strings(app.lang).domain_not_involved.to_string());
             }
@@ -537,6 +577,10 @@ fn domains(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         Action::ShowSummary => app.screen = Screen::Summary(SummaryView::default()),
         Action::ShowTasks => app.screen = Screen::Tasks(TasksView::default()),
+        Action::EditHeader => records::edit_header(app),
+        Action::BeginAddDomain => records::begin_add_domain(app),
+        Action::EditDomainSummary => records::begin_summary(app),
+        Action::AllCompliant => records::ask_all_compliant(app),
         Action::Back => close_assessment(app),
         _ => {}
     }
@@ -589,7 +633,7 @@ pub(crate) fn record(app: &mut App, body: Body, ctx: &Ctx) -> Vec<Effect> {
         Ok(Some(_)) => vec![Effect::Save],
         Ok(None) => Vec::new(),
         Err(e) => {
-            app.message = Some(e.to_string());
+            app.message = Some(e.message(app.lang));
             Vec::new()
         }
     }
@@ -640,6 +684,9 @@ fn overlay(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 other => edit_text(input, other, width),
             }
             Vec::new()
+        }
+        Screen::Domains(view) if view.summary.is_some() || view.adding.is_some() => {
+            records::domains_popup(app, action, ctx)
         }
         Screen::Domains(view) => {
             let Some(input) = view.reason.as_mut() else {
@@ -701,12 +748,22 @@ fn summary(app: &mut App, action: Action) -> Vec<Effect> {
         app.screen = Screen::Tasks(TasksView::default());
         return Vec::new();
     }
+    if matches!(action, Action::ScrollDown | Action::ScrollUp) {
+        let (len, height) = crate::ui::summary::problems_extent(app);
+        let max = crate::ui::widgets::Window::max_first(len, height);
+        let step = (height / 2).max(1);
+        if let Screen::Summary(view) = &mut app.screen {
+            view.problems = if action == Action::ScrollDown {
+                (view.problems.min(max) + step).min(max)
+            } else {
+                view.problems.min(max).saturating_sub(step)
+            };
+        }
+        return Vec::new();
+    }
     if action == Action::Back {
         let cursor = app.open.as_ref().map_or(0, |s| s.domain_cursor);
-        app.screen = Screen::Domains(DomainsView {
-            cursor,
-            reason: None,
-        });
+        app.screen = Screen::Domains(crate::state::DomainsView::at(cursor));
     }
     Vec::new()
 }

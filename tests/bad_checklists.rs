@@ -1,6 +1,8 @@
 //! Bad catalogue files: every `NAME.json` in `tests/bad_inputs/checklist/` must make
 //! `zwgk checklist validate` exit with code 2 and print exactly the lines of `NAME.expected` on
-//! stderr. Files in `tests/bad_inputs/checklist_ok/` are odd but valid and must pass.
+//! stderr (in Chinese, the default), and of `NAME.en.expected` with `--lang en` (English, which
+//! is also what the problems' `Display` gives). Files in `tests/bad_inputs/checklist_ok/` are
+//! odd but valid and must pass.
 //!
 //! Paths are relative to the crate root (cargo runs integration tests there), so the file label
 //! in every problem line is `tests/bad_inputs/checklist/NAME.json`.
@@ -10,6 +12,7 @@
 //! ```sh
 //! for f in tests/bad_inputs/checklist/*.json; do
 //!   cargo run -q -- checklist validate "$f" 2> "${f%.json}.expected"
+//!   cargo run -q -- --lang en checklist validate "$f" 2> "${f%.json}.en.expected"
 //! done
 //! ```
 //!
@@ -66,8 +69,11 @@ fn files_with_ext(dir: &str, ext: &str) -> Vec<PathBuf> {
     files
 }
 
-fn expected_path(json: &Path) -> PathBuf {
-    json.with_extension("expected")
+fn expected_path(json: &Path, lang: Lang) -> PathBuf {
+    match lang {
+        Lang::Zh => json.with_extension("expected"),
+        Lang::En => json.with_extension("en.expected"),
+    }
 }
 
 /// Runs `checklist validate` in-process: (exit code, stdout, stderr).
@@ -108,8 +114,8 @@ fn every_bad_file_prints_exactly_its_expected_problems() {
         files.len()
     );
     let mut failures = Vec::new();
-    for json in &files {
-        let expected_file = expected_path(json);
+    for (json, lang) in files.iter().flat_map(|j| [(j, Lang::Zh), (j, Lang::En)]) {
+        let expected_file = expected_path(json, lang);
         let Ok(expected) = fs::read_to_string(&expected_file) else {
             failures.push(format!(
                 "{} has no {} (run the loop in the header of tests/bad_checklists.rs, then read it)",
@@ -118,7 +124,7 @@ fn every_bad_file_prints_exactly_its_expected_problems() {
             ));
             continue;
         };
-        let (code, stdout, stderr) = run_validate(std::slice::from_ref(json), Lang::Zh);
+        let (code, stdout, stderr) = run_validate(std::slice::from_ref(json), lang);
         if code != EXIT_BAD_INPUT {
             failures.push(format!(
                 "{}: exit code {code}, expected {EXIT_BAD_INPUT}",
@@ -156,7 +162,7 @@ fn validate_catalogue_reports_the_same_problems_with_the_relative_label() {
             text.push_str(&sanitize(&p.to_string(), false));
             text.push('\n');
         }
-        let expected = fs::read_to_string(expected_path(&json)).unwrap();
+        let expected = fs::read_to_string(expected_path(&json, Lang::En)).unwrap();
         assert_eq!(text, expected, "{label}");
     }
 }
@@ -165,7 +171,14 @@ fn validate_catalogue_reports_the_same_problems_with_the_relative_label() {
 fn every_expected_file_belongs_to_a_json_file() {
     let orphans: Vec<PathBuf> = files_with_ext(BAD_DIR, "expected")
         .into_iter()
-        .filter(|e| !e.with_extension("json").exists())
+        .filter(|e| {
+            let name = e.to_string_lossy();
+            let stem = name
+                .strip_suffix(".en.expected")
+                .or_else(|| name.strip_suffix(".expected"))
+                .unwrap_or(&name);
+            !Path::new(&format!("{stem}.json")).exists()
+        })
         .collect();
     assert!(
         orphans.is_empty(),
@@ -195,8 +208,9 @@ fn required_cases_are_present() {
     assert!(missing.is_empty(), "missing bad-input cases: {missing:?}");
 }
 
+/// The English lines expected for a case.
 fn expected_lines(name: &str) -> Vec<String> {
-    let text = fs::read_to_string(Path::new(BAD_DIR).join(format!("{name}.expected"))).unwrap();
+    let text = fs::read_to_string(Path::new(BAD_DIR).join(format!("{name}.en.expected"))).unwrap();
     text.lines().map(str::to_string).collect()
 }
 
@@ -346,4 +360,42 @@ fn windows_device_names_are_reserved_whatever_the_case_and_extension() {
     }
     assert!(id_problem("com1").is_some_and(|p| p.contains("reserved device name")));
     assert_eq!(id_problem("con-2"), None);
+}
+
+#[test]
+fn problems_are_told_in_chinese_by_default() {
+    let zh = |name: &str| {
+        fs::read_to_string(Path::new(BAD_DIR).join(format!("{name}.expected"))).unwrap()
+    };
+    // The values stay as written in the file; what is wrong is said in Chinese.
+    let several = zh("several-problems");
+    assert!(
+        several.contains(
+            "several-problems.json: 第 2 项: audience[1]: 不认识的取值 everyone,可用的是 public 或 specific_group"
+        ),
+        "{several}"
+    );
+    assert!(several.contains("事项 01: level2: 是空的"), "{several}");
+    let chinese = zh("chinese-text");
+    assert!(
+        chinese.contains("不认识的取值 乡级,可用的是 province、city、county、township、village"),
+        "{chinese}"
+    );
+    for name in [
+        "several-problems",
+        "chinese-text",
+        "truncated",
+        "basis-string",
+    ] {
+        let text = zh(name);
+        for english in [
+            "unknown variant",
+            "is empty",
+            "not valid JSON",
+            "invalid type",
+            "expected",
+        ] {
+            assert!(!text.contains(english), "{name}: {english}:\n{text}");
+        }
+    }
 }

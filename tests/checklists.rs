@@ -934,6 +934,10 @@ fn list_prints_library_notices_on_stderr() {
     let lib = Library::load(&[dir.path().to_path_buf()]);
     let (code, out, err) = run(ChecklistCommand::List, &lib, Lang::Zh);
     assert_eq!(code, EXIT_OK);
+    // In the interface's language.
+    assert!(err.contains("目录 employment:"), "{err}");
+    assert!(err.contains("中的 2027.1 版取代了"), "{err}");
+    let (_, _, err) = run(ChecklistCommand::List, &lib, Lang::En);
     assert!(
         err.contains("catalogue employment: version 2027.1"),
         "{err}"
@@ -1052,4 +1056,34 @@ fn show_unknown_catalogue_exits_2() {
     assert_eq!(code, EXIT_BAD_INPUT);
     assert_eq!(out, "");
     assert!(err.contains("nope"), "{err}");
+}
+
+#[test]
+fn show_takes_the_chinese_name_or_an_alias_when_it_names_one_catalogue() {
+    let lib = Library::builtin();
+    let show = |id: &str| run(ChecklistCommand::Show { id: id.into() }, &lib, Lang::Zh);
+    for name in ["就业", "就业创业", "employment", "EMPLOYMENT"] {
+        let (code, out, err) = show(name);
+        assert_eq!(code, EXIT_OK, "{name}: {err}");
+        assert!(out.starts_with("就业 (employment)"), "{name}: {out}");
+    }
+    // Part of a name, when only one catalogue has it.
+    let (code, out, _) = show("危房");
+    assert_eq!(code, EXIT_OK);
+    assert!(
+        out.starts_with("农村危房改造 (rural-dilapidated-housing)"),
+        "{out}"
+    );
+    // Several: exit 2, the candidates listed.
+    let (code, out, err) = show("社会");
+    assert_eq!(code, EXIT_BAD_INPUT);
+    assert!(out.is_empty());
+    assert!(err.contains("不止一个目录与之相符"), "{err}");
+    assert!(err.contains("social-assistance  社会救助"), "{err}");
+    assert!(err.contains("social-insurance  社会保险"), "{err}");
+    // None: exit 2, how to find one.
+    let (code, _, err) = show("马术");
+    assert_eq!(code, EXIT_BAD_INPUT);
+    assert!(err.contains("没有这个目录: 马术"), "{err}");
+    assert!(err.contains("zwgk checklist list"), "{err}");
 }

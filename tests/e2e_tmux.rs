@@ -311,7 +311,14 @@ fn create_check_note_quit_and_reopen() {
     let n = edu_items();
     open_education(&t);
     t.wait_text(&format!("进度 0/{n}"));
-    t.keys(&["1", "2", "3"]);
+    // 1 moves on; 2 and 3 ask what was wrong first (the findings picker), Enter moves on.
+    t.keys(&["1", "2"]);
+    t.wait_text("问题类型(空格勾选,回车确定) · 02 ");
+    t.keys(&["Enter"]);
+    t.keys(&["3"]);
+    t.wait_text("问题类型(空格勾选,回车确定) · 03 ");
+    t.keys(&["Enter"]);
+    t.wait_for("the picker closed", |s| !s.contains("问题类型(空格勾选"));
     t.wait_text(&format!("进度 3/{n}"));
     // Back to 03 (未落实) and write a two-line note.
     t.keys(&["k", "n"]);
@@ -401,14 +408,15 @@ fn create_check_note_quit_and_reopen() {
         start.contains(&format!("3/{total}")),
         "progress 3/{total} in the listing:\n{start}"
     );
+    // Enter lands where the clerk stopped: the walk of 义务教育 at 03, remembered across the
+    // restart in the data dir's places.json (not in the assessment file, which travels).
+    assert!(data.join("places.json").exists());
     t2.keys(&["Enter"]);
-    t2.wait_text(&format!("{UNIT} · {ROUND}"));
-    open_education(&t2);
-    let screen = t2.wait_text(&format!("进度 3/{n}"));
+    let screen = t2.wait_text("接着上次: 义务教育 03");
+    assert!(screen.contains(&format!("进度 3/{n}")), "{screen}");
     for word in ["已落实", "部分落实", "未落实"] {
         assert!(screen.contains(word), "{word} missing:\n{screen}");
     }
-    t2.keys(&["j", "j"]);
     let screen = t2.wait_text(NOTE_1);
     assert!(screen.contains(NOTE_2), "both note lines:\n{screen}");
     assert!(screen.contains("检查结果 未落实"), "{screen}");
@@ -606,6 +614,8 @@ fn inspection_agrees_disagrees_sets_a_task_and_exports_the_ledger() {
     c.keys(&["a", "a"]);
     c.wait_text(&format!("义务教育 · 进度 2/{n}"));
     c.keys(&["3"]);
+    c.wait_text("问题类型(空格勾选,回车确定) · 03 ");
+    c.keys(&["Enter"]);
     c.wait_text(&format!("义务教育 · 进度 3/{n}"));
     c.keys(&["k"]);
     c.wait_text("结论不同");
@@ -747,7 +757,8 @@ fn a_lost_terminal_saves_the_open_editor_frees_the_data_dir_and_exits() {
             t.start(&["setsid", "-w", BIN, "--data-dir", data_s]);
             t.wait_text(UNIT);
             t.keys(&["Enter"]);
-            t.wait_text(&format!("{UNIT} · {ROUND}"));
+            // Back where the lost terminal left it: the walk of 义务教育 at 01.
+            t.wait_text("接着上次: 义务教育 01");
             let shell: u32 = t
                 .ok(&["list-panes", "-t", SESSION, "-F", "#{pane_pid}"])
                 .trim()
@@ -755,7 +766,9 @@ fn a_lost_terminal_saves_the_open_editor_frees_the_data_dir_and_exits() {
                 .unwrap();
             child_zwgk(shell).expect("zwgk under setsid")
         };
-        open_education(&t);
+        if round == 1 {
+            open_education(&t);
+        }
         t.wait_text("义务教育 · 进度");
         if round == 2 {
             t.keys(&["j"]);
@@ -854,4 +867,36 @@ fn an_unbracketed_paste_into_the_note_stays_text() {
     let note = winner(result_doc(&a, "02"));
     assert_eq!(note["body"]["note"], format!("{PASTED}{long}"));
     assert_eq!(note["body"]["status"], "unchecked");
+}
+
+/// What the runtime says about a file it cannot import reaches the Chinese interface in
+/// Chinese: a missing file, a table of a format no reader knows.
+#[test]
+fn import_errors_in_the_app_are_said_in_chinese() {
+    if !tmux_or_skip("import_errors_in_the_app_are_said_in_chinese") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let t = Tmux::new("import-errors");
+    t.start(&[BIN, "--data-dir", data.to_str().unwrap()]);
+    t.wait_text("按 n 新建自查");
+    t.keys(&["i"]);
+    t.wait_text("导入检查文件");
+    t.text("/nonexistent/自查.json");
+    t.wait_text("/nonexistent/自查.json");
+    t.keys(&["Enter"]);
+    let screen = t.wait_text("找不到这个文件或文件夹");
+    assert!(!screen.contains("os error"), "{screen}");
+    let table = dir.path().join("目录.foo");
+    std::fs::write(&table, b"x").unwrap();
+    t.keys(&["i"]);
+    t.wait_text("导入检查文件");
+    t.text(table.to_str().unwrap());
+    t.wait_text("目录.foo");
+    t.keys(&["Enter"]);
+    let screen = t.wait_text("无法识别的表格格式");
+    assert!(!screen.contains("unknown table format"), "{screen}");
+    t.keys(&["q"]);
+    t.wait_exit();
 }

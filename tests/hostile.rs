@@ -13,7 +13,7 @@ use zwgk::cli::Lang;
 use zwgk::library::{Library, Origin};
 use zwgk::model::catalogue::Catalogue;
 use zwgk::model::validate::validate_catalogue;
-use zwgk::state::{App, Filter, Screen, Walk};
+use zwgk::state::{App, Screen, Walk};
 
 const NASTY: &str =
     "\u{1b}[2J\u{1b}]0;pwned\u{7}就业\u{202e}txet\u{200b}\u{feff}\u{0}\u{8}\r\n\t政策";
@@ -73,13 +73,7 @@ fn assert_clean(term: &Terminal<TestBackend>) {
 
 fn walk_hostile(app: &mut App) {
     create_assessment(app);
-    app.screen = Screen::Walk(Walk {
-        checklist: "hostile".into(),
-        cursor: 0,
-        filter: Filter::All,
-        search: String::new(),
-        overlay: None,
-    });
+    app.screen = Screen::Walk(Walk::new("hostile"));
 }
 
 #[test]
@@ -160,8 +154,13 @@ fn a_hundred_thousand_item_catalogue_loads_and_walks() {
     let mut app = app_on(c, 120, 40);
     walk_hostile(&mut app);
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    for k in ['1', '2', 'G', '3', 'p', '\t'] {
-        let key = if k == '\t' { tab() } else { ch(k) };
+    // 2 and 3 open the findings picker; Enter closes it.
+    for k in ['1', '2', '\n', 'G', '3', '\n', 'p', '\t'] {
+        let key = match k {
+            '\t' => tab(),
+            '\n' => enter(),
+            k => ch(k),
+        };
         press(&mut app, key);
         term.draw(|f| zwgk::ui::view(&app, f)).unwrap();
     }

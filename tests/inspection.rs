@@ -16,9 +16,7 @@ use zwgk::store::Store;
 /// A township self-check of 义务教育: 7 已落实, 2 未落实, 1 部分落实; back on the start screen.
 fn township_self_check(app: &mut App) {
     open_edu_walk(app);
-    for k in "1311111132".chars() {
-        press(app, ch(k));
-    }
+    answer(app, "1311111132");
     press(app, esc());
     press(app, esc());
     assert!(matches!(app.screen, Screen::Start));
@@ -125,11 +123,10 @@ fn a_different_verdict_a_task_then_the_township_answers_and_the_inspector_verifi
     assert_eq!(assessment(&app).status(EDU, "02"), Status::Partial);
     let theirs = app.reviewed().unwrap().status(EDU, "02");
     assert_eq!(theirs, Status::Missing);
-    press(&mut app, ch('k'));
-    // Findings, then a task.
-    press(&mut app, ch('f'));
+    // The findings picker asks what was wrong; Enter moves on. Then back for a task.
     press(&mut app, ch(' '));
     press(&mut app, enter());
+    press(&mut app, ch('k'));
     press(&mut app, ch('t'));
     let form = app.task_form.as_ref().expect("the task form opens");
     assert_eq!(
@@ -235,7 +232,7 @@ fn zwgk_key_backtab() -> crossterm::event::KeyEvent {
 fn a_township_keeps_its_own_tasks_in_a_self_check_but_takes_no_answers() {
     let mut app = app();
     open_edu_walk(&mut app);
-    press(&mut app, ch('3'));
+    answer(&mut app, "3");
     press(&mut app, ch('k'));
     // Its own rectification list: the township writes both parts of the task.
     press(&mut app, ch('t'));

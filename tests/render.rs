@@ -1,4 +1,4 @@
-//! Snapshots of every screen with Chinese data at 80×24 and 120×40, plus an English walk, and
+//! Snapshots of every screen with Chinese data at 80×24, 120×40 and 200×50, plus an English walk, and
 //! the terminal cursor while Chinese text is edited.
 //!
 //! Review: `INSTA_UPDATE=always cargo test --test render`, read the `.snap` files, then run
@@ -22,7 +22,7 @@ use zwgk::text::width;
 use zwgk::ui::strings::strings;
 use zwgk::update::editor_width;
 
-const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const SIZES: [(u16, u16); 3] = [(80, 24), (120, 40), (200, 50)];
 
 /// Draws the app once on a `w`×`h` test terminal.
 fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
@@ -78,6 +78,22 @@ fn screen_text(t: &Terminal<TestBackend>) -> String {
     out
 }
 
+/// The screen row of an item of the walk list.
+fn item_row(t: &Terminal<TestBackend>, id: &str) -> u16 {
+    let text = screen_text(t);
+    let row = text
+        .lines()
+        .position(|l| l.starts_with(&format!("│{id} ")))
+        .unwrap_or_else(|| panic!("no row for {id}:\n{text}"));
+    u16::try_from(row).unwrap()
+}
+
+/// The top row of the popup whose left border is at column `x`.
+fn popup_top(t: &Terminal<TestBackend>, x: u16) -> Option<u16> {
+    let buf = t.backend().buffer();
+    (0..buf.area.height).find(|y| buf[(x, *y)].symbol() == "┌")
+}
+
 fn snap(name: &str, app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let terminal = draw(app, w, h);
     insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
@@ -121,11 +137,10 @@ fn walk_fixture(lang: Lang, w: u16, h: u16) -> Sim {
     create(&mut s);
     s.keys(&vec![ch('j'); edu_row()]);
     s.press(enter());
-    s.keys(&[ch('1'), ch('2'), ch('3'), ch('4'), ch('k'), ch('k')]);
     let space = key(KeyCode::Char(' '));
-    // Findings: 未公开, 栏目空白.
+    // 2 and 3 ask for the findings first: none for 02; 未公开 and 栏目空白 for 03.
+    s.keys(&[ch('1'), ch('2'), enter(), ch('3')]);
     s.keys(&[
-        ch('f'),
         space,
         ch('j'),
         ch('j'),
@@ -135,6 +150,7 @@ fn walk_fixture(lang: Lang, w: u16, h: u16) -> Sim {
         space,
         enter(),
     ]);
+    s.keys(&[ch('4'), ch('k'), ch('k')]);
     s.press(ch('n'));
     s.type_str("公示栏未张贴招生范围,已要求学校补充。");
     s.press(ctrl('j'));
@@ -197,6 +213,9 @@ fn form_filled() {
         for v in [UNIT, CODE, COUNTY, ROUND, ASSESSOR] {
             assert!(text.contains(v), "{v} missing:\n{text}");
         }
+        // Both optional fields say so.
+        assert!(text.contains("区划代码(可选)"), "{text}");
+        assert!(text.contains("所属区县(可选)"), "{text}");
         assert!(t.backend().cursor_visible());
     }
 }
@@ -246,6 +265,10 @@ fn domains_with_progress() {
             text.contains(strings(Lang::Zh).choice_not_involved),
             "{text}"
         );
+        // The 28 domains do not fit in 24 rows: the list says how many are above.
+        if h < 30 {
+            assert!(text.contains("上面还有 8 个领域(↓/↑ 移动)"), "{text}");
+        }
     }
 }
 
@@ -292,12 +315,22 @@ fn walk_with_the_note_editor() {
         s.type_str("公示栏照片");
         let mut t = snap("walk_note_editor", &s.app, w, h);
         assert!(t.backend().cursor_visible());
-        // The popup: editor_width + 2 wide, 2/3 of the body high (at least 6), centred in the
-        // body (the screen minus the footer and the status line); text starts inside the border.
+        // The popup: editor_width + 2 wide, 2/3 of the body high (at least 6), centred across
+        // and below the row of the item it is about (04), which stays visible; text starts
+        // inside the border.
         let body_h = h - 2;
         let popup_w = u16::try_from(editor_width(w) + 2).unwrap().min(w);
         let popup_h = (body_h * 2 / 3).max(6).min(body_h);
-        let (px, py) = ((w - popup_w) / 2, (body_h - popup_h) / 2);
+        let px = (w - popup_w) / 2;
+        let row = item_row(&t, "04");
+        let py = if body_h - (row + 1) >= popup_h {
+            row + 1
+        } else if row >= popup_h {
+            row - popup_h
+        } else {
+            row + 1
+        };
+        assert_eq!(popup_top(&t, px), Some(py), "{w}x{h}");
         let expected = Position {
             x: px + 1 + 10,
             y: py + 1,
@@ -308,12 +341,14 @@ fn walk_with_the_note_editor() {
             "caret right after 5 wide characters at {w}x{h}"
         );
         // The same numbers written out.
-        let literal = if w == 80 {
-            Position { x: 14, y: 5 }
-        } else {
-            Position { x: 20, y: 7 }
+        let literal = match w {
+            80 => Position { x: 14, y: 11 },
+            120 => Position { x: 20, y: 12 },
+            _ => Position { x: 60, y: 12 },
         };
         assert_eq!(cursor, literal);
+        // The title names the item.
+        assert!(screen_text(&t).contains("备注(回车保存"), "{w}x{h}");
         // The characters sit just left of the caret.
         let buf = t.backend().buffer();
         assert_eq!(buf[(cursor.x - 2, cursor.y)].symbol(), "片");
@@ -330,10 +365,15 @@ fn note_editor_cursor_follows_line_breaks_and_wrapping() {
     s.press(ctrl('j'));
     s.type_str("ab照片");
     let mut t1 = draw(&s.app, w, h);
+    // The popup's first text row.
+    let top = popup_top(&t1, 3).unwrap() + 1;
     // Second row, after "ab" (2) and 照片 (4).
     assert_eq!(
         t1.backend_mut().get_cursor_position().unwrap(),
-        Position { x: 4 + 6, y: 6 }
+        Position {
+            x: 4 + 6,
+            y: top + 1
+        }
     );
     // A full row of 36 wide characters (72 columns) moves the caret to the next row.
     s.press(ctrl('j'));
@@ -341,14 +381,17 @@ fn note_editor_cursor_follows_line_breaks_and_wrapping() {
     let mut t2 = draw(&s.app, w, h);
     assert_eq!(
         t2.backend_mut().get_cursor_position().unwrap(),
-        Position { x: 4, y: 8 }
+        Position { x: 4, y: top + 3 }
     );
     // Left over a wide character moves two columns.
     s.press(key(KeyCode::Left));
     let mut t3 = draw(&s.app, w, h);
     assert_eq!(
         t3.backend_mut().get_cursor_position().unwrap(),
-        Position { x: 4 + 70, y: 7 }
+        Position {
+            x: 4 + 70,
+            y: top + 2
+        }
     );
 }
 
@@ -363,7 +406,7 @@ fn form_cursor_after_a_chinese_unit_name() {
         let labels = [
             zh.field_unit,
             zh.field_code,
-            zh.field_county,
+            zh.field_county_optional,
             zh.field_round,
             zh.field_assessor,
         ];
@@ -473,7 +516,9 @@ fn evidence_popup_and_runtime_answer_render() {
     let mut t = draw(&s.app, w, h);
     assert!(screen_text(&t).contains(strings(Lang::Zh).evidence_title));
     let pw = (w - 4).min(80);
-    let (px, py) = ((w - pw) / 2, (h - 2 - 3) / 2);
+    // Below the row of 03, the item it is about.
+    let (px, py) = ((w - pw) / 2, item_row(&t, "03") + 1);
+    assert_eq!(popup_top(&t, px), Some(py));
     assert_eq!(
         t.backend_mut().get_cursor_position().unwrap(),
         Position {
@@ -560,7 +605,7 @@ fn inspection_fixture(w: u16, h: u16) -> Sim {
     s.keys(&[enter(), enter()]);
     s.keys(&vec![ch('j'); edu_row()]);
     s.press(enter());
-    s.keys(&[ch('a'), ch('3'), ch('k')]);
+    s.keys(&[ch('a'), ch('3'), enter(), ch('k')]);
     s.press(ch('t'));
     // 问题描述, 整改要求 and 责任人 are required.
     s.type_str("未公开学校名录");
@@ -698,4 +743,296 @@ fn a_long_export_path_loses_its_middle_not_its_end() {
     assert!(status.starts_with("已导出 /home/"), "{status}");
     assert!(status.contains("自查表-2.xlsx"), "{status}");
     assert!(status.contains('…'), "{status}");
+}
+
+/// The footer row of a drawn screen.
+fn footer(t: &Terminal<TestBackend>) -> String {
+    let text = screen_text(t);
+    let rows: Vec<&str> = text.lines().collect();
+    rows[rows.len() - 2].trim_end().to_string()
+}
+
+#[test]
+fn the_footer_always_offers_help_and_says_when_it_left_hints_out() {
+    for lang in [Lang::Zh, Lang::En] {
+        let help = if lang == Lang::Zh {
+            "?帮助"
+        } else {
+            "? help"
+        };
+        for (w, h) in SIZES {
+            let mut s = walk_fixture(lang, w, h);
+            let walk = footer(&draw(&s.app, w, h));
+            assert!(walk.contains(help), "{w}x{h}: {walk}");
+            // At 80 columns not every key of the walk fits: the line says so.
+            assert_eq!(walk.ends_with('…'), w < 200, "{w}x{h}: {walk}");
+            assert!(width(&walk) <= usize::from(w), "{walk}");
+            // The status keys and the note come first.
+            for key in ["1", "2", "3", "4", "n"] {
+                assert!(
+                    walk.split("  ").any(|hint| hint.starts_with(key)),
+                    "{key} missing at {w}x{h}: {walk}"
+                );
+            }
+            s.press(esc());
+            let domains = footer(&draw(&s.app, w, h));
+            assert!(domains.contains(help), "{domains}");
+            s.press(ch('s'));
+            let summary = footer(&draw(&s.app, w, h));
+            assert!(summary.contains(help), "{summary}");
+        }
+    }
+}
+
+#[test]
+fn a_long_note_leaves_the_row_whole_and_the_detail_scrolls_to_the_evidence() {
+    for (w, h) in SIZES {
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.press(ch('n'));
+        s.run(Action::Paste("公示栏的照片已经拍下并存档。".repeat(150)));
+        s.press(enter());
+        let t = draw(&s.app, w, h);
+        let text = screen_text(&t);
+        // The catalogue row is whole: the note comes after it.
+        for field in ["公开时限", "公开主体", "公开渠道"] {
+            assert!(text.contains(field), "{field} hidden at {w}x{h}:\n{text}");
+        }
+        assert!(text.contains("下面还有"), "{text}");
+        assert!(text.contains("J/K 翻看"), "{text}");
+        assert!(!text.contains("zsfw.html"), "{text}");
+        // J until the evidence shows; the top says what is above.
+        for _ in 0..100 {
+            if screen_text(&draw(&s.app, w, h)).contains("zsfw.html") {
+                break;
+            }
+            s.press(ch('J'));
+        }
+        let text = screen_text(&draw(&s.app, w, h));
+        assert!(text.contains("zsfw.html"), "{w}x{h}:\n{text}");
+        assert!(text.contains("上面还有"), "{text}");
+        if w == 80 {
+            snap("walk_detail_scrolled", &s.app, w, h);
+        }
+        // More J stays at the end; K goes back to the top.
+        let before = screen_text(&draw(&s.app, w, h));
+        s.press(ch('J'));
+        assert_eq!(screen_text(&draw(&s.app, w, h)), before);
+        for _ in 0..100 {
+            s.press(ch('K'));
+        }
+        let text = screen_text(&draw(&s.app, w, h));
+        assert!(!text.contains("上面还有"), "{text}");
+        assert!(text.contains("一级事项"), "{text}");
+        // Another item starts at its top.
+        s.press(ch('J'));
+        s.press(ch('j'));
+        let text = screen_text(&draw(&s.app, w, h));
+        assert!(text.contains("一级事项"), "{text}");
+    }
+}
+
+/// The walk fixture with five more problems (05–09 部分落实 / 未落实): seven in all; then the
+/// summary.
+fn summary_with_seven_problems(w: u16, h: u16) -> Sim {
+    let mut s = walk_fixture(Lang::Zh, w, h);
+    s.keys(&[ch('j'), ch('j')]);
+    for k in ['2', '3', '2', '3', '2'] {
+        s.press(ch(k));
+        if s.app.mode() == zwgk::keymap::Mode::Picker {
+            s.press(enter());
+        }
+    }
+    s.press(ch('s'));
+    s
+}
+
+#[test]
+fn the_summary_says_what_it_hides_and_its_problem_list_scrolls() {
+    for (w, h) in SIZES {
+        let mut s = summary_with_seven_problems(w, h);
+        let t = snap("summary_seven_problems", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("发现的问题 7"), "{text}");
+        // Every domain row is shown or counted.
+        let last = "综合政务信息";
+        assert!(
+            text.contains(last) || text.contains("下面还有"),
+            "{w}x{h}: the last domain vanished without a word:\n{text}"
+        );
+        let shown = |text: &str| {
+            text.lines()
+                .filter(|l| l.contains("部分落实  ") || l.contains("未落实    "))
+                .count()
+        };
+        if shown(&text) < 7 {
+            assert!(text.contains("个问题(J/K 翻看)"), "{text}");
+            for _ in 0..10 {
+                s.press(ch('J'));
+            }
+            let text = screen_text(&draw(&s.app, w, h));
+            assert!(text.contains("上面还有"), "{text}");
+            // The last problem (08 财务信息) is now on screen.
+            assert!(text.contains("财务信息"), "{w}x{h}:\n{text}");
+        }
+        // Going down the table reaches the last domain.
+        s.press(key(KeyCode::End));
+        let text = screen_text(&draw(&s.app, w, h));
+        assert!(text.contains(last), "{w}x{h}:\n{text}");
+    }
+}
+
+#[test]
+fn the_walk_list_groups_items_under_their_level1_with_distinct_labels_and_marks() {
+    for (w, h) in SIZES {
+        let s = walk_fixture(Lang::Zh, w, h);
+        let text = screen_text(&draw(&s.app, w, h));
+        let rows: Vec<&str> = text.lines().collect();
+        // Column headings, then 一级事项 headings above their items.
+        assert!(
+            rows[2].contains("状态") && rows[2].contains("事项"),
+            "{text}"
+        );
+        let at = |needle: &str| {
+            rows.iter()
+                .position(|r| r.contains(needle))
+                .unwrap_or_else(|| panic!("{needle} missing at {w}x{h}:\n{text}"))
+        };
+        assert_eq!(at("│政策文件") + 1, at("│01 "), "{text}");
+        assert_eq!(at("│招生管理") + 1, at("│04 "), "{text}");
+        // 04 and 07 are both 招生政策: their labels differ.
+        let label = |id: &str| {
+            let row = rows[at(&format!("│{id} "))];
+            row.split("  ")
+                .filter(|p| !p.trim().is_empty())
+                .nth(1)
+                .map(str::to_string)
+        };
+        assert_ne!(label("04"), label("07"), "{text}");
+        // 03 has a note and evidence.
+        assert!(rows[at("│03 ")].contains("备 证"), "{text}");
+    }
+    // An inspection marks the differing verdict and the task.
+    let s = inspection_fixture(120, 40);
+    let text = screen_text(&draw(&s.app, 120, 40));
+    let row = text.lines().find(|r| r.starts_with("│02 ")).unwrap();
+    assert!(row.contains("异 改"), "{text}");
+}
+
+#[test]
+fn an_empty_list_says_why_and_how_to_get_items_back_in_full() {
+    for (w, h) in SIZES {
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        // A search that finds nothing: the way out is the search, not the filter.
+        s.press(ch('/'));
+        s.type_str("不存在的事项");
+        s.press(enter());
+        let text = screen_text(&draw(&s.app, w, h));
+        // The message, wrapped, without blanks.
+        let joined: String = text
+            .chars()
+            .filter(|c| !matches!(c, '│' | ' ' | '\n'))
+            .collect();
+        assert!(
+            joined.contains("没有事项含“不存在的事项”。按/清空搜索内容后回车,即可取消搜索"),
+            "{w}x{h}:\n{text}"
+        );
+        assert!(!joined.contains("按v"), "{text}");
+        // A filter that leaves nothing: 有问题 in a domain without problems.
+        let mut s = sim(Lang::Zh, w, h);
+        create(&mut s);
+        s.keys(&vec![ch('j'); edu_row()]);
+        s.keys(&[enter(), ch('v'), ch('v')]);
+        let text = screen_text(&draw(&s.app, w, h));
+        let joined: String = text
+            .chars()
+            .filter(|c| !matches!(c, '│' | ' ' | '\n'))
+            .collect();
+        assert!(
+            joined.contains("没有符合筛选条件的事项。按v切换筛选(全部/未检查/有问题)"),
+            "{w}x{h}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn county_only_items_are_marked_and_the_detail_offers_4() {
+    for (w, h) in SIZES {
+        let mut s = sim(Lang::Zh, w, h);
+        create(&mut s);
+        s.keys(&vec![ch('j'); domain_row("elderly-care")]);
+        s.press(enter());
+        let t = snap("walk_county_only", &s.app, w, h);
+        let text = screen_text(&t);
+        let row = text.lines().find(|r| r.starts_with("│01 ")).unwrap();
+        assert!(row.contains("县级"), "{text}");
+        let joined: String = text
+            .chars()
+            .filter(|c| !matches!(c, '│' | ' ' | '\n'))
+            .collect();
+        assert!(
+            joined.contains("公开层级为县级:乡镇一般不涉及,按4标记不适用"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn popups_about_an_item_leave_its_row_visible_and_name_it() {
+    for (w, h) in SIZES {
+        for k in ['n', 'e', 'c', 'f'] {
+            let mut s = walk_fixture(Lang::Zh, w, h);
+            s.press(ch(k));
+            let text = screen_text(&draw(&s.app, w, h));
+            assert!(
+                text.lines()
+                    .any(|l| l.starts_with("│03 未落实   民办学校办")),
+                "{k} hides the row of 03 at {w}x{h}:\n{text}"
+            );
+            assert!(
+                text.contains(" · 03 民办学校办学基本信息"),
+                "{k}: the popup does not name 03 at {w}x{h}:\n{text}"
+            );
+        }
+        // The reason for a domain 不涉及 leaves the domain's row visible and names it.
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.press(esc());
+        s.press(ch('x'));
+        let text = screen_text(&draw(&s.app, w, h));
+        assert!(
+            text.lines().any(|l| l.starts_with("│义务教育  ")),
+            "{w}x{h}:\n{text}"
+        );
+        assert!(text.contains("Esc 取消) · 义务教育"), "{w}x{h}:\n{text}");
+    }
+}
+
+#[test]
+fn records_a_clerk_manages_render() {
+    for (w, h) in SIZES {
+        // The header form over an open assessment.
+        let mut s = walk_fixture(Lang::Zh, w, h);
+        s.press(esc());
+        s.press(ch('e'));
+        let t = snap("header_form", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains(strings(Lang::Zh).edit_header_title), "{text}");
+        assert!(!text.contains("选择领域"), "{text}");
+        s.press(esc());
+        // A domain summary under the list; the add-domain picker.
+        s.press(ch('n'));
+        s.type_str("招生栏目需补充");
+        s.press(enter());
+        s.press(ch('+'));
+        let t = snap("domains_summary_and_add", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("领域小结 招生栏目需补充"), "{text}");
+        assert!(text.contains("[ ] 涉农资金"), "{text}");
+        s.press(esc());
+        // The question before a whole domain becomes 已落实.
+        s.press(ch('1'));
+        let t = snap("all_compliant_question", &s.app, w, h);
+        let text = screen_text(&t);
+        assert!(text.contains("个未检查的事项都标为已落实?"), "{text}");
+        assert!(text.contains("y确定") && text.contains("n取消"), "{text}");
+    }
 }

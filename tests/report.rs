@@ -1725,3 +1725,52 @@ fn printed_pages_match_golden() {
         &zwgk::report::render_table(&t, ReportFormat::Html).expect("html"),
     );
 }
+
+#[test]
+fn an_assessment_is_named_by_its_unit_or_round() {
+    let lib = Library::builtin();
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("assessments")).expect("mkdir");
+    let id = "0190f5a2-7c00-7000-8000-000000000001";
+    let a = fixture_id(&lib, id);
+    let file = data.join("assessments").join(format!("{id}.json"));
+    std::fs::write(&file, serde_json::to_vec(&a).expect("json")).expect("write");
+    for name in ["胡集镇", "2026年下半年回头看", "胡集镇 下半年"] {
+        let out = dir.path().join("r.md");
+        let (mut stdout, mut err) = (Vec::new(), Vec::new());
+        let code = zwgk::report::command(
+            name,
+            Some(ReportFormat::Md),
+            None,
+            &out,
+            &data,
+            &lib,
+            Lang::Zh,
+            &mut stdout,
+            &mut err,
+        )
+        .expect("io");
+        assert_eq!(code, 0, "{name}: {}", String::from_utf8_lossy(&err));
+        assert!(out.exists());
+        std::fs::remove_file(&out).expect("rm");
+    }
+    // A name that matches nothing says what it looked for.
+    let (mut stdout, mut err) = (Vec::new(), Vec::new());
+    let code = zwgk::report::command(
+        "马集镇",
+        Some(ReportFormat::Md),
+        None,
+        &dir.path().join("r.md"),
+        &data,
+        &lib,
+        Lang::Zh,
+        &mut stdout,
+        &mut err,
+    )
+    .expect("io");
+    assert_eq!(code, 2);
+    let err = String::from_utf8(err).expect("utf-8");
+    assert!(err.contains("编号、单位或轮次"), "{err}");
+    assert!(err.contains(id), "{err}");
+}

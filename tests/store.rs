@@ -327,3 +327,229 @@ fn own_files_are_trusted_only_while_their_checksum_matches() {
     let mut there = Store::open(other.path(), "t").unwrap();
     assert!(there.import(&path, 1_795_761_605_000).is_err());
 }
+
+#[test]
+fn archive_moves_the_file_and_its_backup_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path(), "2026-11-27T06:40:05Z").unwrap();
+    let id = "0190f5a2-7c00-7000-8000-000000000001";
+    let mut a = assessment(id);
+    store.save(&a).unwrap();
+    // A later session's first save keeps a .bak.
+    drop(store);
+    let mut store = Store::open(dir.path(), "2026-11-27T06:40:05Z").unwrap();
+    record(&mut a, "01", Status::Compliant, "");
+    store.save(&a).unwrap();
+    let file = dir.path().join("assessments").join(format!("{id}.json"));
+    assert!(
+        file.exists()
+            && dir
+                .path()
+                .join("assessments")
+                .join(format!("{id}.json.bak"))
+                .exists()
+    );
+
+    let to = store.archive(id).unwrap();
+    assert_eq!(to, dir.path().join("archive").join(format!("{id}.json")));
+    assert!(!file.exists(), "moved, not copied");
+    assert_eq!(load_assessment(&to).unwrap(), a, "moved whole");
+    assert!(
+        dir.path()
+            .join("archive")
+            .join(format!("{id}.json.bak"))
+            .exists()
+    );
+    assert!(store.list().unwrap().is_empty());
+
+    // The same assessment archived again (a copy put back, say) gets a name of its own.
+    store.save(&a).unwrap();
+    let again = store.archive(id).unwrap();
+    assert_eq!(
+        again,
+        dir.path().join("archive").join(format!("{id}-1.json"))
+    );
+    assert!(to.exists(), "the first archived copy is left alone");
+
+    // An id that names no file is an error, not a silent success.
+    assert!(matches!(store.archive(id), Err(StoreError::Io { .. })));
+    // Read-only: nothing moves.
+    let mut ro = Store::open_read_only(dir.path()).unwrap();
+    assert!(matches!(ro.archive(id), Err(StoreError::ReadOnly { .. })));
+}
+
+#[test]
+fn places_are_kept_in_the_data_dir_not_in_the_assessment() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), "2026-11-27T06:40:05Z").unwrap();
+    assert!(store.places().is_empty());
+    let mut places = zwgk::store::places::Places::new();
+    let place = places.entry("a1".into()).or_default();
+    place.checklist = "employment".into();
+    place.items.insert("employment".into(), "03".into());
+    store.save_places(&places).unwrap();
+    assert_eq!(store.places(), places);
+    assert!(dir.path().join("places.json").exists());
+    // A damaged file is no loss: no places.
+    fs::write(dir.path().join("places.json"), b"{not json").unwrap();
+    assert!(store.places().is_empty());
+}
+
+#[test]
+fn store_errors_are_told_in_chinese_where_the_interface_is_chinese() {
+    use zwgk::cli::Lang;
+    let dir = tempfile::tempdir().unwrap();
+    let _first = Store::open(dir.path(), "2026-11-27T08:00:00Z").unwrap();
+    // A second zwgk on the same data dir: the binary says who holds it, in Chinese.
+    let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "数据目录正被另一个 zwgk 使用(进程 {}",
+            std::process::id()
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--read-only"), "{stderr}");
+    assert!(!stderr.contains("in use"), "{stderr}");
+    // With --lang en, English.
+    let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .args(["--lang", "en", "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is in use by zwgk"));
+
+    // A file that is not there: no "No such file or directory (os error 2)".
+    let other = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .arg("--data-dir")
+        .arg(other.path())
+        .args(["import", "/nonexistent/自查.json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/nonexistent/自查.json:找不到这个文件或文件夹"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("os error"), "{stderr}");
+
+    // Every kind of store error has a Chinese message that names the file.
+    let p = Path::new("/data/assessments/x.json");
+    let io = |kind| StoreError::Io {
+        path: p.into(),
+        source: std::io::Error::from(kind),
+    };
+    for (e, words) in [
+        (io(std::io::ErrorKind::PermissionDenied), "没有权限"),
+        (io(std::io::ErrorKind::StorageFull), "磁盘已满"),
+        (
+            StoreError::Invalid {
+                path: p.into(),
+                message: "the file is empty".into(),
+            },
+            "文件是空的",
+        ),
+        (
+            StoreError::Syntax {
+                path: p.into(),
+                line: 3,
+                column: 7,
+                message: "expected value".into(),
+            },
+            "第 3 行第 7 列:这里应是一个值",
+        ),
+        (
+            StoreError::TooNew {
+                path: p.into(),
+                found: 9,
+            },
+            "请更新 zwgk",
+        ),
+        (StoreError::ReadOnly { path: p.into() }, "只读"),
+    ] {
+        let zh = e.message(Lang::Zh);
+        assert!(zh.starts_with("/data/assessments/x.json"), "{zh}");
+        assert!(zh.contains(words), "{zh}");
+        assert_eq!(e.message(Lang::En), e.to_string());
+    }
+}
+
+#[test]
+fn zwgk_list_shows_each_assessment_as_a_table_or_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path(), "2026-11-27T06:40:05Z").unwrap();
+    let id = "0190f5a2-7c00-7000-8000-000000000001";
+    let mut a = assessment(id);
+    record(&mut a, "01", Status::Compliant, "");
+    record(&mut a, "02", Status::Missing, "");
+    store.save(&a).unwrap();
+    drop(store);
+    fs::write(
+        dir.path().join("assessments").join("broken.json"),
+        b"{\"format\": \"zwgk-assessment\"",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let total = zwgk::library::Library::builtin()
+        .get("employment")
+        .unwrap()
+        .catalogue
+        .items
+        .len();
+    let text = run(&["list"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("编号"), "{text}");
+    for col in ["单位", "类型", "轮次", "进度", "最后修改"] {
+        assert!(lines[0].contains(col), "{text}");
+    }
+    let row = lines.iter().find(|l| l.starts_with(id)).unwrap();
+    for cell in [
+        "胡集镇人民政府",
+        "自查",
+        "2026年下半年自查",
+        &format!("2/{total}"),
+        "2026-11-27 14:40",
+    ] {
+        assert!(row.contains(cell), "{cell} missing: {row}");
+    }
+    let broken = lines.iter().find(|l| l.starts_with("broken")).unwrap();
+    assert!(broken.contains("无法打开"), "{broken}");
+    assert!(!text.contains("EOF"), "{text}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["list", "--format", "json"])).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let r = rows.iter().find(|r| r["id"] == id).unwrap();
+    assert_eq!(r["unit"], "胡集镇人民政府");
+    assert_eq!(r["kind"], "self_check");
+    assert_eq!(r["round"], "2026年下半年自查");
+    assert_eq!(r["checked"], 2);
+    assert_eq!(r["total"], total);
+    assert_eq!(r["last_change"], zwgk::clock::rfc3339(a.clock.millis));
+    let b = rows.iter().find(|r| r["id"] == "broken").unwrap();
+    assert!(b["error"].as_str().unwrap().contains("broken.json"), "{b}");
+    // Read without taking the lock; English with --lang en.
+    assert!(!dir.path().join("zwgk.owner").exists());
+    assert!(run(&["--lang", "en", "list"]).starts_with("id"));
+}

@@ -29,9 +29,7 @@ fn listing(app: &App, i: usize) -> &Assessment {
 /// A township self-check of 义务教育 with statuses, back on the start screen.
 fn self_check(app: &mut App) {
     open_edu_walk(app);
-    for k in "1311".chars() {
-        press(app, ch(k));
-    }
+    answer(app, "1311");
     press(app, esc());
     press(app, esc());
 }
@@ -120,7 +118,7 @@ fn case_1_a_not_involved_domain_marked_after_the_hand_over_reaches_the_county_wi
 
     // The township opens its self-check again and marks 税收管理 不涉及 with a reason.
     town.app.start_cursor = 0;
-    press(&mut town.app, enter());
+    reopen(&mut town.app);
     let row = domains_row(&town.app, TAX);
     press(&mut town.app, ch('g'));
     for _ in 0..row {
@@ -214,7 +212,7 @@ fn inspection(town: &mut Device, county: &mut Device) -> String {
     }
     press(&mut county.app, enter());
     press(&mut county.app, ch('a'));
-    press(&mut county.app, ch('2'));
+    answer(&mut county.app, "2");
     press(&mut county.app, ch('k'));
     press(&mut county.app, ch('t'));
     type_str(&mut county.app, "招生政策公开不全");
@@ -396,7 +394,7 @@ fn case_4_a_conflict_is_shown_everywhere_and_settled_with_one_revision_both_side
     county.app.start_cursor = pos;
     let screen = render_text(&county.app, 120, 40);
     assert!(screen.contains("冲突1"), "start listing:\n{screen}");
-    press(&mut county.app, enter());
+    reopen(&mut county.app);
     let screen = render_text(&county.app, 120, 40);
     assert!(screen.contains("冲突1"), "domains screen:\n{screen}");
     let row = domains_row(&county.app, EDU);
@@ -517,17 +515,19 @@ fn a_township_answer_changed_after_the_inspection_began_shows_both_values() {
     // The township changes its answer to item 03 (已落实 → 未落实).
     let sc = listing(&town.app, 0).id.clone();
     town.app.start_cursor = 0;
-    press(&mut town.app, enter());
+    reopen(&mut town.app);
     let row = domains_row(&town.app, EDU);
     press(&mut town.app, ch('g'));
     for _ in 0..row {
         press(&mut town.app, ch('j'));
     }
     press(&mut town.app, enter());
+    // The walk opens where it was left; g goes to the first item.
+    press(&mut town.app, ch('g'));
     press(&mut town.app, ch('j'));
     press(&mut town.app, ch('j'));
     assert_eq!(current_id(&town.app), "03");
-    press(&mut town.app, ch('3'));
+    answer(&mut town.app, "3");
     press(&mut town.app, esc());
     press(&mut town.app, esc());
     town.hand_to(&sc, &mut county);
@@ -540,7 +540,7 @@ fn a_township_answer_changed_after_the_inspection_began_shows_both_values() {
         .position(|l| l.assessment.as_ref().is_ok_and(|a| a.id == insp))
         .unwrap();
     county.app.start_cursor = pos;
-    press(&mut county.app, enter());
+    reopen(&mut county.app);
     let tv = county.app.township_view(EDU, "03").unwrap();
     assert!(tv.changed, "自查已修改");
     assert_eq!(
@@ -557,6 +557,7 @@ fn a_township_answer_changed_after_the_inspection_began_shows_both_values() {
         press(&mut county.app, ch('j'));
     }
     press(&mut county.app, enter());
+    press(&mut county.app, ch('g'));
     press(&mut county.app, ch('j'));
     press(&mut county.app, ch('j'));
     let screen = render_text(&county.app, 120, 40);

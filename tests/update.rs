@@ -268,10 +268,14 @@ fn two_status_changes_make_two_linked_revisions() {
     let mut app = app();
     open_edu_walk(&mut app);
     assert_eq!(press(&mut app, ch('2')), vec![Effect::Save]);
+    // The findings picker asks what was wrong; Enter moves on.
+    assert_eq!(app.mode(), Mode::Picker);
+    assert!(press(&mut app, enter()).is_empty());
     assert_eq!(current_id(&app), "02");
     press(&mut app, ch('k'));
     assert_eq!(current_id(&app), "01");
     assert_eq!(press(&mut app, ch('3')), vec![Effect::Save]);
+    press(&mut app, enter());
 
     let doc = assessment(&app).result_doc(EDU, "01").unwrap();
     assert_eq!(doc.revisions().len(), 2);
@@ -293,7 +297,7 @@ fn two_status_changes_make_two_linked_revisions() {
 fn undo_records_the_previous_status_as_a_new_revision() {
     let mut app = app();
     open_edu_walk(&mut app);
-    keys(&mut app, &[ch('2'), ch('k'), ch('3')]);
+    keys(&mut app, &[ch('2'), enter(), ch('k'), ch('3'), enter()]);
     press(&mut app, ch('j'));
     press(&mut app, ch('j'));
     assert_eq!(walk(&app).cursor, 3, "moved away from 01");
@@ -346,7 +350,7 @@ fn unchecked_filter_hides_checked_items_and_keeps_the_cursor_valid() {
     let mut app = app();
     open_edu_walk(&mut app);
     let n = edu_items();
-    keys(&mut app, &[ch('1'), ch('2'), ch('3')]);
+    keys(&mut app, &[ch('1'), ch('2'), enter(), ch('3'), enter()]);
     press(&mut app, ch('G'));
     assert_eq!(walk(&app).cursor, n - 1);
     press(&mut app, ch('v'));
@@ -434,7 +438,18 @@ fn tab_jumps_to_the_next_unchecked_item_and_wraps() {
 fn p_finds_the_next_partial_or_missing_item() {
     let mut app = app();
     open_edu_walk(&mut app);
-    keys(&mut app, &[ch('1'), ch('2'), ch('1'), ch('3'), ch('4')]);
+    keys(
+        &mut app,
+        &[
+            ch('1'),
+            ch('2'),
+            enter(),
+            ch('1'),
+            ch('3'),
+            enter(),
+            ch('4'),
+        ],
+    );
     assert_eq!(walk(&app).cursor, 5);
     press(&mut app, ch('p'));
     assert_eq!(current_id(&app), "02", "wraps to the first problem");
@@ -483,6 +498,7 @@ fn search_filters_by_name_and_content() {
     // A status key acts on the found item.
     assert_eq!(press(&mut app, ch('2')), vec![Effect::Save]);
     assert_eq!(assessment(&app).status(EDU, "09"), Status::Partial);
+    press(&mut app, enter());
 
     // Nothing matches.
     press(&mut app, ch('/'));
@@ -551,10 +567,11 @@ fn ctrl_c_in_the_note_editor_saves_the_typed_text_then_quits() {
     let mut sim = Sim::new(app());
     create_assessment(&mut sim.app);
     sim.keys(&vec![ch('j'); edu_row()]);
-    sim.keys(&[enter(), ch('3'), ch('k'), ch('n')]);
+    sim.keys(&[enter(), ch('3'), enter(), ch('k'), ch('n')]);
     sim.type_str("公示栏未张贴招生范围");
     let fx = sim.press(ctrl('c'));
-    assert_eq!(fx, vec![Effect::Save, Effect::Quit]);
+    // The place in the walk is kept for the next start too.
+    assert_eq!(fx, vec![Effect::Save, Effect::RememberPlaces, Effect::Quit]);
     assert!(sim.quit);
     assert_eq!(
         edu_result(&sim.app, "01").unwrap().note,
@@ -573,7 +590,11 @@ fn ctrl_c_without_an_editor_just_quits() {
     let mut app = common::app();
     open_edu_walk(&mut app);
     press(&mut app, ch('1'));
-    assert_eq!(press(&mut app, ctrl('c')), vec![Effect::Quit]);
+    // Nothing to save; where the walk stands is kept for the next start.
+    assert_eq!(
+        press(&mut app, ctrl('c')),
+        vec![Effect::RememberPlaces, Effect::Quit]
+    );
     // q on the start screen quits too.
     let mut app = common::app();
     assert_eq!(press(&mut app, ch('q')), vec![Effect::Quit]);
@@ -583,10 +604,10 @@ fn ctrl_c_without_an_editor_just_quits() {
 fn findings_picker_toggles_entries() {
     let mut app = app();
     open_edu_walk(&mut app);
+    // 3 asks at once what was wrong with 01.
     press(&mut app, ch('3'));
-    press(&mut app, ch('k'));
-    press(&mut app, ch('f'));
     assert_eq!(app.mode(), Mode::Picker);
+    assert_eq!(current_id(&app), "01");
     let Some(Overlay::Findings(p)) = &walk(&app).overlay else {
         panic!("findings picker not open")
     };
@@ -626,8 +647,10 @@ fn findings_picker_toggles_entries() {
     let r = edu_result(&app, "01").unwrap();
     assert_eq!(r.findings, vec!["未公开", "链接失效"]);
     assert_eq!(r.status, Status::Missing);
+    assert_eq!(current_id(&app), "02", "closing the picker moves on");
 
     // Reopened, it shows what is recorded; Esc without a change saves nothing.
+    press(&mut app, ch('k'));
     press(&mut app, ch('f'));
     let Some(Overlay::Findings(p)) = &walk(&app).overlay else {
         panic!()
@@ -802,7 +825,7 @@ fn help_overlay_shows_and_swallows_keys() {
 fn esc_goes_back_to_domains_then_start_with_progress_in_the_listing() {
     let mut app = app();
     open_edu_walk(&mut app);
-    keys(&mut app, &[ch('1'), ch('2'), ch('3')]);
+    keys(&mut app, &[ch('1'), ch('2'), enter(), ch('3'), enter()]);
     press(&mut app, esc());
     let Screen::Domains(d) = &app.screen else {
         panic!("{:?}", app.screen)
@@ -822,11 +845,12 @@ fn esc_goes_back_to_domains_then_start_with_progress_in_the_listing() {
         .sum();
     assert_eq!(app.progress(a), (3, total));
 
-    // Enter opens it again, with the results.
+    // Enter opens it again, with the results, in the walk where it was left.
     press(&mut app, enter());
-    assert!(matches!(app.screen, Screen::Domains(_)));
+    assert_eq!(walk(&app).checklist, EDU);
     assert_eq!(assessment(&app).status(EDU, "02"), Status::Partial);
     // Esc on the start screen does nothing.
+    press(&mut app, esc());
     press(&mut app, esc());
     press(&mut app, esc());
     assert!(matches!(app.screen, Screen::Start));
@@ -1037,8 +1061,8 @@ fn no_revision_for_an_unchanged_never_checked_item() {
     press(&mut app, ch('n'));
     assert_eq!(
         press(&mut app, ctrl('c')),
-        vec![Effect::Quit],
-        "Ctrl-C with an empty editor"
+        vec![Effect::RememberPlaces, Effect::Quit],
+        "Ctrl-C with an empty editor: no save"
     );
     assert!(
         assessment(&app)
@@ -1047,4 +1071,482 @@ fn no_revision_for_an_unchanged_never_checked_item() {
             .next()
             .is_none()
     );
+}
+
+#[test]
+fn four_on_a_county_only_item_of_a_self_check_says_why() {
+    // 养老服务 01–03 are published by the county only (公开层级 县级).
+    let mut app = app();
+    open_walk(&mut app, "elderly-care");
+    let items = app
+        .library
+        .get("elderly-care")
+        .unwrap()
+        .catalogue
+        .items
+        .clone();
+    assert_eq!(
+        items[0].applies_to(zwgk::model::catalogue::Tier::Township),
+        Some(false)
+    );
+    let township_item = items
+        .iter()
+        .position(|i| i.applies_to(zwgk::model::catalogue::Tier::Township) != Some(false))
+        .unwrap();
+    press(&mut app, ch('4'));
+    let r = assessment(&app).result("elderly-care", "01").unwrap();
+    assert_eq!(r.status, Status::NotApplicable);
+    assert_eq!(r.note, ZH.county_only_note);
+    // A note already written is kept.
+    press(&mut app, ch('n'));
+    type_str(&mut app, "本镇另有说明");
+    press(&mut app, enter());
+    assert_eq!(current_id(&app), "02");
+    press(&mut app, ch('4'));
+    let r = assessment(&app).result("elderly-care", "02").unwrap();
+    assert_eq!(r.note, "本镇另有说明");
+    // An item the township publishes gets no such note.
+    let id = items[township_item].id.clone();
+    while current_id(&app) != id {
+        press(&mut app, ch('j'));
+    }
+    press(&mut app, ch('4'));
+    assert_eq!(
+        assessment(&app).result("elderly-care", &id).unwrap().note,
+        ""
+    );
+}
+
+#[test]
+fn search_also_finds_notes_and_findings() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    // 02: a note; 05: a finding.
+    press(&mut app, ch('j'));
+    press(&mut app, ch('n'));
+    type_str(&mut app, "公示栏照片待补拍");
+    press(&mut app, enter());
+    keys(&mut app, &[ch('j'), ch('j'), ch('j'), ch('f')]);
+    assert_eq!(current_id(&app), "05");
+    // 链接失效 is the fifth finding type.
+    keys(
+        &mut app,
+        &[
+            ch('j'),
+            ch('j'),
+            ch('j'),
+            ch('j'),
+            key(KeyCode::Char(' ')),
+            enter(),
+        ],
+    );
+    assert_eq!(edu_result(&app, "05").unwrap().findings, vec!["链接失效"]);
+    press(&mut app, ch('/'));
+    type_str(&mut app, "补拍");
+    press(&mut app, enter());
+    assert_eq!(app.visible(walk(&app)), vec![1]);
+    press(&mut app, ch('/'));
+    keys(
+        &mut app,
+        &[key(KeyCode::Backspace), key(KeyCode::Backspace)],
+    );
+    type_str(&mut app, "链接失效");
+    press(&mut app, enter());
+    assert_eq!(app.visible(walk(&app)), vec![4]);
+}
+
+#[test]
+fn tab_after_a_status_key_lands_on_the_unchecked_item_the_cursor_moved_to() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    // 1 on 01 moves on to 02, which is unchecked: Tab stays there.
+    press(&mut app, ch('1'));
+    assert_eq!(current_id(&app), "02");
+    press(&mut app, tab());
+    assert_eq!(current_id(&app), "02", "02 is the next unchecked item");
+    // Once there, Tab goes on.
+    press(&mut app, tab());
+    assert_eq!(current_id(&app), "03");
+    // Moving by hand onto an unchecked item and pressing Tab goes to the next one.
+    press(&mut app, ch('j'));
+    press(&mut app, tab());
+    assert_eq!(current_id(&app), "05");
+    // After 1 on 05, the cursor is on 06: Tab keeps it; if 06 is checked, it skips it.
+    keys(&mut app, &[ch('j'), ch('1'), ch('k'), ch('k'), ch('1')]);
+    assert_eq!(current_id(&app), "06");
+    assert_eq!(assessment(&app).status(EDU, "06"), Status::Compliant);
+    press(&mut app, tab());
+    assert_eq!(current_id(&app), "07");
+}
+
+#[test]
+fn two_and_three_ask_what_was_wrong_then_move_on() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    // 1 moves on at once: all-compliant stays one key per item.
+    press(&mut app, ch('1'));
+    assert_eq!(app.mode(), Mode::Walk);
+    // 2: the findings picker of 02 opens; the cursor stays on 02 until it closes.
+    assert_eq!(press(&mut app, ch('2')), vec![Effect::Save]);
+    assert_eq!(app.mode(), Mode::Picker);
+    assert!(matches!(walk(&app).overlay, Some(Overlay::Findings(_))));
+    assert_eq!(current_id(&app), "02");
+    keys(&mut app, &[key(KeyCode::Char(' ')), enter()]);
+    assert_eq!(edu_result(&app, "02").unwrap().findings, vec!["未公开"]);
+    assert_eq!(current_id(&app), "03");
+    // 3, then Esc: the picker closes (keeping what is ticked) and the walk moves on too.
+    press(&mut app, ch('3'));
+    assert_eq!(app.mode(), Mode::Picker);
+    press(&mut app, esc());
+    assert_eq!(app.mode(), Mode::Walk);
+    assert_eq!(assessment(&app).status(EDU, "03"), Status::Missing);
+    assert_eq!(current_id(&app), "04");
+    // f later on opens the picker without moving on when it closes.
+    press(&mut app, ch('k'));
+    keys(&mut app, &[ch('f'), enter()]);
+    assert_eq!(current_id(&app), "03");
+}
+
+#[test]
+fn the_form_refuses_a_division_code_that_is_not_6_9_or_12_digits() {
+    let mut app = app();
+    press(&mut app, ch('n'));
+    type_str(&mut app, UNIT);
+    press(&mut app, tab());
+    type_str(&mut app, "370112-002");
+    keys(&mut app, &[tab(), tab()]);
+    type_str(&mut app, ROUND);
+    press(&mut app, tab());
+    type_str(&mut app, ASSESSOR);
+    press(&mut app, enter());
+    let Screen::New(f) = &app.screen else {
+        panic!("left the form: {:?}", app.screen)
+    };
+    assert!(!f.choosing, "a bad code does not reach the domain choice");
+    assert_eq!(f.focus, zwgk::update::FIELD_CODE);
+    assert_eq!(f.error.as_deref(), Some(ZH.division_code_invalid));
+    // Nine digits pass; so does an empty code.
+    for _ in 0.."370112-002".chars().count() {
+        press(&mut app, key(KeyCode::Backspace));
+    }
+    type_str(&mut app, "370112002");
+    press(&mut app, enter());
+    press(&mut app, enter());
+    assert_eq!(app.mode(), Mode::FormDomains);
+}
+
+#[test]
+fn esc_in_the_new_form_keeps_what_was_typed_for_the_next_n() {
+    let mut app = app();
+    press(&mut app, ch('n'));
+    type_str(&mut app, UNIT);
+    press(&mut app, tab());
+    type_str(&mut app, CODE);
+    press(&mut app, esc());
+    assert!(matches!(app.screen, Screen::Start));
+    assert_eq!(app.message.as_deref(), Some(ZH.form_kept));
+    press(&mut app, ch('n'));
+    let Screen::New(f) = &app.screen else {
+        panic!("{:?}", app.screen)
+    };
+    assert_eq!(f.fields[FIELD_UNIT].text(), UNIT);
+    assert_eq!(f.fields[zwgk::update::FIELD_CODE].text(), CODE);
+    assert_eq!(f.focus, zwgk::update::FIELD_CODE, "where it was left");
+    // An empty form left with Esc keeps nothing.
+    let mut fresh = common::app();
+    keys(&mut fresh, &[ch('n'), esc(), ch('n')]);
+    let Screen::New(f) = &fresh.screen else {
+        panic!()
+    };
+    assert!(f.fields.iter().all(|i| i.text().is_empty()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records a clerk manages.
+// ---------------------------------------------------------------------------------------------
+
+/// Replaces the text of the focused form field.
+fn retype(app: &mut zwgk::state::App, text: &str) {
+    for _ in 0..40 {
+        press(app, key(KeyCode::Backspace));
+    }
+    type_str(app, text);
+}
+
+#[test]
+fn the_header_is_edited_as_a_new_revision_from_the_domains_screen() {
+    let mut app = app();
+    create_assessment(&mut app);
+    let before = assessment(&app).header().clone();
+    let doc_len = |app: &zwgk::state::App| {
+        assessment(app)
+            .docs
+            .get(&zwgk::model::doc::DocKey::header())
+            .unwrap()
+            .len()
+    };
+    assert_eq!(doc_len(&app), 1);
+    press(&mut app, ch('e'));
+    assert_eq!(app.mode(), Mode::Form);
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    assert_eq!(f.fields[FIELD_UNIT].text(), UNIT);
+    assert_eq!(f.fields[FIELD_ROUND].text(), ROUND);
+    // 区划代码 is checked here too.
+    press(&mut app, tab());
+    retype(&mut app, "370112-002");
+    assert!(press(&mut app, enter()).is_empty());
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    assert_eq!(f.error.as_deref(), Some(ZH.division_code_invalid));
+    retype(&mut app, "370828102");
+    keys(&mut app, &[tab(), tab()]);
+    retype(&mut app, "2027年上半年自查");
+    assert_eq!(press(&mut app, enter()), vec![Effect::Save]);
+    assert!(matches!(app.screen, Screen::Domains(_)));
+    let after = assessment(&app).header().clone();
+    assert_eq!(after.round, "2027年上半年自查");
+    assert_eq!(after.unit.name, UNIT);
+    assert_eq!(after.created, before.created, "created stays");
+    assert_eq!(after.reviews, before.reviews);
+    assert_eq!(doc_len(&app), 2, "a new revision of the header document");
+    assert_eq!(app.message.as_deref(), Some(ZH.header_saved));
+}
+
+#[test]
+fn the_header_is_edited_from_the_start_screen_and_esc_keeps_what_was_typed() {
+    let mut app = app();
+    create_assessment(&mut app);
+    press(&mut app, esc());
+    assert!(matches!(app.screen, Screen::Start));
+    press(&mut app, ch('e'));
+    assert_eq!(app.mode(), Mode::Form);
+    retype(&mut app, "胡集镇");
+    // Esc saves what was typed (as help says of editors).
+    assert_eq!(press(&mut app, esc()), vec![Effect::Save]);
+    assert_eq!(assessment(&app).unit().name, "胡集镇");
+    // An emptied name is not saved: Esc says so and leaves the header as it was.
+    press(&mut app, ch('e'));
+    retype(&mut app, "");
+    assert!(press(&mut app, esc()).is_empty());
+    assert_eq!(assessment(&app).unit().name, "胡集镇");
+    assert!(
+        app.message
+            .as_deref()
+            .unwrap()
+            .starts_with(ZH.header_not_saved)
+    );
+}
+
+#[test]
+fn archiving_asks_first_then_moves_the_file_and_says_where() {
+    let mut sim = Sim::new(app());
+    create_assessment(&mut sim.app);
+    sim.press(esc());
+    let id = sim.app.listing[0].assessment.as_ref().unwrap().id.clone();
+    sim.press(ch('d'));
+    assert_eq!(sim.app.mode(), Mode::Confirm);
+    assert!(sim.app.confirm.as_ref().unwrap().question.contains(UNIT));
+    // n: nothing happens.
+    assert!(sim.press(ch('n')).is_empty());
+    assert_eq!(sim.app.listing.len(), 1);
+    assert_eq!(sim.app.message.as_deref(), Some(ZH.cancelled));
+    // y: the runtime moves the file; the list forgets it and says where it went.
+    sim.press(ch('d'));
+    assert_eq!(sim.press(ch('y')), vec![Effect::Archive(id.clone())]);
+    assert!(sim.app.listing.is_empty());
+    let m = sim.app.message.clone().unwrap();
+    assert!(m.contains(&format!("archive/{id}.json")), "{m}");
+    assert!(m.contains("放回 assessments"), "{m}");
+}
+
+#[test]
+fn the_next_round_starts_from_the_last_one_with_notes_and_evidence_and_no_statuses() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    // 01 已落实 with a note; 02 未落实 with evidence; 03 已落实 with nothing else.
+    press(&mut app, ch('n'));
+    type_str(&mut app, "公示栏有照片");
+    press(&mut app, enter());
+    press(&mut app, ch('1'));
+    press(&mut app, ch('e'));
+    type_str(&mut app, "https://www.jinxiang.gov.cn/zsfw.html");
+    press(&mut app, enter());
+    act(
+        &mut app,
+        Action::EvidenceResolved(Ok(Evidence::Url {
+            url: "https://www.jinxiang.gov.cn/zsfw.html".into(),
+        })),
+    );
+    answer(&mut app, "31");
+    keys(&mut app, &[esc(), esc()]);
+    let old = app.listing[0].assessment.as_ref().unwrap().clone();
+
+    press(&mut app, ch('c'));
+    let Screen::New(f) = &app.screen else {
+        panic!("{:?}", app.screen)
+    };
+    assert_eq!(f.fields[FIELD_UNIT].text(), UNIT);
+    assert_eq!(
+        f.fields[FIELD_ROUND].text(),
+        "",
+        "the new round is to be named"
+    );
+    assert_eq!(f.focus, FIELD_ROUND);
+    type_str(&mut app, "2027年上半年自查");
+    press(&mut app, enter());
+    assert_eq!(app.mode(), Mode::FormDomains);
+    // The domain choices come from the last round.
+    let Screen::New(f) = &app.screen else {
+        panic!()
+    };
+    let ni = f
+        .domains
+        .iter()
+        .find(|d| d.checklist == NOT_INVOLVED)
+        .unwrap();
+    assert_eq!(ni.choice, Choice::NotInvolved(REASON.into()));
+    press(&mut app, enter());
+    let new = assessment(&app);
+    assert_ne!(new.id, old.id);
+    assert_eq!(new.round(), "2027年上半年自查");
+    assert_eq!(new.kind, Kind::SelfCheck);
+    let r1 = new.result(EDU, "01").unwrap();
+    assert_eq!(
+        (r1.status, r1.note.as_str()),
+        (Status::Unchecked, "公示栏有照片")
+    );
+    let r2 = new.result(EDU, "02").unwrap();
+    assert_eq!(r2.status, Status::Unchecked);
+    assert_eq!(r2.evidence, old.result(EDU, "02").unwrap().evidence);
+    assert!(new.result(EDU, "03").is_none(), "nothing to carry");
+    assert_eq!(app.tally(EDU).checked(), 0);
+    assert_eq!(
+        app.message.as_deref(),
+        Some("已从上一轮带入 2 个事项的备注和佐证;状态均为未检查")
+    );
+    // The last round is untouched.
+    assert_eq!(app.listing[0].assessment.as_ref().unwrap(), &old);
+}
+
+#[test]
+fn a_domain_left_out_at_creation_is_added_later() {
+    let mut app = app();
+    create_assessment(&mut app);
+    let local = "agricultural-funds-local";
+    assert!(assessment(&app).domain(local).is_none());
+    press(&mut app, ch('+'));
+    assert_eq!(app.mode(), Mode::Picker);
+    let Screen::Domains(v) = &app.screen else {
+        panic!()
+    };
+    let (_, ids) = v.adding.as_ref().unwrap();
+    assert_eq!(ids, &vec![local.to_string()]);
+    keys(&mut app, &[key(KeyCode::Char(' ')), enter()]);
+    let d = assessment(&app).domain(local).expect("added");
+    assert!(d.involved);
+    assert!(app.involved_domains().contains(&local));
+    // Nothing more to add.
+    press(&mut app, ch('+'));
+    assert_eq!(app.mode(), Mode::Domains);
+    assert_eq!(app.message.as_deref(), Some(ZH.all_domains_in));
+}
+
+#[test]
+fn a_domain_summary_is_written_on_the_domains_screen() {
+    let mut app = app();
+    open_edu_walk(&mut app);
+    press(&mut app, esc());
+    press(&mut app, ch('n'));
+    assert_eq!(app.mode(), Mode::Editor);
+    type_str(&mut app, "总体较好");
+    press(&mut app, ctrl('j'));
+    type_str(&mut app, "招生栏目需补充");
+    assert_eq!(press(&mut app, enter()), vec![Effect::Save]);
+    assert_eq!(
+        assessment(&app).domain(EDU).unwrap().summary,
+        "总体较好\n招生栏目需补充"
+    );
+}
+
+#[test]
+fn one_key_and_y_mark_a_whole_domain_compliant_leaving_county_only_items() {
+    let mut app = app();
+    open_walk(&mut app, "elderly-care");
+    // 04 answered 未落实 first: it stays.
+    keys(&mut app, &[ch('j'), ch('j'), ch('j')]);
+    answer(&mut app, "3");
+    press(&mut app, esc());
+    press(&mut app, ch('1'));
+    assert_eq!(app.mode(), Mode::Confirm);
+    let q = app.confirm.as_ref().unwrap().question.clone();
+    // 8 items: 04 answered, 01–03 only the county publishes.
+    assert!(q.contains("4 个未检查的事项"), "{q}");
+    assert!(q.contains("县级事项 3 个不在内"), "{q}");
+    assert_eq!(press(&mut app, ch('y')), vec![Effect::Save]);
+    let a = assessment(&app);
+    for (id, st) in [
+        ("01", Status::Unchecked),
+        ("04", Status::Missing),
+        ("05", Status::Compliant),
+        ("08", Status::Compliant),
+    ] {
+        assert_eq!(a.status("elderly-care", id), st, "{id}");
+    }
+    // Nothing left to ask about.
+    press(&mut app, ch('1'));
+    assert_eq!(app.mode(), Mode::Domains);
+    assert_eq!(app.message.as_deref(), Some(ZH.nothing_unchecked));
+    // Each one is a revision of its own (after 04's), undone one by one in the walk.
+    assert_eq!(app.open.as_ref().unwrap().undo.len(), 5);
+}
+
+#[test]
+fn reopening_lands_where_the_clerk_stopped() {
+    let mut sim = Sim::new(app());
+    create_assessment(&mut sim.app);
+    sim.keys(&vec![ch('j'); edu_row()]);
+    sim.press(enter());
+    sim.keys(&[ch('1'), ch('1'), ch('j'), ch('j')]);
+    assert_eq!(current_id(&sim.app), "05");
+    // Leaving the walk remembers the place (and asks the runtime to keep it).
+    let fx = sim.press(esc());
+    assert!(fx.contains(&Effect::RememberPlaces), "{fx:?}");
+    sim.press(esc());
+    assert!(matches!(sim.app.screen, Screen::Start));
+    sim.press(enter());
+    assert_eq!(walk(&sim.app).checklist, EDU);
+    assert_eq!(current_id(&sim.app), "05");
+    assert!(sim.app.message.as_deref().unwrap().starts_with(ZH.resumed));
+    // Esc goes to the domains screen with that domain under the cursor.
+    sim.press(esc());
+    let Screen::Domains(v) = &sim.app.screen else {
+        panic!()
+    };
+    assert_eq!(v.cursor, edu_row());
+    // Entering another domain and back: each domain keeps its own item.
+    sim.press(enter());
+    assert_eq!(current_id(&sim.app), "05");
+    // Quitting remembers too, for the next start (main.rs reads the file into App::places).
+    sim.press(ch('j'));
+    let fx = sim.press(ctrl('c'));
+    assert!(fx.contains(&Effect::RememberPlaces));
+    let id = assessment(&sim.app).id.clone();
+    let place = &sim.app.places[&id];
+    assert_eq!(place.checklist, EDU);
+    assert_eq!(place.items[EDU], "06");
+}
+
+#[test]
+fn ctrl_c_while_editing_the_header_keeps_the_edit() {
+    let mut app = app();
+    create_assessment(&mut app);
+    press(&mut app, ch('e'));
+    keys(&mut app, &[tab(), tab(), tab()]);
+    retype(&mut app, "2027年上半年自查");
+    let fx = press(&mut app, ctrl('c'));
+    assert_eq!(fx, vec![Effect::Save, Effect::Quit]);
+    assert_eq!(assessment(&app).round(), "2027年上半年自查");
 }

@@ -27,7 +27,9 @@ fn the_domains_screen_offers_the_upgrade_and_a_new_answer_clears_the_recheck() {
     v2.items.remove(2);
     app.library.insert(v2, Origin::Builtin);
 
+    // With an upgrade to offer, reopening shows the domains screen, where U is.
     press(&mut app, enter());
+    assert!(matches!(app.screen, Screen::Domains(_)));
     let offer = app.message.clone().unwrap_or_default();
     assert!(
         offer.starts_with("1 "),
@@ -57,10 +59,13 @@ fn the_domains_screen_offers_the_upgrade_and_a_new_answer_clears_the_recheck() {
     assert!(press(&mut app, ch('U')).is_empty());
 
     // In the walk, answering 02 again clears the flag.
+    press(&mut app, ch('g'));
     for _ in 0..edu_row() {
         press(&mut app, ch('j'));
     }
     press(&mut app, enter());
+    // The walk opens where it was left; g goes to the first item.
+    press(&mut app, ch('g'));
     press(&mut app, ch('j'));
     assert_eq!(current_id(&app), "02");
     assert_eq!(press(&mut app, ch('2')), vec![Effect::Save]);

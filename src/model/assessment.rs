@@ -872,6 +872,27 @@ pub enum RecordError {
     Doc(#[from] DocError),
 }
 
+impl RecordError {
+    /// The message in the chosen language. (`Display` is the English one, for logs.)
+    pub fn message(&self, lang: crate::cli::Lang) -> String {
+        if lang == crate::cli::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            RecordError::Role { .. } => {
+                "这份记录由另一方填写,这里不能修改(乡镇填自查和整改情况,区县填回头看结论、整改任务和复核)"
+                    .to_string()
+            }
+            RecordError::FixedHeader { .. } => {
+                "检查的创建时间和所检查的自查一经建立就不能修改".to_string()
+            }
+            RecordError::Revision(_) | RecordError::Doc(_) => {
+                "修改没有记下:这份检查的修改记录有误;请另存一份(w)并联系维护人员".to_string()
+            }
+        }
+    }
+}
+
 /// What merging another copy of an assessment changed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AssessmentMerge {

@@ -508,25 +508,34 @@ impl Label {
 pub fn fit_labels(labels: &[Label], cols: usize) -> Vec<String> {
     let mut out: Vec<String> = labels.iter().map(|l| l.fit(cols)).collect();
     let full: Vec<String> = labels.iter().map(ToString::to_string).collect();
-    for i in 0..out.len() {
-        let group: Vec<usize> = (0..out.len()).filter(|&j| out[j] == out[i]).collect();
-        if group.len() < 2 {
-            continue;
+    // Labels that read alike once cut, found by hashing (a catalogue may hold 100,000 items);
+    // a second round catches a cut that happens to read like another label.
+    for _ in 0..2 {
+        let mut alike: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+        for (i, o) in out.iter().enumerate() {
+            alike.entry(o.as_str()).or_default().push(i);
         }
-        // Characters all of them share at the start.
-        let first: Vec<char> = full[group[0]].chars().collect();
-        let shared = group.iter().skip(1).fold(first.len(), |n, &j| {
-            full[j]
-                .chars()
-                .zip(&first)
-                .take(n)
-                .take_while(|(a, b)| a == *b)
-                .count()
-        });
-        for &j in &group {
-            let start: String = full[j].chars().take(shared).collect();
-            let rest: String = full[j].chars().skip(shared).collect();
-            out[j] = cut_middle(&start, &rest, cols);
+        let mut groups: Vec<Vec<usize>> = alike.into_values().filter(|g| g.len() > 1).collect();
+        if groups.is_empty() {
+            break;
+        }
+        groups.sort();
+        for group in groups {
+            // Characters all of them share at the start.
+            let first: Vec<char> = full[group[0]].chars().collect();
+            let shared = group.iter().skip(1).fold(first.len(), |n, &j| {
+                full[j]
+                    .chars()
+                    .zip(&first)
+                    .take(n)
+                    .take_while(|(a, b)| a == *b)
+                    .count()
+            });
+            for &j in &group {
+                let start: String = full[j].chars().take(shared).collect();
+                let rest: String = full[j].chars().skip(shared).collect();
+                out[j] = cut_middle(&start, &rest, cols);
+            }
         }
     }
     out
@@ -560,14 +569,18 @@ pub fn labels(items: &[Item]) -> Vec<Label> {
                 .map(str::to_string),
         })
         .collect();
-    // Items that share name and 三级事项, by the index of the first of them.
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for i in 0..items.len() {
-        match groups.iter_mut().find(|g| out[g[0]] == out[i]) {
-            Some(g) => g.push(i),
-            None => groups.push(vec![i]),
-        }
+    // Items that share name and 三级事项, by the index of the first of them (hashed: a
+    // catalogue may hold 100,000 items).
+    let mut by_label: std::collections::HashMap<(&str, Option<&str>), Vec<usize>> =
+        Default::default();
+    for (i, l) in out.iter().enumerate() {
+        by_label
+            .entry((l.name.as_str(), l.detail.as_deref()))
+            .or_default()
+            .push(i);
     }
+    let mut groups: Vec<Vec<usize>> = by_label.into_values().collect();
+    groups.sort();
     for group in groups.into_iter().filter(|g| g.len() > 1) {
         let members: Vec<&Item> = group.iter().map(|&i| &items[i]).collect();
         let extra = distinguishing(&members);

@@ -85,6 +85,26 @@ pub enum UpgradeError {
     Record(#[from] RecordError),
 }
 
+impl UpgradeError {
+    /// The message in the chosen language. (`Display` is the English one, for logs.)
+    pub fn message(&self, lang: crate::cli::Lang) -> String {
+        if lang == crate::cli::Lang::En {
+            return self.to_string();
+        }
+        match self {
+            UpgradeError::NotChosen { checklist } => {
+                format!("本次检查没有选目录 {checklist}")
+            }
+            UpgradeError::Older {
+                checklist,
+                current,
+                offered,
+            } => format!("目录 {checklist}:{offered} 版比本次检查用的 {current} 版旧,不能升级"),
+            UpgradeError::Record(e) => e.message(lang),
+        }
+    }
+}
+
 /// Upgrades the assessment's domain `new.catalogue.id` to `new`'s version (see the module docs).
 pub fn upgrade(
     assessment: &mut Assessment,

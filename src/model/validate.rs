@@ -37,8 +37,10 @@ pub struct Problem {
     pub item: Option<ItemRef>,
     /// The field, e.g. `audience` or `channels[2].name`.
     pub field: Option<String>,
-    /// What is wrong, and where possible what to do.
+    /// What is wrong, and where possible what to do (English).
     pub message: String,
+    /// The same in Chinese.
+    pub message_zh: String,
 }
 
 impl fmt::Display for Problem {
@@ -59,6 +61,31 @@ impl fmt::Display for Problem {
     }
 }
 
+impl Problem {
+    /// The problem in the chosen language, e.g.
+    /// `a.json: 第 2 项: audience[1]: 不认识的取值 群众,可用的是 public 或 specific_group`.
+    /// (`Display` is the English one, for logs.)
+    pub fn message(&self, lang: crate::cli::Lang) -> String {
+        if lang == crate::cli::Lang::En {
+            return self.to_string();
+        }
+        let mut s = self.file.clone();
+        if let Some((line, col)) = self.position {
+            s.push_str(&format!(":{line}:{col}"));
+        }
+        match &self.item {
+            Some(ItemRef::Id(id)) => s.push_str(&format!(": 事项 {id}")),
+            Some(ItemRef::Index(i)) => s.push_str(&format!(": 第 {i} 项")),
+            None => {}
+        }
+        if let Some(field) = &self.field {
+            s.push_str(&format!(": {field}"));
+        }
+        s.push_str(&format!(": {}", self.message_zh));
+        s
+    }
+}
+
 /// Check the bytes of a catalogue file. Returns the catalogue when there is no problem,
 /// otherwise every problem found.
 pub fn validate_catalogue(file: &str, bytes: &[u8]) -> Result<Catalogue, Vec<Problem>> {
@@ -75,16 +102,21 @@ pub fn validate_catalogue(file: &str, bytes: &[u8]) -> Result<Catalogue, Vec<Pro
                 bytes.len(),
                 MAX_CATALOGUE_BYTES
             ),
+            format!(
+                "文件有 {} 字节,目录文件最多 {} 字节",
+                bytes.len(),
+                MAX_CATALOGUE_BYTES
+            ),
         );
         return Err(out.list);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        out.push(None, None, "the file is empty".into());
+        out.push(None, None, "the file is empty".into(), "文件是空的".into());
         return Err(out.list);
     }
     if std::str::from_utf8(bytes).is_err() {
-        out.push(None, None, NOT_UTF8.into());
+        out.push(None, None, NOT_UTF8.into(), NOT_UTF8_ZH.into());
         return Err(out.list);
     }
     let value: Value = match serde_json::from_slice(bytes) {
@@ -96,12 +128,18 @@ pub fn validate_catalogue(file: &str, bytes: &[u8]) -> Result<Catalogue, Vec<Pro
                 item: None,
                 field: None,
                 message: format!("not valid JSON: {}", json_error_text(&e)),
+                message_zh: format!("不是有效的 JSON:{}", json_error_text_zh(&e)),
             });
             return Err(out.list);
         }
     };
     let Value::Object(root) = &value else {
-        out.push(None, None, "the file must hold one JSON object".into());
+        out.push(
+            None,
+            None,
+            "the file must hold one JSON object".into(),
+            "文件必须是一个 JSON 对象({ … })".into(),
+        );
         return Err(out.list);
     };
     if !check_format(&mut out, root) {
@@ -110,8 +148,13 @@ pub fn validate_catalogue(file: &str, bytes: &[u8]) -> Result<Catalogue, Vec<Pro
     check_header(&mut out, root);
     match root.get("items") {
         Some(Value::Array(items)) => check_items(&mut out, items),
-        Some(_) => out.push(None, Some("items"), "must be a list of items".into()),
-        None => out.push(None, Some("items"), "is missing".into()),
+        Some(_) => out.push(
+            None,
+            Some("items"),
+            "must be a list of items".into(),
+            "应为事项的列表 [ ]".into(),
+        ),
+        None => out.push(None, Some("items"), "is missing".into(), "缺少".into()),
     }
     if !out.list.is_empty() {
         return Err(out.list);
@@ -123,6 +166,7 @@ pub fn validate_catalogue(file: &str, bytes: &[u8]) -> Result<Catalogue, Vec<Pro
             position: None,
             item: None,
             field: None,
+            message_zh: zh_serde(&e.to_string()),
             message: e.to_string(),
         }]
     })
@@ -134,20 +178,32 @@ struct Problems<'a> {
 }
 
 impl Problems<'_> {
-    fn push(&mut self, item: Option<ItemRef>, field: Option<&str>, message: String) {
+    fn push(&mut self, item: Option<ItemRef>, field: Option<&str>, en: String, zh: String) {
         self.list.push(Problem {
             file: self.file.to_string(),
             position: None,
             item,
             field: field.map(str::to_string),
-            message,
+            message: en,
+            message_zh: zh,
         });
+    }
+
+    /// A serde message, in both languages.
+    fn push_serde(&mut self, item: Option<ItemRef>, field: Option<&str>, e: &serde_json::Error) {
+        let en = plain(e);
+        let zh = zh_serde(&en);
+        self.push(item, field, en, zh);
     }
 }
 
 /// The message for a file that is not UTF-8 text.
 pub const NOT_UTF8: &str =
     "the file is not UTF-8 text (saved as GBK/ANSI?); save it as UTF-8 and try again";
+
+/// [`NOT_UTF8`] in Chinese.
+pub const NOT_UTF8_ZH: &str =
+    "文件不是 UTF-8 编码的文本(是否存成了 GBK/ANSI?);请另存为 UTF-8 后再试";
 
 /// serde_json counts columns in bytes; editors count characters.
 pub fn char_column(bytes: &[u8], line: usize, byte_column: usize) -> usize {
@@ -176,6 +232,147 @@ pub fn json_error_text(e: &serde_json::Error) -> String {
     }
 }
 
+/// [`json_error_text`] in Chinese.
+pub fn json_error_text_zh(e: &serde_json::Error) -> String {
+    zh_json(&json_error_text(e))
+}
+
+/// A message of [`json_error_text`] in Chinese.
+pub fn zh_json(text: &str) -> String {
+    let fixed = [
+        (
+            "the file ends too early (was it cut off while copying?)",
+            "文件不完整(是否在复制时被截断?)",
+        ),
+        (
+            "nested more than 128 levels deep; this is not a zwgk file",
+            "嵌套超过 128 层,这不是 zwgk 的文件",
+        ),
+        (
+            "the text is not UTF-8 (saved as GBK?); save the file as UTF-8",
+            "文字不是 UTF-8 编码(是否存成了 GBK?);请另存为 UTF-8",
+        ),
+        ("expected value", "这里应是一个值"),
+        ("expected `,` or `}`", "这里应是逗号或 }"),
+        ("expected `,` or `]`", "这里应是逗号或 ]"),
+        ("expected `:`", "这里应是冒号"),
+        ("expected ident", "这里应是 true、false 或 null"),
+        ("trailing characters", "末尾有多余的字符"),
+        ("trailing comma", "多了一个逗号"),
+        ("key must be a string", "键必须是带引号的文本"),
+        ("invalid escape", "无效的转义字符"),
+        ("invalid number", "无效的数字"),
+        ("number out of range", "数字超出范围"),
+        ("lone leading surrogate in hex escape", "无效的 \\u 转义"),
+        (
+            "control character (\\u0000-\\u001F) found while parsing a string",
+            "文本中有控制字符(\\u0000-\\u001F),请删除或写成转义",
+        ),
+        ("the file is empty", "文件是空的"),
+        (NOT_UTF8, NOT_UTF8_ZH),
+    ];
+    if let Some((_, zh)) = fixed.iter().find(|(en, _)| *en == text) {
+        return (*zh).to_string();
+    }
+    zh_serde(text)
+}
+
+/// A serde message (as [`plain`] words it) in Chinese: unknown values and fields, wrong
+/// types, missing fields. Values and field names stay as written in the file.
+pub fn zh_serde(text: &str) -> String {
+    // The values between backticks, in order.
+    let quoted = |t: &str| -> Vec<String> {
+        t.split('`')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+            .map(|(_, v)| v.to_string())
+            .collect()
+    };
+    if let Some(rest) = text.strip_prefix("unknown variant ") {
+        let values = quoted(rest);
+        if let Some((found, allowed)) = values.split_first() {
+            let allowed = match allowed {
+                [a, b] => format!("{a} 或 {b}"),
+                many => many.join("、"),
+            };
+            return format!("不认识的取值 {found},可用的是 {allowed}");
+        }
+    }
+    if let Some(rest) = text.strip_prefix("unknown field ")
+        && let Some(field) = quoted(rest).first()
+    {
+        return format!("不认识的字段 {field}");
+    }
+    if let Some(rest) = text.strip_prefix("missing field ")
+        && let Some(field) = quoted(rest).first()
+    {
+        return format!("缺少字段 {field}");
+    }
+    if let Some(rest) = text.strip_prefix("duplicate field ")
+        && let Some(field) = quoted(rest).first()
+    {
+        return format!("字段 {field} 写了两次");
+    }
+    if let Some(rest) = text.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!(
+            "类型不对:应为{},这里是{}",
+            zh_expected(expected),
+            zh_found(found)
+        );
+    }
+    if let Some(rest) = text.strip_prefix("invalid value: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!(
+            "取值不对:应为{},这里是{}",
+            zh_expected(expected),
+            zh_found(found)
+        );
+    }
+    format!("格式不对({text})")
+}
+
+/// What serde expected, in Chinese.
+fn zh_expected(expected: &str) -> String {
+    let table = [
+        ("a list in [ ]", "列表 [ ]"),
+        ("true or false", "true 或 false"),
+        ("a whole number", "整数"),
+        ("a string", "文本"),
+        ("a sequence", "列表 [ ]"),
+        ("a map", "对象 { }"),
+    ];
+    if let Some((_, zh)) = table.iter().find(|(en, _)| *en == expected) {
+        return (*zh).to_string();
+    }
+    if let Some(example) = expected.strip_prefix("an object like ") {
+        return format!("形如 {example} 的对象");
+    }
+    expected.to_string()
+}
+
+/// What serde found, in Chinese: `string "x"` → 文本 "x".
+fn zh_found(found: &str) -> String {
+    let kinds = [
+        ("string ", "文本 "),
+        ("integer ", "整数 "),
+        ("floating point ", "小数 "),
+        ("boolean ", "布尔值 "),
+        ("map", "对象 { }"),
+        ("sequence", "列表 [ ]"),
+        ("null", "null"),
+        ("unit", "null"),
+    ];
+    for (en, zh) in kinds {
+        if let Some(rest) = found.strip_prefix(en) {
+            return format!("{zh}{}", rest.trim_matches('`'));
+        }
+    }
+    found.to_string()
+}
+
 /// Checks `format` and `format_version`; false when the rest cannot be read.
 fn check_format(out: &mut Problems<'_>, root: &Map<String, Value>) -> bool {
     match root.get("format") {
@@ -187,6 +384,7 @@ fn check_format(out: &mut Problems<'_>, root: &Map<String, Value>) -> bool {
                 format!(
                     "is \"{f}\", expected \"{CHECKLIST_FORMAT}\": this is not a zwgk catalogue file"
                 ),
+                format!("是 \"{f}\",应为 \"{CHECKLIST_FORMAT}\":这不是 zwgk 的目录文件"),
             );
             return false;
         }
@@ -195,6 +393,7 @@ fn check_format(out: &mut Problems<'_>, root: &Map<String, Value>) -> bool {
                 None,
                 Some("format"),
                 format!("must be the text \"{CHECKLIST_FORMAT}\""),
+                format!("应为文本 \"{CHECKLIST_FORMAT}\""),
             );
             return false;
         }
@@ -205,6 +404,7 @@ fn check_format(out: &mut Problems<'_>, root: &Map<String, Value>) -> bool {
                 format!(
                     "is missing: a catalogue file starts with \"format\": \"{CHECKLIST_FORMAT}\""
                 ),
+                format!("缺少:目录文件以 \"format\": \"{CHECKLIST_FORMAT}\" 开头"),
             );
             return false;
         }
@@ -218,6 +418,9 @@ fn check_format(out: &mut Problems<'_>, root: &Map<String, Value>) -> bool {
                 format!(
                     "is {v}, but this zwgk reads catalogue format version {CHECKLIST_FORMAT_VERSION} at most: update zwgk"
                 ),
+                format!(
+                    "是 {v},本程序最高读取目录格式版本 {CHECKLIST_FORMAT_VERSION}:请更新 zwgk"
+                ),
             );
             false
         }
@@ -226,6 +429,7 @@ fn check_format(out: &mut Problems<'_>, root: &Map<String, Value>) -> bool {
                 None,
                 Some("format_version"),
                 format!("is {v}, which no zwgk version wrote"),
+                format!("是 {v},没有哪个 zwgk 版本写过这个版本号"),
             );
             false
         }
@@ -234,6 +438,7 @@ fn check_format(out: &mut Problems<'_>, root: &Map<String, Value>) -> bool {
                 None,
                 Some("format_version"),
                 "must be a whole number, e.g. 1".into(),
+                "应为整数,如 1".into(),
             );
             false
         }
@@ -242,6 +447,7 @@ fn check_format(out: &mut Problems<'_>, root: &Map<String, Value>) -> bool {
                 None,
                 Some("format_version"),
                 "is missing: add \"format_version\": 1".into(),
+                "缺少:请加上 \"format_version\": 1".into(),
             );
             false
         }
@@ -272,23 +478,30 @@ fn check_header(out: &mut Problems<'_>, root: &Map<String, Value>) {
                 None,
                 Some(key),
                 "unknown field (a typo? extra columns belong in an item's `extra`)".into(),
+                "不认识的字段(写错了?多出的列应放在事项的 extra 里)".into(),
             );
         }
     }
     match root.get("id") {
         Some(Value::String(id)) => {
             if let Some(msg) = id_problem(id) {
-                out.push(None, Some("id"), msg);
+                let zh = id_problem_zh(id).unwrap_or_default();
+                out.push(None, Some("id"), msg, zh);
             }
         }
-        Some(_) => out.push(None, Some("id"), "must be text".into()),
-        None => out.push(None, Some("id"), "is missing".into()),
+        Some(_) => out.push(None, Some("id"), "must be text".into(), "应为文本".into()),
+        None => out.push(None, Some("id"), "is missing".into(), "缺少".into()),
     }
     required_text(out, None, root, "name");
     required_text(out, None, root, "version");
     field::<Group>(out, None, root, "group", true);
     if let Some(Some(0)) = field::<Option<u32>>(out, None, root, "order", false) {
-        out.push(None, Some("order"), "must be 1 or more".into());
+        out.push(
+            None,
+            Some("order"),
+            "must be 1 or more".into(),
+            "应为 1 或更大的整数".into(),
+        );
     }
     field::<Vec<String>>(out, None, root, "aliases", false);
     field::<Option<String>>(out, None, root, "issuer", false);
@@ -296,6 +509,20 @@ fn check_header(out: &mut Problems<'_>, root: &Map<String, Value>) {
     field::<Vec<String>>(out, None, root, "sources", false);
     field::<bool>(out, None, root, "sample", false);
     field::<Option<String>>(out, None, root, "note", false);
+}
+
+/// [`id_problem`] in Chinese.
+pub fn id_problem_zh(id: &str) -> Option<String> {
+    id_problem(id)?;
+    if id.is_empty() {
+        return Some("是空的".into());
+    }
+    if id.len() > 64 {
+        return Some("超过 64 个字符".into());
+    }
+    Some(format!(
+        "\"{id}\" 只能由小写英文字母、数字、- 和 _ 组成,且不能以 - 开头"
+    ))
 }
 
 /// Why `id` is not a usable catalogue id, if it is not.
@@ -372,6 +599,7 @@ fn check_items(out: &mut Problems<'_>, items: &[Value]) {
                 Some(ItemRef::Index(index + 1)),
                 None,
                 "must be an object".into(),
+                "应为对象 { }".into(),
             );
             continue;
         };
@@ -387,17 +615,20 @@ fn check_items(out: &mut Problems<'_>, items: &[Value]) {
                 Some(ItemRef::Index(index + 1)),
                 Some("id"),
                 format!("duplicate item id \"{id}\": every item needs its own id"),
+                format!("事项编号 \"{id}\" 重复:每个事项要有自己的编号"),
             ),
             Some(id) if id.chars().any(|c| c.is_control() || c == '/' || c == ':') => out.push(
                 Some(ItemRef::Index(index + 1)),
                 Some("id"),
                 "must not contain '/', ':' or control characters".into(),
+                "不能含有 /、: 或控制字符".into(),
             ),
             Some(_) => named_by_id = true,
             None => out.push(
                 Some(ItemRef::Index(index + 1)),
                 Some("id"),
                 "is missing or empty".into(),
+                "缺少或为空".into(),
             ),
         }
         let at = || match &item_id {
@@ -410,6 +641,7 @@ fn check_items(out: &mut Problems<'_>, items: &[Value]) {
                     Some(at()),
                     Some(key),
                     "unknown field (put extra columns under `extra`)".into(),
+                    "不认识的字段(多出的列请放在 extra 里)".into(),
                 );
             }
         }
@@ -427,6 +659,7 @@ fn check_items(out: &mut Problems<'_>, items: &[Value]) {
                     Some(at()),
                     Some(&format!("channels[{i}].name")),
                     "is empty".into(),
+                    "是空的".into(),
                 );
             }
         }
@@ -445,6 +678,7 @@ fn check_items(out: &mut Problems<'_>, items: &[Value]) {
                             Some(at()),
                             Some(&format!("extra.{k}")),
                             format!("must be text, e.g. \"{v}\""),
+                            format!("应为文本,如 \"{v}\""),
                         );
                     }
                 }
@@ -453,6 +687,7 @@ fn check_items(out: &mut Problems<'_>, items: &[Value]) {
                 Some(at()),
                 Some("extra"),
                 "must be an object of column name to text".into(),
+                "应为“列名: 文本”的对象".into(),
             ),
         }
         list::<SourceRef>(out, Some(at()), obj, "sources");
@@ -467,11 +702,11 @@ fn required_text(
 ) {
     match obj.get(key) {
         Some(Value::String(s)) if s.trim().is_empty() => {
-            out.push(item, Some(key), "is empty".into())
+            out.push(item, Some(key), "is empty".into(), "是空的".into())
         }
         Some(Value::String(_)) => {}
-        Some(_) => out.push(item, Some(key), "must be text".into()),
-        None => out.push(item, Some(key), "is missing".into()),
+        Some(_) => out.push(item, Some(key), "must be text".into(), "应为文本".into()),
+        None => out.push(item, Some(key), "is missing".into(), "缺少".into()),
     }
 }
 
@@ -491,7 +726,7 @@ fn list<T: DeserializeOwned>(
             .filter_map(|(i, v)| match T::deserialize(v) {
                 Ok(t) => Some((i + 1, t)),
                 Err(e) => {
-                    out.push(item.clone(), Some(&format!("{key}[{}]", i + 1)), plain(&e));
+                    out.push_serde(item.clone(), Some(&format!("{key}[{}]", i + 1)), &e);
                     None
                 }
             })
@@ -501,6 +736,7 @@ fn list<T: DeserializeOwned>(
                 item,
                 Some(key),
                 "must be a list: put the values in [ ]".into(),
+                "应为列表:请把各个值放在 [ ] 里".into(),
             );
             Vec::new()
         }
@@ -541,14 +777,14 @@ fn field<T: DeserializeOwned>(
 ) -> Option<T> {
     match obj.get(key) {
         None if required => {
-            out.push(item, Some(key), "is missing".into());
+            out.push(item, Some(key), "is missing".into(), "缺少".into());
             None
         }
         None => None,
         Some(v) => match T::deserialize(v) {
             Ok(t) => Some(t),
             Err(e) => {
-                out.push(item, Some(key), plain(&e));
+                out.push_serde(item, Some(key), &e);
                 None
             }
         },

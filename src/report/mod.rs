@@ -1585,73 +1585,51 @@ fn today_in_china() -> String {
     crate::clock::date(crate::clock::now_millis())
 }
 
-/// Finds the assessment: a file, or an id (prefix) in the data directory. The error is the
-/// message to print, naming the candidates when there are several or none.
+/// Finds the assessment: a file, or one in the data directory named by its id (or the start of
+/// it), unit or round ([`crate::store::find::find`]). The error is the message to print,
+/// naming the candidates when there are several or none.
 fn find_assessment(
     arg: &str,
     data_dir: &Path,
     lang: Lang,
 ) -> Result<(Assessment, PathBuf), String> {
+    use crate::store::find::{Found, find, listed_id};
     let path = Path::new(arg);
     if !arg.is_empty() && path.is_file() {
-        let a = load_assessment(path).map_err(|e| e.to_string())?;
+        let a = load_assessment(path).map_err(|e| e.message(lang))?;
         return Ok((a, path.to_path_buf()));
     }
-    let mut store = Store::open_read_only(data_dir).map_err(|e| e.to_string())?;
-    let listed = store.list().map_err(|e| e.to_string())?;
+    let mut store = Store::open_read_only(data_dir).map_err(|e| e.message(lang))?;
+    let listed = store.list().map_err(|e| e.message(lang))?;
     let dir = data_dir.join("assessments");
-    let key = arg.trim();
-    let id_of = |p: &PathBuf, loaded: &Result<Assessment, _>| match loaded {
-        Ok(a) => a.id.clone(),
-        Err(_) => p
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-    };
-    let exact: Vec<usize> = listed
-        .iter()
-        .enumerate()
-        .filter(|(_, (p, l))| !key.is_empty() && id_of(p, l) == key)
-        .map(|(i, _)| i)
-        .collect();
-    let matches: Vec<usize> = if exact.len() == 1 {
-        exact
-    } else {
-        listed
-            .iter()
-            .enumerate()
-            .filter(|(_, (p, l))| !key.is_empty() && id_of(p, l).starts_with(key))
-            .map(|(i, _)| i)
-            .collect()
-    };
     let candidates = |which: &mut dyn Iterator<Item = usize>| -> String {
         which
             .filter_map(|i| listed.get(i))
-            .map(|(p, l)| match l {
+            .map(|l| match &l.1 {
                 Ok(a) => format!(
                     "  {}  {}  {}",
                     sanitize(&a.id, false),
                     sanitize(&a.unit().name, false),
                     sanitize(a.round(), false)
                 ),
-                Err(e) => format!("  {}  ({e})", id_of(p, l)),
+                Err(e) => format!("  {}  ({})", listed_id(l), e.message(lang)),
             })
             .collect::<Vec<_>>()
             .join("\n")
     };
-    match matches.as_slice() {
-        [i] => match listed.into_iter().nth(*i) {
-            Some((p, loaded)) => loaded.map(|a| (a, p)).map_err(|e| e.to_string()),
+    match find(&listed, arg) {
+        Found::One(i) => match listed.into_iter().nth(i) {
+            Some((p, loaded)) => loaded.map(|a| (a, p)).map_err(|e| e.message(lang)),
             None => Err(String::new()),
         },
-        [] => {
+        Found::None => {
             let head = match lang {
                 Lang::Zh => format!(
-                    "{arg}: 没有这个文件,{} 中也没有以此编号开头的检查",
+                    "{arg}: 没有这个文件,{} 中也没有编号、单位或轮次与之相符的检查",
                     dir.display()
                 ),
                 Lang::En => format!(
-                    "{arg}: no such file, and no assessment in {} has an id starting with it",
+                    "{arg}: no such file, and no assessment in {} has an id starting with it or a unit or round that matches",
                     dir.display()
                 ),
             };
@@ -1666,11 +1644,14 @@ fn find_assessment(
                 Err(format!("{head}\n{tail}\n{all}"))
             }
         }
-        many => {
+        Found::Many(many) => {
             let head = match lang {
-                Lang::Zh => format!("{arg}: 有 {} 个检查的编号以此开头,请多写几位:", many.len()),
+                Lang::Zh => format!(
+                    "{arg}: 有 {} 个检查与之相符,请写得更具体(编号多写几位,或写出单位和轮次):",
+                    many.len()
+                ),
                 Lang::En => format!(
-                    "{arg}: {} assessments have an id starting with it; give more of the id:",
+                    "{arg}: {} assessments match; give more of the id, or the unit and the round:",
                     many.len()
                 ),
             };

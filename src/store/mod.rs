@@ -5,14 +5,18 @@
 //! <data dir>/assessments/<id>.json.bak  the file as it was before this run first rewrote it
 //! <data dir>/checklists/*.json          local catalogues (add to or replace shipped ones)
 //! <data dir>/device.json                this device's id
+//! <data dir>/places.json                where the clerk stopped in each assessment
+//! <data dir>/archive/                   assessment files moved out of the list
 //! <data dir>/zwgk.lock, zwgk.owner      one writer at a time
 //! ```
 
 pub mod atomic;
 pub mod evidence;
+pub mod find;
 pub mod journal;
 pub mod lock;
 pub mod migrate;
+pub mod places;
 
 use std::collections::{HashMap, HashSet};
 use std::io;
@@ -22,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
+use crate::cli::Lang;
 use crate::model::assessment::{ASSESSMENT_FORMAT, ASSESSMENT_FORMAT_VERSION, Assessment};
 use crate::model::validate::{NOT_UTF8, char_column, json_error_text};
 use atomic::write_atomic;
@@ -74,6 +79,120 @@ pub enum StoreError {
     },
     #[error("{dir}: the data directory is in use by zwgk (pid {pid} on {host}, since {since}); close it there first, or look with --read-only", pid = owner_pid(.owner), host = owner_host(.owner), since = owner_since(.owner))]
     Locked { dir: PathBuf, owner: Option<Owner> },
+}
+
+impl StoreError {
+    /// The message in the chosen language: what went wrong with which file, and what to do.
+    /// (`Display` is the English one, for logs.)
+    pub fn message(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            StoreError::Io { path, source } => {
+                format!("{}:{}", path.display(), io_message(source, lang))
+            }
+            StoreError::Syntax {
+                path,
+                line,
+                column,
+                message,
+            } => format!(
+                "{}:第 {line} 行第 {column} 列:{}",
+                path.display(),
+                crate::model::validate::zh_json(message)
+            ),
+            StoreError::Format { path, found } => {
+                let why = match found {
+                    None => format!("没有 \"format\": \"{ASSESSMENT_FORMAT}\""),
+                    Some(f) if f == crate::model::catalogue::CHECKLIST_FORMAT => {
+                        "这是目录文件;请放进数据目录的 checklists 文件夹".to_string()
+                    }
+                    Some(f) => format!("格式是 \"{f}\",应为 \"{ASSESSMENT_FORMAT}\""),
+                };
+                format!("{}:不是 zwgk 的检查文件({why})", path.display())
+            }
+            StoreError::TooNew { path, found } => format!(
+                "{}:由更新版本的 zwgk 生成(格式版本 {found},本程序最高读取 {ASSESSMENT_FORMAT_VERSION});请更新 zwgk",
+                path.display()
+            ),
+            StoreError::TooLarge { path, size, limit } => format!(
+                "{}:文件有 {size} 字节,超过 zwgk 读取的上限 {limit} 字节",
+                path.display()
+            ),
+            StoreError::Invalid { path, message } => {
+                format!("{}:{}", path.display(), invalid_zh(message))
+            }
+            StoreError::ReadOnly { path } => {
+                format!("{}:以只读方式打开,不会保存", path.display())
+            }
+            StoreError::SameId { path, id, other } => format!(
+                "{}:与 {} 是同一份检查({id});此文件保持原样,导入它即可把两者合并",
+                path.display(),
+                other.display()
+            ),
+            StoreError::Locked { dir, owner } => format!(
+                "{}:数据目录正被另一个 zwgk 使用(进程 {},电脑 {},自 {} 起);请先在那里退出,或加 --read-only 只读查看",
+                dir.display(),
+                owner_pid(owner),
+                owner_host(owner),
+                owner_since(owner)
+            ),
+        }
+    }
+}
+
+/// What an I/O error means, in the chosen language (English: the system's own words).
+pub fn io_message(e: &io::Error, lang: Lang) -> String {
+    if lang == Lang::En {
+        return e.to_string();
+    }
+    use io::ErrorKind as K;
+    let text = match e.kind() {
+        K::NotFound => "找不到这个文件或文件夹",
+        K::PermissionDenied => "没有权限读写(请检查文件夹权限,或换一个位置)",
+        K::AlreadyExists => "已经存在",
+        K::StorageFull => "磁盘已满,请腾出空间",
+        K::ReadOnlyFilesystem => "这是只读的磁盘或文件夹",
+        K::IsADirectory => "这是文件夹,不是文件",
+        K::NotADirectory => "路径中有一段不是文件夹",
+        K::DirectoryNotEmpty => "文件夹不是空的",
+        K::InvalidData | K::InvalidInput => "内容无法读取",
+        K::TimedOut => "读写超时",
+        K::Interrupted => "读写被中断,请重试",
+        K::UnexpectedEof => "文件不完整",
+        K::CrossesDevices => "不能跨磁盘移动",
+        K::FileTooLarge => "文件太大",
+        K::ResourceBusy | K::ExecutableFileBusy => "文件正被其他程序使用",
+        _ => "",
+    };
+    match (text, e.raw_os_error()) {
+        ("", Some(code)) => format!("读写出错(系统错误 {code})"),
+        ("", None) => "读写出错".to_string(),
+        (text, _) => text.to_string(),
+    }
+}
+
+/// The detail of [`StoreError::Invalid`] in Chinese: the known messages word for word, and
+/// for what the file's content breaks, what it means for the clerk (the technical detail,
+/// ids and all, stays in the English message and the logs).
+fn invalid_zh(message: &str) -> String {
+    let known = crate::model::validate::zh_json(message);
+    if !known.starts_with("格式不对(") {
+        return known;
+    }
+    if message.starts_with("format_version is missing") {
+        return "缺少 format_version,或不是 zwgk 写的版本号".to_string();
+    }
+    if message.contains("cannot be merged") && message.contains("different assessments") {
+        return "两个文件是不同的检查,不能合并".to_string();
+    }
+    if message.contains("may not change it") || message.contains("may not write") {
+        return "文件中有一方改了不该由它填写的内容(例如乡镇改了区县的结论),整个文件不予导入"
+            .to_string();
+    }
+    "文件内容已损坏或被改动,无法使用;请找交来文件的人重新导出一份(若有 .bak 备份,可只读打开)"
+        .to_string()
 }
 
 fn format_found(found: &Option<String>) -> String {
@@ -554,6 +673,62 @@ impl Store {
         ))
     }
 
+    /// Moves the file of an assessment (by id; for a file that cannot be read, its name
+    /// without `.json`) and its `.bak` into `<data dir>/archive/`, under a name not yet
+    /// taken there. Nothing is deleted: putting the file back into `assessments/` brings
+    /// the assessment back. Returns where the file went.
+    pub fn archive(&mut self, id: &str) -> Result<PathBuf, StoreError> {
+        let from = self.assessment_path(id);
+        if self.is_read_only() {
+            return Err(StoreError::ReadOnly { path: from });
+        }
+        // The file must exist: an id that names nothing is an error, not a silent success.
+        std::fs::metadata(&from).map_err(io_err(&from))?;
+        // Changes waiting in its journal go into the file first, so it moves complete.
+        self.fold_now(&from)?;
+        self.journals.remove(&from);
+        let dir = self.root.join("archive");
+        std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
+        let stem = from
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| id.to_string());
+        let to = (0..)
+            .map(|n| match n {
+                0 => dir.join(format!("{stem}.json")),
+                n => dir.join(format!("{stem}-{n}.json")),
+            })
+            .find(|p| !p.exists() && !bak_of(p).exists())
+            .unwrap_or_else(|| dir.join(format!("{stem}.json")));
+        std::fs::rename(&from, &to).map_err(io_err(&from))?;
+        let bak = bak_of(&from);
+        if bak.exists() {
+            std::fs::rename(&bak, bak_of(&to)).map_err(io_err(&bak))?;
+        }
+        self.paths.remove(id);
+        self.backed_up.remove(&from);
+        Ok(to)
+    }
+
+    /// Writes where the clerk stopped in each assessment (`places.json`); nothing when opened
+    /// read-only.
+    pub fn save_places(&self, places: &places::Places) -> Result<(), StoreError> {
+        if self.is_read_only() {
+            return Ok(());
+        }
+        let path = places::path(&self.root);
+        let bytes = serde_json::to_vec_pretty(places).map_err(|e| StoreError::Invalid {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        write_atomic(&path, &bytes).map_err(io_err(&path))
+    }
+
+    /// Where the clerk stopped in each assessment, as last saved here.
+    pub fn places(&self) -> places::Places {
+        places::load(&self.root)
+    }
+
     /// Saves an assessment. A file this store listed or wrote takes the change as one line
     /// of its journal, flushed to disk (see [`journal`]); any other is written whole,
     /// atomically. The first time this run rewrites a file that existed, its previous
@@ -720,6 +895,13 @@ pub fn save_copy(a: &Assessment, path: &Path) -> Result<(), StoreError> {
         message: e.to_string(),
     })?;
     write_atomic(path, &bytes).map_err(io_err(path))
+}
+
+/// The backup file next to `path`: `<path>.bak`.
+fn bak_of(path: &Path) -> PathBuf {
+    let mut bak = path.as_os_str().to_owned();
+    bak.push(".bak");
+    PathBuf::from(bak)
 }
 
 /// The `.bak` of an assessment file, if it exists and loads.

@@ -12,7 +12,9 @@ use crate::state::{App, DomainsView};
 use crate::text::{pad, sanitize, truncate, width};
 use crate::ui::strings::strings;
 use crate::ui::theme;
-use crate::ui::widgets::{bar, block, scroll_offset};
+use crate::ui::widgets::{
+    Window, bar, block, clear_of, move_keys, one_line_popup_in, one_line_width,
+};
 
 pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
@@ -50,15 +52,30 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
         .clamp(8, 20);
     let counts_w = 9;
     let bar_w = cols.saturating_sub(name_w + counts_w + 6).clamp(4, 30);
-    let height = usize::from(inner.height);
-    let first = scroll_offset(v.cursor, domains.len(), height);
+    // The 领域小结 of the domain under the cursor, when it has one, on the last row.
+    let summary = domains
+        .get(v.cursor)
+        .map(|d| sanitize(&d.summary, false))
+        .filter(|t| !t.trim().is_empty());
+    let height = usize::from(inner.height).saturating_sub(usize::from(summary.is_some()));
+    let win = Window::around(domains.len(), height, v.cursor);
+    let keys = move_keys(crate::keymap::Mode::Domains);
     let mut lines = Vec::new();
-    for (i, d) in domains.iter().enumerate().skip(first).take(height) {
+    // The screen row and name of the domain under the cursor.
+    let mut cursor: Option<(u16, String)> = None;
+    lines.extend(win.above_line(s.domains_above, &keys));
+    for (i, d) in domains.iter().enumerate().skip(win.first).take(win.shown()) {
         let sel = i == v.cursor;
         let name = app.library.get(&d.checklist).map_or_else(
             || d.checklist.clone(),
             |e| sanitize(&e.catalogue.name, false),
         );
+        if sel {
+            cursor = Some((
+                inner.y + u16::try_from(lines.len()).unwrap_or(0),
+                name.clone(),
+            ));
+        }
         let name_span = Span::styled(
             pad(&truncate(&name, name_w), name_w),
             if sel {
@@ -122,9 +139,42 @@ pub fn view(app: &App, v: &DomainsView, frame: &mut Frame, area: Rect) {
         }
         lines.push(Line::from(spans));
     }
+    lines.extend(win.below_line(s.domains_below, &keys));
+    if let Some(text) = summary {
+        while lines.len() < height {
+            lines.push(Line::from(""));
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", s.field_summary), theme::label()),
+            Span::raw(truncate(
+                &text,
+                cols.saturating_sub(width(s.field_summary) + 1),
+            )),
+        ]));
+    }
     frame.render_widget(Paragraph::new(lines), inner);
+    if let Some(input) = &v.summary {
+        let (row, name) = cursor.clone().unzip();
+        let popup_w = u16::try_from(crate::update::editor_width(app.width) + 2).unwrap_or(u16::MAX);
+        let popup = clear_of(area, popup_w, (area.height / 2).max(6), row);
+        let title = match name {
+            Some(name) => format!("{} · {name}", s.domain_summary_title),
+            None => s.domain_summary_title.to_string(),
+        };
+        crate::ui::widgets::text_area(frame, popup, &title, input);
+    }
+    if let Some((p, _)) = &v.adding {
+        crate::ui::walk::picker(frame, area, None, s, s.add_domain_title, p);
+    }
+    // The reason popup leaves the domain's row visible and names it.
     if let Some(input) = &v.reason {
-        crate::ui::widgets::one_line_popup(frame, area, s.reason_title, input);
+        let (row, name) = cursor.unzip();
+        let popup = clear_of(area, one_line_width(area), 3, row);
+        let title = match name {
+            Some(name) => format!("{} · {name}", s.reason_title),
+            None => s.reason_title.to_string(),
+        };
+        one_line_popup_in(frame, popup, &title, input);
     }
 }
 

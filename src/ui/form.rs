@@ -9,11 +9,15 @@ use crate::state::{App, Choice, NewForm};
 use crate::text::{pad, sanitize, truncate, width};
 use crate::ui::strings::strings;
 use crate::ui::theme;
-use crate::ui::widgets::{block, line_input, scroll_offset};
+use crate::ui::widgets::{Window, block, line_input, move_keys};
 
 pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
-    let outer = block(if f.kind == crate::model::assessment::Kind::Inspection {
+    let outer = block(if f.editing.is_some() {
+        s.edit_header_title
+    } else if f.copy_from.is_some() {
+        s.copy_title
+    } else if f.kind == crate::model::assessment::Kind::Inspection {
         s.new_inspection_title
     } else {
         s.new_title
@@ -23,12 +27,13 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     let labels = [
         s.field_unit,
         s.field_code,
-        s.field_county,
+        s.field_county_optional,
         s.field_round,
         s.field_assessor,
     ];
     let label_cols = labels.iter().map(|l| width(l)).max().unwrap_or(0) + 1;
     let mut cursor: Option<Position> = None;
+    let mut cursor_row: Option<(u16, String)> = None;
     let mut y = inner.y;
     for (i, (label, input)) in labels.iter().zip(&f.fields).enumerate() {
         if y >= inner.bottom() {
@@ -60,7 +65,8 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
         );
     }
     y += 1;
-    if y + 1 < inner.bottom() {
+    // Editing the header: no domains (they are changed on the domains screen).
+    if f.editing.is_none() && y + 1 < inner.bottom() {
         let head = if f.choosing {
             s.choose_domains_active
         } else {
@@ -82,10 +88,18 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
             width: inner.width,
             height: inner.bottom() - y,
         };
-        domain_list(app, f, frame, list);
+        cursor_row = domain_list(app, f, frame, list);
     }
     if let Some(input) = &f.reason {
-        crate::ui::widgets::one_line_popup(frame, area, s.reason_title, input);
+        // Leave the domain's row visible and name it.
+        let (row, name) = cursor_row.unzip();
+        let popup =
+            crate::ui::widgets::clear_of(area, crate::ui::widgets::one_line_width(area), 3, row);
+        let title = match name {
+            Some(name) => format!("{} · {name}", s.reason_title),
+            None => s.reason_title.to_string(),
+        };
+        crate::ui::widgets::one_line_popup_in(frame, popup, &title, input);
         cursor = None;
     }
     if let Some(p) = cursor {
@@ -93,22 +107,25 @@ pub fn view(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
     }
 }
 
-fn domain_list(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
+/// The domain choice; returns the screen row and name of the domain under the cursor.
+fn domain_list(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) -> Option<(u16, String)> {
     let s = strings(app.lang);
     let cols = usize::from(area.width);
     let height = usize::from(area.height);
-    let first = scroll_offset(f.cursor, f.domains.len(), height);
+    let win = Window::around(f.domains.len(), height, f.cursor);
+    let keys = move_keys(crate::keymap::Mode::FormDomains);
     let mark_w = [s.choice_included, s.choice_excluded, s.choice_not_involved]
         .iter()
         .map(|m| width(m))
         .max()
         .unwrap_or(4);
-    let lines: Vec<Line> = f
+    let mut lines: Vec<Line> = win.above_line(s.domains_above, &keys).into_iter().collect();
+    let rows: Vec<Line> = f
         .domains
         .iter()
         .enumerate()
-        .skip(first)
-        .take(height)
+        .skip(win.first)
+        .take(win.shown())
         .map(|(i, row)| {
             let entry = app.library.get(&row.checklist);
             let name = entry.map_or(row.checklist.clone(), |e| {
@@ -152,5 +169,17 @@ fn domain_list(app: &App, f: &NewForm, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
+    let cursor = f.cursor.checked_sub(win.first).and_then(|n| {
+        let row = u16::try_from(n + lines.len()).ok()?;
+        let id = &f.domains.get(f.cursor)?.checklist;
+        let name = app
+            .library
+            .get(id)
+            .map_or_else(|| id.clone(), |e| sanitize(&e.catalogue.name, false));
+        Some((area.y + row, name))
+    });
+    lines.extend(rows);
+    lines.extend(win.below_line(s.domains_below, &keys));
     frame.render_widget(Paragraph::new(lines), area);
+    cursor
 }

@@ -35,6 +35,12 @@ pub fn view(app: &App, mode: Mode, frame: &mut Frame, area: Rect) {
             ])
         })
         .collect();
+    if mode == Mode::Walk {
+        lines.push(Line::from(""));
+        for part in crate::text::wrap(s.marks_legend, cols.max(4)) {
+            lines.push(Line::from(Span::styled(part, theme::label())));
+        }
+    }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(s.help_footer, theme::dim())));
     // Scrolls with ↑/↓ when the keys do not fit; the last row says there is more.

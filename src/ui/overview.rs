@@ -12,7 +12,7 @@ use crate::state::{App, OverviewView};
 use crate::text::{pad, truncate, width};
 use crate::ui::strings::strings;
 use crate::ui::theme;
-use crate::ui::widgets::{block, scroll_offset};
+use crate::ui::widgets::{Window, block, move_keys};
 
 /// Columns shown, most important first; the rest go when the screen is narrow.
 const PRIORITY: [usize; 11] = [0, 3, 5, 7, 8, 9, 10, 4, 6, 11, 1];
@@ -81,8 +81,10 @@ pub fn view(app: &App, v: &OverviewView, frame: &mut Frame, area: Rect) {
         .iter()
         .position(|(_, domain, i)| !domain && *i == v.cursor)
         .unwrap_or(0);
-    let first = scroll_offset(cursor_line, body.len(), height);
-    for (k, (r, domain, _)) in body.iter().enumerate().skip(first).take(height) {
+    let win = Window::around(body.len(), height, cursor_line);
+    let keys = move_keys(crate::keymap::Mode::Overview);
+    lines.extend(win.above_line(s.rows_above, &keys));
+    for (k, (r, domain, _)) in body.iter().enumerate().skip(win.first).take(win.shown()) {
         let text = line(&|c| {
             if c == 0 && *domain {
                 format!("  {}", r[2])
@@ -104,5 +106,6 @@ pub fn view(app: &App, v: &OverviewView, frame: &mut Frame, area: Rect) {
             style,
         )));
     }
+    lines.extend(win.below_line(s.rows_below, &keys));
     frame.render_widget(Paragraph::new(lines), inner);
 }

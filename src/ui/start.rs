@@ -9,7 +9,7 @@ use crate::state::App;
 use crate::text::{pad, sanitize, truncate, width};
 use crate::ui::strings::strings;
 use crate::ui::theme;
-use crate::ui::widgets::{block, scroll_offset};
+use crate::ui::widgets::{Window, block, move_keys};
 
 pub fn view(app: &App, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
@@ -62,8 +62,16 @@ pub fn view(app: &App, frame: &mut Frame, area: Rect) {
         theme::label(),
     ))];
     let height = usize::from(inner.height).saturating_sub(1);
-    let first = scroll_offset(app.start_cursor, app.listing.len(), height);
-    for (i, l) in app.listing.iter().enumerate().skip(first).take(height) {
+    let win = Window::around(app.listing.len(), height, app.start_cursor);
+    let keys = move_keys(crate::keymap::Mode::Start);
+    lines.extend(win.above_line(s.rows_above, &keys));
+    for (i, l) in app
+        .listing
+        .iter()
+        .enumerate()
+        .skip(win.first)
+        .take(win.shown())
+    {
         let text = match &l.assessment {
             Ok(a) => {
                 let (checked, total) = app.progress(a);
@@ -98,6 +106,7 @@ pub fn view(app: &App, frame: &mut Frame, area: Rect) {
         };
         lines.push(Line::from(Span::styled(pad(&text, cols), style)));
     }
+    lines.extend(win.below_line(s.rows_below, &keys));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

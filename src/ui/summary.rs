@@ -11,7 +11,7 @@ use crate::state::{App, SummaryView};
 use crate::text::{pad, sanitize, truncate, width};
 use crate::ui::strings::strings;
 use crate::ui::theme;
-use crate::ui::widgets::{bar, block, scroll_offset};
+use crate::ui::widgets::{Window, bar, block, windowed};
 
 pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
@@ -54,28 +54,10 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
     let mut total = Tally::default();
     // Each domain is counted once per frame.
     let tallies: Vec<Tally> = ids.iter().map(|id| app.tally(id)).collect();
-    // The table scrolls; the problems below it get the room they need, up to two fifths.
-    let problems = problems(app, &ids);
-    let full = usize::from(inner.height).saturating_sub(3);
-    let problem_rows = if problems.is_empty() {
-        0
-    } else {
-        (problems.len() + 1).min(full * 2 / 5)
-    };
-    let height = full.saturating_sub(problem_rows).max(5.min(full));
-    let first = scroll_offset(v.cursor, ids.len(), height);
-    for (i, (id, t)) in ids.iter().zip(&tallies).enumerate() {
+    for t in &tallies {
         total.merge(t);
-        if i < first || i >= first + height {
-            continue;
-        }
-        let name = app
-            .library
-            .get(id)
-            .map_or_else(|| id.to_string(), |e| sanitize(&e.catalogue.name, false));
-        lines.push(row(&name, t, name_w, num_w, bar_w, i == v.cursor));
     }
-    lines.push(row(s.total_label, &total, name_w, num_w, bar_w, false));
+    let problems = problems(app, &ids);
     let not_involved: Vec<String> = app
         .domains()
         .into_iter()
@@ -87,6 +69,38 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
             )
         })
         .collect();
+    let rows = split(
+        usize::from(inner.height),
+        ids.len(),
+        problems.len(),
+        !not_involved.is_empty(),
+    );
+    // The table: as many domains as fit around the cursor, saying how many are hidden.
+    let table: Vec<Line<'static>> = ids
+        .iter()
+        .zip(&tallies)
+        .enumerate()
+        .map(|(i, (id, t))| {
+            let name = app
+                .library
+                .get(id)
+                .map_or_else(|| id.to_string(), |e| sanitize(&e.catalogue.name, false));
+            row(&name, t, name_w, num_w, bar_w, i == v.cursor)
+        })
+        .collect();
+    let move_keys = crate::keymap::key_pair(
+        crate::keymap::Mode::Summary,
+        &crate::action::Action::Down,
+        &crate::action::Action::Up,
+    );
+    lines.extend(windowed(
+        table,
+        Window::around(ids.len(), rows.table, v.cursor),
+        (s.domains_above, s.domains_below),
+        &move_keys,
+        cols,
+    ));
+    lines.push(row(s.total_label, &total, name_w, num_w, bar_w, false));
     if !not_involved.is_empty() {
         lines.push(Line::from(Span::styled(
             truncate(
@@ -96,44 +110,89 @@ pub fn view(app: &App, v: &SummaryView, frame: &mut Frame, area: Rect) {
             theme::dim(),
         )));
     }
-    // The problems found, as many as fit below the table.
-    let room = usize::from(inner.height).saturating_sub(lines.len() + 1);
-    if room > 0 {
+    // The problems found: they scroll (J/K) and say how many are hidden.
+    if !problems.is_empty() && rows.problems > 0 {
         lines.push(Line::from(Span::styled(
             format!("{} {}", s.problems_label, problems.len()),
             theme::label(),
         )));
-        let shown = if problems.len() > room {
-            room.saturating_sub(1)
-        } else {
-            room
-        };
-        for (domain, title, status, findings) in problems.iter().take(shown) {
-            let head = format!(
-                "{}  {}  ",
-                pad(&truncate(domain, 10), 10),
-                pad(s.status(*status), s.status_width())
-            );
-            let rest = truncate(
-                &format!("{title}  {findings}"),
-                cols.saturating_sub(width(&head)),
-            );
-            lines.push(Line::from(vec![
-                Span::raw(pad(&truncate(domain, 10), 10)),
-                Span::raw("  "),
-                Span::styled(
-                    pad(s.status(*status), s.status_width()),
-                    theme::status(*status),
-                ),
-                Span::raw("  "),
-                Span::raw(rest),
-            ]));
-        }
-        if problems.len() > shown {
-            lines.push(Line::from(Span::styled(s.more_below, theme::dim())));
-        }
+        let problem_lines: Vec<Line<'static>> = problems
+            .iter()
+            .map(|(domain, title, status, findings)| {
+                let head = format!(
+                    "{}  {}  ",
+                    pad(&truncate(domain, 10), 10),
+                    pad(s.status(*status), s.status_width())
+                );
+                let rest = truncate(
+                    &format!("{title}  {findings}"),
+                    cols.saturating_sub(width(&head)),
+                );
+                Line::from(vec![
+                    Span::raw(pad(&truncate(domain, 10), 10)),
+                    Span::raw("  "),
+                    Span::styled(
+                        pad(s.status(*status), s.status_width()),
+                        theme::status(*status),
+                    ),
+                    Span::raw("  "),
+                    Span::raw(rest),
+                ])
+            })
+            .collect();
+        let scroll_keys = crate::keymap::key_pair(
+            crate::keymap::Mode::Summary,
+            &crate::action::Action::ScrollDown,
+            &crate::action::Action::ScrollUp,
+        );
+        lines.extend(windowed(
+            problem_lines,
+            Window::at(problems.len(), rows.problems, v.problems),
+            (s.problems_above, s.problems_below),
+            &scroll_keys,
+            cols,
+        ));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Rows of the summary's two lists: the domain table and the problems under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SummaryRows {
+    pub table: usize,
+    pub problems: usize,
+}
+
+/// How the summary's `height` rows are shared: the header, the total and the not-involved
+/// line are fixed; the domain table and the problem list share the rest. When both do not
+/// fit, the problems get what they need up to two fifths, at least three rows.
+pub fn split(height: usize, domains: usize, problems: usize, not_involved: bool) -> SummaryRows {
+    let fixed = 2 + usize::from(not_involved) + usize::from(problems > 0);
+    let rest = height.saturating_sub(fixed);
+    if domains + problems <= rest {
+        return SummaryRows {
+            table: domains,
+            problems,
+        };
+    }
+    let share = (rest * 2 / 5).max(3).min(problems);
+    let table = rest.saturating_sub(share).max(3.min(rest));
+    SummaryRows {
+        table,
+        problems: rest.saturating_sub(table),
+    }
+}
+
+/// The number of problems and the rows the summary shows them in, on the terminal size the
+/// app knows (for scrolling them in `update`).
+pub fn problems_extent(app: &App) -> (usize, usize) {
+    let body = Rect::new(0, 0, app.width, app.height.saturating_sub(2));
+    let inner = block("").inner(body);
+    let ids = app.involved_domains();
+    let n = problems(app, &ids).len();
+    let not_involved = app.domains().iter().any(|d| !d.involved);
+    let rows = split(usize::from(inner.height), ids.len(), n, not_involved);
+    (n, rows.problems)
 }
 
 /// (domain name, item title, status, findings) of every 部分落实/未落实 item, in walk order.

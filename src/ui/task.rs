@@ -11,7 +11,7 @@ use crate::state::{App, TASK_EVIDENCE, TASK_STATE, TaskForm, TasksView};
 use crate::text::{pad, sanitize, truncate, width};
 use crate::ui::strings::{Strings, strings};
 use crate::ui::theme;
-use crate::ui::widgets::{block, centered, clear_popup, line_input, scroll_offset};
+use crate::ui::widgets::{Window, block, centered, clear_popup, line_input, move_keys};
 
 /// A task's state as shown: the state, and 逾期 when it is past its deadline.
 pub fn state_text(s: &Strings, t: &TaskView<'_>, today: &str) -> String {
@@ -69,8 +69,10 @@ pub fn view(app: &App, v: &TasksView, frame: &mut Frame, area: Rect) {
         theme::label(),
     ))];
     let height = usize::from(inner.height).saturating_sub(1);
-    let first = scroll_offset(v.cursor, tasks.len(), height);
-    for (i, t) in tasks.iter().enumerate().skip(first).take(height) {
+    let win = Window::around(tasks.len(), height, v.cursor);
+    let keys = move_keys(crate::keymap::Mode::Tasks);
+    lines.extend(win.above_line(s.rows_above, &keys));
+    for (i, t) in tasks.iter().enumerate().skip(win.first).take(win.shown()) {
         let domain = app.library.get(&t.spec.checklist).map_or_else(
             || t.spec.checklist.clone(),
             |e| sanitize(&e.catalogue.name, false),
@@ -108,6 +110,7 @@ pub fn view(app: &App, v: &TasksView, frame: &mut Frame, area: Rect) {
             style,
         )));
     }
+    lines.extend(win.below_line(s.rows_below, &keys));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 

@@ -15,18 +15,18 @@ use crate::ui::row::item_fields;
 use crate::ui::strings::{Strings, strings};
 use crate::ui::theme;
 use crate::ui::widgets::{
-    bar, block, centered, clear_popup, one_line_popup, scroll_offset, status_span, text_area,
+    Window, bar, block, clear_of, clear_popup, fit_title, marker, move_keys, one_line_popup,
+    one_line_popup_in, one_line_width, status_span, text_area, windowed,
 };
 use crate::update::editor_width;
 
 pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
     let s = strings(app.lang);
-    let (Some(session), Some(entry)) = (&app.open, app.library.get(&w.checklist)) else {
+    let (Some(_), Some(entry)) = (&app.open, app.library.get(&w.checklist)) else {
         return;
     };
     let t = app.tally(&w.checklist);
     let visible = app.visible(w);
-    let reviewed = app.reviewed();
     let filter = match w.filter {
         Filter::All => s.filter_all,
         Filter::Unchecked => s.filter_unchecked,
@@ -52,147 +52,118 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
         title.push_str(&format!(" · {}", s.sample_short));
     }
     let outer = block(&title);
-    let inner = outer.inner(area);
     frame.render_widget(outer, area);
-    let [bar_row, main] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let WalkAreas {
+        bar: bar_row,
+        list,
+        detail,
+    } = areas(area);
     frame.render_widget(
         Paragraph::new(Line::from(bar(&t, usize::from(bar_row.width)))),
         bar_row,
     );
-    let list_w = (inner.width * 2 / 5).clamp(24, 60);
-    let [list, detail] =
-        Layout::horizontal([Constraint::Length(list_w), Constraint::Min(10)]).areas(main);
 
-    // Item list.
-    let cols = usize::from(list.width).saturating_sub(1);
-    let height = usize::from(list.height);
-    let first = scroll_offset(w.cursor, visible.len(), height);
-    let mut lines = Vec::new();
-    for (pos, idx) in visible.iter().enumerate().skip(first).take(height) {
-        let Some(item) = entry.catalogue.items.get(*idx) else {
-            continue;
-        };
-        let status = session.assessment.status(&w.checklist, &item.id);
-        let sel = pos == w.cursor;
-        let id = pad(&sanitize(&item.id, false), 3);
-        let name_w = cols.saturating_sub(width(&id) + s.status_width() + 2);
-        let row_style = if sel {
-            theme::selected()
-        } else {
-            ratatui::style::Style::default()
-        };
-        let recheck = session
-            .assessment
-            .result(&w.checklist, &item.id)
-            .is_some_and(|r| r.recheck.is_some());
-        let mut st = if recheck && status == Status::Unchecked {
-            // Changed by a catalogue upgrade: the old answer waits for a re-check.
-            Span::styled(pad(s.recheck_word, s.status_width()), theme::warn())
-        } else {
-            status_span(s, status)
-        };
-        if sel {
-            st = st.style(theme::selected().patch(theme::status(status)));
-        }
-        // In an inspection, a verdict that differs from the township's is underlined.
-        let differs = reviewed
-            .and_then(|a| a.result(&w.checklist, &item.id))
-            .is_some_and(|r| status.is_checked() && r.status != status);
-        if differs {
-            let style = st.style.add_modifier(
-                ratatui::style::Modifier::UNDERLINED | ratatui::style::Modifier::BOLD,
-            );
-            st = st.style(style);
-        }
-        let mut row = vec![Span::styled(format!("{id} "), row_style), st];
-        let marks = item_marks(app, s, &w.checklist, &item.id);
-        let marks_w: usize = marks.iter().map(|m| width(&m.content)).sum();
-        row.extend(marks);
-        let name_w = name_w.saturating_sub(marks_w);
-        let name = pad(&truncate(&sanitize(&item.title(), false), name_w), name_w);
-        row.push(Span::styled(format!(" {name}"), row_style));
-        lines.push(Line::from(row));
-    }
-    if visible.is_empty() {
-        lines.push(Line::from(Span::styled(s.nothing_matches, theme::dim())));
-    }
-    frame.render_widget(Paragraph::new(lines), list);
+    // Item list; the row of the current item stays in view under popups about it.
+    let row_y = draw_list(app, w, entry, &visible, frame, list);
 
-    // Detail: the catalogue row above, the result below.
-    let item_idx = visible.get(w.cursor).copied();
-    let item = item_idx.and_then(|i| entry.catalogue.items.get(i));
-    if let Some(item) = item {
-        let detail_area = Rect {
-            x: detail.x + 1,
-            width: detail.width.saturating_sub(1),
-            ..detail
-        };
-        let mut result_lines = result_lines(
-            app,
-            s,
-            &w.checklist,
-            item,
-            item_idx.and_then(|i| entry.fingerprints.get(i)),
-            usize::from(detail_area.width),
+    // Detail: the catalogue row, then this check's result; it scrolls (J/K) and says what
+    // it hides.
+    if let Some(item) = app.current_item(w) {
+        let lines = detail_lines(app, w, item, usize::from(detail.width));
+        let window = Window::at(
+            lines.len(),
+            usize::from(detail.height),
+            detail_offset(w, item),
         );
-        // The result gets what it needs, leaving the catalogue row at least a few lines;
-        // what does not fit ends in a marker instead of vanishing.
-        let room = usize::from(detail_area.height.saturating_sub(5)).max(2);
-        if result_lines.len() > room {
-            result_lines.truncate(room - 1);
-            result_lines.push(Line::from(Span::styled(s.more_below, theme::dim())));
-        }
-        let result_h = u16::try_from(result_lines.len()).unwrap_or(u16::MAX).max(1);
-        let [row_area, result_area] =
-            Layout::vertical([Constraint::Min(1), Constraint::Length(result_h)]).areas(detail_area);
+        let keys = crate::keymap::key_pair(
+            crate::keymap::Mode::Walk,
+            &crate::action::Action::ScrollDown,
+            &crate::action::Action::ScrollUp,
+        );
         frame.render_widget(
-            Paragraph::new(row_lines(
-                s,
-                item,
-                usize::from(row_area.width),
-                usize::from(row_area.height),
+            Paragraph::new(windowed(
+                lines,
+                window,
+                (s.lines_above, s.lines_below),
+                &keys,
+                usize::from(detail.width),
             )),
-            row_area,
+            detail,
         );
-        frame.render_widget(Paragraph::new(result_lines), result_area);
     }
 
-    // Popups.
+    // Popups about the current item leave its row visible and name it in their title.
+    let about = |title: &str| match app.current_item(w) {
+        Some(item) => format!(
+            "{title} · {} {}",
+            sanitize(&item.id, false),
+            sanitize(&item_label(entry, item), false)
+        ),
+        None => title.to_string(),
+    };
     match &w.overlay {
         Some(Overlay::Note(input)) => {
             let popup_w = u16::try_from(editor_width(app.width) + 2).unwrap_or(u16::MAX);
-            let popup = centered(area, popup_w, (area.height * 2 / 3).max(6));
-            text_area(frame, popup, s.note_title, input);
+            let popup = clear_of(area, popup_w, (area.height * 2 / 3).max(6), row_y);
+            text_area(frame, popup, &about(s.note_title), input);
         }
-        Some(Overlay::Evidence(input)) => one_line_popup(frame, area, s.evidence_title, input),
+        Some(Overlay::Evidence(input)) => {
+            let popup = clear_of(area, one_line_width(area), 3, row_y);
+            one_line_popup_in(frame, popup, &about(s.evidence_title), input);
+        }
         Some(Overlay::Search(input)) => one_line_popup(frame, area, s.search_title, input),
-        Some(Overlay::Findings(p)) => picker(frame, area, s.findings_title, p),
-        Some(Overlay::Channels(p)) => picker(frame, area, s.channels_title, p),
-        Some(Overlay::OpenEvidence(p)) => picker(frame, area, s.open_evidence_title, p),
+        Some(Overlay::Findings(p)) => picker(frame, area, row_y, s, &about(s.findings_title), p),
+        Some(Overlay::Channels(p)) => picker(frame, area, row_y, s, &about(s.channels_title), p),
+        Some(Overlay::OpenEvidence(p)) => {
+            picker(frame, area, row_y, s, &about(s.open_evidence_title), p)
+        }
         None => {}
     }
 }
 
-fn picker(frame: &mut Frame, area: Rect, title: &str, p: &Picker) {
+/// The label of an item that no other item of its catalogue shares.
+fn item_label(entry: &crate::library::Entry, item: &Item) -> String {
+    entry
+        .catalogue
+        .items
+        .iter()
+        .position(|i| i.id == item.id)
+        .and_then(|i| entry.labels.get(i).map(ToString::to_string))
+        .unwrap_or_else(|| item.title())
+}
+
+/// A multi-select list in a popup, leaving the screen row `keep` visible.
+pub fn picker(
+    frame: &mut Frame,
+    area: Rect,
+    keep: Option<u16>,
+    s: &Strings,
+    title: &str,
+    p: &Picker,
+) {
     let h = u16::try_from(p.entries.len() + 2)
         .unwrap_or(u16::MAX)
         .min(area.height);
     let wmax = (p.entries.iter().map(|e| width(e)).max().unwrap_or(10) + 8).max(width(title) + 6);
-    let popup = centered(area, u16::try_from(wmax).unwrap_or(u16::MAX).max(24), h);
+    let wmax = u16::try_from(wmax)
+        .unwrap_or(u16::MAX)
+        .clamp(24, area.width.saturating_sub(4).max(24));
+    let popup = clear_of(area, wmax, h, keep);
     clear_popup(frame, popup);
-    let b = block(title);
+    let b = block(&fit_title(title, popup.width));
     let inner = b.inner(popup);
     frame.render_widget(b, popup);
     let height = usize::from(inner.height);
-    let first = scroll_offset(p.cursor, p.entries.len(), height);
-    let lines: Vec<Line> = p
+    let win = Window::around(p.entries.len(), height, p.cursor);
+    let keys = move_keys(crate::keymap::Mode::Picker);
+    let mut lines: Vec<Line> = win.above_line(s.rows_above, &keys).into_iter().collect();
+    let rows: Vec<Line> = p
         .entries
         .iter()
         .zip(&p.checked)
         .enumerate()
-        .skip(first)
-        .take(height)
+        .skip(win.first)
+        .take(win.shown())
         .map(|(i, (e, c))| {
             // [x] / [ ] are plain ASCII, so their width is never ambiguous.
             let text = format!("{} {}", if *c { "[x]" } else { "[ ]" }, sanitize(e, false));
@@ -206,11 +177,71 @@ fn picker(frame: &mut Frame, area: Rect, title: &str, p: &Picker) {
             Line::from(Span::styled(pad(&text, usize::from(inner.width)), style))
         })
         .collect();
+    lines.extend(rows);
+    lines.extend(win.below_line(s.rows_below, &keys));
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// The catalogue row as labelled, wrapped lines, cut to `height` rows.
-fn row_lines(s: &Strings, item: &Item, cols: usize, height: usize) -> Vec<Line<'static>> {
+/// The parts of the walk: the progress bar, the item list and the detail pane.
+#[derive(Debug, Clone, Copy)]
+pub struct WalkAreas {
+    pub bar: Rect,
+    pub list: Rect,
+    pub detail: Rect,
+}
+
+/// Where the walk draws its parts in `area` (the screen without footer and status line).
+pub fn areas(area: Rect) -> WalkAreas {
+    let inner = block("").inner(area);
+    let [bar, main] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let list_w = (inner.width * 2 / 5).clamp(24, 60);
+    let [list, detail] =
+        Layout::horizontal([Constraint::Length(list_w), Constraint::Min(10)]).areas(main);
+    // One blank column between list and detail.
+    let detail = Rect {
+        x: detail.x + 1,
+        width: detail.width.saturating_sub(1),
+        ..detail
+    };
+    WalkAreas { bar, list, detail }
+}
+
+/// The first detail line shown for `item`: the scroll position, when it is this item's.
+fn detail_offset(w: &Walk, item: &Item) -> usize {
+    if w.detail.item == item.id {
+        w.detail.offset
+    } else {
+        0
+    }
+}
+
+/// The detail pane of the item under the cursor as lines of `cols` columns: the catalogue row,
+/// then this check's result (status, findings, channels, note, evidence, the township's answer
+/// and the task in an inspection).
+pub fn detail_lines(app: &App, w: &Walk, item: &Item, cols: usize) -> Vec<Line<'static>> {
+    let s = strings(app.lang);
+    let fingerprint = app.library.get(&w.checklist).and_then(|e| {
+        let pos = e.catalogue.items.iter().position(|i| i.id == item.id)?;
+        e.fingerprints.get(pos)
+    });
+    let mut lines = row_lines(s, item, cols);
+    lines.extend(result_lines(app, s, &w.checklist, item, fingerprint, cols));
+    lines
+}
+
+/// How many lines the detail pane of the walk's current item has and how many rows it shows,
+/// on the terminal size the app knows (for scrolling it in `update`).
+pub fn detail_extent(app: &App, w: &Walk) -> (usize, usize) {
+    let body = Rect::new(0, 0, app.width, app.height.saturating_sub(2));
+    let detail = areas(body).detail;
+    let len = app.current_item(w).map_or(0, |item| {
+        detail_lines(app, w, item, usize::from(detail.width)).len()
+    });
+    (len, usize::from(detail.height))
+}
+
+/// The catalogue row as labelled, wrapped lines.
+fn row_lines(s: &Strings, item: &Item, cols: usize) -> Vec<Line<'static>> {
     let fields = item_fields(item, s);
     let label_w = fields
         .iter()
@@ -232,12 +263,6 @@ fn row_lines(s: &Strings, item: &Item, cols: usize, height: usize) -> Vec<Line<'
                 Span::raw(" "),
                 Span::raw(part),
             ]));
-        }
-    }
-    if lines.len() > height && height > 0 {
-        lines.truncate(height);
-        if let Some(last) = lines.last_mut() {
-            *last = Line::from(Span::styled(s.more_below, theme::dim()));
         }
     }
     lines
@@ -290,6 +315,11 @@ fn result_lines(
         }
     }
     lines.push(Line::from(head));
+    if crate::update::county_only_here(app, checklist, &item.id) {
+        for part in wrap(s.county_only_hint, cols.max(4)) {
+            lines.push(Line::from(Span::styled(part, theme::warn())));
+        }
+    }
     let text_w = cols.saturating_sub(10).max(4);
     let push_fields = |lines: &mut Vec<Line<'static>>, fields: Vec<(&str, String)>| {
         for (label, text) in fields {
@@ -379,18 +409,236 @@ fn result_lines(
     lines
 }
 
-/// Marks in the item list: 冲突 when the result or the task waits for a decision.
-fn item_marks(app: &App, s: &Strings, checklist: &str, item: &str) -> Vec<Span<'static>> {
+/// A row of the item list: a 一级事项 heading, or the item at a position of `visible`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListRow<'a> {
+    Heading(&'a str),
+    Item(usize),
+}
+
+/// The rows of the item list: the visible items in catalogue order, each run of items of one
+/// 一级事项 under a heading, as the official table groups them (no heading for an item that is
+/// its own 一级事项).
+fn list_rows<'a>(items: &'a [Item], visible: &[usize]) -> Vec<ListRow<'a>> {
+    let mut rows = Vec::new();
+    let mut group: Option<&str> = None;
+    for (pos, idx) in visible.iter().enumerate() {
+        let Some(item) = items.get(*idx) else {
+            continue;
+        };
+        let level1 = item.level1.trim();
+        if group != Some(level1) && !level1.is_empty() && level1 != item.name() {
+            rows.push(ListRow::Heading(level1));
+        }
+        group = Some(level1);
+        rows.push(ListRow::Item(pos));
+    }
+    rows
+}
+
+/// The item list: column headings, then the items grouped under their 一级事项, each with its
+/// number, status, a label no other item of the catalogue shares, and its marks.
+fn draw_list(
+    app: &App,
+    w: &Walk,
+    entry: &crate::library::Entry,
+    visible: &[usize],
+    frame: &mut Frame,
+    area: Rect,
+) -> Option<u16> {
+    let s = strings(app.lang);
+    let session = app.open.as_ref()?;
+    let items = &entry.catalogue.items;
+    let cols = usize::from(area.width).saturating_sub(1);
+    let id_w = items
+        .iter()
+        .map(|i| width(&i.id))
+        .max()
+        .unwrap_or(2)
+        .clamp(2, 6);
+    let status_w = s.status_width().max(width(s.recheck_word));
+    let label_cols = cols.saturating_sub(id_w + status_w + 2);
+    if visible.is_empty() {
+        let text = if w.search.is_empty() {
+            s.nothing_matches.to_string()
+        } else {
+            s.nothing_found
+                .replace("{search}", &sanitize(&w.search, false))
+        };
+        let lines: Vec<Line> = wrap(&text, cols.max(4))
+            .into_iter()
+            .map(|l| Line::from(Span::styled(l, theme::dim())))
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return None;
+    }
+    // Column headings.
+    let head = format!(
+        "{} {} {}",
+        " ".repeat(id_w),
+        pad(s.col_status, status_w),
+        pad(
+            s.col_item,
+            label_cols.saturating_sub(width(s.col_marks) + 1)
+        )
+    );
+    let mut lines = vec![Line::from(vec![
+        Span::styled(
+            truncate(&head, cols.saturating_sub(width(s.col_marks))),
+            theme::label(),
+        ),
+        Span::styled(s.col_marks, theme::label()),
+    ])];
+    let rows = list_rows(items, visible);
+    let cursor_row = rows
+        .iter()
+        .position(|r| *r == ListRow::Item(w.cursor))
+        .unwrap_or(0);
+    let height = usize::from(area.height).saturating_sub(1);
+    let win = Window::around(rows.len(), height, cursor_row);
+    let items_in = |range: std::ops::Range<usize>| {
+        rows[range]
+            .iter()
+            .filter(|r| matches!(r, ListRow::Item(_)))
+            .count()
+    };
+    let keys = move_keys(crate::keymap::Mode::Walk);
+    if win.markers && win.above > 0 {
+        lines.push(marker(s.rows_above, items_in(0..win.first), &keys));
+    }
+    let mut cursor_y = None;
+    // Labels fitted to the columns a row has left after its marks; one set per width.
+    let mut fitted: std::collections::HashMap<usize, std::sync::Arc<Vec<String>>> =
+        Default::default();
+    for row in &rows[win.first..win.end] {
+        let pos = match row {
+            ListRow::Heading(level1) => {
+                lines.push(Line::from(Span::styled(
+                    truncate(&sanitize(level1, false), cols),
+                    theme::title(),
+                )));
+                continue;
+            }
+            ListRow::Item(pos) => *pos,
+        };
+        let Some(idx) = visible.get(pos).copied() else {
+            continue;
+        };
+        let Some(item) = items.get(idx) else {
+            continue;
+        };
+        let sel = pos == w.cursor;
+        if sel {
+            cursor_y = u16::try_from(lines.len()).ok().map(|n| area.y + n);
+        }
+        let row_style = if sel {
+            theme::selected()
+        } else {
+            ratatui::style::Style::default()
+        };
+        let marks = item_marks(app, s, &w.checklist, item);
+        let marks_w: usize = marks.iter().map(|m| width(&m.content)).sum();
+        let label_w = label_cols.saturating_sub(marks_w);
+        let labels = fitted
+            .entry(label_w)
+            .or_insert_with(|| entry.labels_within(label_w));
+        let label = labels.get(idx).cloned().unwrap_or_default();
+        let status = session.assessment.status(&w.checklist, &item.id);
+        let recheck = session
+            .assessment
+            .result(&w.checklist, &item.id)
+            .is_some_and(|r| r.recheck.is_some());
+        let mut st = if recheck && status == Status::Unchecked {
+            // Changed by a catalogue upgrade: the old answer waits for a re-check.
+            Span::styled(pad(s.recheck_word, status_w), theme::warn())
+        } else {
+            Span::styled(pad(s.status(status), status_w), theme::status(status))
+        };
+        if sel {
+            st = st.style(theme::selected().patch(theme::status(status)));
+        }
+        if differs(app, &w.checklist, &item.id) {
+            // In an inspection, a verdict that differs from the township's is underlined too.
+            let style = st.style.add_modifier(
+                ratatui::style::Modifier::UNDERLINED | ratatui::style::Modifier::BOLD,
+            );
+            st = st.style(style);
+        }
+        let mut row = vec![
+            Span::styled(
+                format!("{} ", pad(&sanitize(&item.id, false), id_w)),
+                row_style,
+            ),
+            st,
+            Span::styled(
+                format!(" {}", pad(&sanitize(&label, false), label_w)),
+                row_style,
+            ),
+        ];
+        row.extend(marks);
+        lines.push(Line::from(row));
+    }
+    if win.markers && win.below > 0 {
+        lines.push(marker(s.rows_below, items_in(win.end..rows.len()), &keys));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+    cursor_y
+}
+
+/// In an inspection: the verdict is given and differs from the township's answer (结论不同).
+fn differs(app: &App, checklist: &str, item: &str) -> bool {
+    let Some(session) = &app.open else {
+        return false;
+    };
+    let status = session.assessment.status(checklist, item);
+    app.reviewed()
+        .and_then(|a| a.result(checklist, item))
+        .is_some_and(|r| status.is_checked() && r.status != status)
+}
+
+/// The marks of an item in the list, each a short word after a blank: 县级 (published by the
+/// county only, by its known 公开层级), 异 (结论不同), 改 (a rectification task), 备 (a note),
+/// 证 (evidence), 冲 (a conflict to settle).
+fn item_marks(app: &App, s: &Strings, checklist: &str, item: &Item) -> Vec<Span<'static>> {
     let Some(session) = &app.open else {
         return Vec::new();
     };
     let a = &session.assessment;
-    let result = DocKey::item(DocKind::Result, checklist, item);
-    let conflict = a.has_conflict(&result) || crate::ui::task::task_conflict(a, checklist, item);
+    let result = a.result(checklist, &item.id);
+    let key = DocKey::item(DocKind::Result, checklist, &item.id);
+    let conflict = a.has_conflict(&key) || crate::ui::task::task_conflict(a, checklist, &item.id);
     let mut v = Vec::new();
-    if conflict {
-        v.push(Span::styled(format!(" {}", s.conflict_mark), theme::warn()));
-    }
+    let mut mark = |on: bool, text: &str, style: ratatui::style::Style| {
+        if on {
+            v.push(Span::styled(format!(" {text}"), style));
+        }
+    };
+    mark(
+        item.applies_to(crate::model::catalogue::Tier::Township) == Some(false),
+        s.mark_county,
+        theme::dim(),
+    );
+    mark(
+        differs(app, checklist, &item.id),
+        s.mark_differs,
+        theme::warn(),
+    );
+    mark(
+        a.task(checklist, &item.id).is_some(),
+        s.mark_task,
+        theme::label(),
+    );
+    mark(
+        result.is_some_and(|r| !r.note.trim().is_empty()),
+        s.mark_note,
+        theme::dim(),
+    );
+    mark(
+        result.is_some_and(|r| !r.evidence.is_empty()),
+        s.mark_evidence,
+        theme::dim(),
+    );
+    mark(conflict, s.mark_conflict, theme::warn());
     v
 }
 

@@ -127,7 +127,7 @@ fn settle(app: &mut App, view: &ConflictView, combine: bool, ctx: &Ctx) -> Vec<E
             vec![Effect::Save]
         }
         Err(e) => {
-            app.message = Some(e.to_string());
+            app.message = Some(e.message(app.lang));
             Vec::new()
         }
     }

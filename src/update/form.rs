@@ -3,7 +3,7 @@
 use crate::action::{Action, Effect};
 use crate::editor::TextInput;
 use crate::model::assessment::{
-    Assessment, DomainChoice, Header, Kind, NewAssessment, Unit, basis_of,
+    Assessment, DomainChoice, Header, Kind, NewAssessment, Unit, basis_of, division_code_ok,
 };
 use crate::model::catalogue::Group;
 use crate::state::{App, Choice, DomainRow, Listing, NewForm, Screen};
@@ -36,6 +36,23 @@ pub(crate) fn new_form(app: &App) -> NewForm {
         error: None,
         kind: Kind::SelfCheck,
         reviews: None,
+        editing: None,
+        copy_from: None,
+    }
+}
+
+/// Why the form's text cannot be saved as a header, if it cannot.
+fn header_problem(f: &NewForm, s: &'static crate::ui::strings::Strings) -> Option<&'static str> {
+    let missing = [FIELD_UNIT, FIELD_ROUND, FIELD_ASSESSOR]
+        .into_iter()
+        .any(|i| f.fields[i].text().trim().is_empty());
+    let code = f.fields[FIELD_CODE].text().trim();
+    if missing {
+        Some(s.header_fields_required)
+    } else if !code.is_empty() && !division_code_ok(code) {
+        Some(s.division_code_invalid)
+    } else {
+        None
     }
 }
 
@@ -65,10 +82,23 @@ pub(super) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 let missing = [FIELD_UNIT, FIELD_ROUND, FIELD_ASSESSOR]
                     .into_iter()
                     .find(|i| f.fields[*i].text().trim().is_empty());
+                let code = f.fields[FIELD_CODE].text().trim();
+                let bad_code = !code.is_empty() && !division_code_ok(code);
                 match missing {
                     Some(i) => {
                         f.focus = i;
                         f.error = Some(s.field_required.to_string());
+                    }
+                    None if bad_code => {
+                        f.focus = FIELD_CODE;
+                        f.error = Some(s.division_code_invalid.to_string());
+                    }
+                    // Editing the header: saved at once, no domain choice.
+                    None if f.editing.is_some() => {
+                        if let Screen::New(form) = std::mem::replace(&mut app.screen, Screen::Start)
+                        {
+                            return super::records::save_header(app, &form, ctx);
+                        }
                     }
                     None if f.focus + 1 < f.fields.len()
                         && f.fields[f.focus + 1].text().is_empty() =>
@@ -82,7 +112,29 @@ pub(super) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                     }
                 }
             }
-            Action::Back => app.screen = Screen::Start,
+            // Esc keeps what was typed: the header edit is saved when it can be.
+            Action::Back if f.editing.is_some() => {
+                let problem = header_problem(f, s);
+                if let Screen::New(form) = std::mem::replace(&mut app.screen, Screen::Start) {
+                    match problem {
+                        None => return super::records::save_header(app, &form, ctx),
+                        Some(why) => {
+                            super::records::back_to_domains(app);
+                            app.message = Some(format!("{} {why}", s.header_not_saved));
+                        }
+                    }
+                }
+            }
+            Action::Back => {
+                // What was typed is kept: `n` brings the form back as it was.
+                let typed = f.fields.iter().any(|i| !i.text().trim().is_empty());
+                if let Screen::New(form) = std::mem::replace(&mut app.screen, Screen::Start)
+                    && typed
+                {
+                    app.form_draft = Some(form);
+                    app.message = Some(s.form_kept.to_string());
+                }
+            }
             other => edit_text(field, other, usize::from(app.width)),
         }
         return Vec::new();
@@ -134,14 +186,28 @@ pub(super) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 device: app.device.clone(),
                 role: app.role,
             };
-            let assessment = match create_assessment(&form, app, author, ctx) {
+            let mut assessment = match create_assessment(&form, app, author.clone(), ctx) {
                 Ok(a) => a,
                 Err(e) => {
-                    app.message = Some(e.to_string());
+                    app.message = Some(e.message(app.lang));
                     app.screen = Screen::New(form);
                     return Vec::new();
                 }
             };
+            // The next round's self-check starts from the last one's notes and evidence.
+            let source = form.copy_from.as_ref().and_then(|id| {
+                app.listing
+                    .iter()
+                    .find_map(|l| l.assessment.as_ref().ok().filter(|a| &a.id == id))
+                    .cloned()
+            });
+            let mut carried = None;
+            if let Some(source) = source {
+                match super::records::carry(app, &source, &mut assessment, &author, ctx) {
+                    Ok(n) => carried = Some(n),
+                    Err(e) => app.message = Some(e.message(app.lang)),
+                }
+            }
             let summary = Listing {
                 path: String::new(),
                 assessment: Ok(assessment.clone()),
@@ -150,6 +216,9 @@ pub(super) fn form(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             app.listing.push(summary);
             app.start_cursor = app.listing.len() - 1;
             open(app, assessment);
+            if let Some(n) = carried {
+                app.message = Some(s.carried.replace("{n}", &n.to_string()));
+            }
             return effects;
         }
         _ => {}

@@ -11,7 +11,7 @@ use crate::model::rectification::{
 use crate::model::revision::RevId;
 use crate::model::status::Status;
 use crate::state::{
-    App, Choice, Closing, Listing, Question, Screen, TASK_COMPLETED, TASK_DEADLINE,
+    App, Choice, Closing, Confirmation, Listing, Pending, Screen, TASK_COMPLETED, TASK_DEADLINE,
     TASK_DESCRIPTION, TASK_EVIDENCE, TASK_PERSON, TASK_REQUIREMENT, TASK_RESPONSE, TASK_REVIEW,
     TASK_STATE, TASK_UNIT, TaskForm, task_field_doc,
 };
@@ -52,9 +52,15 @@ pub(super) fn new_inspection(app: &mut App) {
             .filter(|a| a.kind == Kind::Inspection && a.reviews() == Some(reviewed.id.as_str()))
     });
     if let Some(found) = existing {
-        app.question = Some(Question::OpenInspection {
-            id: found.id.clone(),
-            round: found.round().to_string(),
+        app.confirm = Some(Confirmation {
+            question: format!(
+                "{}:{}。{}",
+                s.inspection_exists,
+                crate::text::sanitize(found.round(), false),
+                s.open_existing_question
+            ),
+            on_yes: Pending::OpenInspection(found.id.clone()),
+            on_no: Some(Pending::NewInspection),
         });
         return;
     }
@@ -62,7 +68,7 @@ pub(super) fn new_inspection(app: &mut App) {
 }
 
 /// The new-assessment form for an inspection of the self-check under the start cursor.
-fn start_inspection_form(app: &mut App) {
+pub(super) fn start_inspection_form(app: &mut App) {
     let s = strings(app.lang);
     let Some(Listing {
         assessment: Ok(reviewed),
@@ -192,36 +198,16 @@ pub(super) fn accept(app: &mut App, ctx: &Ctx, all: bool) -> Vec<Effect> {
     effects
 }
 
-/// The answer to a yes/no question.
-pub(super) fn question(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
-    let Some(q) = app.question.clone() else {
-        return Vec::new();
-    };
-    let yes = match action {
-        Action::Answer(yes) => yes,
-        Action::Back => {
-            app.question = None;
-            return Vec::new();
-        }
-        _ => return Vec::new(),
-    };
-    app.question = None;
-    match q {
-        Question::OpenInspection { id, .. } if yes => {
-            if let Some(pos) = app
-                .listing
-                .iter()
-                .position(|l| l.assessment.as_ref().is_ok_and(|a| a.id == id))
-                && let Some(Ok(a)) = app.listing.get(pos).map(|l| l.assessment.clone())
-            {
-                super::open(app, a);
-            }
-        }
-        Question::OpenInspection { .. } => start_inspection_form(app),
-        Question::TaskOnCompliant if yes => open_form_for(app, ctx),
-        Question::TaskOnCompliant => {}
+/// Opens the inspection `id` of the listing (the answer yes to "open the one already here?").
+pub(super) fn open_inspection(app: &mut App, id: &str) {
+    if let Some(Ok(a)) = app
+        .listing
+        .iter()
+        .find(|l| l.assessment.as_ref().is_ok_and(|a| a.id == id))
+        .map(|l| l.assessment.clone())
+    {
+        super::open(app, a);
     }
-    Vec::new()
 }
 
 /// The item the task form is about: under the walk's cursor, or the task under the task
@@ -249,13 +235,17 @@ pub(super) fn open_form(app: &mut App, ctx: &Ctx) {
         && a.may_write(app.role, DocKind::Task)
         && a.status(&checklist, &item) == Status::Compliant
     {
-        app.question = Some(Question::TaskOnCompliant);
+        app.confirm = Some(Confirmation {
+            question: strings(app.lang).task_on_compliant.to_string(),
+            on_yes: Pending::TaskForm,
+            on_no: None,
+        });
         return;
     }
     open_form_for(app, ctx);
 }
 
-fn open_form_for(app: &mut App, ctx: &Ctx) {
+pub(super) fn open_form_for(app: &mut App, ctx: &Ctx) {
     let s = strings(app.lang);
     let Some((checklist, item)) = form_target(app) else {
         return;
@@ -711,7 +701,7 @@ fn record(app: &mut App, body: Body, ctx: &Ctx) -> Vec<Effect> {
         Ok(Some(_)) => vec![Effect::Save],
         Ok(None) => Vec::new(),
         Err(e) => {
-            app.message = Some(e.to_string());
+            app.message = Some(e.message(app.lang));
             Vec::new()
         }
     }
@@ -737,10 +727,7 @@ pub(super) fn list(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         Action::Back => {
             let cursor = app.open.as_ref().map_or(0, |s| s.domain_cursor);
-            app.screen = Screen::Domains(crate::state::DomainsView {
-                cursor,
-                reason: None,
-            });
+            app.screen = Screen::Domains(crate::state::DomainsView::at(cursor));
         }
         _ => {}
     }

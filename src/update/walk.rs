@@ -7,7 +7,7 @@ use crate::model::assessment::{Evidence, ItemResult};
 use crate::model::catalogue::CANONICAL_CHANNELS;
 use crate::model::doc::Body;
 use crate::model::status::{FINDING_TYPES, Status};
-use crate::state::{App, DomainsView, Filter, Overlay, Picker, Screen, SummaryView, TasksView};
+use crate::state::{App, Filter, Overlay, Picker, Screen, SummaryView, TasksView};
 use crate::ui::strings::strings;
 
 use super::task;
@@ -82,6 +82,10 @@ pub(crate) fn current_ids(app: &App) -> Option<(String, String)> {
 }
 
 pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
+    let Screen::Walk(w) = &mut app.screen else {
+        return Vec::new();
+    };
+    let moved_on = std::mem::take(&mut w.moved_on);
     let Screen::Walk(w) = &app.screen else {
         return Vec::new();
     };
@@ -104,12 +108,32 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             body.status = status;
             // A new answer is the re-check a catalogue upgrade asked for.
             body.recheck = None;
+            // 不适用 on an item only the county publishes: say why, unless a note says more.
+            if status == Status::NotApplicable
+                && body.note.trim().is_empty()
+                && county_only_here(app, &checklist, &item)
+            {
+                body.note = s.county_only_note.to_string();
+            }
             let effects = commit(app, body, ctx);
-            advance_after_status(app, &item);
+            if status.is_problem() {
+                // 部分落实 / 未落实: what was wrong, then on to the next item.
+                open_findings(app, &checklist, &item);
+                if let Screen::Walk(w) = &mut app.screen {
+                    w.advance_after = Some(item);
+                }
+            } else {
+                advance_after_status(app, &item);
+            }
             effects
         }
+        Action::ScrollDown | Action::ScrollUp => {
+            scroll_detail(app, action == Action::ScrollDown);
+            Vec::new()
+        }
         Action::NextUnchecked | Action::PrevUnchecked | Action::NextProblem => {
-            jump(app, &action);
+            // After a status key moved on, the item now under the cursor is the next one.
+            jump(app, &action, moved_on && action == Action::NextUnchecked);
             Vec::new()
         }
         Action::CycleFilter => {
@@ -142,10 +166,7 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             let overlay = match action {
                 Action::BeginEditNote => Overlay::Note(TextInput::multiline(&body.note)),
                 Action::BeginAddEvidence => Overlay::Evidence(TextInput::line("")),
-                Action::EditFindings => {
-                    let types: Vec<String> = FINDING_TYPES.iter().map(|s| s.to_string()).collect();
-                    Overlay::Findings(Picker::new(&types, &body.findings))
-                }
+                Action::EditFindings => findings_picker(&body),
                 _ => {
                     let mut names: Vec<String> = app
                         .library
@@ -199,26 +220,82 @@ pub(super) fn walk(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             Vec::new()
         }
         Action::ShowTasks => {
+            let _ = super::records::remember_place(app);
             app.screen = Screen::Tasks(TasksView::default());
-            Vec::new()
+            vec![Effect::RememberPlaces]
         }
         Action::ShowSummary => {
+            let _ = super::records::remember_place(app);
             app.screen = Screen::Summary(SummaryView::default());
-            Vec::new()
+            vec![Effect::RememberPlaces]
         }
         Action::Back => {
+            let _ = super::records::remember_place(app);
             let cursor = app.open.as_ref().map_or(0, |s| s.domain_cursor);
-            app.screen = Screen::Domains(DomainsView {
-                cursor,
-                reason: None,
-            });
-            Vec::new()
+            app.screen = Screen::Domains(crate::state::DomainsView::at(cursor));
+            vec![Effect::RememberPlaces]
         }
         _ => {
             let _ = s;
             Vec::new()
         }
     }
+}
+
+/// The 问题类型 picker for a result.
+fn findings_picker(body: &ItemResult) -> Overlay {
+    let types: Vec<String> = FINDING_TYPES.iter().map(|s| s.to_string()).collect();
+    Overlay::Findings(Picker::new(&types, &body.findings))
+}
+
+/// Opens the 问题类型 picker of an item of the walk.
+fn open_findings(app: &mut App, checklist: &str, item: &str) {
+    let Some(body) = result_or_new(app, checklist, item) else {
+        return;
+    };
+    if let Screen::Walk(w) = &mut app.screen {
+        w.overlay = Some(findings_picker(&body));
+    }
+}
+
+/// True when the open assessment is a self-check and the item's known 公开层级 leaves out the
+/// township (县级 only): the township marks it 不适用.
+pub fn county_only_here(app: &App, checklist: &str, item: &str) -> bool {
+    let self_check = app
+        .open
+        .as_ref()
+        .is_some_and(|s| s.assessment.kind == crate::model::assessment::Kind::SelfCheck);
+    self_check
+        && app
+            .library
+            .get(checklist)
+            .and_then(|e| e.catalogue.item(item))
+            .is_some_and(|i| i.applies_to(crate::model::catalogue::Tier::Township) == Some(false))
+}
+
+/// Scrolls the detail pane of the current item by half of what it shows, within its lines.
+fn scroll_detail(app: &mut App, down: bool) {
+    let Screen::Walk(w) = &app.screen else { return };
+    let Some(item) = app.current_item(w).map(|i| i.id.clone()) else {
+        return;
+    };
+    let (len, height) = crate::ui::walk::detail_extent(app, w);
+    let step = (height / 2).max(1);
+    let max = crate::ui::widgets::Window::max_first(len, height);
+    let Screen::Walk(w) = &mut app.screen else {
+        return;
+    };
+    let current = if w.detail.item == item {
+        w.detail.offset.min(max)
+    } else {
+        0
+    };
+    let offset = if down {
+        (current + step).min(max)
+    } else {
+        current.saturating_sub(step)
+    };
+    w.detail = crate::state::DetailScroll { item, offset };
 }
 
 /// After a status key: go to the next item, unless the filter already dropped this one.
@@ -229,18 +306,22 @@ pub(crate) fn advance_after_status(app: &mut App, item: &str) {
     let len = visible.len();
     let all_done = app.tally(&w.checklist).unchecked == 0;
     if let Screen::Walk(w) = &mut app.screen {
+        let before = w.cursor;
         if still_here {
             w.cursor = (w.cursor + 1).min(len.saturating_sub(1));
         } else {
             w.cursor = w.cursor.min(len.saturating_sub(1));
         }
+        w.moved_on = w.cursor != before || !still_here;
     }
     if all_done {
         app.message = Some(strings(app.lang).domain_done.to_string());
     }
 }
 
-fn jump(app: &mut App, action: &Action) {
+/// Moves to the next (previous) unchecked item or the next problem, wrapping; with
+/// `include_current`, the item under the cursor counts as the next one.
+fn jump(app: &mut App, action: &Action, include_current: bool) {
     let Screen::Walk(w) = &app.screen else { return };
     let Some(session) = &app.open else { return };
     let Some(entry) = app.library.get(&w.checklist) else {
@@ -260,9 +341,12 @@ fn jump(app: &mut App, action: &Action) {
         }
     };
     let n = visible.len();
+    let start = usize::from(!include_current);
     let order: Vec<usize> = match action {
         Action::PrevUnchecked => (1..=n).map(|k| (w.cursor + n - k) % n.max(1)).collect(),
-        _ => (1..=n).map(|k| (w.cursor + k) % n.max(1)).collect(),
+        _ => (start..start + n)
+            .map(|k| (w.cursor + k) % n.max(1))
+            .collect(),
     };
     let found = order.into_iter().find(|p| wanted(*p));
     let s = strings(app.lang);
@@ -374,6 +458,18 @@ pub(crate) fn popup(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
 
 /// Closes the walk's popup; with `keep`, what it holds is recorded.
 pub(super) fn close_overlay(app: &mut App, ctx: &Ctx, keep: bool) -> Vec<Effect> {
+    let effects = close_popup(app, ctx, keep);
+    let advance = match &mut app.screen {
+        Screen::Walk(w) => w.advance_after.take(),
+        _ => None,
+    };
+    if let Some(item) = advance {
+        advance_after_status(app, &item);
+    }
+    effects
+}
+
+fn close_popup(app: &mut App, ctx: &Ctx, keep: bool) -> Vec<Effect> {
     let Screen::Walk(w) = &mut app.screen else {
         return Vec::new();
     };

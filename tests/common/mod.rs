@@ -86,6 +86,7 @@ pub fn app() -> App {
 pub fn app_sized(lang: Lang, w: u16, h: u16) -> App {
     let mut a = App::new(lang, Library::builtin(), DEVICE.to_string(), Vec::new());
     a.width = w;
+    a.height = h;
     a.page = usize::from(h.saturating_sub(8)).max(1);
     a
 }
@@ -133,6 +134,26 @@ pub fn type_str(app: &mut App, s: &str) -> Vec<Effect> {
     s.chars().flat_map(|c| press(app, ch(c))).collect()
 }
 
+/// Status keys in order, one item each: after 2 (部分落实) or 3 (未落实) the findings picker
+/// opens, and Enter closes it (no finding chosen) and moves on.
+pub fn answer(app: &mut App, statuses: &str) {
+    for k in statuses.chars() {
+        press(app, ch(k));
+        if app.mode() == keymap::Mode::Picker {
+            press(app, enter());
+        }
+    }
+}
+
+/// From the start screen: Enter opens the selected assessment where the clerk stopped (the
+/// walk, when there is a place), then Esc goes to its domains screen.
+pub fn reopen(app: &mut App) {
+    press(app, enter());
+    if matches!(app.screen, Screen::Walk(_)) {
+        press(app, esc());
+    }
+}
+
 /// Applies one action directly (for what the runtime, not a key, produces).
 pub fn act(app: &mut App, a: Action) -> Vec<Effect> {
     update(app, a, &ctx())
@@ -175,6 +196,20 @@ pub fn open_edu_walk(app: &mut App) {
         walk(app).checklist,
         EDU,
         "the helper should have opened {EDU}"
+    );
+}
+
+/// Creates the assessment and opens the walk of catalogue `id`.
+pub fn open_walk(app: &mut App, id: &str) {
+    create_assessment(app);
+    for _ in 0..domain_row(id) {
+        press(app, ch('j'));
+    }
+    press(app, enter());
+    assert_eq!(
+        walk(app).checklist,
+        id,
+        "the helper should have opened {id}"
     );
 }
 
@@ -223,8 +258,8 @@ pub fn edu_history_len(app: &App, item: &str) -> usize {
 
 /// A stand-in for `zwgk::app::run`: feeds keys through the keymap and performs effects the same
 /// way (Save writes `saved`, then `Saved(Ok)` is fed back; `ResolveEvidence` is answered with
-/// `EvidenceResolved(resolve_evidence(text))` into a temporary data directory; `SaveCopy` with `CopySaved(Ok)` without writing;
-/// `Quit` sets `quit`).
+/// `EvidenceResolved(resolve_evidence(text))` into a temporary data directory; `SaveCopy` with
+/// `CopySaved(Ok)` and `Archive` with `Archived(Ok)` without touching files; `Quit` sets `quit`).
 pub struct Sim {
     pub app: App,
     /// What the last Save wrote.
@@ -294,7 +329,14 @@ impl Sim {
                     Effect::ImportFile(path) | Effect::Export(path, _) => {
                         queue.push(Action::Notify(path.clone()));
                     }
-                    Effect::RememberUser(_) => {}
+                    Effect::RememberUser(_) | Effect::RememberPlaces => {}
+                    // Files are not touched here: the store tests move them.
+                    Effect::Archive(id) => {
+                        queue.push(Action::Archived(Ok((
+                            id.clone(),
+                            format!("archive/{id}.json"),
+                        ))));
+                    }
                     Effect::Quit => self.quit = true,
                 }
                 out.push(e);
