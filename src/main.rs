@@ -175,6 +175,17 @@ fn subcommand(
             )
             .map_err(Into::into)
         }
+        Some(Command::Sync { action, url }) => command::sync::run(
+            dir,
+            action.as_ref(),
+            url.as_deref(),
+            role_of(cli.role),
+            cli.lang,
+            &|k| std::env::var(k).ok(),
+            out,
+            err,
+        )
+        .map_err(Into::into),
         Some(Command::SaveLoop { changes }) => {
             command::save_loop(dir, *changes, out).map_err(Into::into)
         }
