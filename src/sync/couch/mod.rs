@@ -91,6 +91,8 @@ pub enum CouchError {
         status: u16,
         reason: String,
     },
+    #[error("{server}: the server accepted {doc} but did not store it (not a standard CouchDB 3?)")]
+    NotStored { server: String, doc: String },
     #[error("{server}: not a CouchDB server")]
     NotCouch { server: String },
     #[error("{server}: unexpected answer to {what}")]
@@ -231,6 +233,9 @@ impl CouchError {
                 } else {
                     "本机数据没有改动"
                 }
+            ),
+            CouchError::NotStored { server, doc } => format!(
+                "{server}: 服务器收下了 {doc} 却没有保存(不是标准的 CouchDB 3?)。检查点没有前移,本机数据没有改动;请告知区县信息化人员"
             ),
             CouchError::NotCouch { server } => {
                 format!("{server}: 这不是 CouchDB 服务器。请核对地址和端口(通常是 5984)")
@@ -744,7 +749,24 @@ impl<'a> Replicator<'a> {
             for (i, chunk) in changed.chunks(step).enumerate() {
                 let missing = self.revs_diff(chunk)?;
                 report.docs_checked += chunk.len() as u64;
+                let refused_before = report.others.len();
                 self.send_missing(chunk, &missing, &mut report)?;
+                if !missing.is_empty() {
+                    // `_bulk_docs` with `new_edits: false` answers `[]` without saying what
+                    // it stored: ask again, and never record a checkpoint past a revision the
+                    // server does not have.
+                    let still = self.revs_diff(chunk)?;
+                    let refused: BTreeSet<&str> = report.others[refused_before..]
+                        .iter()
+                        .map(|(id, _)| id.as_str())
+                        .collect();
+                    if let Some(id) = still.keys().find(|id| !refused.contains(id.as_str())) {
+                        return Err(CouchError::NotStored {
+                            server: self.label(),
+                            doc: id.clone(),
+                        });
+                    }
+                }
                 // Everything up to just before the oldest document not yet sent is done.
                 let rest = changed.get((i + 1) * step..).unwrap_or_default();
                 let seq = rest
@@ -754,13 +776,14 @@ impl<'a> Replicator<'a> {
                     .map_or(a.docs.seq(), |m| m.saturating_sub(1))
                     .max(*since);
                 recorded.insert(a.id.clone(), seq);
+                // A checkpoint after every step, on both sides: a cut run resumes here.
+                let mut session = self.session(&session_id, &start_time, json!(recorded));
+                session.missing_checked = report.docs_checked;
+                session.docs_written = report.revisions_sent;
+                session.doc_write_failures = report.others.len() as u64;
+                self.checkpoint(&rep, &mut logs, session)?;
                 self.report_progress(true, report.docs_checked, total);
             }
-            let mut session = self.session(&session_id, &start_time, json!(recorded));
-            session.missing_checked = report.docs_checked;
-            session.docs_written = report.revisions_sent;
-            session.doc_write_failures = report.others.len() as u64;
-            self.checkpoint(&rep, &mut logs, session)?;
         }
         if plan.is_empty() && start.is_none() {
             let session = self.session(&session_id, &start_time, json!(recorded));
