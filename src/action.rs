@@ -32,6 +32,8 @@ pub enum Action {
     HandOverUp,
     /// 下发: hand the chosen inspection back to the township (asks for the folder).
     HandOverDown,
+    /// Replicate with the configured CouchDB server (push, then pull).
+    Sync,
 
     // New-assessment form.
     NextField,
@@ -124,6 +126,7 @@ impl Action {
             Action::NewAssessment
                 | Action::NewInspection
                 | Action::BeginImport
+                | Action::Sync
                 | Action::AcceptTownship
                 | Action::AcceptAllTownship
                 | Action::EditTask
@@ -163,6 +166,8 @@ pub enum Effect {
     SaveCopy(String),
     /// Remember the name of the person using this device.
     RememberUser(String),
+    /// Replicate with the configured CouchDB server.
+    Sync,
     /// Leave the program (after saving whatever is open).
     Quit,
 }

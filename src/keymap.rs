@@ -193,6 +193,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(&[Start, Overview], KeyCode::Char('i'), NONE, Action::BeginImport, "i导入", "i import", "导入交来的数据包(.zwgk)、检查文件(.json)或放数据包的文件夹", "Import a bundle (.zwgk), an assessment file (.json) or a folder of bundles"),
     bind!(&[Start, Domains], KeyCode::Char('b'), NONE, Action::HandOverUp, "b上报", "b send up", "上报:把选中的自查(连同照片等佐证文件)写成一个数据包,放到U盘或共享文件夹交给区县", "Send up: write the chosen self-check, with its evidence files, as one bundle onto a USB stick or shared folder for the county"),
     bind!(&[Start, Domains], KeyCode::Char('b'), NONE, Action::HandOverDown, "b下发", "b send down", "下发:把选中的回头看(结论、整改任务)写成一个数据包交回乡镇", "Send down: write the chosen inspection (verdicts, tasks) as one bundle for the township"),
+    bind!(&[Start, Overview], KeyCode::Char('y'), NONE, Action::Sync, "y同步", "y sync", "与服务器同步:上传本机的修改,再下载服务器上的(服务器在数据目录的 couchdb.json 中设置,见 zwgk sync)", "Sync with the server: push this device's changes, then pull the server's (the server is set in the data dir's couchdb.json, see zwgk sync)"),
     bind!(&[Start, Domains, Tasks], KeyCode::Enter, NONE, Action::Confirm, "Enter打开", "Enter open", "打开", "Open"),
     // New-assessment form.
     bind!(&[Form, TaskForm], KeyCode::Tab, NONE, Action::NextField, "Tab下一栏", "Tab next", "下一栏", "Next field"),

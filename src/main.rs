@@ -231,6 +231,10 @@ fn run_app(cli: Cli, dir: PathBuf, catalogue_dirs: Vec<PathBuf>) -> Result<i32> 
     // on the start screen, where it is seen; stderr would be hidden by the full screen.
     app.message = library_message(&app);
     app.role = role_of(cli.role);
+    app.sync_server = zwgk::sync::couch::config::load(&dir)
+        .ok()
+        .flatten()
+        .map(|c| c.url);
     // An inspector starts on the overview of every township.
     if app.role.is_inspector() {
         zwgk::update::show_overview(&mut app);

@@ -59,6 +59,9 @@ pub struct App {
     pub hand_over: crate::sync::state::SyncState,
     /// Where catalogues are loaded from besides the shipped ones (to reload after an import).
     pub catalogue_dirs: Vec<std::path::PathBuf>,
+    /// The CouchDB database this data directory syncs with (`couchdb.json`), if one is set:
+    /// then `y` syncs.
+    pub sync_server: Option<String>,
 }
 
 /// What a prompt asks for.
@@ -337,6 +340,7 @@ impl App {
             hand_over: Default::default(),
             bundle_folder: String::new(),
             catalogue_dirs: Vec::new(),
+            sync_server: None,
         }
     }
 
@@ -373,6 +377,7 @@ impl App {
                 _ => self.may(DocKind::Domain),
             },
             A::UpgradeCatalogues => self.may(DocKind::Domain) && self.may(DocKind::Result),
+            A::Sync => self.sync_server.is_some(),
             _ => true,
         }
     }

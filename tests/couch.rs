@@ -1420,3 +1420,52 @@ fn city_scale_push_and_pull() {
     measure(&city, Way::Pull);
     assert_eq!(city.assessments().len(), towns);
 }
+
+// --- The app's key --------------------------------------------------------------------------
+
+#[test]
+fn the_sync_key_is_offered_only_with_a_server_and_syncs_what_couchdb_json_names() {
+    use zwgk::action::{Action, Effect};
+    use zwgk::keymap::Mode;
+    let mut app = zwgk::state::App::new(Lang::Zh, Library::builtin(), "dev".into(), Vec::new());
+    let ctx = zwgk::update::Ctx {
+        now_millis: NOW,
+        new_id: SC.into(),
+    };
+    let offered =
+        |app: &zwgk::state::App| app.bindings(Mode::Start).any(|b| b.action == Action::Sync);
+    assert!(!offered(&app));
+    assert!(zwgk::update::update(&mut app, Action::Sync, &ctx).is_empty());
+    app.sync_server = Some("http://127.0.0.1:5984/zwgk".into());
+    assert!(offered(&app));
+    assert_eq!(
+        zwgk::update::update(&mut app, Action::Sync, &ctx),
+        vec![Effect::Sync]
+    );
+    app.read_only = true;
+    assert!(zwgk::update::update(&mut app, Action::Sync, &ctx).is_empty());
+
+    // What the runtime does for the key, with the server and user of couchdb.json.
+    let Some(couch) = couch() else { return };
+    let db = couch.database("key");
+    let who = couch.user(&["zwgk", &format!("zwgk_township:{CODE}")]);
+    let t = Peer::new("dev-t", Role::Township, Some(who.clone()));
+    t.put(&self_check(SC, CODE, 4, None));
+    t.sync_ok(&db);
+    let other = Peer::new("dev-o", Role::Township, None);
+    zwgk::sync::couch::config::save(
+        other.path(),
+        &zwgk::sync::couch::config::ServerConfig {
+            url: db.clone(),
+            user: Some(who.user.clone()),
+            password: Some(format!("pw-{}", who.user)),
+        },
+    )
+    .unwrap();
+    let mut store = other.store();
+    let (changed, text) =
+        zwgk::command::sync::replicate_configured(&mut store, Role::Township, Lang::Zh).unwrap();
+    assert_eq!(changed.len(), 1, "{text}");
+    assert_eq!(changed[0].id, SC);
+    assert!(text.contains("下载 6 个新版本"), "{text}");
+}

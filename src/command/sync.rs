@@ -103,11 +103,11 @@ pub fn perform(
         resolved.credentials.as_ref(),
         Timeouts::default(),
     );
-    let now_fn = crate::clock::now_millis;
     if way == Way::Setup {
         // Setup changes only the server: it needs no data directory and remembers nothing
         // (it is run with an administrator's account, often on another machine).
         let mut store = crate::store::Store::open_read_only(dir)?;
+        let now_fn = crate::clock::now_millis;
         let mut r = Replicator::new(server, &mut store, role, &now_fn, progress);
         let s = r.setup()?;
         let label = r.server.label();
@@ -115,30 +115,58 @@ pub fn perform(
     }
     let now = crate::clock::now_millis();
     let mut store = crate::store::Store::open(dir, &crate::clock::rfc3339(now))?;
-    let mut r = Replicator::new(server, &mut store, role, &now_fn, progress);
-    let report = match way {
-        Way::Push => {
-            let push = r.push()?;
-            Report {
-                server: r.server.label(),
-                push: Some(push),
-                pull: None,
-                stats: r.server.stats(),
-            }
-        }
-        Way::Pull => {
-            let pull = r.pull()?;
-            Report {
-                server: r.server.label(),
-                push: None,
-                pull: Some(pull),
-                stats: r.server.stats(),
-            }
-        }
-        _ => r.sync()?,
-    };
+    let report = replicate(&mut store, server, way, role, progress)?;
     config::remember(dir, resolved)?;
     Ok(report.message(lang))
+}
+
+/// Pushes, pulls or both between an open data directory and `server`.
+pub fn replicate(
+    store: &mut crate::store::Store,
+    server: Server,
+    way: Way,
+    role: Role,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Report, CouchError> {
+    let now_fn = crate::clock::now_millis;
+    let mut r = Replicator::new(server, store, role, &now_fn, progress);
+    let (push, pull) = match way {
+        Way::Push => (Some(r.push()?), None),
+        Way::Pull => (None, Some(r.pull()?)),
+        _ => return r.sync(),
+    };
+    Ok(Report {
+        server: r.server.label(),
+        push,
+        pull,
+        stats: r.server.stats(),
+    })
+}
+
+/// The app's sync key: push and pull with the server of `couchdb.json` (credentials from the
+/// environment or that file). Returns the assessments that changed here, as they now are,
+/// and the summary line; or the message of what went wrong.
+pub fn replicate_configured(
+    store: &mut crate::store::Store,
+    role: Role,
+    lang: Lang,
+) -> Result<(Vec<crate::model::assessment::Assessment>, String), String> {
+    let env = |k: &str| std::env::var(k).ok();
+    let resolved = config::resolve(store.root(), None, &env).map_err(|e| e.message(lang))?;
+    let server = Server::new(
+        resolved.url.clone(),
+        resolved.credentials.as_ref(),
+        Timeouts::default(),
+    );
+    let report =
+        replicate(store, server, Way::Both, role, &mut |_| {}).map_err(|e| e.message(lang))?;
+    let changed = report
+        .pull
+        .iter()
+        .flat_map(|p| p.assessments.iter())
+        .filter_map(|id| crate::store::load_assessment(&store.assessment_path(id)).ok())
+        .collect();
+    Ok((changed, report.message(lang)))
 }
 
 fn setup_message(server: &str, s: &crate::sync::couch::SetupReport, lang: Lang) -> String {
