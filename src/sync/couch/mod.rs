@@ -1013,6 +1013,10 @@ impl<'a> Replicator<'a> {
             match reply.status {
                 200..=202 => report.evidence_sent += 1,
                 409 => {}
+                // A file cited in a partition this user does not write (a copy of another
+                // township's assessment): its owner sends it. Refused documents of this
+                // user's own stop the push where they are sent.
+                403 => report.others.push((id, reply.reason())),
                 _ => return Err(self.fail(&reply, &id)),
             }
         }
