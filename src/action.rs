@@ -35,6 +35,8 @@ pub enum Action {
     HandOverUp,
     /// 下发: hand the chosen inspection back to the township (asks for the folder).
     HandOverDown,
+    /// Replicate with the configured CouchDB server (push, then pull).
+    Sync,
 
     // New-assessment form.
     NextField,
@@ -148,6 +150,7 @@ impl Action {
             Action::NewAssessment
                 | Action::NewInspection
                 | Action::BeginImport
+                | Action::Sync
                 | Action::AcceptTownship
                 | Action::AcceptAllTownship
                 | Action::EditTask
@@ -198,6 +201,8 @@ pub enum Effect {
     Archive(String),
     /// Write where the clerk stopped in each assessment (`App::places`) to the data dir.
     RememberPlaces,
+    /// Replicate with the configured CouchDB server.
+    Sync,
     /// Leave the program (after saving whatever is open).
     Quit,
 }

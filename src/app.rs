@@ -177,6 +177,7 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                         )));
                         actions.push(Action::Notify(result));
                     }
+                    Effect::Sync => actions.push(sync(&app, &mut store)),
                     Effect::RememberUser(name) => {
                         if let Err(e) = store.set_user(&name) {
                             actions.push(Action::Notify(e.message(app.lang)));
@@ -233,6 +234,15 @@ fn next_action(
             set_size(app, w, h);
             Some(Action::Resize)
         }
+    }
+}
+
+/// Replicates with the configured CouchDB server; what changed here is shown as an import.
+fn sync(app: &App, store: &mut Store) -> Action {
+    let role = app.role;
+    match crate::command::sync::replicate_configured(store, role, app.lang) {
+        Ok((changed, text)) => Action::Imported(Ok((changed, text))),
+        Err(e) => Action::Imported(Err(e)),
     }
 }
 

@@ -106,12 +106,39 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// 与区县或市的 CouchDB 服务器同步:先上传本机的修改,再下载服务器上的 / replicate with a county or city CouchDB server: push, then pull
+    #[command(args_conflicts_with_subcommands = true)]
+    Sync {
+        #[command(subcommand)]
+        action: Option<SyncCommand>,
+        /// 数据库地址,如 http://10.1.2.3:5984/zwgk_370828;不写则用上次的。用户名密码只从环境变量 ZWGK_SYNC_USER、ZWGK_SYNC_PASSWORD 或 couchdb.json 读取 / database URL (default: the last one); credentials only from ZWGK_SYNC_USER, ZWGK_SYNC_PASSWORD or couchdb.json
+        url: Option<String>,
+    },
     /// Saves changes in a loop and prints `ack N` after each save (crash-safety tests).
     #[command(hide = true)]
     SaveLoop {
         /// Stop after this many changes (0: run until killed).
         #[arg(long, default_value_t = 0)]
         changes: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCommand {
+    /// 只上传本机的修改 / push only
+    Push {
+        /// 数据库地址 / database URL
+        url: Option<String>,
+    },
+    /// 只下载服务器上的修改 / pull only
+    Pull {
+        /// 数据库地址 / database URL
+        url: Option<String>,
+    },
+    /// 建库并安装权限规则(_design/zwgk)和 _security;需要服务器管理员账号 / create the database, install the role rule and _security (server admin)
+    Setup {
+        /// 数据库地址 / database URL
+        url: Option<String>,
     },
 }
 

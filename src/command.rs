@@ -1,5 +1,7 @@
 //! The non-interactive subcommands. Each writes to the given writers and returns the exit code.
 
+pub mod sync;
+
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 

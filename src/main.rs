@@ -181,6 +181,17 @@ fn subcommand(
             )
             .map_err(Into::into)
         }
+        Some(Command::Sync { action, url }) => command::sync::run(
+            dir,
+            action.as_ref(),
+            url.as_deref(),
+            role_of(cli.role),
+            cli.lang,
+            &|k| std::env::var(k).ok(),
+            out,
+            err,
+        )
+        .map_err(Into::into),
         Some(Command::SaveLoop { changes }) => {
             command::save_loop(dir, *changes, out).map_err(Into::into)
         }
@@ -240,6 +251,10 @@ fn run_app(cli: Cli, dir: PathBuf, catalogue_dirs: Vec<PathBuf>) -> Result<i32> 
     // on the start screen, where it is seen; stderr would be hidden by the full screen.
     app.message = library_message(&app);
     app.role = role_of(cli.role);
+    app.sync_server = zwgk::sync::couch::config::load(&dir)
+        .ok()
+        .flatten()
+        .map(|c| c.url);
     // An inspector starts on the overview of every township.
     if app.role.is_inspector() {
         zwgk::update::show_overview(&mut app);

@@ -69,6 +69,9 @@ pub struct App {
     pub hand_over: crate::sync::state::SyncState,
     /// Where catalogues are loaded from besides the shipped ones (to reload after an import).
     pub catalogue_dirs: Vec<std::path::PathBuf>,
+    /// The CouchDB database this data directory syncs with (`couchdb.json`), if one is set:
+    /// then `y` syncs.
+    pub sync_server: Option<String>,
 }
 
 /// A yes/no question and what `y` (and perhaps `n`) does.
@@ -494,6 +497,7 @@ impl App {
             hand_over: Default::default(),
             bundle_folder: String::new(),
             catalogue_dirs: Vec::new(),
+            sync_server: None,
         }
     }
 
@@ -535,6 +539,7 @@ impl App {
             A::CopyForNextRound => !self.role.is_inspector(),
             A::BeginAddDomain | A::EditDomainSummary => self.may(DocKind::Domain),
             A::AllCompliant => self.may(DocKind::Result),
+            A::Sync => self.sync_server.is_some(),
             _ => true,
         }
     }

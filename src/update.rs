@@ -171,6 +171,9 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
         }
         return Vec::new();
     }
+    if action == Action::Sync && app.permits(&action) {
+        return vec![Effect::Sync];
+    }
     if matches!(action, Action::HandOverUp | Action::HandOverDown) {
         if bundle_target(app).is_none() {
             app.message = Some(strings(app.lang).nothing_open.to_string());

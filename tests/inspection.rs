@@ -619,9 +619,13 @@ fn a_task_on_an_item_judged_compliant_is_asked_about_and_an_untouched_one_is_not
     assert_eq!(assessment(&app).status(EDU, "01"), Status::Compliant);
     press(&mut app, ch('t'));
     assert!(app.task_form.is_none());
-    assert_eq!(app.question, Some(zwgk::state::Question::TaskOnCompliant));
+    assert!(
+        matches!(&app.confirm, Some(c) if c.on_yes == zwgk::state::Pending::TaskForm),
+        "{:?}",
+        app.confirm
+    );
     press(&mut app, ch('n'));
-    assert!(app.question.is_none() && app.task_form.is_none());
+    assert!(app.confirm.is_none() && app.task_form.is_none());
     press(&mut app, ch('t'));
     press(&mut app, ch('y'));
     assert!(app.task_form.is_some());
@@ -652,7 +656,9 @@ fn r_on_a_self_check_with_an_inspection_offers_to_open_it() {
     app.start_cursor = row;
     press(&mut app, ch('r'));
     assert!(
-        matches!(&app.question, Some(zwgk::state::Question::OpenInspection { id, .. }) if *id == first)
+        matches!(&app.confirm, Some(c) if c.on_yes == zwgk::state::Pending::OpenInspection(first.clone())),
+        "{:?}",
+        app.confirm
     );
     // y opens the one already there.
     press(&mut app, ch('y'));
@@ -666,9 +672,9 @@ fn r_on_a_self_check_with_an_inspection_offers_to_open_it() {
     // Esc on the question changes nothing.
     press(&mut app, esc());
     press(&mut app, ch('r'));
-    assert!(app.question.is_some());
+    assert!(app.confirm.is_some());
     press(&mut app, esc());
-    assert!(app.question.is_none() && matches!(app.screen, Screen::Start));
+    assert!(app.confirm.is_none() && matches!(app.screen, Screen::Start));
 }
 
 #[test]

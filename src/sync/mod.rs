@@ -1,8 +1,9 @@
 //! Hand-over between devices: bundles (files on a USB stick or a shared folder), the
-//! hand-over state and receipts. CouchDB replication will sit beside them on the same
+//! hand-over state and receipts; CouchDB replication ([`couch`]) beside them on the same
 //! documents.
 
 pub mod bundle;
+pub mod couch;
 pub mod state;
 
 use crate::model::assessment::Assessment;
