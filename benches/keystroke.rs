@@ -107,7 +107,11 @@ fn walking_app(f: &Fixture) -> App {
         if matches!(app.screen, Screen::Walk(_)) {
             break;
         }
-        press(&mut app, KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE), 0);
+        press(
+            &mut app,
+            KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+            0,
+        );
     }
     assert!(
         matches!(app.screen, Screen::Walk(_)),
@@ -173,7 +177,10 @@ mod walk {
                 let [list, pane] =
                     Layout::horizontal([Constraint::Percentage(55), Constraint::Fill(1)])
                         .areas(body);
-                f.render_widget(Line::from("胡集镇人民政府 · 2026年下半年自查 · 领域01"), head);
+                f.render_widget(
+                    Line::from("胡集镇人民政府 · 2026年下半年自查 · 领域01"),
+                    head,
+                );
                 f.render_stateful_widget(
                     List::new(rows.clone())
                         .block(Block::default().borders(Borders::ALL))
@@ -187,7 +194,10 @@ mod walk {
                         .block(Block::default().borders(Borders::ALL)),
                     pane,
                 );
-                f.render_widget(Line::from("1已落实 2部分落实 3未落实 4不适用 j/k移动 ?帮助"), foot);
+                f.render_widget(
+                    Line::from("1已落实 2部分落实 3未落实 4不适用 j/k移动 ?帮助"),
+                    foot,
+                );
             })
             .expect("draw");
         });
@@ -202,7 +212,11 @@ mod walk {
         let mut n: u64 = 1_000_000;
         bencher.bench_local(|| {
             n += 1;
-            press(&mut app, key(if n.is_multiple_of(2) { '1' } else { '2' }), n);
+            press(
+                &mut app,
+                key(if n.is_multiple_of(2) { '1' } else { '2' }),
+                n,
+            );
             press(&mut app, KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE), n);
             press(&mut app, key('k'), n);
             term.draw(|f| zwgk::ui::view(&app, f)).expect("draw");
@@ -290,10 +304,7 @@ mod autosave {
         let (_dir, _store, mut a) = listed(items);
         let since = a.docs.seq();
         change(&mut a, 1);
-        let line = a
-            .journal_entry(since)
-            .expect("entry")
-            .expect("one change");
+        let line = a.journal_entry(since).expect("entry").expect("one change");
         let dir = tempfile::tempdir().expect("temp dir");
         let mut file = std::fs::OpenOptions::new()
             .create(true)

@@ -54,6 +54,10 @@ fn township_self_check(d: &mut Dir) -> Assessment {
     open_edu_walk(&mut sim.app);
     for k in "1311".chars() {
         sim.press(ch(k));
+        // 2 and 3 open the findings picker; Enter closes it and moves on.
+        if sim.app.mode() == zwgk::keymap::Mode::Picker {
+            sim.press(enter());
+        }
     }
     sim.press(ch('k'));
     sim.press(ch('k'));

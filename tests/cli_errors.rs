@@ -13,24 +13,29 @@ fn an_os_error_is_printed_once() {
     std::fs::write(&file, "").unwrap();
     // The data dir would be inside a regular file: creating it fails with an OS error.
     let data = file.join("data");
-    let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
-        .arg("--data-dir")
-        .arg(&data)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert_eq!(err.matches("(os error").count(), 1, "{err}");
-    assert!(
-        err.starts_with(&format!("zwgk: {}: ", data.display())),
-        "{err}"
-    );
-    if cfg!(target_os = "linux") {
-        assert_eq!(
-            err,
-            format!("zwgk: {}: Not a directory (os error 20)\n", data.display())
+    for lang in ["zh", "en"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+            .args(["--lang", lang, "--data-dir"])
+            .arg(&data)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with(&format!("zwgk: {}", data.display())),
+            "{err}"
         );
+        if cfg!(target_os = "linux") {
+            let why = if lang == "zh" {
+                "路径中有一段不是文件夹"
+            } else {
+                "Not a directory"
+            };
+            assert!(err.contains(why), "{err}");
+            assert!(err.matches(why).count() == 1, "{err}");
+        }
     }
 }
 

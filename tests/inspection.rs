@@ -308,7 +308,7 @@ fn u_after_a_takes_back_every_answer_the_a_took() {
     start_inspection(&mut app);
     open_domain(&mut app, EDU);
     // One verdict of the inspector's own first, then `A` takes the other nine.
-    press(&mut app, ch('2'));
+    answer(&mut app, "2");
     press(&mut app, ch('A'));
     assert_eq!(app.tally(EDU).checked(), 10);
     // One `u`: the whole `A`, and only it.
@@ -330,7 +330,7 @@ fn inspection_with_task(app: &mut App) {
     start_inspection(app);
     open_domain(app, EDU);
     press(app, ch('j'));
-    press(app, ch('2'));
+    answer(app, "2");
     press(app, ch('k'));
     press(app, ch('t'));
     type_str(app, "招生计划只在公示栏公开");

@@ -520,6 +520,11 @@ pub fn id_problem_zh(id: &str) -> Option<String> {
     if id.len() > 64 {
         return Some("超过 64 个字符".into());
     }
+    if windows_reserved(id) {
+        return Some(format!(
+            "\"{id}\" 是 Windows 保留的设备名(con、prn、aux、nul、com1-com9、lpt1-lpt9),不能用作目录文件名,请换一个编号"
+        ));
+    }
     Some(format!(
         "\"{id}\" 只能由小写英文字母、数字、- 和 _ 组成,且不能以 - 开头"
     ))

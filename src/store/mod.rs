@@ -187,12 +187,16 @@ fn invalid_zh(message: &str) -> String {
     if message.contains("cannot be merged") && message.contains("different assessments") {
         return "两个文件是不同的检查,不能合并".to_string();
     }
+    // The sentence says what it means; the detail names the document and revision, so that
+    // whoever looks into it finds the place.
     if message.contains("may not change it") || message.contains("may not write") {
-        return "文件中有一方改了不该由它填写的内容(例如乡镇改了区县的结论),整个文件不予导入"
-            .to_string();
+        return format!(
+            "文件中有一方改了不该由它填写的内容(例如乡镇改了区县的结论),整个文件不予导入(详情:{message})"
+        );
     }
-    "文件内容已损坏或被改动,无法使用;请找交来文件的人重新导出一份(若有 .bak 备份,可只读打开)"
-        .to_string()
+    format!(
+        "文件内容已损坏或被改动,无法使用;请找交来文件的人重新导出一份(若有 .bak 备份,可只读打开)(详情:{message})"
+    )
 }
 
 fn format_found(found: &Option<String>) -> String {

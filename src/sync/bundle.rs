@@ -187,9 +187,11 @@ impl BundleError {
             return self.to_string();
         }
         match self {
-            BundleError::Io { path, source } => {
-                format!("{}: 读写失败({source})", path.display())
-            }
+            BundleError::Io { path, source } => format!(
+                "{}: 读写失败:{}",
+                path.display(),
+                crate::store::io_message(source, lang)
+            ),
             BundleError::NotABundle { path, reason } => format!(
                 "{}: 不是 zwgk 数据包,或已损坏(复制不完整?):{reason}。整个数据包未导入,本机数据没有改动",
                 path.display()
@@ -210,10 +212,19 @@ impl BundleError {
                 entry,
                 source,
             } => format!(
-                "{}: {entry}: {source}。整个数据包未导入,本机数据没有改动",
-                path.display()
+                "{}: {entry}: {}。整个数据包未导入,本机数据没有改动",
+                path.display(),
+                source.message(lang)
             ),
-            BundleError::Store { path, source } => format!("{}: {source}", path.display()),
+            BundleError::Store { path, source } => {
+                // The store's message names its file; the bundle's path only when it differs.
+                let text = source.message(lang);
+                if text.starts_with(&path.display().to_string()) {
+                    text
+                } else {
+                    format!("{}: {text}", path.display())
+                }
+            }
             BundleError::Write { path, message } => {
                 format!("{}: 写入失败:{message}", path.display())
             }
