@@ -283,7 +283,12 @@ fn key_ok(kind: DocKind, key: &str) -> bool {
 
 /// The content of a document, one variant per [`DocKind`]. Stored with its kind as `"type"`,
 /// so a revision read on its own (in a bundle, on a CouchDB server) says what it is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+///
+/// Read by hand ([`Body`]'s `Deserialize`): with `"type"` first, as zwgk always writes it, the
+/// rest of the object goes straight into the variant's struct; serde's derived reader for an
+/// internally tagged enum first copies every body into a generic tree, which was about half of
+/// the time spent reading an assessment file.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Body {
     Header(Header),
@@ -292,6 +297,73 @@ pub enum Body {
     Result(ItemResult),
     Task(TaskSpec),
     Response(TaskResponse),
+}
+
+/// The `"type"` of a body.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum BodyType {
+    Header,
+    Basis,
+    Domain,
+    Result,
+    Task,
+    Response,
+}
+
+impl BodyType {
+    /// The body of this type from a deserializer of its remaining fields.
+    fn read<'de, D: serde::Deserializer<'de>>(self, d: D) -> Result<Body, D::Error> {
+        Ok(match self {
+            BodyType::Header => Body::Header(Header::deserialize(d)?),
+            BodyType::Basis => Body::Basis(ReviewBasis::deserialize(d)?),
+            BodyType::Domain => Body::Domain(DomainChoice::deserialize(d)?),
+            BodyType::Result => Body::Result(ItemResult::deserialize(d)?),
+            BodyType::Task => Body::Task(TaskSpec::deserialize(d)?),
+            BodyType::Response => Body::Response(TaskResponse::deserialize(d)?),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Body {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Body;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a document body: an object with its \"type\"")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
+                use serde::de::Error as _;
+                use serde::de::value::MapAccessDeserializer;
+                let Some(first) = map.next_key::<std::borrow::Cow<'de, str>>()? else {
+                    return Err(A::Error::missing_field("type"));
+                };
+                if first == "type" {
+                    // The variants' structs deny unknown fields, so a second "type" is refused.
+                    let kind: BodyType = map.next_value()?;
+                    return kind.read(MapAccessDeserializer::new(map));
+                }
+                // Written by someone else with "type" later: gather the object, then read it.
+                let mut fields = serde_json::Map::new();
+                let value: serde_json::Value = map.next_value()?;
+                fields.insert(first.into_owned(), value);
+                while let Some((k, v)) = map.next_entry::<String, serde_json::Value>()? {
+                    if fields.contains_key(&k) {
+                        return Err(A::Error::custom(format_args!("duplicate field `{k}`")));
+                    }
+                    fields.insert(k, v);
+                }
+                let kind = fields
+                    .remove("type")
+                    .ok_or_else(|| A::Error::missing_field("type"))?;
+                let kind = BodyType::deserialize(kind).map_err(A::Error::custom)?;
+                kind.read(serde_json::Value::Object(fields))
+                    .map_err(A::Error::custom)
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 impl Body {
@@ -903,6 +975,54 @@ mod tests {
     use super::*;
 
     const A: &str = "0190f5a2-7c00-7000-8000-000000000001";
+
+    #[test]
+    fn bodies_read_with_their_type_anywhere_and_refuse_a_second_or_missing_one() {
+        let body = Body::Result(ItemResult {
+            checklist: "compulsory-education".into(),
+            item: "01".into(),
+            status: crate::model::status::Status::Compliant,
+            note: "公示栏已更新".into(),
+            ..ItemResult::default()
+        });
+        let written = serde_json::to_string(&body).unwrap();
+        assert!(written.starts_with(r#"{"type":"result","#), "{written}");
+        assert_eq!(serde_json::from_str::<Body>(&written).unwrap(), body);
+        // The type last, as another program may write it: the same body.
+        let fields = written.trim_start_matches(r#"{"type":"result","#);
+        let later = format!(r#"{{{},"type":"result"}}"#, fields.trim_end_matches('}'));
+        assert_eq!(serde_json::from_str::<Body>(&later).unwrap(), body);
+        // Read from a generic tree too (bundles and the CouchDB path hold values).
+        let value: serde_json::Value = serde_json::from_str(&later).unwrap();
+        assert_eq!(serde_json::from_value::<Body>(value).unwrap(), body);
+        for (bad, says) in [
+            (
+                r#"{"type":"result","type":"task","checklist":"c","item":"01","status":"compliant"}"#,
+                "type",
+            ),
+            (
+                r#"{"checklist":"c","type":"result","item":"01","type":"result","status":"compliant"}"#,
+                "duplicate field `type`",
+            ),
+            (
+                r#"{"checklist":"c","item":"01","status":"compliant"}"#,
+                "missing field `type`",
+            ),
+            (r#"{}"#, "missing field `type`"),
+            (
+                r#"{"type":"verdict","checklist":"c"}"#,
+                "unknown variant `verdict`",
+            ),
+            (
+                r#"{"type":"result","checklist":"c","item":"01","status":"compliant","extra":1}"#,
+                "unknown field `extra`",
+            ),
+            (r#"["result"]"#, "a document body"),
+        ] {
+            let e = serde_json::from_str::<Body>(bad).unwrap_err().to_string();
+            assert!(e.contains(says), "{bad}: {e}");
+        }
+    }
 
     #[test]
     fn ids_round_trip_and_carry_the_partition_first() {
