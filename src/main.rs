@@ -220,8 +220,8 @@ fn run_app(cli: Cli, dir: PathBuf, catalogue_dirs: Vec<PathBuf>) -> Result<i32> 
         },
         Err(e) => return fail(e),
     };
-    let library = Library::load(&catalogue_dirs);
-    let listed = match store.list() {
+    let (library, listed) = zwgk::app::load_and_list(&mut store, &catalogue_dirs);
+    let listed = match listed {
         Ok(listed) => listed,
         Err(e) => return fail(e),
     };

@@ -21,6 +21,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     sync_dir(dir)
 }
 
+/// Replaces `path` with `bytes` atomically (a reader sees the old or the new content, never a
+/// part) without waiting for the disk: for records that only inform, such as the lock's owner,
+/// where losing the newest version in a power cut costs nothing.
+pub fn replace_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".zwgk-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Makes a file written for other people (a bundle, a report) readable by them: mode 0644 on
 /// Unix (temporary files are created 0600); nothing to do on Windows.
 #[cfg(unix)]

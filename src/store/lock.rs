@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::atomic::write_atomic;
+use super::atomic::replace_unsynced;
 
 /// Who holds the data directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,7 +52,9 @@ impl DirLock {
         }
         let text =
             serde_json::to_vec_pretty(owner).map_err(|e| LockError::Io(io::Error::other(e)))?;
-        write_atomic(&owner_path, &text).map_err(LockError::Io)?;
+        // The owner record only informs (the OS lock is what counts), so start-up does not
+        // wait for the disk to write it.
+        replace_unsynced(&owner_path, &text).map_err(LockError::Io)?;
         Ok(DirLock {
             _file: file,
             owner_path,
