@@ -422,17 +422,25 @@ pub fn export(
     if let Ok(s) = crate::store::Store::open(dir, &crate::clock::rfc3339(now)) {
         store = s;
     }
-    let all: Vec<crate::model::assessment::Assessment> = match store.list() {
-        Ok(l) => l.into_iter().filter_map(|(_, a)| a.ok()).collect(),
+    let listed = match store.list() {
+        Ok(l) => l,
         Err(e) => {
             writeln!(err, "{}", sanitize(&e.message(lang), false))?;
             return Ok(EXIT_FAILURE);
         }
     };
-    let refs: Vec<&crate::model::assessment::Assessment> = all.iter().collect();
-    let mut chosen: Vec<&crate::model::assessment::Assessment> = Vec::new();
+    let refs: Vec<&crate::model::assessment::Assessment> =
+        listed.iter().filter_map(|(_, a)| a.as_ref().ok()).collect();
+    let readable = |i: &usize| listed[*i].1.is_ok();
+    let mut indices: Vec<usize> = Vec::new();
     for key in keys {
-        let found = crate::store::find(&refs, key);
+        // A key that names several (a unit's rounds, a county's units) exports them all.
+        let found = match crate::store::find::find(&listed, key) {
+            crate::store::find::Found::One(i) => vec![i],
+            crate::store::find::Found::Many(all) => all,
+            crate::store::find::Found::None => Vec::new(),
+        };
+        let found: Vec<usize> = found.into_iter().filter(readable).collect();
         if found.is_empty() {
             writeln!(
                 err,
@@ -442,11 +450,17 @@ pub fn export(
             )?;
             return Ok(EXIT_BAD_INPUT);
         }
-        chosen.extend(found);
+        indices.extend(found);
     }
     if keys.is_empty() {
-        chosen = refs.clone();
+        indices = (0..listed.len()).filter(readable).collect();
     }
+    indices.sort_unstable();
+    indices.dedup();
+    let chosen: Vec<&crate::model::assessment::Assessment> = indices
+        .iter()
+        .filter_map(|&i| listed[i].1.as_ref().ok())
+        .collect();
     if !output.is_dir() {
         writeln!(err, "{}: {}", output.display(), strings(lang).not_a_folder)?;
         return Ok(EXIT_BAD_INPUT);

@@ -1,5 +1,5 @@
-//! Naming an assessment on the command line: by its id or the start of it, or by its unit
-//! and round ("胡集镇", "2026年下半年", "胡集镇 2026年下半年") when that names one.
+//! Naming an assessment on the command line: by its id or the start of it, by its unit's
+//! 区划代码, or by its unit and round ("胡集镇", "2026年下半年", "胡集镇 2026年下半年").
 
 use super::Loaded;
 
@@ -27,7 +27,7 @@ pub fn listed_id(loaded: &Loaded) -> String {
 }
 
 /// Finds the assessment `name` names among `listed`, trying in turn: the whole id; the start
-/// of an id; the whole unit name or round; every word of `name` found in the unit name or
+/// of an id; the whole 区划代码, unit name or round; every word of `name` found in the unit name or
 /// the round. The first way that finds any decides: one is found, or several are.
 pub fn find(listed: &[Loaded], name: &str) -> Found {
     let key = name.trim();
@@ -43,11 +43,21 @@ pub fn find(listed: &[Loaded], name: &str) -> Found {
             )
         })
     };
+    let code = |i: usize| {
+        listed[i]
+            .1
+            .as_ref()
+            .ok()
+            .and_then(|a| a.unit().division_code.clone())
+    };
     let words: Vec<&str> = key.split_whitespace().collect();
     let ways: [&dyn Fn(usize) -> bool; 4] = [
         &|i| ids[i] == key,
         &|i| ids[i].starts_with(key),
-        &|i| header(i).is_some_and(|(unit, round)| unit == key || round == key),
+        &|i| {
+            code(i).as_deref() == Some(key)
+                || header(i).is_some_and(|(unit, round)| unit == key || round == key)
+        },
         &|i| {
             header(i).is_some_and(|(unit, round)| {
                 words.iter().all(|w| unit.contains(w) || round.contains(w))
@@ -74,6 +84,8 @@ mod tests {
     fn a(id: &str, unit: &str, round: &str) -> Loaded {
         let unit = Unit {
             name: unit.into(),
+            // The three units of the test: 金乡街道 has its code.
+            division_code: unit.starts_with("金乡").then(|| "370828001".to_string()),
             ..Unit::default()
         };
         let header = Header {
@@ -109,7 +121,7 @@ mod tests {
     }
 
     #[test]
-    fn an_assessment_is_named_by_id_unit_or_round_when_that_names_one() {
+    fn an_assessment_is_named_by_id_code_unit_or_round_when_that_names_one() {
         let listed = vec![
             a(
                 "0190f5a2-7c00-7000-8000-000000000001",
@@ -133,6 +145,7 @@ mod tests {
         );
         assert_eq!(find(&listed, "0190f5a2"), Found::Many(vec![0, 1, 2]));
         assert_eq!(find(&listed, "金乡街道"), Found::One(2));
+        assert_eq!(find(&listed, "370828001"), Found::One(2));
         assert_eq!(find(&listed, "胡集镇"), Found::Many(vec![0, 1]));
         assert_eq!(find(&listed, "2026年上半年自查"), Found::One(0));
         assert_eq!(find(&listed, "胡集镇 下半年"), Found::One(1));

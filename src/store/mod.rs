@@ -868,30 +868,6 @@ fn remove_stale_temp_files(dir: &Path) {
     }
 }
 
-/// The assessments a user's key names: the one with that id, else those whose id starts with
-/// it, else those whose unit name, 区划代码 or round is it, else those whose unit name contains
-/// it. Several are returned when the key does not decide.
-pub fn find<'a>(all: &[&'a Assessment], key: &str) -> Vec<&'a Assessment> {
-    let key = key.trim();
-    if key.is_empty() {
-        return Vec::new();
-    }
-    let rules: [&dyn Fn(&Assessment) -> bool; 4] = [
-        &|a| a.id == key,
-        &|a| a.id.starts_with(key),
-        &|a| {
-            let u = a.unit();
-            u.name == key || u.division_code.as_deref() == Some(key) || a.round() == key
-        },
-        &|a| a.unit().name.contains(key),
-    ];
-    rules
-        .iter()
-        .map(|rule| all.iter().copied().filter(|a| rule(a)).collect::<Vec<_>>())
-        .find(|found| !found.is_empty())
-        .unwrap_or_default()
-}
-
 /// Writes an assessment to a path the user chose (when the data directory cannot be written).
 pub fn save_copy(a: &Assessment, path: &Path) -> Result<(), StoreError> {
     let bytes = a.to_json_lines().map_err(|e| StoreError::Invalid {
