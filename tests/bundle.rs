@@ -349,3 +349,121 @@ fn a_bundle_header_validates_against_the_committed_schema() {
     let v = jsonschema::validator_for(&schema).unwrap();
     assert!(v.is_valid(&serde_json::from_str(&inner).unwrap()));
 }
+
+/// A self-check of `unit` (with 区划代码 `code`) for `round`, saved in `d`.
+fn saved_self_check(d: &mut Dir, id: &str, unit: &str, code: &str, round: &str) {
+    use zwgk::model::assessment::{Header, Kind, NewAssessment, Unit};
+    let unit = Unit {
+        name: unit.into(),
+        division_code: Some(code.into()),
+        county: COUNTY.into(),
+        city: None,
+    };
+    let a = Assessment::create(
+        NewAssessment {
+            id: id.into(),
+            kind: Kind::SelfCheck,
+            partition: unit.partition(),
+            header: Header {
+                unit,
+                round: round.into(),
+                assessor: ASSESSOR.into(),
+                created: "2026-11-27T06:40:05.000Z".into(),
+                reviews: None,
+            },
+            domains: Vec::new(),
+            basis: None,
+        },
+        Author {
+            name: ASSESSOR.into(),
+            device: DEVICE.into(),
+            role: Role::Township,
+        },
+        NOW,
+    )
+    .unwrap();
+    d.store.save(&a).unwrap();
+}
+
+/// `zwgk export KEY -o DIR` as the command runs it: the ids of the assessments in each bundle
+/// written, or the exit code and what it said.
+fn export_command(
+    dir: &Path,
+    keys: &[&str],
+    usb: &Path,
+) -> Result<Vec<Vec<String>>, (i32, String)> {
+    let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let who = Who {
+        user: ASSESSOR,
+        role: Role::Township,
+    };
+    let code = zwgk::command::export(
+        dir,
+        &keys,
+        usb,
+        &Library::builtin(),
+        who,
+        Lang::Zh,
+        &mut out,
+        &mut err,
+    )
+    .unwrap();
+    if code != 0 {
+        return Err((code, String::from_utf8_lossy(&err).into_owned()));
+    }
+    let mut bundles: Vec<Vec<String>> = std::fs::read_dir(usb)
+        .unwrap()
+        .map(|e| {
+            let b = bundle::open(&e.unwrap().path()).unwrap();
+            let mut ids: Vec<String> = b.header.assessments.iter().map(|c| c.id.clone()).collect();
+            ids.sort();
+            ids
+        })
+        .collect();
+    bundles.sort();
+    Ok(bundles)
+}
+
+#[test]
+fn export_takes_every_assessment_a_unit_or_its_code_names_and_refuses_an_unknown_key() {
+    const A1: &str = "0190f5a2-7c00-7000-8000-0000000000a1";
+    const A2: &str = "0190f5a2-7c00-7000-8000-0000000000a2";
+    const B1: &str = "0190f5a2-7c00-7000-8000-0000000000b1";
+    let mut town = data_dir();
+    saved_self_check(&mut town, A1, UNIT, CODE, "2026年上半年自查");
+    saved_self_check(&mut town, A2, UNIT, CODE, ROUND);
+    saved_self_check(&mut town, B1, "金乡街道办事处", "370828001", ROUND);
+    let dir = town.tmp.path().to_path_buf();
+    drop(town.store);
+    let by = |keys: &[&str]| {
+        let usb = tempfile::tempdir().unwrap();
+        export_command(&dir, keys, usb.path())
+    };
+    // A unit with two rounds: both, in its one bundle.
+    assert_eq!(
+        by(&["胡集镇"]),
+        Ok(vec![vec![A1.to_string(), A2.to_string()]])
+    );
+    // Its 区划代码 names the same two.
+    assert_eq!(by(&[CODE]), Ok(vec![vec![A1.to_string(), A2.to_string()]]));
+    // One id, and a round shared by two units: one bundle per unit.
+    assert_eq!(by(&[A2]), Ok(vec![vec![A2.to_string()]]));
+    assert_eq!(
+        by(&[ROUND]),
+        Ok(vec![vec![A2.to_string()], vec![B1.to_string()]])
+    );
+    // Nothing named: everything; a key that names nothing: refused, nothing written.
+    assert_eq!(
+        by(&[]),
+        Ok(vec![
+            vec![A1.to_string(), A2.to_string()],
+            vec![B1.to_string()]
+        ])
+    );
+    let usb = tempfile::tempdir().unwrap();
+    let (code, said) = export_command(&dir, &["马集镇"], usb.path()).unwrap_err();
+    assert_eq!(code, 2, "{said}");
+    assert!(said.contains("马集镇"), "{said}");
+    assert_eq!(std::fs::read_dir(usb.path()).unwrap().count(), 0);
+}
