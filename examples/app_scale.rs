@@ -130,6 +130,27 @@ fn main() -> anyhow::Result<()> {
         ms(med[1]),
         ms(med[2])
     );
+    // The two halves of start-up alone, one after the other, to see which bounds it.
+    let mut alone = Vec::new();
+    for _ in 0..args.runs {
+        let t0 = Instant::now();
+        let library = zwgk::library::Library::load(&[args.dir.join("checklists")]);
+        let t1 = Instant::now();
+        let mut store = Store::open_read_only(&args.dir)?;
+        let listed = store.list()?;
+        let t2 = Instant::now();
+        drop((library, listed));
+        alone.push((t1 - t0, t2 - t1));
+    }
+    let median = |mut v: Vec<Duration>| {
+        v.sort();
+        ms(v[v.len() / 2])
+    };
+    println!(
+        "alone: catalogues {:.1} ms, data dir {:.1} ms (medians)",
+        median(alone.iter().map(|a| a.0).collect()),
+        median(alone.iter().map(|a| a.1).collect())
+    );
     // Open it in the walk, as the clerk does, then look at the memory.
     let (mut app, _store, _) = start(&args.dir)?;
     let mut term = Terminal::new(TestBackend::new(120, 40))?;

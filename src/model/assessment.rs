@@ -394,7 +394,7 @@ impl Assessment {
     /// every revision id and says where the file is wrong.
     fn from_own_lines(bytes: &[u8]) -> Option<Result<Assessment, serde_json::Error>> {
         use serde::de::Error as _;
-        let nl = bytes.iter().position(|b| *b == b'\n')?;
+        let nl = memchr::memchr(b'\n', bytes)?;
         let head = bytes[..nl].strip_suffix(b",\"documents\":[")?;
         let mut whole_head = Vec::with_capacity(head.len() + 20);
         whole_head.extend_from_slice(head);
@@ -403,20 +403,22 @@ impl Assessment {
             serde_json::from_slice(&whole_head).ok()?;
         let sum = file.checksum.as_deref()?;
         let body = &bytes[nl + 1..];
-        let lines: Vec<&[u8]> = match body.strip_suffix(b"\n]}\n")? {
-            [] => Vec::new(),
-            docs => docs
-                .split(|b| *b == b'\n')
-                .map(|l| l.strip_suffix(b",").unwrap_or(l))
-                .collect(),
-        };
+        let docs = body.strip_suffix(b"\n]}\n")?;
         let intact = || hex::encode(Sha256::digest(body)) == sum;
         let (intact, documents) = if bytes.len() >= PARALLEL_READ_BYTES {
-            let mid = lines.len() / 2;
+            // Two halves cut at the first line break after the middle, each split into lines
+            // and parsed on a thread of its own while a third sums the file.
+            let (first, second) = match memchr::memchr(b'\n', &docs[docs.len() / 2..]) {
+                Some(at) => {
+                    let at = docs.len() / 2 + at;
+                    (&docs[..at], &docs[at + 1..])
+                }
+                None => (docs, &docs[..0]),
+            };
             std::thread::scope(|scope| {
                 let check = scope.spawn(intact);
-                let second = scope.spawn(|| read_doc_lines(&lines[mid..]));
-                let first = read_doc_lines(&lines[..mid]);
+                let second = scope.spawn(|| read_doc_lines(second));
+                let first = read_doc_lines(first);
                 let second = second.join().ok().flatten();
                 let intact = check.join().unwrap_or(false);
                 let documents = first.zip(second).map(|(mut a, b)| {
@@ -426,7 +428,7 @@ impl Assessment {
                 (intact, documents)
             })
         } else {
-            (intact(), read_doc_lines(&lines))
+            (intact(), read_doc_lines(docs))
         };
         if !intact {
             return None;
@@ -453,17 +455,24 @@ fn check_head<D>(file: &AssessmentFile<D>) -> Result<(), AssessmentError> {
     Ok(())
 }
 
-/// Document lines of an own file, each parsed and built without recomputing revision ids;
-/// `None` at the first that does not.
-fn read_doc_lines(lines: &[&[u8]]) -> Option<Vec<(Document<Body>, u64)>> {
-    lines
-        .iter()
-        .map(|line| {
-            let d: StoredDoc<Revision<Body>> = serde_json::from_slice(line).ok()?;
-            let doc = Document::from_trusted_revisions(d.id, d.revisions).ok()?;
-            Some((doc, d.seq))
-        })
-        .collect()
+/// Document lines of an own file (`part`: whole lines, each but the last of the file ending
+/// in a comma), each parsed and built without recomputing revision ids; `None` at the first
+/// that does not.
+fn read_doc_lines(part: &[u8]) -> Option<Vec<(Document<Body>, u64)>> {
+    if part.is_empty() {
+        return Some(Vec::new());
+    }
+    let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', part).count() + 1);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', part).chain([part.len()]) {
+        let line = &part[start..end];
+        let line = line.strip_suffix(b",").unwrap_or(line);
+        let d: StoredDoc<Revision<Body>> = serde_json::from_slice(line).ok()?;
+        let doc = Document::from_trusted_revisions(d.id, d.revisions).ok()?;
+        out.push((doc, d.seq));
+        start = end + 1;
+    }
+    Some(out)
 }
 
 /// One autosave's worth of change, as a journal line holds it (see `store::journal`).
