@@ -283,11 +283,11 @@ fn key_ok(kind: DocKind, key: &str) -> bool {
 
 /// The content of a document, one variant per [`DocKind`]. Stored with its kind as `"type"`,
 /// so a revision read on its own (in a bundle, on a CouchDB server) says what it is.
-///
-/// Read by hand ([`Body`]'s `Deserialize`): with `"type"` first, as zwgk always writes it, the
-/// rest of the object goes straight into the variant's struct; serde's derived reader for an
-/// internally tagged enum first copies every body into a generic tree, which was about half of
-/// the time spent reading an assessment file.
+//
+// Read by hand (`Deserialize` below): with `"type"` first, as zwgk always writes it, the rest
+// of the object goes straight into the variant's struct; serde's derived reader for an
+// internally tagged enum first copies every body into a generic tree, which was about half of
+// the time spent reading an assessment file.
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Body {
