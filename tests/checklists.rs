@@ -122,6 +122,12 @@ fn every_checklist_file_validates_and_is_canonical() {
             name,
             "file name should be the catalogue id"
         );
+        // The app reads the shipped files straight into their types: the same catalogue.
+        assert_eq!(
+            Library::builtin().get(&catalogue.id).map(|e| &e.catalogue),
+            Some(&catalogue),
+            "{name}"
+        );
         let canonical = serde_json::to_string_pretty(&catalogue).unwrap() + "\n";
         if canonical != text {
             let line = canonical
