@@ -7,9 +7,10 @@
 //! ```sh
 //! cargo run --release --example app_scale -- --items 20000 --dir /tmp/zwgk-20k --write
 //! cargo run --release --example app_scale -- --dir /tmp/zwgk-20k
+//! cargo run --release --example app_scale -- --dir /tmp/zwgk-20k --memory
 //! ```
-//! `--write` makes the data directory and stops; a second process measures, so that the peak
-//! memory is the app's, not the generator's.
+//! `--write` makes the data directory and stops; other processes measure, so that the peak
+//! memory is the app's, not the generator's, and `--memory` starts only once.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -37,6 +38,10 @@ struct Args {
     /// Write the data directory and stop.
     #[arg(long)]
     write: bool,
+    /// Start once, open the assessment in the walk and report the peak memory (no timing:
+    /// repeated start-ups would leave the allocator's free memory in the figure).
+    #[arg(long)]
+    memory: bool,
 }
 
 /// Peak and current resident memory (Linux), in MB.
@@ -113,6 +118,9 @@ fn main() -> anyhow::Result<()> {
         );
         return Ok(());
     }
+    if args.memory {
+        return open_and_measure(&args.dir);
+    }
     let mut times = Vec::new();
     for _ in 0..args.runs {
         let (_app, _store, t) = start(&args.dir)?;
@@ -151,8 +159,12 @@ fn main() -> anyhow::Result<()> {
         median(alone.iter().map(|a| a.0).collect()),
         median(alone.iter().map(|a| a.1).collect())
     );
-    // Open it in the walk, as the clerk does, then look at the memory.
-    let (mut app, _store, _) = start(&args.dir)?;
+    Ok(())
+}
+
+/// Opens the assessment in the walk, as the clerk does, then looks at the memory.
+fn open_and_measure(dir: &std::path::Path) -> anyhow::Result<()> {
+    let (mut app, _store, _) = start(dir)?;
     let mut term = Terminal::new(TestBackend::new(120, 40))?;
     for _ in 0..3 {
         if matches!(app.screen, Screen::Walk(_)) {
