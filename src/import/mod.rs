@@ -139,7 +139,14 @@ pub fn read_tables(path: &Path) -> Result<Vec<Table>, ImportError> {
         file: path.to_path_buf(),
         error,
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
+    let meta = std::fs::metadata(path).map_err(io)?;
+    // A device (/dev/zero) or a FIFO is never opened: one reads forever, the other waits.
+    if !meta.is_file() {
+        return Err(ImportError::NotAFile {
+            file: path.to_path_buf(),
+        });
+    }
+    let size = meta.len();
     if size > limits::MAX_FILE_BYTES {
         return Err(ImportError::TooLarge {
             file: path.to_path_buf(),

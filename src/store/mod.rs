@@ -177,6 +177,9 @@ pub fn io_message(e: &io::Error, lang: Lang) -> String {
 /// for what the file's content breaks, what it means for the clerk (the technical detail,
 /// ids and all, stays in the English message and the logs).
 fn invalid_zh(message: &str) -> String {
+    if message == NOT_A_FILE {
+        return NOT_A_FILE_ZH.to_string();
+    }
     let known = crate::model::validate::zh_json(message);
     if !known.starts_with("格式不对(") {
         return known;
@@ -970,6 +973,8 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, StoreError> {
 
 /// Why a path that is not a regular file is not read.
 pub const NOT_A_FILE: &str = "not a regular file (a device, a pipe or a folder); not read";
+/// [`NOT_A_FILE`] in Chinese.
+pub const NOT_A_FILE_ZH: &str = "不是普通文件(而是设备、管道或文件夹),没有读取";
 
 /// A JSON error with its position counted in characters, as editors count. A content check
 /// that failed after the whole file was read has no position worth showing.

@@ -183,7 +183,7 @@ pub enum BundleError {
 impl BundleError {
     /// The message in the interface's language.
     pub fn message(&self, lang: Lang) -> String {
-        if lang == Lang::En {
+        if lang == Lang::En && !matches!(self, BundleError::Store { .. }) {
             return self.to_string();
         }
         match self {
@@ -192,6 +192,13 @@ impl BundleError {
                 path.display(),
                 crate::store::io_message(source, lang)
             ),
+            BundleError::NotABundle { path, reason } if reason == crate::store::NOT_A_FILE => {
+                format!(
+                    "{}: {}。本机数据没有改动",
+                    path.display(),
+                    crate::store::NOT_A_FILE_ZH
+                )
+            }
             BundleError::NotABundle { path, reason } => format!(
                 "{}: 不是 zwgk 数据包,或已损坏(复制不完整?):{reason}。整个数据包未导入,本机数据没有改动",
                 path.display()
@@ -217,7 +224,8 @@ impl BundleError {
                 source.message(lang)
             ),
             BundleError::Store { path, source } => {
-                // The store's message names its file; the bundle's path only when it differs.
+                // The store's message names its file; the bundle's path only when it differs
+                // (in either language).
                 let text = source.message(lang);
                 if text.starts_with(&path.display().to_string()) {
                     text
@@ -515,7 +523,7 @@ pub fn open(path: &Path) -> Result<Verified, BundleError> {
     };
     let meta = std::fs::metadata(path).map_err(io_err(path))?;
     if !meta.is_file() {
-        return Err(not("not a regular file".into()));
+        return Err(not(crate::store::NOT_A_FILE.into()));
     }
     if meta.len() > MAX_BUNDLE_BYTES {
         return Err(BundleError::TooLarge {

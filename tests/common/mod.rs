@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod handover;
+
 use std::cell::Cell;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
