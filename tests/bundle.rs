@@ -264,6 +264,37 @@ fn a_tampered_truncated_or_foreign_bundle_is_refused_whole_and_changes_nothing()
     import(&mut county, &good).unwrap();
 }
 
+/// A key written twice in the header's list of entries is refused: the parser would otherwise
+/// keep the last one silently, and two readers of one bundle could see two lists.
+#[test]
+fn a_key_written_twice_in_the_bundle_header_is_refused() {
+    let mut town = data_dir();
+    let mut county = data_dir();
+    let usb = tempfile::tempdir().unwrap();
+    let a = township_self_check(&mut town);
+    let good = export(&town, &[&a.id], usb.path(), Role::Township);
+    let entry = format!("assessments/{}.json", a.id);
+    let twice = usb.path().join("twice.zwgk");
+    rewrite_entry(&good, &twice, "bundle.json", |b| {
+        let text = String::from_utf8(b).unwrap();
+        let at = text.find("\"entries\": {").unwrap() + "\"entries\": {".len();
+        let bogus = format!(
+            "\n    \"{entry}\": {{\"sha256\": \"{}\", \"size\": 1}},",
+            "0".repeat(64)
+        );
+        format!("{}{bogus}{}", &text[..at], &text[at..]).into_bytes()
+    });
+    let before = snapshot(county.tmp.path());
+    let e = import(&mut county, &twice).unwrap_err();
+    assert!(matches!(e, BundleError::NotABundle { .. }), "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains(&format!("duplicate field `{entry}`")), "{msg}");
+    assert_eq!(snapshot(county.tmp.path()), before);
+    // The bundle as written imports (the last key is the real one: without the check it
+    // would have been taken).
+    import(&mut county, &good).unwrap();
+}
+
 #[test]
 fn a_bundle_that_breaks_the_role_rules_is_refused_whole() {
     let mut town = data_dir();

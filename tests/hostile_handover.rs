@@ -7,10 +7,62 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::handover::*;
+use zwgk::cli::Lang;
+use zwgk::model::doc::{Body, ReviewBasis};
+use zwgk::model::status::Status;
+
+// ---------------------------------------------------------------------------------------------
+// Keys written twice.
+// ---------------------------------------------------------------------------------------------
+
+/// A key written twice in a map of the file (the inspection's basis) is refused, not silently
+/// resolved to the last one: two readers could otherwise see two different files.
+#[test]
+fn a_key_written_twice_in_the_basis_is_refused() {
+    let me = township("张三");
+    let mut sc = self_check(&me);
+    let rev = sc
+        .record(result("01", Status::Compliant, ""), me, NOW)
+        .unwrap()
+        .unwrap();
+    let mut insp = inspection();
+    let mut results = BTreeMap::new();
+    results.insert(format!("{EDU}/01"), rev.clone());
+    insp.record(
+        Body::Basis(ReviewBasis {
+            self_check: SELF_CHECK.into(),
+            results,
+        }),
+        county("county-pc"),
+        NOW + 1,
+    )
+    .unwrap();
+    let text = String::from_utf8(insp.to_json_lines().unwrap()).unwrap();
+    let key = format!("\"{EDU}/01\":\"{rev}\"");
+    assert_eq!(text.matches(&key).count(), 1);
+    // As written, the file reads (so the test can fail) …
+    let path = Path::new("basis.json");
+    zwgk::store::parse_assessment(path, text.as_bytes()).unwrap();
+    // … with the key twice (the first value another revision), it does not.
+    let twice = text.replacen(
+        &key,
+        &format!("\"{EDU}/01\":\"1-00000000000000000000000000000000\",{key}"),
+        1,
+    );
+    let err = zwgk::store::parse_assessment(path, twice.as_bytes()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("duplicate field `{EDU}/01`")),
+        "{err}"
+    );
+    let zh = err.message(Lang::Zh);
+    assert!(zh.contains(&format!("字段 {EDU}/01 写了两次")), "{zh}");
+}
 
 // ---------------------------------------------------------------------------------------------
 // Devices and pipes.

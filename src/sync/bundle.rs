@@ -76,6 +76,7 @@ pub struct Header {
     /// The bundles the producer has received (ids): the other side learns they arrived.
     pub receipts: Vec<String>,
     /// Every other entry of the zip with its SHA-256 and size.
+    #[serde(deserialize_with = "crate::model::doc::unique_keys")]
     pub entries: BTreeMap<String, EntryRef>,
     /// SHA-256 of the canonical JSON of this header without `checksum`.
     pub checksum: String,
@@ -578,7 +579,8 @@ pub fn open(path: &Path) -> Result<Verified, BundleError> {
             Some(v) if v == u64::from(BUNDLE_FORMAT_VERSION) => {}
             _ => return Err(not(format!("{HEADER_ENTRY}: bad format_version"))),
         }
-        serde_json::from_value(value).map_err(|e| not(format!("{HEADER_ENTRY}: {e}")))?
+        // From the bytes, not the value: a key written twice is refused, not collapsed.
+        serde_json::from_slice(&bytes).map_err(|e| not(format!("{HEADER_ENTRY}: {e}")))?
     };
     let tampered = |entry: &str, what: String| BundleError::Tampered {
         path: path.to_path_buf(),
