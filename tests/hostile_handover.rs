@@ -13,8 +13,234 @@ use std::process::Command;
 
 use common::handover::*;
 use zwgk::cli::Lang;
+use zwgk::model::assessment::MAX_CLOCK_AHEAD_MS;
 use zwgk::model::doc::{Body, ReviewBasis};
 use zwgk::model::status::Status;
+use zwgk::store::{load_own, save_copy};
+
+// ---------------------------------------------------------------------------------------------
+// Clocks and authors.
+// ---------------------------------------------------------------------------------------------
+
+/// A township laptop whose clock says 9999: its revision arrives, flagged; the receiver's clock
+/// does not follow it, so its next change carries its own time.
+#[test]
+fn a_handed_over_clock_in_year_9999_is_flagged_and_never_adopted() {
+    let town = tempfile::tempdir().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let me = township("张三");
+    let mut a = self_check(&me);
+    a.record(result("01", Status::Compliant, ""), me.clone(), NOW)
+        .unwrap();
+    let first = usb.path().join("first.json");
+    save_copy(&a, &first).unwrap();
+    // Later, on a laptop whose clock is wrong.
+    a.record(
+        result("02", Status::Missing, "时钟错了"),
+        me.clone(),
+        YEAR_9999,
+    )
+    .unwrap();
+    let far = usb.path().join("far-future.json");
+    save_copy(&a, &far).unwrap();
+
+    let mut store = open(town.path());
+    store.import(&first, NOW + 60_000).unwrap();
+    let now = NOW + 3_600_000;
+    let imported = store.import(&far, now).unwrap();
+    let m = &imported.merge;
+    assert_eq!((m.added, m.future), (1, 1), "{m:?}");
+    assert_eq!(m.furthest.map(|h| h.millis), Some(YEAR_9999));
+    assert_eq!(m.ahead_ms, YEAR_9999 - now);
+    // The revision is kept as written (its id covers its time) …
+    let doc = imported.assessment.result_doc(EDU, "02").unwrap();
+    assert_eq!(doc.winner().unwrap().hlc.millis, YEAR_9999);
+    // … but the clock stayed here.
+    assert!(imported.assessment.clock.millis <= now + MAX_CLOCK_AHEAD_MS);
+    let saved = load_own(&imported.path).unwrap();
+    assert!(
+        saved.clock.millis < now + DAY,
+        "saved clock {}",
+        saved.clock
+    );
+
+    // The message names the file and says how far ahead, in both languages.
+    let report = zwgk::sync::bundle::file_report(&store, &far, imported.clone());
+    let days = (YEAR_9999 - now) / DAY;
+    let zh = report.message(Lang::Zh);
+    assert!(zh.starts_with("far-future.json: "), "{zh}");
+    assert!(
+        zh.contains(&format!(
+            "1 条记录的时间超前本机一天以上,最多超前约 {days} 天(最晚 9999-12-31 15:59,UTC)"
+        )),
+        "{zh}"
+    );
+    assert!(zh.contains("本机时钟未随之调整"), "{zh}");
+    let en = report.message(Lang::En);
+    assert!(
+        en.contains(&format!("up to about {days} days ahead")),
+        "{en}"
+    );
+
+    // The next change here carries this device's time, not 9999.
+    let mut here = saved;
+    let later = now + 60_000;
+    let rev = here
+        .record(result("03", Status::Compliant, ""), me.clone(), later)
+        .unwrap()
+        .unwrap();
+    let r = here
+        .result_doc(EDU, "03")
+        .unwrap()
+        .get(&rev)
+        .unwrap()
+        .clone();
+    assert_eq!(r.hlc.millis, later);
+    // Even on top of the 9999 revision.
+    let rev = here
+        .record(result("02", Status::Compliant, "已改正"), me, later + 1)
+        .unwrap()
+        .unwrap();
+    let r = here.result_doc(EDU, "02").unwrap().get(&rev).unwrap();
+    assert_eq!(r.hlc.millis, later + 1);
+
+    // New here (nothing to merge into): the same flag, the same clock.
+    let fresh = tempfile::tempdir().unwrap();
+    let mut s2 = open(fresh.path());
+    let imported = s2.import(&far, now).unwrap();
+    assert!(imported.new);
+    assert_eq!(imported.merge.future, 1);
+    assert!(imported.assessment.clock.millis < now + DAY);
+}
+
+/// `zwgk import` of that file: exit 0, the message on standard output names the file and how
+/// far ahead; the file saved here keeps this computer's clock.
+#[test]
+fn zwgk_import_says_how_far_ahead_a_handed_over_clock_is() {
+    let data = tempfile::tempdir().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let me = township("张三");
+    let mut a = self_check(&me);
+    a.record(result("01", Status::Compliant, ""), me.clone(), YEAR_9999)
+        .unwrap();
+    let far = usb.path().join("far-future.json");
+    save_copy(&a, &far).unwrap();
+    let out = zwgk(&[
+        os("--data-dir"),
+        data.path().as_os_str(),
+        os("import"),
+        far.as_os_str(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.starts_with("far-future.json: "), "{stdout}");
+    assert!(
+        stdout.contains("1 条记录的时间超前本机一天以上,最多超前约 "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("最晚 9999-12-31 15:59"), "{stdout}");
+    let saved = load_own(
+        &data
+            .path()
+            .join("assessments")
+            .join(format!("{SELF_CHECK}.json")),
+    )
+    .unwrap();
+    assert!(
+        saved.clock.to_string().starts_with("20"),
+        "this computer's clock, not 9999: {}",
+        saved.clock
+    );
+    assert_eq!(
+        saved
+            .result_doc(EDU, "01")
+            .unwrap()
+            .winner()
+            .unwrap()
+            .hlc
+            .millis,
+        YEAR_9999
+    );
+}
+
+/// A revision's author and time are part of its id: a copy that claims another author or
+/// time under a known id is refused whole; a revision made again with another author is a
+/// revision of its own, beside the first, which keeps who and when.
+#[test]
+fn a_copy_cannot_rewrite_who_made_a_revision_or_when() {
+    let tmp = tempfile::tempdir().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let me = township("张三");
+    let base = self_check(&me);
+    let mut a = base.clone();
+    let rev = a
+        .record(
+            result("01", Status::Missing, "未公开"),
+            me.clone(),
+            NOW + 60_000,
+        )
+        .unwrap()
+        .unwrap();
+    let mut store = open(tmp.path());
+    let path = store.save(&a).unwrap();
+    drop(store);
+
+    // The same revision id with another author and an older time, written into a copy.
+    let text = String::from_utf8(a.to_json_lines().unwrap()).unwrap();
+    let doc_id = format!(":result:{EDU}/01\"");
+    let forge = |line: &str| {
+        if !line.contains(&doc_id) {
+            return line.to_string();
+        }
+        assert!(line.contains(&format!("\"rev\":\"{rev}\"")));
+        let who = "\"author\":{\"name\":\"张三\"";
+        let when = "\"hlc\":\"2026-11-27T06:41:05.000Z#0000\"";
+        assert!(line.contains(who) && line.contains(when), "{line}");
+        line.replace(who, "\"author\":{\"name\":\"王五\"")
+            .replace(when, "\"hlc\":\"2026-11-20T00:00:00.000Z#0000\"")
+    };
+    let forged_text: Vec<String> = text.lines().map(forge).collect();
+    let forged = usb.path().join("forged.json");
+    std::fs::write(&forged, forged_text.join("\n")).unwrap();
+    assert_ne!(std::fs::read(&forged).unwrap(), text.trim_end().as_bytes());
+    let mut store = open(tmp.path());
+    store.list().unwrap();
+    let before = snapshot(tmp.path());
+    let err = store.import(&forged, NOW + DAY).unwrap_err();
+    let zh = err.message(Lang::Zh);
+    assert!(zh.starts_with(&forged.display().to_string()), "{zh}");
+    assert!(zh.contains("已损坏或被改动"), "{zh}");
+    assert!(err.to_string().contains("revision"), "{err}");
+    assert!(changed(&before, &snapshot(tmp.path())).is_empty());
+
+    // Made again by someone else, earlier: a revision with its own id, kept beside the first
+    // as a conflict; the first keeps its author and time.
+    let mut other = base;
+    other
+        .record(
+            result("01", Status::Missing, "未公开"),
+            township("王五"),
+            NOW - DAY,
+        )
+        .unwrap();
+    let again = usb.path().join("again.json");
+    save_copy(&other, &again).unwrap();
+    let imported = store.import(&again, NOW + DAY).unwrap();
+    assert_eq!(imported.merge.added, 1);
+    assert_eq!(imported.merge.new_conflicts, 1);
+    drop(store);
+    let here = load_own(&path).unwrap();
+    let doc = here.result_doc(EDU, "01").unwrap();
+    let first = doc.get(&rev).unwrap();
+    assert_eq!(first.author.name, "张三");
+    assert_eq!(first.hlc.millis, NOW + 60_000);
+    assert_eq!(doc.revisions().count(), 2);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Keys written twice.

@@ -777,7 +777,20 @@ impl ImportReport {
         }
         let future: usize = self.arrived.iter().map(|a| a.merge.future).sum();
         if future > 0 {
-            parts.push(format!("{future} {}", s.import_future));
+            let ahead = self.arrived.iter().map(|a| a.merge.ahead_ms).max();
+            let furthest = self.arrived.iter().filter_map(|a| a.merge.furthest).max();
+            parts.push(
+                s.import_future
+                    .replace("{n}", &future.to_string())
+                    .replace("{days}", &(ahead.unwrap_or(0) / 86_400_000).to_string())
+                    .replace(
+                        "{until}",
+                        &furthest.map_or_else(String::new, |h| {
+                            let t = crate::clock::rfc3339(h.millis).replacen('T', " ", 1);
+                            t.get(..16).unwrap_or(&t).to_string()
+                        }),
+                    ),
+            );
         }
         for n in &self.catalogues {
             parts.push(match n {
@@ -993,12 +1006,18 @@ pub fn import_assessment_file(
     let imported = store
         .import_assessment(path, incoming, now_millis)
         .map_err(store_err)?;
+    Ok(file_report(store, path, imported))
+}
+
+/// What an assessment file (not a bundle) brought into `store`: [`import_assessment_file`],
+/// and a second file of an assessment merged into its file ([`Store::merge_duplicate`]).
+pub fn file_report(store: &Store, path: &Path, imported: crate::store::Imported) -> ImportReport {
     let a = &imported.assessment;
     let evidence_missing = cited_files(a)
         .keys()
         .filter(|sha| !store.evidence().has(sha))
         .count();
-    Ok(ImportReport {
+    ImportReport {
         path: path.to_path_buf(),
         bundle: String::new(),
         producer: Producer {
@@ -1020,7 +1039,7 @@ pub fn import_assessment_file(
         acknowledged: 0,
         again: false,
         catalogues: Vec::new(),
-    })
+    }
 }
 
 /// True when the path names a bundle (by its extension).
