@@ -190,6 +190,9 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                             .map_err(|e| e.message(app.lang));
                         actions.push(Action::Archived(result));
                     }
+                    Effect::MergeDuplicate(path) => {
+                        actions.push(merge_duplicate(&mut store, &path, app.lang, now_millis()));
+                    }
                     Effect::RememberPlaces => {
                         if let Err(e) = store.save_places(&app.places) {
                             actions.push(Action::Notify(e.message(app.lang)));
@@ -437,6 +440,79 @@ fn imported(
         .filter_map(|a| crate::store::load_own(&store.assessment_path(&a.id)).ok())
         .collect();
     Action::Imported(Ok((assessments, report.message(lang))))
+}
+
+/// The start screen's rows of what [`Store::list`] found: each file with its assessment or
+/// why it could not be read (and then its `.bak`, if that one reads), and the second files of
+/// an assessment, offered to merge.
+pub fn listing(
+    listed: Vec<crate::store::Loaded>,
+    lang: crate::cli::Lang,
+) -> (Vec<crate::state::Listing>, Vec<crate::state::Duplicate>) {
+    let duplicates = listed
+        .iter()
+        .filter_map(|(_, loaded)| match loaded {
+            Err(crate::store::StoreError::SameId { path, id, other }) => {
+                Some(crate::state::Duplicate {
+                    path: path.display().to_string(),
+                    id: id.clone(),
+                    owner: other.display().to_string(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    let listing = listed
+        .into_iter()
+        .map(|(path, loaded)| crate::state::Listing {
+            // A second file of an assessment is offered to merge, not to open from its .bak.
+            backup:
+                matches!(&loaded, Err(e) if !matches!(e, crate::store::StoreError::SameId { .. }))
+                    .then(|| crate::store::load_backup(&path))
+                    .flatten(),
+            path: path.display().to_string(),
+            assessment: loaded.map_err(|e| e.message(lang)),
+        })
+        .collect();
+    (listing, duplicates)
+}
+
+/// Merges the second file of an assessment at `path` (as its start-screen row names it) into
+/// the assessment's file and moves it to the archive folder ([`Store::merge_duplicate`]); the
+/// message says what arrived and where the copy went. The test driver performs the effect
+/// with this same function.
+pub fn merge_duplicate(
+    store: &mut Store,
+    path: &str,
+    lang: crate::cli::Lang,
+    now_millis: u64,
+) -> Action {
+    let s = crate::ui::strings::strings(lang);
+    let file = Path::new(path);
+    let result = store.merge_duplicate(file, now_millis).map(|m| {
+        let name = |p: &Path| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        };
+        let archived = m.archived.display().to_string();
+        let owner = name(&m.owner);
+        let assessment = m.imported.assessment.clone();
+        let report = crate::sync::bundle::file_report(store, file, m.imported).message(lang);
+        let message = s
+            .duplicate_merged
+            .replace("{owner}", &owner)
+            .replace("{report}", &report)
+            .replace("{copy}", &name(file))
+            .replace("{archived}", &archived);
+        Box::new(crate::action::DuplicateMerged {
+            path: path.to_string(),
+            assessment,
+            message: crate::text::sanitize(&message, false),
+        })
+    });
+    Action::DuplicateMerged(result.map_err(|e| e.message(lang)))
 }
 
 fn set_size(app: &mut App, w: u16, h: u16) {

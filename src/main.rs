@@ -11,7 +11,7 @@ use clap::Parser;
 use zwgk::cli::{Cli, Command};
 use zwgk::command::{self, EXIT_FAILURE};
 use zwgk::library::Library;
-use zwgk::state::{App, Listing};
+use zwgk::state::App;
 use zwgk::store::{Store, StoreError};
 
 fn main() -> ExitCode {
@@ -225,19 +225,10 @@ fn run_app(cli: Cli, dir: PathBuf, catalogue_dirs: Vec<PathBuf>) -> Result<i32> 
         Ok(listed) => listed,
         Err(e) => return fail(e),
     };
-    let listing = listed
-        .into_iter()
-        .map(|(path, loaded)| Listing {
-            backup: loaded
-                .is_err()
-                .then(|| zwgk::store::load_backup(&path))
-                .flatten(),
-            path: path.display().to_string(),
-            assessment: loaded.map_err(|e| e.message(cli.lang)),
-        })
-        .collect();
+    let (listing, duplicates) = zwgk::app::listing(listed, cli.lang);
     let mut app = App::new(cli.lang, library, store.device().id.clone(), listing);
     app.read_only = store.is_read_only();
+    app.duplicates = duplicates;
     app.hand_over = zwgk::sync::state::SyncState::load(&dir);
     app.user = cli
         .user

@@ -12,11 +12,316 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::handover::*;
+use common::{Sim, ch, enter};
 use zwgk::cli::Lang;
+use zwgk::keymap::Mode;
 use zwgk::model::assessment::MAX_CLOCK_AHEAD_MS;
-use zwgk::model::doc::{Body, ReviewBasis};
+use zwgk::model::doc::{Body, DocKind, ReviewBasis};
 use zwgk::model::status::Status;
-use zwgk::store::{load_own, save_copy};
+use zwgk::state::Screen;
+use zwgk::store::{Store, StoreError, load_own, save_copy};
+
+// ---------------------------------------------------------------------------------------------
+// Two files with one id.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_second_file_of_an_assessment_is_merged_into_it_and_moved_to_the_archive() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (copy_path, copy) = two_files(dir);
+    let owner_path = dir.join("assessments").join(format!("{INSPECTION}.json"));
+    let owner_bytes = std::fs::read(&owner_path).unwrap();
+    let owner_bak = std::fs::read(
+        dir.join("assessments")
+            .join(format!("{INSPECTION}.json.bak")),
+    );
+    assert!(owner_bak.is_ok(), "the second session kept a .bak");
+    let copy_bytes = std::fs::read(&copy_path).unwrap();
+
+    let mut store = open(dir);
+    let listed = store.list().unwrap();
+    assert_eq!(listed.len(), 2);
+    let Some((_, Err(StoreError::SameId { other, id, .. }))) =
+        listed.iter().find(|(p, _)| *p == copy_path)
+    else {
+        panic!("the copy is reported as a second file: {listed:?}")
+    };
+    assert_eq!((other, id.as_str()), (&owner_path, INSPECTION));
+
+    let merged = store.merge_duplicate(&copy_path, NOW + DAY).unwrap();
+    assert_eq!(merged.owner, owner_path);
+    assert_eq!(
+        merged.archived,
+        dir.join("archive").join("county-copy.json")
+    );
+    let m = &merged.imported.merge;
+    assert_eq!(m.added, 3, "two results and a task arrived: {m:?}");
+    assert_eq!(m.added_by_kind.get(&DocKind::Result), Some(&2));
+    assert_eq!(m.added_by_kind.get(&DocKind::Task), Some(&1));
+    assert_eq!(m.future, 0);
+    drop(store);
+
+    // The assessment holds both: this laptop's second result and the county's results and
+    // task, each with its author and time.
+    let here = load_own(&owner_path).unwrap();
+    assert_eq!(here.result(EDU, "01").unwrap().note, "本机第二次");
+    assert_eq!(here.result(EDU, "02").unwrap().note, "未公开招生计划");
+    assert_eq!(here.result(EDU, "03").unwrap().status, Status::Partial);
+    assert_eq!(here.task(EDU, "02").unwrap().description, "招生计划未公开");
+    for (key, doc) in copy.docs.iter() {
+        for r in doc.revisions() {
+            let mine = here.docs.get(key).and_then(|d| d.get(&r.rev));
+            assert_eq!(
+                mine,
+                Some(r),
+                "revision {} of {key:?} kept as written",
+                r.rev
+            );
+        }
+    }
+    // The copy moved, byte for byte, with its own .bak; nothing deleted, nothing replaced.
+    assert!(!copy_path.exists());
+    assert!(!dir.join("assessments/county-copy.json.bak").exists());
+    assert_eq!(std::fs::read(&merged.archived).unwrap(), copy_bytes);
+    assert_eq!(
+        std::fs::read(dir.join("archive/county-copy.json.bak")).unwrap(),
+        b"the copy's own backup"
+    );
+    // The assessment's .bak is its file as it was before the merge (the first rewrite of
+    // this session), never the copy's content.
+    assert_eq!(
+        std::fs::read(
+            dir.join("assessments")
+                .join(format!("{INSPECTION}.json.bak"))
+        )
+        .unwrap(),
+        owner_bytes
+    );
+
+    // The list now shows one assessment.
+    let mut store = open(dir);
+    let listed = store.list().unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].1.is_ok());
+
+    // The same copy dropped in again: nothing new arrives, and it goes to the archive under a
+    // name of its own (the first archived copy is not replaced).
+    std::fs::write(&copy_path, &copy_bytes).unwrap();
+    store.list().unwrap();
+    let before = std::fs::read(&owner_path).unwrap();
+    let again = store.merge_duplicate(&copy_path, NOW + DAY).unwrap();
+    assert_eq!(again.imported.merge.added, 0);
+    assert_eq!(
+        again.archived,
+        dir.join("archive").join("county-copy-1.json")
+    );
+    assert_eq!(
+        std::fs::read(dir.join("archive/county-copy.json")).unwrap(),
+        copy_bytes
+    );
+    drop(store);
+    assert_eq!(
+        std::fs::read(&owner_path).unwrap(),
+        before,
+        "nothing new, not rewritten"
+    );
+}
+
+#[test]
+fn a_second_file_that_breaks_the_rules_is_not_merged_and_nothing_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (copy_path, _) = two_files(dir);
+    // A copy in which the township wrote the county's verdict: refused whole, like an import.
+    let mut bad = inspection();
+    let mut intruder = township("乡镇的人");
+    intruder.device = "township-pc".into();
+    // Written through the model's lower layer, which does not apply the role rule.
+    bad.docs
+        .record(
+            result("04", Status::Compliant, "自己判的"),
+            intruder,
+            Default::default(),
+        )
+        .unwrap();
+    let bad_path = dir.join("assessments").join("bad-copy.json");
+    save_copy(&bad, &bad_path).unwrap();
+
+    let mut store = open(dir);
+    store.list().unwrap();
+    let before = snapshot(dir);
+    let err = store.merge_duplicate(&bad_path, NOW).unwrap_err();
+    let zh = err.message(Lang::Zh);
+    assert!(zh.starts_with(&bad_path.display().to_string()), "{zh}");
+    assert!(zh.contains("不该由它填写"), "{zh}");
+    // The file of the assessment itself is no copy.
+    let owner = dir.join("assessments").join(format!("{INSPECTION}.json"));
+    let err = store.merge_duplicate(&owner, NOW).unwrap_err();
+    assert!(matches!(err, StoreError::NotACopy { .. }), "{err}");
+    assert!(err.message(Lang::Zh).contains("无须合并"));
+    // Nor is a file outside the assessments folder.
+    let outside = dir.join("elsewhere.json");
+    std::fs::copy(&copy_path, &outside).unwrap();
+    let before_outside = snapshot(dir);
+    assert!(matches!(
+        store.merge_duplicate(&outside, NOW),
+        Err(StoreError::NotACopy { .. })
+    ));
+    assert!(changed(&before_outside, &snapshot(dir)).is_empty());
+    std::fs::remove_file(&outside).unwrap();
+    assert!(changed(&before, &snapshot(dir)).is_empty());
+    drop(store);
+
+    // Read-only: refused, nothing written.
+    let before = snapshot(dir);
+    let mut ro = Store::open_read_only(dir).unwrap();
+    ro.list().unwrap();
+    assert!(matches!(
+        ro.merge_duplicate(&copy_path, NOW),
+        Err(StoreError::ReadOnly { .. })
+    ));
+    drop(ro);
+    assert!(changed(&before, &snapshot(dir)).is_empty());
+}
+
+#[test]
+fn the_start_screen_offers_to_merge_a_second_file_and_m_then_y_merges_it() {
+    let mut sim = Sim::new(common::app());
+    let dir = sim.data.path().to_path_buf();
+    let (copy_path, _) = two_files(&dir);
+    sim.app = app_on(&dir);
+    let owner = row_of(
+        &sim.app,
+        &dir.join("assessments").join(format!("{INSPECTION}.json")),
+    );
+    let copy = row_of(&sim.app, &copy_path);
+
+    // On the assessment's own row there is nothing to merge: the key is not offered.
+    sim.app.start_cursor = owner;
+    assert!(
+        !sim.app
+            .bindings(Mode::Start)
+            .any(|b| b.action == zwgk::action::Action::BeginMergeDuplicate)
+    );
+    sim.press(ch('m'));
+    assert!(sim.app.confirm.is_none());
+    assert_eq!(
+        sim.app.message.as_deref(),
+        Some("选中的不是同一份检查的另一个文件,无须合并")
+    );
+
+    // On the copy's row: offered (footer and help come from the same bindings), and the row
+    // says what it is.
+    sim.app.start_cursor = copy;
+    assert!(
+        sim.app
+            .bindings(Mode::Start)
+            .any(|b| b.action == zwgk::action::Action::BeginMergeDuplicate && b.hint_zh == "m合并")
+    );
+    let screen = render(&sim.app, 120, 24);
+    assert!(
+        screen.contains("county-copy.json:胡集镇人民政府 · 2026年回头看 的另一个文件"),
+        "{screen}"
+    );
+    assert!(screen.contains("m合并"), "the footer offers it: {screen}");
+
+    // Enter asks the same question as m; n keeps everything as it is.
+    sim.press(enter());
+    let question = sim.app.confirm.as_ref().unwrap().question.clone();
+    assert_eq!(
+        question,
+        format!(
+            "把 county-copy.json 合并进 {INSPECTION}.json(胡集镇人民政府 · 2026年回头看)?两个文件的记录全部保留,county-copy.json 随后移到 archive 文件夹"
+        )
+    );
+    let before = snapshot(&dir);
+    sim.press(ch('n'));
+    assert!(sim.app.confirm.is_none());
+    assert!(changed(&before, &snapshot(&dir)).is_empty());
+
+    sim.press(ch('m'));
+    assert_eq!(sim.app.confirm.as_ref().unwrap().question, question);
+    let fx = sim.press(ch('y'));
+    assert!(
+        fx.contains(&zwgk::action::Effect::MergeDuplicate(
+            copy_path.display().to_string()
+        )),
+        "{fx:?}"
+    );
+    let msg = sim.app.message.clone().unwrap();
+    assert!(
+        msg.starts_with(&format!(
+            "已合并进 {INSPECTION}.json:county-copy.json: 新增 3 条"
+        )),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("检查结果 2") && msg.contains("整改任务 1"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(&dir.join("archive/county-copy.json").display().to_string()),
+        "{msg}"
+    );
+    // One row left, showing the merged assessment; the copy is in the archive.
+    assert_eq!(sim.app.listing.len(), 1);
+    assert!(sim.app.duplicates.is_empty());
+    let Ok(a) = &sim.app.listing[0].assessment else {
+        panic!()
+    };
+    assert_eq!(a.result(EDU, "02").unwrap().note, "未公开招生计划");
+    assert_eq!(a.task(EDU, "02").unwrap().description, "招生计划未公开");
+    assert_eq!(a.result(EDU, "01").unwrap().note, "本机第二次");
+    assert!(!copy_path.exists());
+    assert!(dir.join("archive/county-copy.json").exists());
+    // And it opens.
+    sim.press(enter());
+    assert!(matches!(
+        sim.app.screen,
+        Screen::Domains(_) | Screen::Walk(_)
+    ));
+}
+
+#[test]
+fn a_read_only_app_does_not_merge_a_second_file() {
+    let mut sim = Sim::new(common::app());
+    let dir = sim.data.path().to_path_buf();
+    let (copy_path, _) = two_files(&dir);
+    sim.app = app_on(&dir);
+    sim.app.read_only = true;
+    sim.app.start_cursor = row_of(&sim.app, &copy_path);
+    let before = snapshot(&dir);
+    for k in [ch('m'), enter()] {
+        sim.press(k);
+        assert!(sim.app.confirm.is_none());
+        assert_eq!(
+            sim.app.message.as_deref(),
+            Some("只读打开,不能修改(按 w 可另存一份)")
+        );
+    }
+    assert!(changed(&before, &snapshot(&dir)).is_empty());
+}
+
+#[test]
+fn a_failed_merge_is_said_and_the_rows_stay() {
+    let mut sim = Sim::new(common::app());
+    let dir = sim.data.path().to_path_buf();
+    let (copy_path, _) = two_files(&dir);
+    sim.app = app_on(&dir);
+    sim.app.start_cursor = row_of(&sim.app, &copy_path);
+    // The copy goes away between the listing and the answer.
+    std::fs::remove_file(&copy_path).unwrap();
+    sim.press(ch('m'));
+    sim.press(ch('y'));
+    let msg = sim.app.message.clone().unwrap();
+    assert!(msg.starts_with("没有合并:"), "{msg}");
+    assert!(
+        msg.contains("county-copy.json") && msg.contains("找不到"),
+        "{msg}"
+    );
+    assert_eq!(sim.app.listing.len(), 2);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Clocks and authors.

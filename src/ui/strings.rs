@@ -306,6 +306,11 @@ pub struct Strings {
     pub overview_title: &'static str,
     pub overview_empty: &'static str,
     pub journal_fold_failed: &'static str,
+    pub merge_duplicate_question: &'static str,
+    pub duplicate_row: &'static str,
+    pub duplicate_merged: &'static str,
+    pub merge_failed: &'static str,
+    pub not_a_duplicate: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -607,6 +612,11 @@ pub const ZH: Strings = Strings {
     overview_title: "各乡镇汇总",
     overview_empty: "还没有检查。按 i 导入乡镇上报的数据包",
     journal_fold_failed: "日志合并未完成，更改仍完整保存在日志文件中：",
+    merge_duplicate_question: "把 {copy} 合并进 {owner}({name})?两个文件的记录全部保留,{copy} 随后移到 archive 文件夹",
+    duplicate_row: "{copy}:{name} 的另一个文件(未使用,未改动)· m 合并进 {owner}",
+    duplicate_merged: "已合并进 {owner}:{report};{copy} 已移到 {archived}",
+    merge_failed: "没有合并:",
+    not_a_duplicate: "选中的不是同一份检查的另一个文件,无须合并",
 };
 
 pub const EN: Strings = Strings {
@@ -908,6 +918,11 @@ pub const EN: Strings = Strings {
     overview_title: "Overview of townships",
     overview_empty: "No assessment yet. Press i to import the townships' bundles",
     journal_fold_failed: "Could not fold the journal into the file; every change is safe in the journal:",
+    merge_duplicate_question: "Merge {copy} into {owner} ({name})? Every revision of both files is kept; {copy} then moves to the archive folder",
+    duplicate_row: "{copy}: a second file of {name} (not used, not changed) · m merges it into {owner}",
+    duplicate_merged: "Merged into {owner}: {report}; {copy} moved to {archived}",
+    merge_failed: "Not merged:",
+    not_a_duplicate: "The selected row is not a second file of an assessment; nothing to merge",
 };
 
 /// The text table for a language.

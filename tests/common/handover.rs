@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use zwgk::cli::Lang;
+use zwgk::library::Library;
 use zwgk::model::assessment::{
     Assessment, DomainChoice, Header, ItemResult, Kind, NewAssessment, Unit,
 };
@@ -262,6 +264,21 @@ pub fn two_files(dir: &Path) -> (PathBuf, Assessment) {
     )
     .unwrap();
     (path, copy)
+}
+
+/// The app on the data directory of `two_files`, as `zwgk` starts it.
+pub fn app_on(dir: &Path) -> App {
+    let mut store = open(dir);
+    let (listing, duplicates) = zwgk::app::listing(store.list().unwrap(), Lang::Zh);
+    let mut app = App::new(Lang::Zh, Library::builtin(), "dev".into(), listing);
+    app.duplicates = duplicates;
+    app.role = Role::County;
+    app
+}
+
+pub fn row_of(app: &App, path: &Path) -> usize {
+    let path = path.display().to_string();
+    app.listing.iter().position(|l| l.path == path).unwrap()
 }
 
 pub fn render(app: &App, w: u16, h: u16) -> String {
