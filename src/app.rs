@@ -146,13 +146,14 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                         }));
                     }
                     Effect::SaveCopy(path) => {
-                        let result = match &app.open {
-                            Some(session) => {
+                        let result = match (&app.open, outside_read_only(&app, &store, &path)) {
+                            (_, Err(e)) => Err(e),
+                            (Some(session), Ok(())) => {
                                 crate::store::save_copy(&session.assessment, Path::new(&path))
                                     .map(|()| path.clone())
                                     .map_err(|e| e.message(app.lang))
                             }
-                            None => Err(path.clone()),
+                            (None, Ok(())) => Err(path.clone()),
                         };
                         actions.push(Action::CopySaved(result));
                     }
@@ -171,7 +172,10 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                         }));
                     }
                     Effect::WriteBundle { assessment, folder } => {
-                        let result = write_bundle(&app, &store, &assessment, &folder);
+                        let result = match outside_read_only(&app, &store, folder.trim()) {
+                            Ok(()) => write_bundle(&app, &store, &assessment, &folder),
+                            Err(e) => e,
+                        };
                         actions.push(Action::HandOverState(Box::new(
                             crate::sync::state::SyncState::load(store.root()),
                         )));
@@ -260,6 +264,12 @@ fn export(
     let Some(session) = &app.open else {
         return Err(name.to_string());
     };
+    let reports = store.root().join("reports");
+    if store.is_read_only() && crate::store::is_inside(store.root(), &reports.join(name.trim())) {
+        return Err(crate::ui::strings::strings(app.lang)
+            .read_only_export
+            .to_string());
+    }
     let src = crate::export::Source {
         assessment: &session.assessment,
         reviewed: app.reviewed(),
@@ -267,8 +277,20 @@ fn export(
         today: &app.today,
         lang: app.lang,
     };
-    crate::export::write(&src, &store.root().join("reports"), name, kind)
-        .map(|p| p.display().to_string())
+    crate::export::write(&src, &reports, name, kind).map(|p| p.display().to_string())
+}
+
+/// Opened read-only, nothing is written into the data directory: `Err` (the message) when
+/// `path` (a copy, a bundle's folder) lies in it.
+fn outside_read_only(app: &App, store: &Store, path: &str) -> Result<(), String> {
+    let path = Path::new(path.trim_matches(['"', '\'']));
+    if !store.is_read_only() || !crate::store::is_inside(store.root(), path) {
+        return Ok(());
+    }
+    Err(crate::ui::strings::strings(app.lang)
+        .read_only_inside
+        .replace("{path}", &path.display().to_string())
+        .replace("{dir}", &store.root().display().to_string()))
 }
 
 /// Imports a file the user named on the start screen: an official table (xlsx, xls, csv,

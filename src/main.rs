@@ -124,6 +124,15 @@ fn subcommand(
     out: &mut Stdout<'_>,
     err: &mut dyn Write,
 ) -> Option<Result<i32>> {
+    if cli.read_only
+        && let Some(cmd) = &cli.command
+    {
+        match command::refuse_read_only(cmd, dir, cli.lang, err) {
+            Ok(None) => {}
+            Ok(Some(code)) => return Some(Ok(code)),
+            Err(e) => return Some(Err(e.into())),
+        }
+    }
     let result = match &cli.command {
         Some(Command::Checklist(cmd)) => {
             let library = Library::load(catalogue_dirs);
@@ -158,8 +167,18 @@ fn subcommand(
                 user: &user,
                 role: role_of(cli.role),
             };
-            command::export(dir, keys, output, &library, who, cli.lang, out, err)
-                .map_err(Into::into)
+            command::export(
+                dir,
+                keys,
+                output,
+                &library,
+                who,
+                cli.read_only,
+                cli.lang,
+                out,
+                err,
+            )
+            .map_err(Into::into)
         }
         Some(Command::Summary {
             paths,
@@ -211,7 +230,14 @@ fn run_app(cli: Cli, dir: PathBuf, catalogue_dirs: Vec<PathBuf>) -> Result<i32> 
         eprintln!("zwgk: {}", e.message(cli.lang));
         Ok(EXIT_FAILURE)
     };
-    let mut store = match Store::open(&dir, &now) {
+    // --read-only writes nothing: no lock file, no device file, no journal (a write-protected
+    // USB stick or a backup opens as well as a free folder).
+    let opened = if cli.read_only {
+        Store::open_read_only(&dir)
+    } else {
+        Store::open(&dir, &now)
+    };
+    let mut store = match opened {
         Ok(store) => store,
         Err(e @ StoreError::Locked { .. }) if !cli.read_only => return fail(e),
         Err(StoreError::Locked { .. }) => match Store::open_read_only(&dir) {

@@ -143,6 +143,16 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                     app.message = Some(strings(app.lang).name_required.to_string());
                     return Vec::new();
                 }
+                // A data directory opened read-only takes no report: a name without a folder
+                // would go to its reports/. The prompt stays for a full path elsewhere.
+                if app.read_only
+                    && matches!(purpose, PromptPurpose::Export(_))
+                    && !path.is_empty()
+                    && !std::path::Path::new(&path).is_absolute()
+                {
+                    app.message = Some(strings(app.lang).read_only_export.to_string());
+                    return Vec::new();
+                }
                 app.prompt = None;
                 if !path.is_empty() {
                     return vec![match purpose {

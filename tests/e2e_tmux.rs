@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_zwgk");
 const SESSION: &str = "zwgk";
 
@@ -899,4 +901,67 @@ fn import_errors_in_the_app_are_said_in_chinese() {
     assert!(!screen.contains("unknown table format"), "{screen}");
     t.keys(&["q"]);
     t.wait_exit();
+}
+
+/// Issue 14, item 7: `zwgk --read-only` on a data directory nobody holds used to take the lock
+/// and save. A session that opens the self-check, tries a status, a note and an export, and
+/// quits leaves every file and folder as it was (bytes and times, no lock file, no device file,
+/// no journal, no places file, no `.bak`); then the same on a read-only mount, which used to
+/// fail on `zwgk.lock`.
+#[test]
+fn a_read_only_session_writes_nothing_on_a_free_dir_or_a_read_only_mount() {
+    use common::handover::{ReadOnlyMount, bare_data_dir, snapshot_times};
+    let test = "a_read_only_session_writes_nothing_on_a_free_dir_or_a_read_only_mount";
+    if !tmux_or_skip(test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    bare_data_dir(&data);
+    let data_s = data.to_str().unwrap();
+    let session = |round: &str| {
+        let t = Tmux::new("read-only");
+        t.start(&[BIN, "--read-only", "--data-dir", data_s]);
+        t.wait_text("只读");
+        t.wait_text(UNIT);
+        t.keys(&["Enter"]);
+        t.wait_text("义务教育");
+        t.keys(&["Enter"]);
+        t.wait_text("义务教育 · 进度");
+        for key in ["2", "n", "u"] {
+            t.keys(&[key]);
+            t.wait_text("只读打开,不能修改");
+            t.keys(&["j"]);
+            t.wait_for("the message gone", |s| !s.contains("只读打开,不能修改"));
+        }
+        // x from the summary: a bare file name would go into the data dir's reports/.
+        t.keys(&["s"]);
+        t.wait_text("x导出");
+        t.keys(&["x"]);
+        t.wait_text(".xlsx");
+        t.keys(&["Enter"]);
+        t.wait_text("报告不写进数据目录");
+        t.keys(&["Escape"]);
+        t.keys(&["C-c"]);
+        t.wait_exit();
+        eprintln!("{round}: the session ended");
+    };
+
+    let before = snapshot_times(&data);
+    session("free dir");
+    let after = snapshot_times(&data);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "no file made or removed"
+    );
+    assert!(before == after, "nothing rewritten");
+    assert!(!data.join("zwgk.lock").exists());
+
+    let Some(_mount) = ReadOnlyMount::new(&data) else {
+        return;
+    };
+    assert!(std::fs::write(data.join("probe"), b"x").is_err());
+    session("read-only mount");
+    assert!(before == snapshot_times(&data));
 }

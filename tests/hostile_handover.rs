@@ -596,6 +596,302 @@ fn a_key_written_twice_in_the_basis_is_refused() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// --read-only.
+// ---------------------------------------------------------------------------------------------
+
+/// A small official table for `zwgk checklist import` (two items of 社会救助).
+const TABLE_CSV: &str = "序号,公开事项,,公开内容,公开依据,公开对象,,公开方式,,公开渠道和载体\n\
+,一级事项,二级事项,,,全社会,特定群体,主动,依申请,\n\
+1,社会救助,低保审批,申请条件,《社会救助暂行办法》,√,,√,,政府网站\n\
+2,,特困供养,供养标准,《社会救助暂行办法》,,√,√,√,政府网站\n";
+
+fn refused_read_only(command: &str) -> String {
+    format!(
+        "以只读方式(--read-only)运行时不写数据目录里的任何文件,不能执行 {command};什么也没有写入。去掉 --read-only 再试\n"
+    )
+}
+
+/// Runs the read-only commands of a clerk looking at a data directory, and the refused ones,
+/// checking each one's exit code and message; `elsewhere` takes the outputs.
+fn read_only_commands(data: &Path, elsewhere: &Path) {
+    let handed = elsewhere.join("handed.json");
+    save_copy(&inspection(), &handed).unwrap();
+    let table = elsewhere.join("table.csv");
+    std::fs::write(&table, TABLE_CSV).unwrap();
+    let ro = |args: &[&std::ffi::OsStr]| {
+        let mut all = vec![os("--read-only"), os("--data-dir"), data.as_os_str()];
+        all.extend_from_slice(args);
+        zwgk(&all)
+    };
+    let ok = |args: &[&std::ffi::OsStr]| {
+        let out = ro(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let refused = |args: &[&std::ffi::OsStr], expected: &str| {
+        let out = ro(args);
+        assert_eq!(String::from_utf8_lossy(&out.stderr), expected, "{args:?}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    };
+
+    // Reading: the list, a report on standard output and into a file elsewhere, a bundle
+    // written elsewhere.
+    assert!(ok(&[os("list")]).contains("胡集镇人民政府"));
+    assert!(
+        ok(&[
+            os("report"),
+            os(SELF_CHECK),
+            os("-o"),
+            os("-"),
+            os("--format"),
+            os("csv")
+        ])
+        .contains("已落实")
+    );
+    let report = elsewhere.join("自查表.csv");
+    ok(&[os("report"), os(SELF_CHECK), os("-o"), report.as_os_str()]);
+    assert!(std::fs::read(&report).unwrap().len() > 100);
+    let bundles = elsewhere.join("bundles");
+    std::fs::create_dir(&bundles).unwrap();
+    assert!(ok(&[os("export"), os("-o"), bundles.as_os_str()]).contains(".zwgk"));
+    assert_eq!(std::fs::read_dir(&bundles).unwrap().count(), 1);
+
+    // Writing into the data directory: refused whole, exit 2, said in Chinese.
+    refused(
+        &[os("import"), handed.as_os_str()],
+        &refused_read_only("zwgk import"),
+    );
+    refused(
+        &[
+            os("checklist"),
+            os("import"),
+            table.as_os_str(),
+            os("--id"),
+            os("social-aid"),
+        ],
+        &refused_read_only("zwgk checklist import"),
+    );
+    let catalogue = elsewhere.join("social-aid.json");
+    refused(
+        &[
+            os("checklist"),
+            os("import"),
+            table.as_os_str(),
+            os("-o"),
+            catalogue.as_os_str(),
+        ],
+        &refused_read_only("zwgk checklist import"),
+    );
+    assert!(!catalogue.exists());
+    refused(
+        &[os("sync"), os("http://127.0.0.1:9/zwgk_370828")],
+        &refused_read_only("zwgk sync"),
+    );
+    let inside = data.join("reports").join("台账.xlsx");
+    refused(
+        &[os("report"), os(SELF_CHECK), os("-o"), inside.as_os_str()],
+        &format!(
+            "{}:在数据目录 {} 里;以只读方式(--read-only)运行时不往数据目录写任何文件,什么也没有写入;请写到别处\n",
+            inside.display(),
+            data.display()
+        ),
+    );
+    let out = zwgk(&[
+        os("--lang"),
+        os("en"),
+        os("--read-only"),
+        os("--data-dir"),
+        data.as_os_str(),
+        os("import"),
+        handed.as_os_str(),
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "--read-only writes nothing in the data directory, so zwgk import is refused; nothing was written. Run it without --read-only\n"
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Issue 14, item 7: on a data directory no zwgk holds, `--read-only` used to take the lock
+/// and save; now nothing in it changes: no lock file, no device file, no journal, no report,
+/// every file's bytes and time as they were.
+#[test]
+fn read_only_writes_nothing_on_a_free_data_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    bare_data_dir(&data);
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let before = snapshot_times(&data);
+    read_only_commands(&data, &elsewhere);
+    let after = snapshot_times(&data);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "no file made or removed"
+    );
+    assert!(before == after, "nothing rewritten");
+    assert!(!data.join("zwgk.lock").exists());
+    assert!(!data.join("device.json").exists());
+
+    // The same import without --read-only does write (the snapshot sees it).
+    let handed = elsewhere.join("handed.json");
+    let out = zwgk(&[
+        os("--data-dir"),
+        data.as_os_str(),
+        os("import"),
+        handed.as_os_str(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = snapshot_times(&data);
+    assert!(written.contains_key(&data.join("zwgk.lock")));
+    assert!(written.contains_key(&data.join("assessments").join(format!("{INSPECTION}.json"))));
+}
+
+/// `--read-only` on a read-only file system (a write-protected stick, a backup): the data
+/// directory opens and reads; what would write is refused with the same message.
+#[test]
+fn read_only_works_on_a_read_only_file_system() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    bare_data_dir(&data);
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let Some(_mount) = ReadOnlyMount::new(&data) else {
+        return;
+    };
+    // The mount holds: writing there fails.
+    assert!(std::fs::write(data.join("probe"), b"x").is_err());
+    let before = snapshot_times(&data);
+    read_only_commands(&data, &elsewhere);
+    assert!(before == snapshot_times(&data));
+}
+
+/// `zwgk checklist import` writes into the data directory's `checklists/` only under its lock:
+/// while a zwgk holds the directory it is refused, said as every other writer says it; a
+/// catalogue written elsewhere (`-o`) needs no lock.
+#[test]
+fn checklist_import_into_a_data_dir_held_by_the_app_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    closed_data_dir(&data);
+    let table = tmp.path().join("table.csv");
+    std::fs::write(&table, TABLE_CSV).unwrap();
+    let import = |extra: &[&std::ffi::OsStr]| {
+        let mut args = vec![
+            os("--data-dir"),
+            data.as_os_str(),
+            os("checklist"),
+            os("import"),
+            table.as_os_str(),
+            os("--id"),
+            os("social-aid"),
+            os("--name"),
+            os("社会救助"),
+        ];
+        args.extend_from_slice(extra);
+        zwgk(&args)
+    };
+    let target = data.join("checklists").join("social-aid.json");
+    let held = open(&data);
+    let before = snapshot(&data.join("checklists"));
+    let out = import(&[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "{}:数据目录正被另一个 zwgk 使用(进程 {}",
+            data.display(),
+            std::process::id()
+        )),
+        "{err}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(!target.exists());
+    assert!(changed(&before, &snapshot(&data.join("checklists"))).is_empty());
+    // Elsewhere: written while the directory is held.
+    let elsewhere = tmp.path().join("social-aid.json");
+    let out = import(&[os("-o"), elsewhere.as_os_str()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(elsewhere.exists());
+    // -o into the data directory is the data directory: refused.
+    let out = import(&[os("-o"), target.as_os_str()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!target.exists());
+    // Once the app is closed, the catalogue goes in.
+    drop(held);
+    let out = import(&[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(target.exists());
+}
+
+/// In an app opened read-only, `x` takes no report into the data directory's `reports/`: a bare
+/// name keeps the prompt open with what to do; a full path elsewhere is written.
+#[test]
+fn a_read_only_app_exports_only_to_a_full_path_elsewhere() {
+    let mut sim = Sim::new(common::app());
+    let dir = sim.data.path().to_path_buf();
+    two_files(&dir);
+    sim.app = app_on(&dir);
+    sim.app.read_only = true;
+    sim.app.start_cursor = row_of(
+        &sim.app,
+        &dir.join("assessments").join(format!("{INSPECTION}.json")),
+    );
+    sim.press(enter());
+    sim.press(ch('s'));
+    assert!(
+        matches!(sim.app.screen, Screen::Summary(_)),
+        "{:?}",
+        sim.app.screen
+    );
+    sim.press(ch('x'));
+    assert!(sim.app.prompt.is_some());
+    let fx = sim.press(enter());
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(sim.app.prompt.is_some(), "the prompt stays");
+    assert_eq!(
+        sim.app.message.as_deref(),
+        Some(
+            "只读打开:报告不写进数据目录;请输入完整路径,写到别处(例如 /media/u盘/台账.xlsx 或 D:\\台账.xlsx)"
+        )
+    );
+    // A full path: the report is written there.
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("台账.xlsx").display().to_string();
+    if let Some(p) = sim.app.prompt.as_mut() {
+        p.input = zwgk::editor::TextInput::line(&path);
+    }
+    let fx = sim.press(enter());
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, zwgk::action::Effect::Export(p, _) if *p == path)),
+        "{fx:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Devices and pipes.
 // ---------------------------------------------------------------------------------------------
 

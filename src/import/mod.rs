@@ -721,6 +721,32 @@ pub fn command(
         Ok(p) => p,
         Err(e) => return fail(e, err),
     };
+    // Into the data directory only under its lock, as every writer there: a running app holds
+    // it (its `i` writes catalogues while it holds it), and then this is refused.
+    let _lock = match data_dir {
+        Some(dir)
+            if plan
+                .catalogues
+                .iter()
+                .any(|p| crate::store::is_inside(dir, &p.path)) =>
+        {
+            let now = crate::clock::rfc3339(crate::clock::now_millis());
+            let locked = std::fs::create_dir_all(dir)
+                .map_err(|source| crate::store::StoreError::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                })
+                .and_then(|()| crate::store::lock_dir(dir, &now));
+            match locked {
+                Ok(lock) => Some(lock),
+                Err(e) => {
+                    writeln!(err, "{}", sanitize(&e.message(lang), false))?;
+                    return Ok(EXIT_FAILURE);
+                }
+            }
+        }
+        _ => None,
+    };
     if let Err(e) = write(&plan) {
         return fail(e, err);
     }

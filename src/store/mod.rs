@@ -316,21 +316,7 @@ impl Store {
         ] {
             std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         }
-        let owner = Owner {
-            pid: std::process::id(),
-            host: lock::host_name(),
-            since: now.to_string(),
-        };
-        let lock = DirLock::acquire(root, &owner).map_err(|e| match e {
-            LockError::Held(owner) => StoreError::Locked {
-                dir: root.to_path_buf(),
-                owner,
-            },
-            LockError::Io(source) => StoreError::Io {
-                path: root.join("zwgk.lock"),
-                source,
-            },
-        })?;
+        let lock = lock_dir(root, now)?;
         let device = load_or_create_device(&root.join("device.json"))?;
         remove_stale_temp_files(&root.join("assessments"));
         Ok(Store {
@@ -903,6 +889,58 @@ impl Drop for Store {
     }
 }
 
+/// Takes the lock of the data directory `root` (which must exist) for a writer that is not a
+/// [`Store`] (`zwgk checklist import` writing into `checklists/`): [`StoreError::Locked`] while
+/// another zwgk holds it. `now` is the RFC 3339 time for the owner record. Released on drop.
+pub fn lock_dir(root: &Path, now: &str) -> Result<DirLock, StoreError> {
+    let owner = Owner {
+        pid: std::process::id(),
+        host: lock::host_name(),
+        since: now.to_string(),
+    };
+    DirLock::acquire(root, &owner).map_err(|e| match e {
+        LockError::Held(owner) => StoreError::Locked {
+            dir: root.to_path_buf(),
+            owner,
+        },
+        LockError::Io(source) => StoreError::Io {
+            path: root.join("zwgk.lock"),
+            source,
+        },
+    })
+}
+
+/// True when `path` (which need not exist yet) is `root` or lies under it, links and `..`
+/// resolved as far as the path exists (a relative path is taken from the current folder).
+pub fn is_inside(root: &Path, path: &Path) -> bool {
+    // The deepest existing ancestor, resolved; the rest is appended as written.
+    fn resolved(p: &Path) -> Option<PathBuf> {
+        let abs = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().ok()?.join(p)
+        };
+        let mut rest = Vec::new();
+        let mut at = abs.as_path();
+        loop {
+            if let Ok(real) = at.canonicalize() {
+                let mut out = real;
+                for part in rest.iter().rev() {
+                    out.push(part);
+                }
+                return Some(out);
+            }
+            rest.push(at.file_name()?.to_os_string());
+            at = at.parent()?;
+        }
+    }
+    match (resolved(root), resolved(path)) {
+        (Some(root), Some(path)) => path.starts_with(root),
+        // Nothing of it exists: compare as written.
+        _ => path.starts_with(root),
+    }
+}
+
 fn load_or_create_device(path: &Path) -> Result<Device, StoreError> {
     match std::fs::read(path) {
         Ok(bytes) => match serde_json::from_slice::<Device>(&bytes) {
@@ -1160,5 +1198,34 @@ fn parse(path: &Path, bytes: &[u8], own: bool) -> Result<Assessment, StoreError>
         _ => Err(invalid(
             "format_version is missing or not a version zwgk wrote".into(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_inside;
+
+    #[test]
+    fn is_inside_resolves_dots_and_links_and_paths_not_made_yet() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let root = tmp.path().join("data");
+        std::fs::create_dir_all(root.join("reports")).expect("folders");
+        let other = tmp.path().join("other");
+        std::fs::create_dir(&other).expect("a folder");
+        assert!(is_inside(&root, &root));
+        assert!(is_inside(&root, &root.join("reports/x.xlsx")));
+        assert!(is_inside(&root, &root.join("not/made/yet.xlsx")));
+        assert!(is_inside(&root, &other.join("../data/reports/x.xlsx")));
+        assert!(!is_inside(&root, &root.join("../other/x.xlsx")));
+        assert!(!is_inside(&root, &other.join("x.xlsx")));
+        // A name that only starts like the data dir is elsewhere.
+        assert!(!is_inside(&root, &tmp.path().join("data2/x.xlsx")));
+        #[cfg(unix)]
+        {
+            let link = tmp.path().join("link");
+            std::os::unix::fs::symlink(&root, &link).expect("a link");
+            assert!(is_inside(&root, &link.join("x.xlsx")));
+            assert!(is_inside(&link, &root.join("x.xlsx")));
+        }
     }
 }

@@ -309,6 +309,35 @@ pub fn closed_data_dir(dir: &Path) {
     s.save(&a).unwrap();
 }
 
+/// A data directory as a backup or a stick carries it: the self-check's file with one result,
+/// and nothing else (no lock file, no device file, no journal). Returns the file's path.
+pub fn bare_data_dir(dir: &Path) -> PathBuf {
+    let me = township("张三");
+    let mut a = self_check(&me);
+    a.record(result("01", Status::Compliant, "已公开"), me, NOW)
+        .unwrap();
+    let path = dir.join("assessments").join(format!("{SELF_CHECK}.json"));
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    save_copy(&a, &path).unwrap();
+    path
+}
+
+/// Every file and folder under `dir` with its bytes (a folder: `None`) and its modification
+/// time: a file rewritten with the same bytes, or one made and removed again in a folder,
+/// shows as well.
+pub fn snapshot_times(dir: &Path) -> BTreeMap<PathBuf, (Option<Vec<u8>>, std::time::SystemTime)> {
+    let mut out: BTreeMap<PathBuf, (Option<Vec<u8>>, std::time::SystemTime)> = snapshot(dir)
+        .into_iter()
+        .map(|(p, bytes)| {
+            let mtime = std::fs::symlink_metadata(&p).unwrap().modified().unwrap();
+            (p, (bytes, mtime))
+        })
+        .collect();
+    let mtime = std::fs::metadata(dir).unwrap().modified().unwrap();
+    out.insert(dir.to_path_buf(), (None, mtime));
+    out
+}
+
 /// Mounts `dir` on itself read-only (root on Linux); the guard unmounts it. Without root this
 /// test cannot run: it says so, except under `CI`, where it fails.
 pub struct ReadOnlyMount(PathBuf);
