@@ -974,3 +974,114 @@ fn devices_and_pipes_are_refused_at_once_and_nothing_is_written() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Seeds of the fuzz target bundle_merge.
+// ---------------------------------------------------------------------------------------------
+
+/// Writes the seeds of `fuzz/fuzz_targets/bundle_merge.rs` into `fuzz/seeds/bundle_merge/`:
+/// two handed-over files of one assessment (a JSON copy or a bundle) with `\n--other--\n`
+/// between them, as the target splits its input. Run on purpose:
+/// `cargo test --test hostile_handover -- --ignored write_bundle_merge_seeds`.
+#[test]
+#[ignore = "writes files into fuzz/seeds/"]
+fn write_bundle_merge_seeds() {
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/bundle_merge");
+    std::fs::create_dir_all(&out).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let file = |a: &zwgk::model::assessment::Assessment| {
+        let p = tmp.path().join("copy.json");
+        save_copy(a, &p).unwrap();
+        std::fs::read(&p).unwrap()
+    };
+    let seed = |name: &str, left: &[u8], right: &[u8]| {
+        std::fs::write(out.join(name), [left, b"\n--other--\n", right].concat()).unwrap();
+    };
+
+    // The county's inspection on this laptop, and its copy from another laptop (issue 14, 3).
+    let first = inspection();
+    let mut here = first.clone();
+    here.record(
+        result("01", Status::Compliant, "本机第二次"),
+        county("county-pc"),
+        NOW + 60_000,
+    )
+    .unwrap();
+    let mut copy = first.clone();
+    let other = county("county-laptop-2");
+    copy.record(
+        result("02", Status::Missing, "未公开招生计划"),
+        other.clone(),
+        NOW + 120_000,
+    )
+    .unwrap();
+    copy.record(task("02", "招生计划未公开"), other.clone(), NOW + 240_000)
+        .unwrap();
+    seed("inspection-two-laptops.txt", &file(&here), &file(&copy));
+
+    // The township's self-check changed on two computers: a conflict on 01.
+    let me = township("张三");
+    let base = self_check(&me);
+    let mut a = base.clone();
+    a.record(
+        result("01", Status::Compliant, "已公开"),
+        me.clone(),
+        NOW + 1_000,
+    )
+    .unwrap();
+    let mut b = base.clone();
+    let mut colleague = township("李明");
+    colleague.device = "township-laptop".into();
+    b.record(
+        result("01", Status::Partial, "栏目空白"),
+        colleague.clone(),
+        NOW + 2_000,
+    )
+    .unwrap();
+    b.record(
+        result("02", Status::NotApplicable, "不涉及"),
+        colleague,
+        NOW + 3_000,
+    )
+    .unwrap();
+    seed("self-check-conflict.txt", &file(&a), &file(&b));
+
+    // A clock in year 9999 (flagged, never adopted).
+    let mut future = base.clone();
+    future
+        .record(result("03", Status::Compliant, ""), me.clone(), YEAR_9999)
+        .unwrap();
+    seed("clock-9999.txt", &file(&a), &file(&future));
+
+    // The township writing the county's verdict (refused whole).
+    let mut bad = inspection();
+    bad.docs
+        .record(
+            result("04", Status::Compliant, "自己判的"),
+            township("乡镇的人"),
+            Default::default(),
+        )
+        .unwrap();
+    seed("township-writes-verdict.txt", &file(&here), &file(&bad));
+
+    // Two different assessments (refused).
+    seed("different-assessments.txt", &file(&a), &file(&here));
+
+    // A bundle of the self-check, and a copy with one more result; both ways round.
+    let data = tmp.path().join("data");
+    let usb = tmp.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    let mut store = open(&data);
+    store.save(&a).unwrap();
+    let who = zwgk::sync::bundle::Who {
+        user: "张三",
+        role: zwgk::model::revision::Role::Township,
+    };
+    let library = zwgk::library::Library::builtin();
+    let bundle =
+        zwgk::sync::bundle::export(&store, &[&a], &usb, &library, who, NOW + 5_000, Lang::Zh)
+            .unwrap();
+    let bundle = std::fs::read(bundle).unwrap();
+    seed("bundle-then-copy.txt", &bundle, &file(&b));
+    seed("copy-then-bundle.txt", &file(&b), &bundle);
+}

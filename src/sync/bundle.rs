@@ -534,7 +534,17 @@ pub fn open(path: &Path) -> Result<Verified, BundleError> {
         });
     }
     let file = File::open(path).map_err(io_err(path))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| not(e.to_string()))?;
+    read(path, file)
+}
+
+/// Checks the bundle `reader` holds, as [`open`] does after looking at the file (`path` names
+/// it in messages); nothing is written. The fuzz target `bundle_merge` reads from memory.
+pub fn read<R: Read + io::Seek>(path: &Path, reader: R) -> Result<Verified, BundleError> {
+    let not = |reason: String| BundleError::NotABundle {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| not(e.to_string()))?;
     if zip.len() > MAX_ENTRIES {
         return Err(not(format!("{} entries", zip.len())));
     }
