@@ -965,3 +965,73 @@ fn a_read_only_session_writes_nothing_on_a_free_dir_or_a_read_only_mount() {
     session("read-only mount");
     assert!(before == snapshot_times(&data));
 }
+
+/// Issue 14, item 9: an idle app used 40% of a core on a 100k-revision document because it
+/// drew a frame on every tick. Now it draws only when something changed: with the walk of a
+/// long-edited self-check open, nothing at all reaches the terminal for two seconds (eight
+/// ticks of the loop; every frame would at least hide the cursor again), and one key does.
+#[test]
+fn an_idle_app_writes_nothing_to_the_terminal() {
+    use common::handover::{NOW, result, self_check, township};
+    let test = "an_idle_app_writes_nothing_to_the_terminal";
+    if !tmux_or_skip(test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let me = township("张三");
+    let mut a = self_check(&me);
+    let statuses = [
+        zwgk::model::status::Status::Compliant,
+        zwgk::model::status::Status::Partial,
+    ];
+    for i in 0..3_000u64 {
+        let item = format!("{:02}", i % 10 + 1);
+        let status = statuses[usize::from(i % 3 == 0)];
+        a.record(
+            result(&item, status, &format!("第 {i} 次")),
+            me.clone(),
+            NOW + i,
+        )
+        .unwrap();
+    }
+    let mut store = zwgk::store::Store::open(&data, "t").unwrap();
+    store.save(&a).unwrap();
+    drop(store);
+
+    let t = Tmux::new("idle");
+    t.start(&[BIN, "--user", "张三", "--data-dir", data.to_str().unwrap()]);
+    t.wait_text(UNIT);
+    t.keys(&["Enter"]);
+    t.wait_text("义务教育");
+    t.keys(&["Enter"]);
+    t.wait_text("义务教育 · 进度");
+    let out = dir.path().join("pane.out");
+    t.ok(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        SESSION,
+        &format!("cat >> '{}'", out.display()),
+    ]);
+    std::thread::sleep(Duration::from_secs(2));
+    let idle = std::fs::read(&out).unwrap_or_default();
+    assert!(
+        idle.is_empty(),
+        "{} bytes written to the terminal while idle: {:?}",
+        idle.len(),
+        String::from_utf8_lossy(&idle)
+    );
+    // A key is drawn, and the pipe sees it.
+    t.keys(&["j"]);
+    let start = Instant::now();
+    while std::fs::read(&out).unwrap_or_default().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the key was not drawn"
+        );
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    t.keys(&["C-c"]);
+    t.wait_exit();
+}
