@@ -51,6 +51,12 @@ pub const MAX_HEADER_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_ENTRIES: usize = 100_000;
 /// Largest bundle file read (bytes).
 pub const MAX_BUNDLE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+/// Most bytes the entries of a bundle unpack to, added up (as its header declares them, which
+/// each entry must match): a small zip of zeros cannot make zwgk inflate and hash terabytes.
+pub const MAX_UNPACKED_BYTES: u64 = MAX_BUNDLE_BYTES;
+/// Most bytes of all the assessments of a bundle together (they are held in memory at once):
+/// the limit of one assessment file, [`MAX_ASSESSMENT_BYTES`].
+pub const MAX_ASSESSMENTS_BYTES: u64 = MAX_ASSESSMENT_BYTES;
 
 /// The header of a bundle (`bundle.json`). The JSON Schema is `zwgk schema bundle`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -166,6 +172,13 @@ pub enum BundleError {
         entry: String,
         limit: u64,
     },
+    /// The entries (or the assessments among them) unpack to more than a limit, added up.
+    #[error("{path}: {what} unpack to more than {limit} bytes together, the most zwgk reads; nothing was imported", what = if *.assessments { "its assessments" } else { "its entries" })]
+    Unpacked {
+        path: PathBuf,
+        assessments: bool,
+        limit: u64,
+    },
     #[error("{path}: {entry}: {source}")]
     Assessment {
         path: PathBuf,
@@ -211,6 +224,19 @@ impl BundleError {
             BundleError::Tampered { path, entry, what } => format!(
                 "{}: {entry} 在生成后被改动或损坏({what})。整个数据包未导入,本机数据没有改动;请对方重新上报/下发",
                 path.display()
+            ),
+            BundleError::Unpacked {
+                path,
+                assessments,
+                limit,
+            } => format!(
+                "{}: {}解压后合计超过上限 {limit} 字节。整个数据包未导入,本机数据没有改动",
+                path.display(),
+                if *assessments {
+                    "所含检查文件"
+                } else {
+                    ""
+                }
             ),
             BundleError::TooLarge { path, entry, limit } => {
                 format!("{}: {entry} 超过上限 {limit} 字节,未导入", path.display())
@@ -612,6 +638,24 @@ pub fn read<R: Read + io::Seek>(path: &Path, reader: R) -> Result<Verified, Bund
     if let Some(extra) = present.difference(&listed).next() {
         return Err(tampered(extra, "not listed in the header".into()));
     }
+    // What the entries unpack to, from the header, before any is read: each entry must be
+    // exactly its declared size, so these bound the work and the memory.
+    let declared = |assessments: bool| {
+        header
+            .entries
+            .iter()
+            .filter(|(n, _)| !assessments || n.starts_with("assessments/"))
+            .fold(0u64, |sum, (_, e)| sum.saturating_add(e.size))
+    };
+    for (assessments, limit) in [(false, MAX_UNPACKED_BYTES), (true, MAX_ASSESSMENTS_BYTES)] {
+        if declared(assessments) > limit {
+            return Err(BundleError::Unpacked {
+                path: path.to_path_buf(),
+                assessments,
+                limit,
+            });
+        }
+    }
     let mut texts: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (name, want) in &header.entries {
         let entry = zip.by_name(name).map_err(|e| not(format!("{name}: {e}")))?;
@@ -628,7 +672,11 @@ pub fn read<R: Read + io::Seek>(path: &Path, reader: R) -> Result<Verified, Bund
                 limit,
             });
         }
-        let bytes = read_limited(path, name, entry, limit)?;
+        // No more than it declares: a longer entry is as wrong as a changed one.
+        let bytes = match read_limited(path, name, entry, want.size) {
+            Err(BundleError::TooLarge { .. }) => return Err(tampered(name, "SHA-256".into())),
+            read => read?,
+        };
         if bytes.len() as u64 != want.size || sha256_hex(&bytes) != want.sha256 {
             return Err(tampered(name, "SHA-256".into()));
         }
