@@ -52,6 +52,9 @@ pub enum Action {
     EditHeader,
     /// Move the selected assessment's file to the data dir's `archive/` (asks first).
     BeginArchive,
+    /// Merge the selected second file of an assessment into its file and archive it (asks
+    /// first).
+    BeginMergeDuplicate,
     /// A new self-check for the next round from the selected one: notes and evidence carried,
     /// statuses cleared.
     CopyForNextRound,
@@ -134,6 +137,8 @@ pub enum Action {
     LibraryReloaded(Box<crate::library::Library>, String),
     /// The result of archiving a file: `Ok((assessment id, where it went))` or `Err(message)`.
     Archived(Result<(String, String), String>),
+    /// The result of merging a second file of an assessment into its file.
+    DuplicateMerged(Result<Box<DuplicateMerged>, String>),
     /// A message from the runtime for the status line.
     Notify(String),
     /// The hand-over state changed (a bundle was written or imported).
@@ -166,6 +171,7 @@ impl Action {
                 | Action::CombineVersions
                 | Action::EditHeader
                 | Action::BeginArchive
+                | Action::BeginMergeDuplicate
                 | Action::CopyForNextRound
                 | Action::BeginAddDomain
                 | Action::EditDomainSummary
@@ -199,10 +205,24 @@ pub enum Effect {
     RememberUser(String),
     /// Move an assessment's file (by id) to the data dir's `archive/` folder.
     Archive(String),
+    /// Merge the second file of an assessment at this path into its file, then move it to
+    /// the archive folder.
+    MergeDuplicate(String),
     /// Write where the clerk stopped in each assessment (`App::places`) to the data dir.
     RememberPlaces,
     /// Replicate with the configured CouchDB server.
     Sync,
     /// Leave the program (after saving whatever is open).
     Quit,
+}
+
+/// What merging a second file of an assessment gave (for [`Action::DuplicateMerged`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DuplicateMerged {
+    /// The copy's path as its start-screen row names it.
+    pub path: String,
+    /// The assessment as it now is.
+    pub assessment: crate::model::assessment::Assessment,
+    /// The status line: what arrived, and where the copy went.
+    pub message: String,
 }

@@ -146,13 +146,14 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                         }));
                     }
                     Effect::SaveCopy(path) => {
-                        let result = match &app.open {
-                            Some(session) => {
+                        let result = match (&app.open, outside_read_only(&app, &store, &path)) {
+                            (_, Err(e)) => Err(e),
+                            (Some(session), Ok(())) => {
                                 crate::store::save_copy(&session.assessment, Path::new(&path))
                                     .map(|()| path.clone())
                                     .map_err(|e| e.message(app.lang))
                             }
-                            None => Err(path.clone()),
+                            (None, Ok(())) => Err(path.clone()),
                         };
                         actions.push(Action::CopySaved(result));
                     }
@@ -171,7 +172,10 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                         }));
                     }
                     Effect::WriteBundle { assessment, folder } => {
-                        let result = write_bundle(&app, &store, &assessment, &folder);
+                        let result = match outside_read_only(&app, &store, folder.trim()) {
+                            Ok(()) => write_bundle(&app, &store, &assessment, &folder),
+                            Err(e) => e,
+                        };
                         actions.push(Action::HandOverState(Box::new(
                             crate::sync::state::SyncState::load(store.root()),
                         )));
@@ -189,6 +193,9 @@ pub fn run(mut app: App, mut store: Store) -> io::Result<()> {
                             .map(|to| (id.clone(), to.display().to_string()))
                             .map_err(|e| e.message(app.lang));
                         actions.push(Action::Archived(result));
+                    }
+                    Effect::MergeDuplicate(path) => {
+                        actions.push(merge_duplicate(&mut store, &path, app.lang, now_millis()));
                     }
                     Effect::RememberPlaces => {
                         if let Err(e) = store.save_places(&app.places) {
@@ -257,6 +264,12 @@ fn export(
     let Some(session) = &app.open else {
         return Err(name.to_string());
     };
+    let reports = store.root().join("reports");
+    if store.is_read_only() && crate::store::is_inside(store.root(), &reports.join(name.trim())) {
+        return Err(crate::ui::strings::strings(app.lang)
+            .read_only_export
+            .to_string());
+    }
     let src = crate::export::Source {
         assessment: &session.assessment,
         reviewed: app.reviewed(),
@@ -264,8 +277,20 @@ fn export(
         today: &app.today,
         lang: app.lang,
     };
-    crate::export::write(&src, &store.root().join("reports"), name, kind)
-        .map(|p| p.display().to_string())
+    crate::export::write(&src, &reports, name, kind).map(|p| p.display().to_string())
+}
+
+/// Opened read-only, nothing is written into the data directory: `Err` (the message) when
+/// `path` (a copy, a bundle's folder) lies in it.
+fn outside_read_only(app: &App, store: &Store, path: &str) -> Result<(), String> {
+    let path = Path::new(path.trim_matches(['"', '\'']));
+    if !store.is_read_only() || !crate::store::is_inside(store.root(), path) {
+        return Ok(());
+    }
+    Err(crate::ui::strings::strings(app.lang)
+        .read_only_inside
+        .replace("{path}", &path.display().to_string())
+        .replace("{dir}", &store.root().display().to_string()))
 }
 
 /// Imports a file the user named on the start screen: an official table (xlsx, xls, csv,
@@ -457,6 +482,79 @@ pub fn load_and_list(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (library, listed)
     })
+}
+
+/// The start screen's rows of what [`Store::list`] found: each file with its assessment or
+/// why it could not be read (and then its `.bak`, if that one reads), and the second files of
+/// an assessment, offered to merge.
+pub fn listing(
+    listed: Vec<crate::store::Loaded>,
+    lang: crate::cli::Lang,
+) -> (Vec<crate::state::Listing>, Vec<crate::state::Duplicate>) {
+    let duplicates = listed
+        .iter()
+        .filter_map(|(_, loaded)| match loaded {
+            Err(crate::store::StoreError::SameId { path, id, other }) => {
+                Some(crate::state::Duplicate {
+                    path: path.display().to_string(),
+                    id: id.clone(),
+                    owner: other.display().to_string(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    let listing = listed
+        .into_iter()
+        .map(|(path, loaded)| crate::state::Listing {
+            // A second file of an assessment is offered to merge, not to open from its .bak.
+            backup:
+                matches!(&loaded, Err(e) if !matches!(e, crate::store::StoreError::SameId { .. }))
+                    .then(|| crate::store::load_backup(&path))
+                    .flatten(),
+            path: path.display().to_string(),
+            assessment: loaded.map_err(|e| e.message(lang)),
+        })
+        .collect();
+    (listing, duplicates)
+}
+
+/// Merges the second file of an assessment at `path` (as its start-screen row names it) into
+/// the assessment's file and moves it to the archive folder ([`Store::merge_duplicate`]); the
+/// message says what arrived and where the copy went. The test driver performs the effect
+/// with this same function.
+pub fn merge_duplicate(
+    store: &mut Store,
+    path: &str,
+    lang: crate::cli::Lang,
+    now_millis: u64,
+) -> Action {
+    let s = crate::ui::strings::strings(lang);
+    let file = Path::new(path);
+    let result = store.merge_duplicate(file, now_millis).map(|m| {
+        let name = |p: &Path| {
+            p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        };
+        let archived = m.archived.display().to_string();
+        let owner = name(&m.owner);
+        let assessment = m.imported.assessment.clone();
+        let report = crate::sync::bundle::file_report(store, file, m.imported).message(lang);
+        let message = s
+            .duplicate_merged
+            .replace("{owner}", &owner)
+            .replace("{report}", &report)
+            .replace("{copy}", &name(file))
+            .replace("{archived}", &archived);
+        Box::new(crate::action::DuplicateMerged {
+            path: path.to_string(),
+            assessment,
+            message: crate::text::sanitize(&message, false),
+        })
+    });
+    Action::DuplicateMerged(result.map_err(|e| e.message(lang)))
 }
 
 fn set_size(app: &mut App, w: u16, h: u16) {

@@ -17,7 +17,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub checklists: Vec<PathBuf>,
 
-    /// 只读打开(数据目录被另一个 zwgk 使用时) / open read-only (when another zwgk holds the data dir)
+    /// 只读打开:不往数据目录写任何文件,也不加锁(写保护的U盘、备份、另一个 zwgk 正在用的目录) / open read-only: nothing is written in the data dir, no lock either (a write-protected stick, a backup, a dir another zwgk holds)
     #[arg(long, global = true)]
     pub read_only: bool,
 

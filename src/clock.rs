@@ -15,12 +15,13 @@ pub fn now_millis() -> u64 {
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
-/// A UTC millisecond time in China time, if it is representable.
+/// A UTC millisecond time in China time, if it is representable (a reading late on
+/// 9999-12-31 UTC is not: in China it is already year 10000).
 pub fn china(millis: u64) -> Option<OffsetDateTime> {
     let nanos = i128::from(millis) * 1_000_000;
     OffsetDateTime::from_unix_timestamp_nanos(nanos)
         .ok()
-        .map(|t| t.to_offset(CHINA))
+        .and_then(|t| t.checked_to_offset(CHINA))
 }
 
 fn show(millis: u64, f: impl Fn(OffsetDateTime) -> String) -> String {
@@ -101,5 +102,19 @@ mod tests {
         // 17:00 UTC is already the next day in China.
         assert_eq!(date(1_795_798_800_000), "2026-11-28");
         assert_eq!(date_after(ms, 30), "2026-12-27");
+    }
+
+    /// A handed-over clock reading late on 9999-12-31 UTC is year 10000 in China: shown as
+    /// "?", never a panic (`to_offset` panics there).
+    #[test]
+    fn the_last_hours_of_year_9999_are_shown_as_unknown_not_a_panic() {
+        let last = 253_402_300_799_999; // 9999-12-31T23:59:59.999Z
+        assert_eq!(rfc3339(last), "9999-12-31T23:59:59.999Z");
+        assert_eq!(local_time(last), "?");
+        assert_eq!(clock_time(last), "?");
+        assert_eq!(date(last), "?");
+        // Before 16:00 UTC it is still 9999 in China.
+        assert_eq!(local_time(253_402_271_999_000), "9999-12-31 23:59");
+        assert_eq!(china(u64::MAX), None);
     }
 }

@@ -18,6 +18,53 @@ pub const EXIT_FAILURE: i32 = 1;
 /// Exit code: bad usage or bad input.
 pub const EXIT_BAD_INPUT: i32 = 2;
 
+/// `--read-only` never writes into the data directory: the subcommands made to change it
+/// (`import`, `checklist import`, `sync`) are refused whole before anything is opened, and an
+/// output named inside it (`report -o`, `summary -o`, `export -o`) is refused too; both exit
+/// with [`EXIT_BAD_INPUT`] and say why. `None`: the command may run (reading only).
+pub fn refuse_read_only(
+    command: &crate::cli::Command,
+    data_dir: &Path,
+    lang: Lang,
+    err: &mut dyn Write,
+) -> io::Result<Option<i32>> {
+    use crate::cli::Command as C;
+    let s = strings(lang);
+    let refused = match command {
+        C::Import { .. } => Some("zwgk import"),
+        C::Checklist(ChecklistCommand::Import { .. }) => Some("zwgk checklist import"),
+        C::Sync { .. } => Some("zwgk sync"),
+        C::SaveLoop { .. } => Some("zwgk save-loop"),
+        _ => None,
+    };
+    if let Some(name) = refused {
+        writeln!(err, "{}", s.read_only_refused.replace("{command}", name))?;
+        return Ok(Some(EXIT_BAD_INPUT));
+    }
+    let output = match command {
+        C::Report { output, .. } if output.as_os_str() != "-" => Some(output),
+        C::Summary {
+            output: Some(output),
+            ..
+        } => Some(output),
+        C::Export { output, .. } => Some(output),
+        _ => None,
+    };
+    match output {
+        Some(o) if crate::store::is_inside(data_dir, o) => {
+            writeln!(
+                err,
+                "{}",
+                s.read_only_inside
+                    .replace("{path}", &sanitize(&o.display().to_string(), false))
+                    .replace("{dir}", &sanitize(&data_dir.display().to_string(), false))
+            )?;
+            Ok(Some(EXIT_BAD_INPUT))
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Runs `zwgk checklist …`. `data_dir` is where `import` writes by default.
 pub fn checklist(
     cmd: &ChecklistCommand,
@@ -400,12 +447,14 @@ pub fn import(
 #[allow(clippy::too_many_arguments)] // the command's inputs, each distinct; called once from main
 /// `zwgk export [ID|UNIT ...] [-o DIR]`: one bundle per unit (partition) of the chosen
 /// assessments — all when none is named — each with the assessments that travel with it.
+/// With `read_only` the data directory is read as it is (no lock, nothing noted as sent).
 pub fn export(
     dir: &Path,
     keys: &[String],
     output: &Path,
     library: &Library,
     who: crate::sync::bundle::Who<'_>,
+    read_only: bool,
     lang: Lang,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -419,7 +468,7 @@ pub fn export(
         }
     };
     // Export takes the lock when it can, to note what was sent; a held dir is read as is.
-    if let Ok(s) = crate::store::Store::open(dir, &crate::clock::rfc3339(now)) {
+    if !read_only && let Ok(s) = crate::store::Store::open(dir, &crate::clock::rfc3339(now)) {
         store = s;
     }
     let listed = match store.list() {

@@ -430,20 +430,38 @@ pub fn read_catalogue(path: &Path) -> Result<Catalogue, Vec<Problem>> {
             ),
         )
     };
+    let too_large = |size: u64| {
+        fail(
+            format!(
+                "file is {size} bytes; catalogue files may be at most {MAX_CATALOGUE_BYTES} bytes"
+            ),
+            format!("文件有 {size} 字节,目录文件最多 {MAX_CATALOGUE_BYTES} 字节"),
+        )
+    };
     let meta = std::fs::metadata(path).map_err(unreadable)?;
-    if meta.len() > MAX_CATALOGUE_BYTES as u64 {
+    // A device (/dev/zero) or a FIFO named *.json is never opened: one reads forever, the
+    // other waits for a writer (at start-up, in the data dir's checklists/).
+    if !meta.is_file() {
         return Err(fail(
-            format!(
-                "file is {} bytes; catalogue files may be at most {MAX_CATALOGUE_BYTES} bytes",
-                meta.len()
-            ),
-            format!(
-                "文件有 {} 字节,目录文件最多 {MAX_CATALOGUE_BYTES} 字节",
-                meta.len()
-            ),
+            crate::store::NOT_A_FILE.to_string(),
+            crate::store::NOT_A_FILE_ZH.to_string(),
         ));
     }
-    let bytes = std::fs::read(path).map_err(unreadable)?;
+    if meta.len() > MAX_CATALOGUE_BYTES as u64 {
+        return Err(too_large(meta.len()));
+    }
+    // Read through the limit: the file may grow while it is read.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| {
+            use std::io::Read;
+            f.take(MAX_CATALOGUE_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(unreadable)?;
+    if bytes.len() > MAX_CATALOGUE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
     validate_catalogue(&name, &bytes)
 }
 

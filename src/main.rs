@@ -11,7 +11,7 @@ use clap::Parser;
 use zwgk::cli::{Cli, Command};
 use zwgk::command::{self, EXIT_FAILURE};
 use zwgk::library::Library;
-use zwgk::state::{App, Listing};
+use zwgk::state::App;
 use zwgk::store::{Store, StoreError};
 
 fn main() -> ExitCode {
@@ -124,6 +124,15 @@ fn subcommand(
     out: &mut Stdout<'_>,
     err: &mut dyn Write,
 ) -> Option<Result<i32>> {
+    if cli.read_only
+        && let Some(cmd) = &cli.command
+    {
+        match command::refuse_read_only(cmd, dir, cli.lang, err) {
+            Ok(None) => {}
+            Ok(Some(code)) => return Some(Ok(code)),
+            Err(e) => return Some(Err(e.into())),
+        }
+    }
     let result = match &cli.command {
         Some(Command::Checklist(cmd)) => {
             let library = Library::load(catalogue_dirs);
@@ -158,8 +167,18 @@ fn subcommand(
                 user: &user,
                 role: role_of(cli.role),
             };
-            command::export(dir, keys, output, &library, who, cli.lang, out, err)
-                .map_err(Into::into)
+            command::export(
+                dir,
+                keys,
+                output,
+                &library,
+                who,
+                cli.read_only,
+                cli.lang,
+                out,
+                err,
+            )
+            .map_err(Into::into)
         }
         Some(Command::Summary {
             paths,
@@ -211,7 +230,14 @@ fn run_app(cli: Cli, dir: PathBuf, catalogue_dirs: Vec<PathBuf>) -> Result<i32> 
         eprintln!("zwgk: {}", e.message(cli.lang));
         Ok(EXIT_FAILURE)
     };
-    let mut store = match Store::open(&dir, &now) {
+    // --read-only writes nothing: no lock file, no device file, no journal (a write-protected
+    // USB stick or a backup opens as well as a free folder).
+    let opened = if cli.read_only {
+        Store::open_read_only(&dir)
+    } else {
+        Store::open(&dir, &now)
+    };
+    let mut store = match opened {
         Ok(store) => store,
         Err(e @ StoreError::Locked { .. }) if !cli.read_only => return fail(e),
         Err(StoreError::Locked { .. }) => match Store::open_read_only(&dir) {
@@ -225,19 +251,10 @@ fn run_app(cli: Cli, dir: PathBuf, catalogue_dirs: Vec<PathBuf>) -> Result<i32> 
         Ok(listed) => listed,
         Err(e) => return fail(e),
     };
-    let listing = listed
-        .into_iter()
-        .map(|(path, loaded)| Listing {
-            backup: loaded
-                .is_err()
-                .then(|| zwgk::store::load_backup(&path))
-                .flatten(),
-            path: path.display().to_string(),
-            assessment: loaded.map_err(|e| e.message(cli.lang)),
-        })
-        .collect();
+    let (listing, duplicates) = zwgk::app::listing(listed, cli.lang);
     let mut app = App::new(cli.lang, library, store.device().id.clone(), listing);
     app.read_only = store.is_read_only();
+    app.duplicates = duplicates;
     app.hand_over = zwgk::sync::state::SyncState::load(&dir);
     app.user = cli
         .user

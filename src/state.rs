@@ -72,6 +72,49 @@ pub struct App {
     /// The CouchDB database this data directory syncs with (`couchdb.json`), if one is set:
     /// then `y` syncs.
     pub sync_server: Option<String>,
+    /// Files of the start screen that hold the same assessment as another file (a copy dropped
+    /// into `assessments/` by hand): listed, never written, offered to merge (`m`).
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// A second file of one assessment (see [`crate::store::StoreError::SameId`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// The copy, as its row of the start screen names it ([`Listing::path`]).
+    pub path: String,
+    /// The assessment both files hold.
+    pub id: String,
+    /// The file that is the assessment.
+    pub owner: String,
+}
+
+impl Duplicate {
+    /// The copy's file name.
+    pub fn copy_name(&self) -> String {
+        file_name(&self.path)
+    }
+
+    /// The file name of the file that is the assessment.
+    pub fn owner_name(&self) -> String {
+        file_name(&self.owner)
+    }
+
+    /// "unit · round" of the assessment, as its row of `listing` shows it (else its id).
+    pub fn label(&self, listing: &[Listing]) -> String {
+        listing
+            .iter()
+            .find_map(|l| match &l.assessment {
+                Ok(a) if l.path == self.owner => Some(format!("{} · {}", a.unit().name, a.round())),
+                _ => None,
+            })
+            .unwrap_or_else(|| self.id.clone())
+    }
+}
+
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// A yes/no question and what `y` (and perhaps `n`) does.
@@ -97,6 +140,8 @@ pub enum Pending {
     OpenInspection(String),
     /// Start a new inspection of the self-check under the start cursor.
     NewInspection,
+    /// Merge the second file of an assessment (this path) into its file, then archive it.
+    MergeDuplicate(String),
     /// Open the task form on the item under the cursor (a task on an item judged 已落实).
     TaskForm,
 }
@@ -498,7 +543,14 @@ impl App {
             bundle_folder: String::new(),
             catalogue_dirs: Vec::new(),
             sync_server: None,
+            duplicates: Vec::new(),
         }
+    }
+
+    /// The start screen's selected row, when it is a second file of an assessment.
+    pub fn selected_duplicate(&self) -> Option<&Duplicate> {
+        let l = self.listing.get(self.start_cursor)?;
+        self.duplicates.iter().find(|d| d.path == l.path)
     }
 
     /// True when the user's role may write this kind of document of the open assessment.
@@ -540,6 +592,9 @@ impl App {
             A::BeginAddDomain | A::EditDomainSummary => self.may(DocKind::Domain),
             A::AllCompliant => self.may(DocKind::Result),
             A::Sync => self.sync_server.is_some(),
+            A::BeginMergeDuplicate => {
+                matches!(self.screen, Screen::Start) && self.selected_duplicate().is_some()
+            }
             _ => true,
         }
     }

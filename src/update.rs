@@ -105,6 +105,10 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
             records::archived(app, result);
             return Vec::new();
         }
+        Action::DuplicateMerged(result) => {
+            records::duplicate_merged(app, result);
+            return Vec::new();
+        }
         _ => {}
     }
     app.message = None;
@@ -137,6 +141,16 @@ pub fn update(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
                 let purpose = prompt.purpose;
                 if purpose == PromptPurpose::UserName && path.is_empty() {
                     app.message = Some(strings(app.lang).name_required.to_string());
+                    return Vec::new();
+                }
+                // A data directory opened read-only takes no report: a name without a folder
+                // would go to its reports/. The prompt stays for a full path elsewhere.
+                if app.read_only
+                    && matches!(purpose, PromptPurpose::Export(_))
+                    && !path.is_empty()
+                    && !std::path::Path::new(&path).is_absolute()
+                {
+                    app.message = Some(strings(app.lang).read_only_export.to_string());
                     return Vec::new();
                 }
                 app.prompt = None;
@@ -315,6 +329,9 @@ fn not_permitted(app: &App, action: &Action) -> &'static str {
     if *action == Action::CopyForNextRound {
         return s.copy_by_township;
     }
+    if *action == Action::BeginMergeDuplicate {
+        return s.not_a_duplicate;
+    }
     match (&app.open, app.role.is_inspector()) {
         (None, _) => s.inspection_by_county,
         (Some(session), true) if session.assessment.kind == Kind::SelfCheck => {
@@ -423,8 +440,21 @@ fn start(app: &mut App, action: Action) -> Vec<Effect> {
             records::begin_archive(app);
             Vec::new()
         }
+        Action::BeginMergeDuplicate => {
+            records::begin_merge_duplicate(app);
+            Vec::new()
+        }
         Action::CopyForNextRound => {
             records::copy_for_next_round(app);
+            Vec::new()
+        }
+        // Enter on a second file of an assessment offers to merge it (read-only: says why not).
+        Action::Confirm if app.selected_duplicate().is_some() => {
+            if app.is_read_only() {
+                app.message = Some(strings(app.lang).read_only_no_change.to_string());
+            } else {
+                records::begin_merge_duplicate(app);
+            }
             Vec::new()
         }
         Action::Confirm => {

@@ -264,6 +264,37 @@ fn a_tampered_truncated_or_foreign_bundle_is_refused_whole_and_changes_nothing()
     import(&mut county, &good).unwrap();
 }
 
+/// A key written twice in the header's list of entries is refused: the parser would otherwise
+/// keep the last one silently, and two readers of one bundle could see two lists.
+#[test]
+fn a_key_written_twice_in_the_bundle_header_is_refused() {
+    let mut town = data_dir();
+    let mut county = data_dir();
+    let usb = tempfile::tempdir().unwrap();
+    let a = township_self_check(&mut town);
+    let good = export(&town, &[&a.id], usb.path(), Role::Township);
+    let entry = format!("assessments/{}.json", a.id);
+    let twice = usb.path().join("twice.zwgk");
+    rewrite_entry(&good, &twice, "bundle.json", |b| {
+        let text = String::from_utf8(b).unwrap();
+        let at = text.find("\"entries\": {").unwrap() + "\"entries\": {".len();
+        let bogus = format!(
+            "\n    \"{entry}\": {{\"sha256\": \"{}\", \"size\": 1}},",
+            "0".repeat(64)
+        );
+        format!("{}{bogus}{}", &text[..at], &text[at..]).into_bytes()
+    });
+    let before = snapshot(county.tmp.path());
+    let e = import(&mut county, &twice).unwrap_err();
+    assert!(matches!(e, BundleError::NotABundle { .. }), "{e}");
+    let msg = e.to_string();
+    assert!(msg.contains(&format!("duplicate field `{entry}`")), "{msg}");
+    assert_eq!(snapshot(county.tmp.path()), before);
+    // The bundle as written imports (the last key is the real one: without the check it
+    // would have been taken).
+    import(&mut county, &good).unwrap();
+}
+
 #[test]
 fn a_bundle_that_breaks_the_role_rules_is_refused_whole() {
     let mut town = data_dir();
@@ -404,6 +435,7 @@ fn export_command(
         usb,
         &Library::builtin(),
         who,
+        false,
         Lang::Zh,
         &mut out,
         &mut err,
@@ -466,4 +498,139 @@ fn export_takes_every_assessment_a_unit_or_its_code_names_and_refuses_an_unknown
     assert_eq!(code, 2, "{said}");
     assert!(said.contains("马集镇"), "{said}");
     assert_eq!(std::fs::read_dir(usb.path()).unwrap().count(), 0);
+}
+
+/// Rewrites a bundle: `edit` changes the header (its checksum is then recomputed, as a forger
+/// can) and returns entries to add, each with its bytes.
+fn forge(src: &Path, dst: &Path, edit: impl Fn(&mut serde_json::Value) -> Vec<(String, Vec<u8>)>) {
+    use sha2::Digest as _;
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
+    let mut header: serde_json::Value = {
+        let mut e = zin.by_name(bundle::HEADER_ENTRY).unwrap();
+        let mut b = Vec::new();
+        e.read_to_end(&mut b).unwrap();
+        serde_json::from_slice(&b).unwrap()
+    };
+    let added = edit(&mut header);
+    header.as_object_mut().unwrap().remove("checksum");
+    let canonical = zwgk::model::revision::canonical_json(&header).unwrap();
+    header["checksum"] = hex::encode(sha2::Sha256::digest(canonical.as_bytes())).into();
+    let options = zip::write::SimpleFileOptions::default();
+    for i in 0..zin.len() {
+        let mut e = zin.by_index(i).unwrap();
+        let name = e.name().unwrap().to_string();
+        let mut b = Vec::new();
+        e.read_to_end(&mut b).unwrap();
+        if name == bundle::HEADER_ENTRY {
+            b = serde_json::to_vec(&header).unwrap();
+        }
+        zout.start_file(name.as_str(), options).unwrap();
+        zout.write_all(&b).unwrap();
+    }
+    for (name, bytes) in added {
+        zout.start_file(name.as_str(), options).unwrap();
+        zout.write_all(&bytes).unwrap();
+    }
+    zout.finish().unwrap();
+}
+
+/// A bundle is refused before anything in it is unpacked when its entries together declare
+/// more than zwgk unpacks (4 GiB), or its assessments more than one assessment file may hold
+/// (256 MiB; they are held at once); an entry longer than it declares is refused once it has
+/// read one byte more. Before, each entry was unpacked up to its own limit and hashed: a
+/// small zip of zeros could make zwgk inflate terabytes.
+#[test]
+fn a_bundle_that_declares_more_than_zwgk_unpacks_is_refused_before_reading() {
+    let mut town = data_dir();
+    let usb = tempfile::tempdir().unwrap();
+    let a = township_self_check(&mut town);
+    let good = export(&town, &[&a.id], usb.path(), Role::Township);
+    bundle::open(&good).expect("the bundle as written reads");
+    let fake = |i: usize| format!("{i:064x}");
+
+    // A hundred evidence entries of one byte, each declared 45 MB (under the 50 MB of one
+    // evidence file): 4.5 GB together.
+    let many = usb.path().join("many.zwgk");
+    forge(&good, &many, |h| {
+        let entries = h["entries"].as_object_mut().unwrap();
+        (0..100)
+            .map(|i| {
+                entries.insert(
+                    format!("evidence/{}", fake(i)),
+                    serde_json::json!({"sha256": fake(i), "size": 45_000_000u64}),
+                );
+                (format!("evidence/{}", fake(i)), vec![b'x'])
+            })
+            .collect()
+    });
+    let err = bundle::open(&many).unwrap_err();
+    assert!(
+        matches!(err, BundleError::Unpacked { assessments: false, limit, .. } if limit == bundle::MAX_UNPACKED_BYTES),
+        "{err}"
+    );
+    assert_eq!(
+        err.message(Lang::Zh),
+        format!(
+            "{}: 解压后合计超过上限 4294967296 字节。整个数据包未导入,本机数据没有改动",
+            many.display()
+        )
+    );
+    assert_eq!(
+        err.message(Lang::En),
+        format!(
+            "{}: its entries unpack to more than 4294967296 bytes together, the most zwgk reads; nothing was imported",
+            many.display()
+        )
+    );
+
+    // Two more assessments declared 200 MiB each (under the 256 MiB of one file).
+    let big = usb.path().join("big.zwgk");
+    forge(&good, &big, |h| {
+        let entries = h["entries"].as_object_mut().unwrap();
+        [
+            "0190f5a2-7c00-7000-8000-0000000000f1",
+            "0190f5a2-7c00-7000-8000-0000000000f2",
+        ]
+        .iter()
+        .map(|id| {
+            let name = format!("assessments/{id}.json");
+            entries.insert(
+                name.clone(),
+                serde_json::json!({"sha256": fake(0), "size": 200u64 << 20}),
+            );
+            (name, b"{}".to_vec())
+        })
+        .collect()
+    });
+    let err = bundle::open(&big).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            BundleError::Unpacked {
+                assessments: true,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.message(Lang::Zh)
+            .contains("所含检查文件解压后合计超过上限 268435456 字节"),
+        "{}",
+        err.message(Lang::Zh)
+    );
+
+    // An evidence entry longer than it declares.
+    let long = usb.path().join("long.zwgk");
+    forge(&good, &long, |h| {
+        let name = format!("evidence/{}", fake(7));
+        h["entries"].as_object_mut().unwrap().insert(
+            name.clone(),
+            serde_json::json!({"sha256": fake(7), "size": 10}),
+        );
+        vec![(name, vec![b'x'; 100_000])]
+    });
+    let err = bundle::open(&long).unwrap_err();
+    assert!(matches!(err, BundleError::Tampered { .. }), "{err}");
 }

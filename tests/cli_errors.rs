@@ -77,3 +77,64 @@ fn a_reader_that_goes_away_ends_zwgk_quietly_with_success() {
     assert_eq!(err, "");
     assert_eq!(status.code(), Some(0));
 }
+
+/// Every command that prints ends quietly with success when its reader has gone before it
+/// writes (`zwgk list | head -0`, a closed pager): no "Broken pipe (os error 32)".
+#[test]
+fn every_printing_command_ends_quietly_when_its_reader_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let made = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["save-loop", "--changes", "3"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{made:?}");
+    let file = std::fs::read_dir(data.join("assessments"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .unwrap();
+    let id = file.file_stem().unwrap().to_string_lossy().into_owned();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["list"],
+        vec!["list", "--format", "json"],
+        vec!["checklist", "list"],
+        vec!["checklist", "show", "employment"],
+        vec!["schema", "assessment"],
+        vec!["report", &id, "-o", "-", "--format", "md"],
+        vec!["report", &id, "-o", "-", "--format", "csv"],
+        vec!["report", &id, "-o", "-", "--format", "html"],
+        vec!["report", &id, "-o", "-", "--format", "xlsx"],
+        vec!["summary"],
+        vec!["summary", "--format", "json"],
+        vec!["--help"],
+    ];
+    for args in commands {
+        for lang in ["zh", "en"] {
+            let mut child = Command::new(env!("CARGO_BIN_EXE_zwgk"))
+                .args(["--lang", lang, "--data-dir"])
+                .arg(&data)
+                .args(&args)
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            // The reader goes away before zwgk has written anything.
+            drop(child.stdout.take());
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            let status = child.wait().unwrap();
+            assert_eq!(err, "", "{args:?} {lang}");
+            assert_eq!(status.code(), Some(0), "{args:?} {lang}");
+        }
+    }
+}

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod common;
+
 const BIN: &str = env!("CARGO_BIN_EXE_zwgk");
 const SESSION: &str = "zwgk";
 
@@ -898,5 +900,138 @@ fn import_errors_in_the_app_are_said_in_chinese() {
     let screen = t.wait_text("无法识别的表格格式");
     assert!(!screen.contains("unknown table format"), "{screen}");
     t.keys(&["q"]);
+    t.wait_exit();
+}
+
+/// Issue 14, item 7: `zwgk --read-only` on a data directory nobody holds used to take the lock
+/// and save. A session that opens the self-check, tries a status, a note and an export, and
+/// quits leaves every file and folder as it was (bytes and times, no lock file, no device file,
+/// no journal, no places file, no `.bak`); then the same on a read-only mount, which used to
+/// fail on `zwgk.lock`.
+#[test]
+fn a_read_only_session_writes_nothing_on_a_free_dir_or_a_read_only_mount() {
+    use common::handover::{ReadOnlyMount, bare_data_dir, snapshot_times};
+    let test = "a_read_only_session_writes_nothing_on_a_free_dir_or_a_read_only_mount";
+    if !tmux_or_skip(test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    bare_data_dir(&data);
+    let data_s = data.to_str().unwrap();
+    let session = |round: &str| {
+        let t = Tmux::new("read-only");
+        t.start(&[BIN, "--read-only", "--data-dir", data_s]);
+        t.wait_text("只读");
+        t.wait_text(UNIT);
+        t.keys(&["Enter"]);
+        t.wait_text("义务教育");
+        t.keys(&["Enter"]);
+        t.wait_text("义务教育 · 进度");
+        for key in ["2", "n", "u"] {
+            t.keys(&[key]);
+            t.wait_text("只读打开,不能修改");
+            t.keys(&["j"]);
+            t.wait_for("the message gone", |s| !s.contains("只读打开,不能修改"));
+        }
+        // x from the summary: a bare file name would go into the data dir's reports/.
+        t.keys(&["s"]);
+        t.wait_text("x导出");
+        t.keys(&["x"]);
+        t.wait_text(".xlsx");
+        t.keys(&["Enter"]);
+        t.wait_text("报告不写进数据目录");
+        t.keys(&["Escape"]);
+        t.keys(&["C-c"]);
+        t.wait_exit();
+        eprintln!("{round}: the session ended");
+    };
+
+    let before = snapshot_times(&data);
+    session("free dir");
+    let after = snapshot_times(&data);
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "no file made or removed"
+    );
+    assert!(before == after, "nothing rewritten");
+    assert!(!data.join("zwgk.lock").exists());
+
+    let Some(_mount) = ReadOnlyMount::new(&data) else {
+        return;
+    };
+    assert!(std::fs::write(data.join("probe"), b"x").is_err());
+    session("read-only mount");
+    assert!(before == snapshot_times(&data));
+}
+
+/// Issue 14, item 9: an idle app used 40% of a core on a 100k-revision document because it
+/// drew a frame on every tick. Now it draws only when something changed: with the walk of a
+/// long-edited self-check open, nothing at all reaches the terminal for two seconds (eight
+/// ticks of the loop; every frame would at least hide the cursor again), and one key does.
+#[test]
+fn an_idle_app_writes_nothing_to_the_terminal() {
+    use common::handover::{NOW, result, self_check, township};
+    let test = "an_idle_app_writes_nothing_to_the_terminal";
+    if !tmux_or_skip(test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let me = township("张三");
+    let mut a = self_check(&me);
+    let statuses = [
+        zwgk::model::status::Status::Compliant,
+        zwgk::model::status::Status::Partial,
+    ];
+    for i in 0..3_000u64 {
+        let item = format!("{:02}", i % 10 + 1);
+        let status = statuses[usize::from(i % 3 == 0)];
+        a.record(
+            result(&item, status, &format!("第 {i} 次")),
+            me.clone(),
+            NOW + i,
+        )
+        .unwrap();
+    }
+    let mut store = zwgk::store::Store::open(&data, "t").unwrap();
+    store.save(&a).unwrap();
+    drop(store);
+
+    let t = Tmux::new("idle");
+    t.start(&[BIN, "--user", "张三", "--data-dir", data.to_str().unwrap()]);
+    t.wait_text(UNIT);
+    t.keys(&["Enter"]);
+    t.wait_text("义务教育");
+    t.keys(&["Enter"]);
+    t.wait_text("义务教育 · 进度");
+    let out = dir.path().join("pane.out");
+    t.ok(&[
+        "pipe-pane",
+        "-o",
+        "-t",
+        SESSION,
+        &format!("cat >> '{}'", out.display()),
+    ]);
+    std::thread::sleep(Duration::from_secs(2));
+    let idle = std::fs::read(&out).unwrap_or_default();
+    assert!(
+        idle.is_empty(),
+        "{} bytes written to the terminal while idle: {:?}",
+        idle.len(),
+        String::from_utf8_lossy(&idle)
+    );
+    // A key is drawn, and the pipe sees it.
+    t.keys(&["j"]);
+    let start = Instant::now();
+    while std::fs::read(&out).unwrap_or_default().is_empty() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the key was not drawn"
+        );
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    t.keys(&["C-c"]);
     t.wait_exit();
 }

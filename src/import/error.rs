@@ -51,6 +51,10 @@ pub enum ImportError {
         ext: String,
         to: &'static str,
     },
+    /// The path is not a regular file (a device such as `/dev/zero`, a FIFO, a folder): it is
+    /// not opened, so nothing waits on a pipe or reads forever.
+    #[error("{}: {}", file.display(), crate::store::NOT_A_FILE)]
+    NotAFile { file: PathBuf },
     /// The file could not be read at all.
     #[error("{}: cannot read: {error}", file.display())]
     Io {
@@ -163,9 +167,14 @@ impl ImportError {
                 "{}:不能直接读取 .{ext} 文件;请用 WPS 或 Word 打开,另存为 .{to} 后再导入",
                 file.display()
             ),
-            ImportError::Io { file, error } => {
-                format!("{}:无法读取:{error}", file.display())
+            ImportError::NotAFile { file } => {
+                format!("{}:{}", file.display(), crate::store::NOT_A_FILE_ZH)
             }
+            ImportError::Io { file, error } => format!(
+                "{}:无法读取:{}",
+                file.display(),
+                crate::store::io_message(error, lang)
+            ),
             ImportError::Workbook { file, message } => format!(
                 "{}:无法打开工作簿({message});请用 Excel/WPS 另存为 .xlsx 后再导入",
                 file.display()

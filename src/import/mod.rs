@@ -139,7 +139,14 @@ pub fn read_tables(path: &Path) -> Result<Vec<Table>, ImportError> {
         file: path.to_path_buf(),
         error,
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
+    let meta = std::fs::metadata(path).map_err(io)?;
+    // A device (/dev/zero) or a FIFO is never opened: one reads forever, the other waits.
+    if !meta.is_file() {
+        return Err(ImportError::NotAFile {
+            file: path.to_path_buf(),
+        });
+    }
+    let size = meta.len();
     if size > limits::MAX_FILE_BYTES {
         return Err(ImportError::TooLarge {
             file: path.to_path_buf(),
@@ -713,6 +720,32 @@ pub fn command(
     let plan = match plan(file, &opts, library, data_dir) {
         Ok(p) => p,
         Err(e) => return fail(e, err),
+    };
+    // Into the data directory only under its lock, as every writer there: a running app holds
+    // it (its `i` writes catalogues while it holds it), and then this is refused.
+    let _lock = match data_dir {
+        Some(dir)
+            if plan
+                .catalogues
+                .iter()
+                .any(|p| crate::store::is_inside(dir, &p.path)) =>
+        {
+            let now = crate::clock::rfc3339(crate::clock::now_millis());
+            let locked = std::fs::create_dir_all(dir)
+                .map_err(|source| crate::store::StoreError::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                })
+                .and_then(|()| crate::store::lock_dir(dir, &now));
+            match locked {
+                Ok(lock) => Some(lock),
+                Err(e) => {
+                    writeln!(err, "{}", sanitize(&e.message(lang), false))?;
+                    return Ok(EXIT_FAILURE);
+                }
+            }
+        }
+        _ => None,
     };
     if let Err(e) = write(&plan) {
         return fail(e, err);

@@ -886,6 +886,8 @@ impl Assessment {
             }
             if r.hlc.millis > bound {
                 stats.future += 1;
+                stats.furthest = stats.furthest.max(Some(r.hlc));
+                stats.ahead_ms = stats.ahead_ms.max(r.hlc.millis.saturating_sub(now_millis));
             } else {
                 seen = seen.max(r.hlc);
             }
@@ -939,6 +941,8 @@ impl Assessment {
                 }
                 if r.hlc.millis > bound {
                     stats.future += 1;
+                    stats.furthest = stats.furthest.max(Some(r.hlc));
+                    stats.ahead_ms = stats.ahead_ms.max(r.hlc.millis.saturating_sub(now_millis));
                 } else {
                     seen = seen.max(r.hlc);
                 }
@@ -1002,8 +1006,14 @@ pub struct AssessmentMerge {
     pub conflicts: usize,
     /// Of those, how many more than before.
     pub new_conflicts: usize,
-    /// New revisions dated more than a day ahead of this device's clock.
+    /// New revisions dated more than a day ahead of this device's clock
+    /// ([`MAX_CLOCK_AHEAD_MS`]): kept (their ids cover their time), but this file's clock does
+    /// not move to them, so later local changes carry this device's time.
     pub future: usize,
+    /// The latest of those readings.
+    pub furthest: Option<Hlc>,
+    /// How far the latest of them is ahead of this device's clock (milliseconds).
+    pub ahead_ms: u64,
 }
 
 /// Why two copies cannot be merged.

@@ -505,8 +505,46 @@ pub struct ReviewBasis {
     /// The id of the self-check.
     pub self_check: String,
     /// `<catalogue>/<item>` → the self-check's winning revision of that result at the start.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub results: BTreeMap<String, RevId>,
+}
+
+/// A JSON object read into a map, refusing a key written twice (serde keeps the last one
+/// silently, so two readers of one file could see different values). The error words it as
+/// serde does for a struct field ("duplicate field `…`"), which the Chinese messages know.
+pub fn unique_keys<'de, D, K, V>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    K: Deserialize<'de> + Ord + fmt::Display,
+    V: Deserialize<'de>,
+{
+    struct Visit<K, V>(std::marker::PhantomData<(K, V)>);
+    impl<'de, K, V> serde::de::Visitor<'de> for Visit<K, V>
+    where
+        K: Deserialize<'de> + Ord + fmt::Display,
+        V: Deserialize<'de>,
+    {
+        type Value = BTreeMap<K, V>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((k, v)) = map.next_entry::<K, V>()? {
+                if out.contains_key(&k) {
+                    return Err(serde::de::Error::custom(format_args!(
+                        "duplicate field `{k}`"
+                    )));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Visit(std::marker::PhantomData))
 }
 
 /// Why documents could not be taken in.

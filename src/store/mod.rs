@@ -70,13 +70,15 @@ pub enum StoreError {
     #[error("{path}: opened read-only; nothing is saved")]
     ReadOnly { path: PathBuf },
     #[error(
-        "{path}: holds the same assessment ({id}) as {other}; it is left as it is, import it to merge the two"
+        "{path}: holds the same assessment ({id}) as {other}; it is left as it is (never written): select it on the start screen and press m to merge it into the other (it then moves to archive/)"
     )]
     SameId {
         path: PathBuf,
         id: String,
         other: PathBuf,
     },
+    #[error("{path}: not a second file of an assessment listed here; nothing to merge")]
+    NotACopy { path: PathBuf },
     #[error("{dir}: the data directory is in use by zwgk (pid {pid} on {host}, since {since}); close it there first, or look with --read-only", pid = owner_pid(.owner), host = owner_host(.owner), since = owner_since(.owner))]
     Locked { dir: PathBuf, owner: Option<Owner> },
 }
@@ -127,10 +129,13 @@ impl StoreError {
                 format!("{}:以只读方式打开,不会保存", path.display())
             }
             StoreError::SameId { path, id, other } => format!(
-                "{}:与 {} 是同一份检查({id});此文件保持原样,导入它即可把两者合并",
+                "{}:与 {} 是同一份检查({id});此文件保持原样,不会被写入;在开始页选中它按 m 可把它合并进后者(随后移到 archive 文件夹)",
                 path.display(),
                 other.display()
             ),
+            StoreError::NotACopy { path } => {
+                format!("{}:不是这里某份检查的另一个文件,无须合并", path.display())
+            }
             StoreError::Locked { dir, owner } => format!(
                 "{}:数据目录正被另一个 zwgk 使用(进程 {},电脑 {},自 {} 起);请先在那里退出,或加 --read-only 只读查看",
                 dir.display(),
@@ -177,6 +182,9 @@ pub fn io_message(e: &io::Error, lang: Lang) -> String {
 /// for what the file's content breaks, what it means for the clerk (the technical detail,
 /// ids and all, stays in the English message and the logs).
 fn invalid_zh(message: &str) -> String {
+    if message == NOT_A_FILE {
+        return NOT_A_FILE_ZH.to_string();
+    }
     let known = crate::model::validate::zh_json(message);
     if !known.starts_with("格式不对(") {
         return known;
@@ -242,6 +250,17 @@ pub struct Imported {
     pub path: PathBuf,
 }
 
+/// The result of [`Store::merge_duplicate`].
+#[derive(Debug, Clone)]
+pub struct MergedCopy {
+    /// What the copy brought, and the assessment as it now is.
+    pub imported: Imported,
+    /// The file of the assessment that took the copy in.
+    pub owner: PathBuf,
+    /// Where the copy went (in `<data dir>/archive/`).
+    pub archived: PathBuf,
+}
+
 /// This device's identity, created on first run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Device {
@@ -297,21 +316,7 @@ impl Store {
         ] {
             std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         }
-        let owner = Owner {
-            pid: std::process::id(),
-            host: lock::host_name(),
-            since: now.to_string(),
-        };
-        let lock = DirLock::acquire(root, &owner).map_err(|e| match e {
-            LockError::Held(owner) => StoreError::Locked {
-                dir: root.to_path_buf(),
-                owner,
-            },
-            LockError::Io(source) => StoreError::Io {
-                path: root.join("zwgk.lock"),
-                source,
-            },
-        })?;
+        let lock = lock_dir(root, now)?;
         let device = load_or_create_device(&root.join("device.json"))?;
         remove_stale_temp_files(&root.join("assessments"));
         Ok(Store {
@@ -691,27 +696,91 @@ impl Store {
         // Changes waiting in its journal go into the file first, so it moves complete.
         self.fold_now(&from)?;
         self.journals.remove(&from);
+        let to = self.move_to_archive(&from, id)?;
+        self.paths.remove(id);
+        Ok(to)
+    }
+
+    /// Moves `from` (and its `.bak`, and a journal left beside it) into `<data dir>/archive/`
+    /// under a name not yet taken there: `<stem>.json`, else `<stem>-1.json`, … Nothing is
+    /// ever replaced. `stem` names the file when `from` has no stem.
+    fn move_to_archive(&mut self, from: &Path, stem: &str) -> Result<PathBuf, StoreError> {
         let dir = self.root.join("archive");
         std::fs::create_dir_all(&dir).map_err(io_err(&dir))?;
         let stem = from
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| id.to_string());
+            .unwrap_or_else(|| stem.to_string());
+        let taken = |p: &Path| {
+            p.exists()
+                || bak_of(p).exists()
+                || journal::journal_path(p).exists()
+                || journal::folding_path(p).exists()
+        };
         let to = (0..)
             .map(|n| match n {
                 0 => dir.join(format!("{stem}.json")),
                 n => dir.join(format!("{stem}-{n}.json")),
             })
-            .find(|p| !p.exists() && !bak_of(p).exists())
+            .find(|p| !taken(p))
             .unwrap_or_else(|| dir.join(format!("{stem}.json")));
-        std::fs::rename(&from, &to).map_err(io_err(&from))?;
-        let bak = bak_of(&from);
-        if bak.exists() {
-            std::fs::rename(&bak, bak_of(&to)).map_err(io_err(&bak))?;
+        std::fs::rename(from, &to).map_err(io_err(from))?;
+        for (side, there) in [
+            (bak_of(from), bak_of(&to)),
+            (journal::journal_path(from), journal::journal_path(&to)),
+            (journal::folding_path(from), journal::folding_path(&to)),
+        ] {
+            if side.exists() {
+                std::fs::rename(&side, there).map_err(io_err(&side))?;
+            }
         }
-        self.paths.remove(id);
-        self.backed_up.remove(&from);
+        self.backed_up.remove(from);
         Ok(to)
+    }
+
+    /// Takes a second file of an assessment (a copy dropped into `assessments/` by hand beside
+    /// the file [`Store::list`] chose, reported there as [`StoreError::SameId`]) into that
+    /// file: its revisions are merged in with every check of an import ([`Store::plan_import`]:
+    /// each revision verified, none rewritten, the role rule, the fixed header, the clock
+    /// bound), the result saved, then the copy moved to `<data dir>/archive/` (never deleted,
+    /// never over another file). On any error before the save nothing changes; if only the
+    /// move fails, the copy stays where it was and merging it again adds nothing.
+    pub fn merge_duplicate(
+        &mut self,
+        copy: &Path,
+        now_millis: u64,
+    ) -> Result<MergedCopy, StoreError> {
+        if self.is_read_only() {
+            return Err(StoreError::ReadOnly {
+                path: copy.to_path_buf(),
+            });
+        }
+        let not_a_copy = || StoreError::NotACopy {
+            path: copy.to_path_buf(),
+        };
+        let in_folder = copy
+            .parent()
+            .is_some_and(|d| d == self.root.join("assessments"));
+        if !in_folder {
+            return Err(not_a_copy());
+        }
+        // Read as a file from elsewhere: every revision id recomputed (a copy dropped in by
+        // hand is no more trusted than an import), with a journal left beside it, if any.
+        let incoming = journal::load_with(copy, |p| load(p, false)).map(|(a, _)| a)?;
+        let owner = match self.paths.get(&incoming.id) {
+            Some(owner) if owner != copy => owner.clone(),
+            _ => return Err(not_a_copy()),
+        };
+        let (imported, changed) = self.plan_import(copy, incoming, now_millis)?;
+        if changed {
+            self.save(&imported.assessment)?;
+        }
+        let archived = self.move_to_archive(copy, &imported.assessment.id)?;
+        Ok(MergedCopy {
+            imported,
+            owner,
+            archived,
+        })
     }
 
     /// Writes where the clerk stopped in each assessment (`places.json`); nothing when opened
@@ -817,6 +886,58 @@ impl Drop for Store {
         if !self.is_read_only() {
             let _ = self.close();
         }
+    }
+}
+
+/// Takes the lock of the data directory `root` (which must exist) for a writer that is not a
+/// [`Store`] (`zwgk checklist import` writing into `checklists/`): [`StoreError::Locked`] while
+/// another zwgk holds it. `now` is the RFC 3339 time for the owner record. Released on drop.
+pub fn lock_dir(root: &Path, now: &str) -> Result<DirLock, StoreError> {
+    let owner = Owner {
+        pid: std::process::id(),
+        host: lock::host_name(),
+        since: now.to_string(),
+    };
+    DirLock::acquire(root, &owner).map_err(|e| match e {
+        LockError::Held(owner) => StoreError::Locked {
+            dir: root.to_path_buf(),
+            owner,
+        },
+        LockError::Io(source) => StoreError::Io {
+            path: root.join("zwgk.lock"),
+            source,
+        },
+    })
+}
+
+/// True when `path` (which need not exist yet) is `root` or lies under it, links and `..`
+/// resolved as far as the path exists (a relative path is taken from the current folder).
+pub fn is_inside(root: &Path, path: &Path) -> bool {
+    // The deepest existing ancestor, resolved; the rest is appended as written.
+    fn resolved(p: &Path) -> Option<PathBuf> {
+        let abs = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().ok()?.join(p)
+        };
+        let mut rest = Vec::new();
+        let mut at = abs.as_path();
+        loop {
+            if let Ok(real) = at.canonicalize() {
+                let mut out = real;
+                for part in rest.iter().rev() {
+                    out.push(part);
+                }
+                return Some(out);
+            }
+            rest.push(at.file_name()?.to_os_string());
+            at = at.parent()?;
+        }
+    }
+    match (resolved(root), resolved(path)) {
+        (Some(root), Some(path)) => path.starts_with(root),
+        // Nothing of it exists: compare as written.
+        _ => path.starts_with(root),
     }
 }
 
@@ -946,6 +1067,8 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, StoreError> {
 
 /// Why a path that is not a regular file is not read.
 pub const NOT_A_FILE: &str = "not a regular file (a device, a pipe or a folder); not read";
+/// [`NOT_A_FILE`] in Chinese.
+pub const NOT_A_FILE_ZH: &str = "不是普通文件(而是设备、管道或文件夹),没有读取";
 
 /// A JSON error with its position counted in characters, as editors count. A content check
 /// that failed after the whole file was read has no position worth showing.
@@ -1051,5 +1174,34 @@ fn parse(path: &Path, bytes: &[u8], own: bool) -> Result<Assessment, StoreError>
         _ => Err(invalid(
             "format_version is missing or not a version zwgk wrote".into(),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_inside;
+
+    #[test]
+    fn is_inside_resolves_dots_and_links_and_paths_not_made_yet() {
+        let tmp = tempfile::tempdir().expect("a temporary folder");
+        let root = tmp.path().join("data");
+        std::fs::create_dir_all(root.join("reports")).expect("folders");
+        let other = tmp.path().join("other");
+        std::fs::create_dir(&other).expect("a folder");
+        assert!(is_inside(&root, &root));
+        assert!(is_inside(&root, &root.join("reports/x.xlsx")));
+        assert!(is_inside(&root, &root.join("not/made/yet.xlsx")));
+        assert!(is_inside(&root, &other.join("../data/reports/x.xlsx")));
+        assert!(!is_inside(&root, &root.join("../other/x.xlsx")));
+        assert!(!is_inside(&root, &other.join("x.xlsx")));
+        // A name that only starts like the data dir is elsewhere.
+        assert!(!is_inside(&root, &tmp.path().join("data2/x.xlsx")));
+        #[cfg(unix)]
+        {
+            let link = tmp.path().join("link");
+            std::os::unix::fs::symlink(&root, &link).expect("a link");
+            assert!(is_inside(&root, &link.join("x.xlsx")));
+            assert!(is_inside(&link, &root.join("x.xlsx")));
+        }
     }
 }

@@ -51,6 +51,12 @@ pub const MAX_HEADER_BYTES: u64 = 64 * 1024 * 1024;
 pub const MAX_ENTRIES: usize = 100_000;
 /// Largest bundle file read (bytes).
 pub const MAX_BUNDLE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+/// Most bytes the entries of a bundle unpack to, added up (as its header declares them, which
+/// each entry must match): a small zip of zeros cannot make zwgk inflate and hash terabytes.
+pub const MAX_UNPACKED_BYTES: u64 = MAX_BUNDLE_BYTES;
+/// Most bytes of all the assessments of a bundle together (they are held in memory at once):
+/// the limit of one assessment file, [`MAX_ASSESSMENT_BYTES`].
+pub const MAX_ASSESSMENTS_BYTES: u64 = MAX_ASSESSMENT_BYTES;
 
 /// The header of a bundle (`bundle.json`). The JSON Schema is `zwgk schema bundle`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -76,6 +82,7 @@ pub struct Header {
     /// The bundles the producer has received (ids): the other side learns they arrived.
     pub receipts: Vec<String>,
     /// Every other entry of the zip with its SHA-256 and size.
+    #[serde(deserialize_with = "crate::model::doc::unique_keys")]
     pub entries: BTreeMap<String, EntryRef>,
     /// SHA-256 of the canonical JSON of this header without `checksum`.
     pub checksum: String,
@@ -165,6 +172,13 @@ pub enum BundleError {
         entry: String,
         limit: u64,
     },
+    /// The entries (or the assessments among them) unpack to more than a limit, added up.
+    #[error("{path}: {what} unpack to more than {limit} bytes together, the most zwgk reads; nothing was imported", what = if *.assessments { "its assessments" } else { "its entries" })]
+    Unpacked {
+        path: PathBuf,
+        assessments: bool,
+        limit: u64,
+    },
     #[error("{path}: {entry}: {source}")]
     Assessment {
         path: PathBuf,
@@ -183,7 +197,7 @@ pub enum BundleError {
 impl BundleError {
     /// The message in the interface's language.
     pub fn message(&self, lang: Lang) -> String {
-        if lang == Lang::En {
+        if lang == Lang::En && !matches!(self, BundleError::Store { .. }) {
             return self.to_string();
         }
         match self {
@@ -192,6 +206,13 @@ impl BundleError {
                 path.display(),
                 crate::store::io_message(source, lang)
             ),
+            BundleError::NotABundle { path, reason } if reason == crate::store::NOT_A_FILE => {
+                format!(
+                    "{}: {}。本机数据没有改动",
+                    path.display(),
+                    crate::store::NOT_A_FILE_ZH
+                )
+            }
             BundleError::NotABundle { path, reason } => format!(
                 "{}: 不是 zwgk 数据包,或已损坏(复制不完整?):{reason}。整个数据包未导入,本机数据没有改动",
                 path.display()
@@ -203,6 +224,19 @@ impl BundleError {
             BundleError::Tampered { path, entry, what } => format!(
                 "{}: {entry} 在生成后被改动或损坏({what})。整个数据包未导入,本机数据没有改动;请对方重新上报/下发",
                 path.display()
+            ),
+            BundleError::Unpacked {
+                path,
+                assessments,
+                limit,
+            } => format!(
+                "{}: {}解压后合计超过上限 {limit} 字节。整个数据包未导入,本机数据没有改动",
+                path.display(),
+                if *assessments {
+                    "所含检查文件"
+                } else {
+                    ""
+                }
             ),
             BundleError::TooLarge { path, entry, limit } => {
                 format!("{}: {entry} 超过上限 {limit} 字节,未导入", path.display())
@@ -217,7 +251,8 @@ impl BundleError {
                 source.message(lang)
             ),
             BundleError::Store { path, source } => {
-                // The store's message names its file; the bundle's path only when it differs.
+                // The store's message names its file; the bundle's path only when it differs
+                // (in either language).
                 let text = source.message(lang);
                 if text.starts_with(&path.display().to_string()) {
                     text
@@ -515,7 +550,7 @@ pub fn open(path: &Path) -> Result<Verified, BundleError> {
     };
     let meta = std::fs::metadata(path).map_err(io_err(path))?;
     if !meta.is_file() {
-        return Err(not("not a regular file".into()));
+        return Err(not(crate::store::NOT_A_FILE.into()));
     }
     if meta.len() > MAX_BUNDLE_BYTES {
         return Err(BundleError::TooLarge {
@@ -525,7 +560,17 @@ pub fn open(path: &Path) -> Result<Verified, BundleError> {
         });
     }
     let file = File::open(path).map_err(io_err(path))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| not(e.to_string()))?;
+    read(path, file)
+}
+
+/// Checks the bundle `reader` holds, as [`open`] does after looking at the file (`path` names
+/// it in messages); nothing is written. The fuzz target `bundle_merge` reads from memory.
+pub fn read<R: Read + io::Seek>(path: &Path, reader: R) -> Result<Verified, BundleError> {
+    let not = |reason: String| BundleError::NotABundle {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| not(e.to_string()))?;
     if zip.len() > MAX_ENTRIES {
         return Err(not(format!("{} entries", zip.len())));
     }
@@ -570,7 +615,8 @@ pub fn open(path: &Path) -> Result<Verified, BundleError> {
             Some(v) if v == u64::from(BUNDLE_FORMAT_VERSION) => {}
             _ => return Err(not(format!("{HEADER_ENTRY}: bad format_version"))),
         }
-        serde_json::from_value(value).map_err(|e| not(format!("{HEADER_ENTRY}: {e}")))?
+        // From the bytes, not the value: a key written twice is refused, not collapsed.
+        serde_json::from_slice(&bytes).map_err(|e| not(format!("{HEADER_ENTRY}: {e}")))?
     };
     let tampered = |entry: &str, what: String| BundleError::Tampered {
         path: path.to_path_buf(),
@@ -592,6 +638,24 @@ pub fn open(path: &Path) -> Result<Verified, BundleError> {
     if let Some(extra) = present.difference(&listed).next() {
         return Err(tampered(extra, "not listed in the header".into()));
     }
+    // What the entries unpack to, from the header, before any is read: each entry must be
+    // exactly its declared size, so these bound the work and the memory.
+    let declared = |assessments: bool| {
+        header
+            .entries
+            .iter()
+            .filter(|(n, _)| !assessments || n.starts_with("assessments/"))
+            .fold(0u64, |sum, (_, e)| sum.saturating_add(e.size))
+    };
+    for (assessments, limit) in [(false, MAX_UNPACKED_BYTES), (true, MAX_ASSESSMENTS_BYTES)] {
+        if declared(assessments) > limit {
+            return Err(BundleError::Unpacked {
+                path: path.to_path_buf(),
+                assessments,
+                limit,
+            });
+        }
+    }
     let mut texts: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (name, want) in &header.entries {
         let entry = zip.by_name(name).map_err(|e| not(format!("{name}: {e}")))?;
@@ -608,7 +672,11 @@ pub fn open(path: &Path) -> Result<Verified, BundleError> {
                 limit,
             });
         }
-        let bytes = read_limited(path, name, entry, limit)?;
+        // No more than it declares: a longer entry is as wrong as a changed one.
+        let bytes = match read_limited(path, name, entry, want.size) {
+            Err(BundleError::TooLarge { .. }) => return Err(tampered(name, "SHA-256".into())),
+            read => read?,
+        };
         if bytes.len() as u64 != want.size || sha256_hex(&bytes) != want.sha256 {
             return Err(tampered(name, "SHA-256".into()));
         }
@@ -767,7 +835,20 @@ impl ImportReport {
         }
         let future: usize = self.arrived.iter().map(|a| a.merge.future).sum();
         if future > 0 {
-            parts.push(format!("{future} {}", s.import_future));
+            let ahead = self.arrived.iter().map(|a| a.merge.ahead_ms).max();
+            let furthest = self.arrived.iter().filter_map(|a| a.merge.furthest).max();
+            parts.push(
+                s.import_future
+                    .replace("{n}", &future.to_string())
+                    .replace("{days}", &(ahead.unwrap_or(0) / 86_400_000).to_string())
+                    .replace(
+                        "{until}",
+                        &furthest.map_or_else(String::new, |h| {
+                            let t = crate::clock::rfc3339(h.millis).replacen('T', " ", 1);
+                            t.get(..16).unwrap_or(&t).to_string()
+                        }),
+                    ),
+            );
         }
         for n in &self.catalogues {
             parts.push(match n {
@@ -983,12 +1064,18 @@ pub fn import_assessment_file(
     let imported = store
         .import_assessment(path, incoming, now_millis)
         .map_err(store_err)?;
+    Ok(file_report(store, path, imported))
+}
+
+/// What an assessment file (not a bundle) brought into `store`: [`import_assessment_file`],
+/// and a second file of an assessment merged into its file ([`Store::merge_duplicate`]).
+pub fn file_report(store: &Store, path: &Path, imported: crate::store::Imported) -> ImportReport {
     let a = &imported.assessment;
     let evidence_missing = cited_files(a)
         .keys()
         .filter(|sha| !store.evidence().has(sha))
         .count();
-    Ok(ImportReport {
+    ImportReport {
         path: path.to_path_buf(),
         bundle: String::new(),
         producer: Producer {
@@ -1010,7 +1097,7 @@ pub fn import_assessment_file(
         acknowledged: 0,
         again: false,
         catalogues: Vec::new(),
-    })
+    }
 }
 
 /// True when the path names a bundle (by its extension).

@@ -72,7 +72,18 @@ pub fn view(app: &App, frame: &mut Frame, area: Rect) {
         .skip(win.first)
         .take(win.shown())
     {
+        let duplicate = app.duplicates.iter().find(|d| d.path == l.path);
         let text = match &l.assessment {
+            Err(_) if duplicate.is_some() => duplicate
+                .map(|d| {
+                    let text = s
+                        .duplicate_row
+                        .replace("{copy}", &d.copy_name())
+                        .replace("{name}", &d.label(&app.listing))
+                        .replace("{owner}", &d.owner_name());
+                    sanitize(&text, false)
+                })
+                .unwrap_or_default(),
             Ok(a) => {
                 let (checked, total) = app.progress(a);
                 let kind = match a.kind {

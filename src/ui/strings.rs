@@ -306,6 +306,14 @@ pub struct Strings {
     pub overview_title: &'static str,
     pub overview_empty: &'static str,
     pub journal_fold_failed: &'static str,
+    pub merge_duplicate_question: &'static str,
+    pub duplicate_row: &'static str,
+    pub duplicate_merged: &'static str,
+    pub merge_failed: &'static str,
+    pub not_a_duplicate: &'static str,
+    pub read_only_refused: &'static str,
+    pub read_only_export: &'static str,
+    pub read_only_inside: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -585,7 +593,7 @@ pub const ZH: Strings = Strings {
     import_evidence: "佐证文件",
     import_evidence_missing: "对方缺少的佐证文件",
     import_acknowledged: "对方已收到本机上报/下发的数据包",
-    import_future: "条记录的时间超前本机一天以上(已标记,本机时钟未随之调整)",
+    import_future: "{n} 条记录的时间超前本机一天以上,最多超前约 {days} 天(最晚 {until},UTC):已照收并标记,本机时钟未随之调整,本机之后的修改仍记本机时间;请检查交来文件的那台电脑的时钟",
     import_catalogue_missing: "本机没有目录",
     import_catalogue_version: "目录版本不同(对方/本机)",
     import_catalogue_differs: "目录同版本但内容不同",
@@ -607,6 +615,14 @@ pub const ZH: Strings = Strings {
     overview_title: "各乡镇汇总",
     overview_empty: "还没有检查。按 i 导入乡镇上报的数据包",
     journal_fold_failed: "日志合并未完成，更改仍完整保存在日志文件中：",
+    merge_duplicate_question: "把 {copy} 合并进 {owner}({name})?两个文件的记录全部保留,{copy} 随后移到 archive 文件夹",
+    duplicate_row: "{copy}:{name} 的另一个文件(未使用,未改动)· m 合并进 {owner}",
+    duplicate_merged: "已合并进 {owner}:{report};{copy} 已移到 {archived}",
+    merge_failed: "没有合并:",
+    not_a_duplicate: "选中的不是同一份检查的另一个文件,无须合并",
+    read_only_refused: "以只读方式(--read-only)运行时不写数据目录里的任何文件,不能执行 {command};什么也没有写入。去掉 --read-only 再试",
+    read_only_export: "只读打开:报告不写进数据目录;请输入完整路径,写到别处(例如 /media/u盘/台账.xlsx 或 D:\\台账.xlsx)",
+    read_only_inside: "{path}:在数据目录 {dir} 里;以只读方式(--read-only)运行时不往数据目录写任何文件,什么也没有写入;请写到别处",
 };
 
 pub const EN: Strings = Strings {
@@ -886,7 +902,7 @@ pub const EN: Strings = Strings {
     import_evidence: "evidence files",
     import_evidence_missing: "evidence files the sender lacked",
     import_acknowledged: "of our bundles confirmed received",
-    import_future: "revisions dated more than a day ahead (flagged; this clock not moved)",
+    import_future: "{n} revisions dated more than a day ahead of this computer, up to about {days} days ahead (latest {until}, UTC): kept and flagged; this clock was not moved, later changes here carry this computer's time; check the clock of the computer the file came from",
     import_catalogue_missing: "catalogue not here",
     import_catalogue_version: "catalogue version differs (theirs/ours)",
     import_catalogue_differs: "catalogue same version, other rows",
@@ -908,6 +924,14 @@ pub const EN: Strings = Strings {
     overview_title: "Overview of townships",
     overview_empty: "No assessment yet. Press i to import the townships' bundles",
     journal_fold_failed: "Could not fold the journal into the file; every change is safe in the journal:",
+    merge_duplicate_question: "Merge {copy} into {owner} ({name})? Every revision of both files is kept; {copy} then moves to the archive folder",
+    duplicate_row: "{copy}: a second file of {name} (not used, not changed) · m merges it into {owner}",
+    duplicate_merged: "Merged into {owner}: {report}; {copy} moved to {archived}",
+    merge_failed: "Not merged:",
+    not_a_duplicate: "The selected row is not a second file of an assessment; nothing to merge",
+    read_only_refused: "--read-only writes nothing in the data directory, so {command} is refused; nothing was written. Run it without --read-only",
+    read_only_export: "Opened read-only: reports are not written into the data directory; type a full path elsewhere (e.g. /media/usb/ledger.xlsx or D:\\ledger.xlsx)",
+    read_only_inside: "{path}: inside the data directory {dir}; --read-only writes nothing there, and nothing was written; write it elsewhere",
 };
 
 /// The text table for a language.

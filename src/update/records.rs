@@ -38,6 +38,7 @@ pub(super) fn confirm(app: &mut App, action: Action, ctx: &Ctx) -> Vec<Effect> {
     };
     match pending {
         Some(Pending::Archive(id)) => vec![Effect::Archive(id)],
+        Some(Pending::MergeDuplicate(path)) => vec![Effect::MergeDuplicate(path)],
         Some(Pending::AllCompliant { checklist, items }) => {
             mark_compliant(app, &checklist, &items, ctx)
         }
@@ -109,6 +110,53 @@ pub(super) fn archived(app: &mut App, result: Result<(String, String), String>) 
         }
         Err(e) => app.message = Some(format!("{} {e}", s.archive_failed)),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A second file of one assessment.
+// ---------------------------------------------------------------------------------------------
+
+/// Asks whether to merge the selected second file of an assessment into its file.
+pub(super) fn begin_merge_duplicate(app: &mut App) {
+    let s = strings(app.lang);
+    let Some(d) = app.selected_duplicate().cloned() else {
+        app.message = Some(s.not_a_duplicate.to_string());
+        return;
+    };
+    app.confirm = Some(Confirmation {
+        question: s
+            .merge_duplicate_question
+            .replace("{copy}", &d.copy_name())
+            .replace("{owner}", &d.owner_name())
+            .replace("{name}", &d.label(&app.listing)),
+        on_yes: Pending::MergeDuplicate(d.path),
+        on_no: None,
+    });
+}
+
+/// The runtime merged (or could not merge) a second file of an assessment: its row goes, the
+/// assessment's row shows the merged assessment.
+pub(super) fn duplicate_merged(
+    app: &mut App,
+    result: Result<Box<crate::action::DuplicateMerged>, String>,
+) {
+    let s = strings(app.lang);
+    let m = match result {
+        Ok(m) => m,
+        Err(e) => {
+            app.message = Some(format!("{}{e}", s.merge_failed));
+            return;
+        }
+    };
+    app.listing.retain(|l| l.path != m.path);
+    app.duplicates.retain(|d| d.path != m.path);
+    for l in &mut app.listing {
+        if matches!(&l.assessment, Ok(a) if a.id == m.assessment.id) {
+            l.assessment = Ok(m.assessment.clone());
+        }
+    }
+    app.start_cursor = app.start_cursor.min(app.listing.len().saturating_sub(1));
+    app.message = Some(m.message);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod handover;
+
 use std::cell::Cell;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -259,7 +261,9 @@ pub fn edu_history_len(app: &App, item: &str) -> usize {
 /// A stand-in for `zwgk::app::run`: feeds keys through the keymap and performs effects the same
 /// way (Save writes `saved`, then `Saved(Ok)` is fed back; `ResolveEvidence` is answered with
 /// `EvidenceResolved(resolve_evidence(text))` into a temporary data directory; `SaveCopy` with
-/// `CopySaved(Ok)` and `Archive` with `Archived(Ok)` without touching files; `Quit` sets `quit`).
+/// `CopySaved(Ok)` and `Archive` with `Archived(Ok)` without touching files; `MergeDuplicate`
+/// with `zwgk::app::merge_duplicate` on a store of the data directory, as the runtime does;
+/// `Quit` sets `quit`).
 pub struct Sim {
     pub app: App,
     /// What the last Save wrote.
@@ -337,6 +341,28 @@ impl Sim {
                             id.clone(),
                             format!("archive/{id}.json"),
                         ))));
+                    }
+                    // The runtime's own function, on the simulator's data directory.
+                    Effect::MergeDuplicate(path) => {
+                        // Another test's child process may hold the lock file for an
+                        // instant after it was released (a fork before exec): wait a moment.
+                        let mut opened = zwgk::store::Store::open(self.data.path(), "t");
+                        for _ in 0..100 {
+                            if !matches!(opened, Err(zwgk::store::StoreError::Locked { .. })) {
+                                break;
+                            }
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            opened = zwgk::store::Store::open(self.data.path(), "t");
+                        }
+                        queue.push(match opened {
+                            Ok(mut store) => match store.list() {
+                                Ok(_) => {
+                                    zwgk::app::merge_duplicate(&mut store, path, self.app.lang, NOW)
+                                }
+                                Err(e) => Action::DuplicateMerged(Err(e.message(self.app.lang))),
+                            },
+                            Err(e) => Action::DuplicateMerged(Err(e.message(self.app.lang))),
+                        });
                     }
                     Effect::Quit => self.quit = true,
                 }
