@@ -313,6 +313,39 @@ fn case_3_the_township_cannot_touch_the_countys_verdicts_in_the_app_or_on_import
     );
     let kept = load_own(&county_file).unwrap();
     assert_eq!(kept.docs.get(&key), Some(&doc_before));
+
+    // The same verdict marked as converted from a version-1 file ("legacy"): conversion signs
+    // every revision with the role that owns the assessment, so a legacy township revision in
+    // a county inspection is a forgery, refused the same way.
+    let a = load_own(&county_file).unwrap();
+    let id = a.docs.id_of(&key);
+    let parent = a.docs.get(&key).unwrap().winner().unwrap().rev.clone();
+    let mut verdict = a.result(EDU, "02").unwrap().clone();
+    verdict.status = Status::Compliant;
+    let forged = zwgk::model::revision::legacy_revision(
+        &id,
+        Some(&parent),
+        false,
+        author_of(Role::Township),
+        zwgk::model::revision::Hlc::new(NOW + 6_000, 0),
+        Body::Result(verdict),
+    )
+    .unwrap();
+    let mut file_json = serde_json::to_value(&a).unwrap();
+    let doc = file_json["documents"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|d| d["id"] == id.as_str())
+        .unwrap();
+    doc["revisions"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::to_value(&forged).unwrap());
+    std::fs::write(&file, serde_json::to_vec(&file_json).unwrap()).unwrap();
+    let err = county.store.import(&file, NOW).unwrap_err().to_string();
+    assert!(err.contains(&id) && err.contains("township"), "{err}");
+    assert_eq!(std::fs::read(&county_file).unwrap(), bytes_before);
 }
 
 #[test]

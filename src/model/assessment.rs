@@ -438,6 +438,18 @@ impl Assessment {
     }
 }
 
+/// Whether the role rule admits revision `r` in an assessment of `kind` (`may` asks the rule).
+/// A revision converted from a version-1 file (`legacy`) was made before roles were part of
+/// the model: it is taken as it was, but conversion signs every one with the role that owns
+/// the assessment, so a legacy revision claiming any other role is a forgery.
+fn admitted(r: &Revision<Body>, kind: Kind, may: impl FnOnce() -> bool) -> bool {
+    if r.legacy {
+        r.author.role == kind.owner()
+    } else {
+        may()
+    }
+}
+
 /// The head of a file: format, version, id and partition as this build reads them.
 fn check_head<D>(file: &AssessmentFile<D>) -> Result<(), AssessmentError> {
     if file.format != ASSESSMENT_FORMAT {
@@ -867,7 +879,7 @@ impl Assessment {
         let mut seen = self.clock;
         for (key, r) in incoming.iter() {
             *stats.added_by_kind.entry(key.kind).or_default() += 1;
-            if !r.legacy && !self.may_write(r.author.role, key.kind) {
+            if !admitted(r, self.kind, || self.may_write(r.author.role, key.kind)) {
                 return Err(MergeError::Doc(DocError::Role {
                     doc: self.docs.id_of(key),
                     rev: r.rev.clone(),
@@ -922,7 +934,9 @@ impl Assessment {
             for r in doc.revisions() {
                 stats.added += 1;
                 *stats.added_by_kind.entry(key.kind).or_default() += 1;
-                if !r.legacy && !may_write(r.author.role, self.kind, key.kind) {
+                if !admitted(r, self.kind, || {
+                    may_write(r.author.role, self.kind, key.kind)
+                }) {
                     return Err(MergeError::Doc(DocError::Role {
                         doc: self.docs.id_of(key),
                         rev: r.rev.clone(),

@@ -58,8 +58,14 @@ function (newDoc, oldDoc, userCtx, secObj) {
     refuse('only an inspector (role zwgk_county) may write ' + id);
   }
   // The revision itself must be signed by a role that may write it (as every zwgk copy
-  // checks); revisions converted from version-1 files are taken as they were.
-  if (newDoc.legacy !== true) {
+  // checks); revisions converted from version-1 files are taken as they were, signed by the
+  // role that owns the assessment, as conversion signs them.
+  if (newDoc.legacy === true) {
+    var owner = parts[1] === 'self_check' ? 'township' : 'county';
+    if (!newDoc.author || newDoc.author.role !== owner) {
+      refuse(id + ' is marked as converted from a version-1 file but not signed by the ' + owner);
+    }
+  } else {
     var role = newDoc.author && newDoc.author.role;
     var inspector = role === 'county' || role === 'city' || role === 'province';
     if (townshipDoc ? role !== 'township' : !inspector) {
