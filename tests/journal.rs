@@ -254,3 +254,37 @@ fn a_read_only_store_reads_the_journal_and_writes_nothing() {
     assert_eq!(names(dir.path()), before, "a viewer never folds");
     store.close().unwrap();
 }
+
+#[test]
+fn a_large_own_file_reads_back_equal_on_two_threads_and_a_changed_one_is_checked_in_full() {
+    // Over a megabyte: the document lines are read in two halves.
+    let spec = Spec {
+        domains: 12,
+        items_per_domain: 50,
+        revisions: 4,
+        exact_revisions: true,
+        inspect_every: 0,
+        ..Spec::default()
+    };
+    let a = township(&spec, 3, &library(&spec)).self_check;
+    let bytes = a.to_json_lines().unwrap();
+    assert!(bytes.len() > 1 << 20, "{} bytes", bytes.len());
+    let back = Assessment::from_own_file(&bytes).unwrap();
+    assert_eq!(back, a);
+    assert_eq!(back.docs.seq(), a.docs.seq());
+    assert_eq!(back.clock, a.clock);
+
+    // Pretty-printed (laid out otherwise) it still reads, through the whole-file reader.
+    let pretty =
+        serde_json::to_vec_pretty(&serde_json::from_slice::<serde_json::Value>(&bytes).unwrap())
+            .unwrap();
+    assert_eq!(Assessment::from_own_file(&pretty).unwrap(), a);
+
+    // A note changed in the last line: the checksum no longer holds, every id is checked and
+    // the change is caught.
+    let text = String::from_utf8(bytes).unwrap();
+    let at = text.rfind("第").unwrap();
+    let mut changed = text.clone();
+    changed.replace_range(at..at + "第".len(), "弟");
+    assert!(Assessment::from_own_file(changed.as_bytes()).is_err());
+}

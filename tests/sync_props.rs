@@ -399,6 +399,11 @@ proptest! {
             prop_assert_eq!(&d.insp.docs, &devs[0].insp.docs);
             prop_assert_eq!(conflicts(&d.sc), conflicts(&devs[0].sc));
             prop_assert_eq!(conflicts(&d.insp), conflicts(&devs[0].insp));
+            // The kept count of conflicted documents is the count of them, after every way
+            // of changing documents (edits, settles, merges).
+            for a in [&d.sc, &d.insp] {
+                prop_assert_eq!(a.conflict_count(), a.docs.conflicted().count());
+            }
             prop_assert_eq!(d.sc.header(), devs[0].sc.header());
             for item in ITEMS {
                 prop_assert_eq!(d.insp.task_view(DOMAINS[0], item).map(|t| t.state),

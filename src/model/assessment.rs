@@ -369,6 +369,9 @@ impl Assessment {
     /// recomputed; otherwise every one is, as for any other file.
     pub fn from_own_file(bytes: &[u8]) -> Result<Assessment, serde_json::Error> {
         use serde::de::Error as _;
+        if let Some(read) = Assessment::from_own_lines(bytes) {
+            return read;
+        }
         let file: AssessmentFile<StoredDoc<Revision<Body>>> = serde_json::from_slice(bytes)?;
         let intact = file.checksum.as_deref().is_some_and(|sum| {
             bytes
@@ -378,6 +381,89 @@ impl Assessment {
         });
         Assessment::from_file(file, intact).map_err(serde_json::Error::custom)
     }
+}
+
+/// Files of at least this many bytes are read on two threads.
+const PARALLEL_READ_BYTES: usize = 1 << 20;
+
+impl Assessment {
+    /// [`Assessment::from_own_file`] for a file laid out as [`Assessment::to_json_lines`]
+    /// writes it: the head line alone, then the document lines (a large file's in two halves
+    /// on two threads, beside the checksum). `None` when the bytes are not laid out so, the
+    /// checksum does not match, or a line does not parse: the whole-file reader then checks
+    /// every revision id and says where the file is wrong.
+    fn from_own_lines(bytes: &[u8]) -> Option<Result<Assessment, serde_json::Error>> {
+        use serde::de::Error as _;
+        let nl = bytes.iter().position(|b| *b == b'\n')?;
+        let head = bytes[..nl].strip_suffix(b",\"documents\":[")?;
+        let mut whole_head = Vec::with_capacity(head.len() + 20);
+        whole_head.extend_from_slice(head);
+        whole_head.extend_from_slice(b",\"documents\":[]}");
+        let file: AssessmentFile<StoredDoc<Revision<Body>>> =
+            serde_json::from_slice(&whole_head).ok()?;
+        let sum = file.checksum.as_deref()?;
+        let body = &bytes[nl + 1..];
+        let lines: Vec<&[u8]> = match body.strip_suffix(b"\n]}\n")? {
+            [] => Vec::new(),
+            docs => docs
+                .split(|b| *b == b'\n')
+                .map(|l| l.strip_suffix(b",").unwrap_or(l))
+                .collect(),
+        };
+        let intact = || hex::encode(Sha256::digest(body)) == sum;
+        let (intact, documents) = if bytes.len() >= PARALLEL_READ_BYTES {
+            let mid = lines.len() / 2;
+            std::thread::scope(|scope| {
+                let check = scope.spawn(intact);
+                let second = scope.spawn(|| read_doc_lines(&lines[mid..]));
+                let first = read_doc_lines(&lines[..mid]);
+                let second = second.join().ok().flatten();
+                let intact = check.join().unwrap_or(false);
+                let documents = first.zip(second).map(|(mut a, b)| {
+                    a.extend(b);
+                    a
+                });
+                (intact, documents)
+            })
+        } else {
+            (intact(), read_doc_lines(&lines))
+        };
+        if !intact {
+            return None;
+        }
+        let documents = documents?;
+        Some(Assessment::assemble(file, documents).map_err(serde_json::Error::custom))
+    }
+}
+
+/// The head of a file: format, version, id and partition as this build reads them.
+fn check_head<D>(file: &AssessmentFile<D>) -> Result<(), AssessmentError> {
+    if file.format != ASSESSMENT_FORMAT {
+        return Err(AssessmentError::Format(file.format.clone()));
+    }
+    if file.format_version != ASSESSMENT_FORMAT_VERSION {
+        return Err(AssessmentError::Version(file.format_version));
+    }
+    if !assessment_id_ok(&file.id) {
+        return Err(AssessmentError::Id(file.id.clone()));
+    }
+    if !partition_ok(&file.partition) {
+        return Err(AssessmentError::Partition(file.partition.clone()));
+    }
+    Ok(())
+}
+
+/// Document lines of an own file, each parsed and built without recomputing revision ids;
+/// `None` at the first that does not.
+fn read_doc_lines(lines: &[&[u8]]) -> Option<Vec<(Document<Body>, u64)>> {
+    lines
+        .iter()
+        .map(|line| {
+            let d: StoredDoc<Revision<Body>> = serde_json::from_slice(line).ok()?;
+            let doc = Document::from_trusted_revisions(d.id, d.revisions).ok()?;
+            Some((doc, d.seq))
+        })
+        .collect()
 }
 
 /// One autosave's worth of change, as a journal line holds it (see `store::journal`).
@@ -486,20 +572,11 @@ impl Assessment {
         file: AssessmentFile<StoredDoc<Revision<Body>>>,
         trusted: bool,
     ) -> Result<Self, AssessmentError> {
-        if file.format != ASSESSMENT_FORMAT {
-            return Err(AssessmentError::Format(file.format));
-        }
-        if file.format_version != ASSESSMENT_FORMAT_VERSION {
-            return Err(AssessmentError::Version(file.format_version));
-        }
-        if !assessment_id_ok(&file.id) {
-            return Err(AssessmentError::Id(file.id));
-        }
-        if !partition_ok(&file.partition) {
-            return Err(AssessmentError::Partition(file.partition));
-        }
+        // The head first: a wrong file is refused before its documents are built.
+        check_head(&file)?;
         let mut documents = Vec::with_capacity(file.documents.len());
-        for d in file.documents {
+        let mut file = file;
+        for d in std::mem::take(&mut file.documents) {
             let doc = if trusted {
                 Document::from_trusted_revisions(d.id, d.revisions)
             } else {
@@ -508,6 +585,16 @@ impl Assessment {
             .map_err(DocError::from)?;
             documents.push((doc, d.seq));
         }
+        Assessment::assemble(file, documents)
+    }
+
+    /// The assessment of a file's head (its documents already read) and its documents: the
+    /// head's fields checked, the documents checked to belong to it.
+    fn assemble(
+        file: AssessmentFile<StoredDoc<Revision<Body>>>,
+        documents: Vec<(Document<Body>, u64)>,
+    ) -> Result<Self, AssessmentError> {
+        check_head(&file)?;
         let docs = DocSet::from_documents(&file.partition, file.kind, &file.id, documents)?;
         if docs.get(&DocKey::header()).is_none() {
             return Err(AssessmentError::NoHeader);
@@ -659,7 +746,7 @@ impl Assessment {
 
     /// Number of documents with unresolved conflicts.
     pub fn conflict_count(&self) -> usize {
-        self.docs.conflicted().count()
+        self.docs.conflict_count()
     }
 
     /// True when the document has concurrent versions waiting for a decision.

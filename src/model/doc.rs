@@ -474,6 +474,9 @@ pub struct DocSet {
     kind: Kind,
     docs: BTreeMap<DocKey, Entry>,
     seq: u64,
+    /// How many documents have conflicts, kept up to date by every change (the footer and
+    /// the start screen ask on every frame).
+    conflicted: usize,
 }
 
 impl PartialEq for DocSet {
@@ -521,6 +524,7 @@ impl DocSet {
             kind,
             docs: BTreeMap::new(),
             seq: 0,
+            conflicted: 0,
         }
     }
 
@@ -579,6 +583,27 @@ impl DocSet {
     /// Documents whose concurrent edits wait for a decision.
     pub fn conflicted(&self) -> impl Iterator<Item = (&DocKey, &Document<Body>)> {
         self.iter().filter(|(_, d)| d.has_conflicts())
+    }
+
+    /// How many documents have conflicts (kept as documents change: no walk over them).
+    pub fn conflict_count(&self) -> usize {
+        self.conflicted
+    }
+
+    /// Runs `change` on the entry of `key` (made with `new` when absent) and keeps the count
+    /// of conflicted documents right.
+    fn change_entry<T>(
+        &mut self,
+        key: DocKey,
+        new: impl FnOnce() -> Entry,
+        change: impl FnOnce(&mut Entry) -> T,
+    ) -> T {
+        let entry = self.docs.entry(key).or_insert_with(new);
+        let before = entry.doc.has_conflicts();
+        let out = change(entry);
+        let after = entry.doc.has_conflicts();
+        self.conflicted = self.conflicted + usize::from(after) - usize::from(before);
+        out
     }
 
     /// Documents changed after the local sequence number `since` (0: all), in key order.
@@ -647,12 +672,18 @@ impl DocSet {
         let id = self.id_of(&key);
         self.seq += 1;
         let seq = self.seq;
-        let entry = self.docs.entry(key).or_insert_with(|| Entry {
-            doc: Document::new(id),
-            seq,
-        });
-        let rev = entry.doc.edit(body, author, hlc)?;
-        entry.seq = seq;
+        let rev = self.change_entry(
+            key,
+            || Entry {
+                doc: Document::new(id),
+                seq,
+            },
+            |entry| {
+                let rev = entry.doc.edit(body, author, hlc)?;
+                entry.seq = seq;
+                Ok::<_, RevisionError>(rev)
+            },
+        )?;
         Ok(Some(rev))
     }
 
@@ -667,16 +698,27 @@ impl DocSet {
     ) -> Result<RevId, DocError> {
         let id = self.id_of(key);
         check_body(&id, key, keep, &body)?;
-        let entry = self
-            .docs
-            .get_mut(key)
-            .ok_or(RevisionError::UnknownRevision {
+        if !self.docs.contains_key(key) {
+            return Err(RevisionError::UnknownRevision {
                 doc: id,
                 rev: keep.clone(),
-            })?;
-        let rev = entry.doc.resolve(keep, body, author, hlc)?;
-        self.seq += 1;
-        entry.seq = self.seq;
+            }
+            .into());
+        }
+        let seq = self.seq + 1;
+        let rev = self.change_entry(
+            key.clone(),
+            || Entry {
+                doc: Document::new(id),
+                seq,
+            },
+            |entry| {
+                let rev = entry.doc.resolve(keep, body, author, hlc)?;
+                entry.seq = seq;
+                Ok::<_, RevisionError>(rev)
+            },
+        )?;
+        self.seq = seq;
         Ok(rev)
     }
 
@@ -721,12 +763,14 @@ impl DocSet {
         for (key, shell, revs) in incoming.docs {
             self.seq += 1;
             let seq = self.seq;
-            let entry = self
-                .docs
-                .entry(key)
-                .or_insert_with(|| Entry { doc: shell, seq });
-            entry.doc.insert_checked(revs);
-            entry.seq = seq;
+            self.change_entry(
+                key,
+                || Entry { doc: shell, seq },
+                |entry| {
+                    entry.doc.insert_checked(revs);
+                    entry.seq = seq;
+                },
+            );
         }
     }
 
@@ -757,6 +801,7 @@ impl DocSet {
                 });
             }
             set.seq = set.seq.max(seq);
+            set.conflicted += usize::from(doc.has_conflicts());
             set.docs.insert(id.doc, Entry { doc, seq });
         }
         Ok(set)
@@ -778,20 +823,30 @@ impl DocSet {
                     prefix: self.prefix.clone(),
                 });
             }
-            match self.docs.get_mut(&id.doc) {
+            match self.docs.get(&id.doc) {
                 Some(entry) => {
                     let new: Vec<Revision<Body>> =
                         entry.doc.incoming(&doc)?.into_iter().cloned().collect();
                     for r in &new {
                         check_body(doc.id(), &id.doc, &r.rev, &r.body)?;
                     }
-                    entry.doc.insert_checked(new);
-                    entry.seq = entry.seq.max(doc_seq);
+                    self.change_entry(
+                        id.doc,
+                        || Entry {
+                            doc: Document::new(doc.id()),
+                            seq: doc_seq,
+                        },
+                        |entry| {
+                            entry.doc.insert_checked(new);
+                            entry.seq = entry.seq.max(doc_seq);
+                        },
+                    );
                 }
                 None => {
                     for r in doc.revisions() {
                         check_body(doc.id(), &id.doc, &r.rev, &r.body)?;
                     }
+                    self.conflicted += usize::from(doc.has_conflicts());
                     self.docs.insert(id.doc, Entry { doc, seq: doc_seq });
                 }
             }

@@ -138,9 +138,12 @@ fn footer_hints(app: &App) -> Vec<&'static crate::keymap::Binding> {
         .open
         .as_ref()
         .is_some_and(|s| s.assessment.kind == crate::model::assessment::Kind::Inspection);
-    let upgradable = app.open.as_ref().is_some_and(|s| {
-        !crate::model::upgrade::upgradable(&s.assessment, &app.library).is_empty()
-    });
+    // Asked only where the upgrade key is bound (the domains screen), not on every frame.
+    let upgradable = || {
+        app.open.as_ref().is_some_and(|s| {
+            !crate::model::upgrade::upgradable(&s.assessment, &app.library).is_empty()
+        })
+    };
     let conflicted = app
         .open
         .as_ref()
@@ -166,7 +169,9 @@ fn footer_hints(app: &App) -> Vec<&'static crate::keymap::Binding> {
         .filter(|b| {
             let upgrade_only = b.action == Action::UpgradeCatalogues;
             let conflict_only = b.action == Action::ShowConflict;
-            !b.hint_zh.is_empty() && (!upgrade_only || upgradable) && (!conflict_only || conflicted)
+            !b.hint_zh.is_empty()
+                && (!conflict_only || conflicted)
+                && (!upgrade_only || upgradable())
         })
         .collect()
 }

@@ -26,7 +26,11 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
         return;
     };
     let t = app.tally(&w.checklist);
+    // The visible items once per frame; the current item is taken from them.
     let visible = app.visible(w);
+    let current = visible
+        .get(w.cursor)
+        .and_then(|&i| entry.catalogue.items.get(i));
     let filter = match w.filter {
         Filter::All => s.filter_all,
         Filter::Unchecked => s.filter_unchecked,
@@ -68,7 +72,7 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
 
     // Detail: the catalogue row, then this check's result; it scrolls (J/K) and says what
     // it hides.
-    if let Some(item) = app.current_item(w) {
+    if let Some(item) = current {
         let lines = detail_lines(app, w, item, usize::from(detail.width));
         let window = Window::at(
             lines.len(),
@@ -93,7 +97,7 @@ pub fn view(app: &App, w: &Walk, frame: &mut Frame, area: Rect) {
     }
 
     // Popups about the current item leave its row visible and name it in their title.
-    let about = |title: &str| match app.current_item(w) {
+    let about = |title: &str| match current {
         Some(item) => format!(
             "{title} · {} {}",
             sanitize(&item.id, false),
