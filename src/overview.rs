@@ -76,9 +76,8 @@ impl Digest {
         }
         let statuses = c
             .results
-            .iter()
+            .into_iter()
             .filter(|(_, s)| s.is_checked())
-            .map(|(k, s)| (k.clone(), *s))
             .collect();
         let h = c.header;
         Digest {
@@ -166,17 +165,16 @@ impl Current {
     /// ([`crate::report::domain_tally`]): every item of the catalogue, or, without the
     /// catalogue, every item that has a current result.
     fn tally(&self, library: &Library, checklist: &str) -> Tally {
-        let status = |item: &str| {
-            self.results
-                .get(&format!("{checklist}/{item}"))
-                .copied()
-                .unwrap_or(Status::Unchecked)
-        };
         let mut t = Tally::default();
         match library.get(checklist) {
             Some(e) => {
+                // One key buffer for the domain's items (a city has hundreds of thousands).
+                let mut key = format!("{checklist}/");
+                let stem = key.len();
                 for item in &e.catalogue.items {
-                    t.add(status(&item.id));
+                    key.truncate(stem);
+                    key.push_str(&item.id);
+                    t.add(self.results.get(&key).copied().unwrap_or(Status::Unchecked));
                 }
             }
             None => {
@@ -263,6 +261,8 @@ pub struct DomainFigures {
 #[derive(Debug, Default)]
 pub struct Overview {
     digests: Vec<Digest>,
+    /// Assessment files read by the overview's own reader ([`fast`]) rather than loaded.
+    fast: usize,
 }
 
 impl Overview {
@@ -279,6 +279,11 @@ impl Overview {
     /// True when nothing was read.
     pub fn is_empty(&self) -> bool {
         self.digests.is_empty()
+    }
+
+    /// How many assessment files [`read`] took by [`fast::read`] (the others were loaded).
+    pub fn read_fast(&self) -> usize {
+        self.fast
     }
 
     /// One row per township (partition), by county then unit name.
@@ -418,9 +423,14 @@ enum Source {
 /// [`crate::store::load_own`] reads it (journals included): by [`fast::read`] when it can,
 /// else by loading the assessment.
 pub fn read_own(path: &std::path::Path) -> Result<Current, crate::store::StoreError> {
+    read_own_counted(path).0
+}
+
+/// [`read_own`], and whether [`fast::read`] took the file.
+fn read_own_counted(path: &std::path::Path) -> (Result<Current, crate::store::StoreError>, bool) {
     match fast::read(path) {
-        Some(c) => Ok(c),
-        None => crate::store::load_own(path).map(|a| Current::of(&a)),
+        Some(c) => (Ok(c), true),
+        None => (crate::store::load_own(path).map(|a| Current::of(&a)), false),
     }
 }
 
@@ -483,22 +493,28 @@ pub fn read(
         d.hand_over = hand_over;
         (id, revisions, d)
     };
-    /// One worker's digests (id, revisions, digest) and the problems it met.
-    type Found = (Vec<(String, usize, Digest)>, Vec<String>);
+    /// One worker's digests (id, revisions, digest), the problems it met and how many files
+    /// it read the fast way.
+    type Found = (Vec<(String, usize, Digest)>, Vec<String>, usize);
     let results: Vec<Found> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
                     let mut digests = Vec::new();
                     let mut problems = Vec::new();
+                    let mut fast = 0;
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(source) = sources.get(i) else { break };
                         match source {
-                            Source::File(f, when) => match read_own(f) {
-                                Ok(c) => digests.push(digest(c, when.clone())),
-                                Err(e) => problems.push(e.to_string()),
-                            },
+                            Source::File(f, when) => {
+                                let (read, was_fast) = read_own_counted(f);
+                                fast += usize::from(was_fast);
+                                match read {
+                                    Ok(c) => digests.push(digest(c, when.clone())),
+                                    Err(e) => problems.push(e.message(lang)),
+                                }
+                            }
                             Source::Bundle(f) => match crate::sync::bundle::open(f) {
                                 Ok(b) => {
                                     for a in &b.assessments {
@@ -510,7 +526,7 @@ pub fn read(
                             },
                         }
                     }
-                    (digests, problems)
+                    (digests, problems, fast)
                 })
             })
             .collect();
@@ -521,8 +537,10 @@ pub fn read(
     });
     let mut best: HashMap<String, (usize, Digest)> = HashMap::new();
     let mut problems = Vec::new();
-    for (digests, p) in results {
+    let mut fast = 0;
+    for (digests, p, f) in results {
         problems.extend(p);
+        fast += f;
         for (id, revisions, d) in digests {
             match best.get(&id) {
                 Some((n, _)) if *n >= revisions => {}
@@ -533,7 +551,10 @@ pub fn read(
         }
     }
     problems.sort();
-    let mut o = Overview::default();
+    let mut o = Overview {
+        fast,
+        ..Overview::default()
+    };
     let mut all: Vec<(String, (usize, Digest))> = best.into_iter().collect();
     all.sort_by(|a, b| a.0.cmp(&b.0));
     for (_, (_, d)) in all {
