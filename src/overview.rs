@@ -36,7 +36,7 @@ pub struct Digest {
     /// Open and overdue tasks per domain.
     pub tasks: BTreeMap<String, (usize, usize)>,
     /// The status of every answered item: `<catalogue>/<item>` → status.
-    pub statuses: HashMap<String, Status>,
+    pub statuses: BTreeMap<String, Status>,
     /// When it last arrived here (RFC 3339), if known.
     pub hand_over: Option<String>,
 }
