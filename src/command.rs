@@ -423,24 +423,39 @@ pub fn import(
         return Ok(EXIT_BAD_INPUT);
     }
     let mut code = EXIT_OK;
-    for file in &files {
-        let result = if crate::sync::bundle::is_bundle(file) {
-            crate::sync::bundle::open(file)
-                .and_then(|b| crate::sync::bundle::import(&mut store, b, library, now))
-        } else {
-            crate::sync::bundle::import_assessment_file(&mut store, file, now)
-        };
-        match result {
-            Ok(report) => writeln!(out, "{}", report.message(lang))?,
-            Err(e) => {
-                writeln!(err, "{}", sanitize(&e.message(lang), false))?;
-                code = match e {
-                    crate::sync::bundle::BundleError::Io { .. } => EXIT_FAILURE,
-                    _ => EXIT_BAD_INPUT,
-                };
+    let mut written = Ok(());
+    // Bundles are read and checked (every revision id) a few ahead on the other cores while
+    // the one before is merged here; each is merged, and said, in the order given.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    crate::sync::ahead::in_order(
+        files.len(),
+        workers + 1,
+        |i| {
+            let file = &files[i];
+            crate::sync::bundle::is_bundle(file).then(|| crate::sync::bundle::open(file))
+        },
+        |i, opened| {
+            if written.is_err() {
+                return;
             }
-        }
-    }
+            let file = &files[i];
+            let result = match opened {
+                Some(b) => b.and_then(|b| crate::sync::bundle::import(&mut store, b, library, now)),
+                None => crate::sync::bundle::import_assessment_file(&mut store, file, now),
+            };
+            written = match result {
+                Ok(report) => writeln!(out, "{}", report.message(lang)),
+                Err(e) => {
+                    code = match e {
+                        crate::sync::bundle::BundleError::Io { .. } => EXIT_FAILURE,
+                        _ => EXIT_BAD_INPUT,
+                    };
+                    writeln!(err, "{}", sanitize(&e.message(lang), false))
+                }
+            };
+        },
+    );
+    written?;
     Ok(code)
 }
 

@@ -11,12 +11,15 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use crate::library::Library;
-use crate::model::assessment::{Assessment, Kind};
-use crate::model::doc::DocKind;
+use crate::model::assessment::{Assessment, DomainChoice, Header, Kind};
+use crate::model::doc::{DocKey, DocKind};
+use crate::model::rectification::{TaskResponse, TaskSpec, task_state};
 use crate::model::status::{Status, Tally};
 
+pub mod fast;
+
 /// What the overview keeps of one assessment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Digest {
     pub id: String,
     pub kind: Kind,
@@ -33,7 +36,7 @@ pub struct Digest {
     /// Open and overdue tasks per domain.
     pub tasks: BTreeMap<String, (usize, usize)>,
     /// The status of every answered item: `<catalogue>/<item>` → status.
-    pub statuses: HashMap<String, Status>,
+    pub statuses: BTreeMap<String, Status>,
     /// When it last arrived here (RFC 3339), if known.
     pub hand_over: Option<String>,
 }
@@ -41,19 +44,19 @@ pub struct Digest {
 impl Digest {
     /// Reduces an assessment (its figures as on `today`, `YYYY-MM-DD`).
     pub fn of(a: &Assessment, library: &Library, today: &str) -> Digest {
-        let choices = library.order(a.domains(), |d| d.checklist.as_str());
+        Digest::from_current(Current::of(a), library, today)
+    }
+
+    /// Reduces the current state of an assessment, however it was read.
+    pub fn from_current(c: Current, library: &Library, today: &str) -> Digest {
+        let choices = library.order(c.domains.values(), |d| d.checklist.as_str());
         let domains = choices
             .iter()
             .filter(|d| d.involved)
-            .map(|d| {
-                (
-                    d.checklist.clone(),
-                    crate::report::domain_tally(a, library, &d.checklist),
-                )
-            })
+            .map(|d| (d.checklist.clone(), c.tally(library, &d.checklist)))
             .collect();
         let mut conflicts: BTreeMap<String, usize> = BTreeMap::new();
-        for (k, _) in a.docs.conflicted() {
+        for k in &c.conflicted {
             let domain = match k.kind {
                 DocKind::Domain => k.key.clone(),
                 _ => k.item_ids().map(|(c, _)| c.to_string()).unwrap_or_default(),
@@ -61,33 +64,31 @@ impl Digest {
             *conflicts.entry(domain).or_default() += 1;
         }
         let mut tasks: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-        for t in a.tasks() {
-            if t.state.is_open() {
-                let e = tasks.entry(t.spec.checklist.clone()).or_default();
+        for (key, spec) in &c.tasks {
+            let state = task_state(spec, c.responses.get(key));
+            if state.is_open() {
+                let e = tasks.entry(spec.checklist.clone()).or_default();
                 e.0 += 1;
-                if t.is_overdue(today) {
+                if spec.is_overdue(state, today) {
                     e.1 += 1;
                 }
             }
         }
-        let statuses = a
-            .docs
-            .of_kind(DocKind::Result)
-            .filter_map(|(k, d)| {
-                let r = d.current()?.as_result()?;
-                r.status.is_checked().then(|| (k.key.clone(), r.status))
-            })
+        let statuses = c
+            .results
+            .into_iter()
+            .filter(|(_, s)| s.is_checked())
             .collect();
-        let h = a.header();
+        let h = c.header;
         Digest {
-            id: a.id.clone(),
-            kind: a.kind,
-            partition: a.partition.clone(),
-            unit: h.unit.name.clone(),
-            county: h.unit.county.clone(),
-            round: h.round.clone(),
-            created: h.created.clone(),
-            reviews: h.reviews.clone(),
+            id: c.id,
+            kind: c.kind,
+            partition: c.partition,
+            unit: h.unit.name,
+            county: h.unit.county,
+            round: h.round,
+            created: h.created,
+            reviews: h.reviews,
             domains,
             conflicts,
             tasks,
@@ -100,6 +101,89 @@ impl Digest {
         let mut t = Tally::default();
         for (_, d) in &self.domains {
             t.merge(d);
+        }
+        t
+    }
+}
+
+/// The current state of one assessment, as far as the overview looks: what a [`Digest`] is
+/// made of. [`Current::of`] takes it from a loaded [`Assessment`]; `fast` reads it from an
+/// assessment file without building the assessment (the same value: `tests/overview_fast.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Current {
+    pub id: String,
+    pub kind: Kind,
+    pub partition: String,
+    /// The current header (empty when the header document is deleted).
+    pub header: Header,
+    /// The current domain choices, by catalogue id.
+    pub domains: BTreeMap<String, DomainChoice>,
+    /// The status of every item whose result is current: `<catalogue>/<item>` → status.
+    pub results: BTreeMap<String, Status>,
+    /// The current tasks (the inspector's part), by `<catalogue>/<item>`.
+    pub tasks: BTreeMap<String, TaskSpec>,
+    /// The current responses (the township's part), by `<catalogue>/<item>`.
+    pub responses: BTreeMap<String, TaskResponse>,
+    /// The documents with unresolved conflicts.
+    pub conflicted: Vec<DocKey>,
+    /// Revisions in all documents (when one assessment comes from several sources, the copy
+    /// with the most counts).
+    pub revisions: usize,
+}
+
+impl Current {
+    /// The current state of a loaded assessment.
+    pub fn of(a: &Assessment) -> Current {
+        let current = |kind: DocKind| {
+            a.docs
+                .of_kind(kind)
+                .filter_map(|(k, d)| Some((k.key.clone(), d.current()?)))
+        };
+        Current {
+            id: a.id.clone(),
+            kind: a.kind,
+            partition: a.partition.clone(),
+            header: a.header().clone(),
+            domains: current(DocKind::Domain)
+                .filter_map(|(k, b)| Some((k, b.as_domain()?.clone())))
+                .collect(),
+            results: current(DocKind::Result)
+                .filter_map(|(k, b)| Some((k, b.as_result()?.status)))
+                .collect(),
+            tasks: current(DocKind::Task)
+                .filter_map(|(k, b)| Some((k, b.as_task()?.clone())))
+                .collect(),
+            responses: current(DocKind::Response)
+                .filter_map(|(k, b)| Some((k, b.as_response()?.clone())))
+                .collect(),
+            conflicted: a.docs.conflicted().map(|(k, _)| k.clone()).collect(),
+            revisions: a.docs.revision_count(),
+        }
+    }
+
+    /// The status counts of one domain, as its report counts them
+    /// ([`crate::report::domain_tally`]): every item of the catalogue, or, without the
+    /// catalogue, every item that has a current result.
+    fn tally(&self, library: &Library, checklist: &str) -> Tally {
+        let mut t = Tally::default();
+        match library.get(checklist) {
+            Some(e) => {
+                // One key buffer for the domain's items (a city has hundreds of thousands).
+                let mut key = format!("{checklist}/");
+                let stem = key.len();
+                for item in &e.catalogue.items {
+                    key.truncate(stem);
+                    key.push_str(&item.id);
+                    t.add(self.results.get(&key).copied().unwrap_or(Status::Unchecked));
+                }
+            }
+            None => {
+                for (k, s) in &self.results {
+                    if k.split_once('/').is_some_and(|(c, _)| c == checklist) {
+                        t.add(*s);
+                    }
+                }
+            }
         }
         t
     }
@@ -177,6 +261,8 @@ pub struct DomainFigures {
 #[derive(Debug, Default)]
 pub struct Overview {
     digests: Vec<Digest>,
+    /// Assessment files read by the overview's own reader ([`fast`]) rather than loaded.
+    fast: usize,
 }
 
 impl Overview {
@@ -193,6 +279,11 @@ impl Overview {
     /// True when nothing was read.
     pub fn is_empty(&self) -> bool {
         self.digests.is_empty()
+    }
+
+    /// How many assessment files [`read`] took by [`fast::read`] (the others were loaded).
+    pub fn read_fast(&self) -> usize {
+        self.fast
     }
 
     /// One row per township (partition), by county then unit name.
@@ -328,6 +419,21 @@ enum Source {
     Bundle(std::path::PathBuf),
 }
 
+/// What the overview needs of an assessment file in a data directory, as
+/// [`crate::store::load_own`] reads it (journals included): by [`fast::read`] when it can,
+/// else by loading the assessment.
+pub fn read_own(path: &std::path::Path) -> Result<Current, crate::store::StoreError> {
+    read_own_counted(path).0
+}
+
+/// [`read_own`], and whether [`fast::read`] took the file.
+fn read_own_counted(path: &std::path::Path) -> (Result<Current, crate::store::StoreError>, bool) {
+    match fast::read(path) {
+        Some(c) => (Ok(c), true),
+        None => (crate::store::load_own(path).map(|a| Current::of(&a)), false),
+    }
+}
+
 /// Reads every assessment under `paths` into an overview: a data directory (its
 /// `assessments/`, with the hand-over times of its `sync.json`), a bundle, a folder of
 /// bundles, or an assessment file. Bundles are checked whole, as an import checks them. Each
@@ -381,38 +487,46 @@ pub fn read(
         .clamp(1, 8)
         .min(sources.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let digest = |a: &Assessment, hand_over: Option<String>| {
-        let mut d = Digest::of(a, library, today);
+    let digest = |c: Current, hand_over: Option<String>| {
+        let (id, revisions) = (c.id.clone(), c.revisions);
+        let mut d = Digest::from_current(c, library, today);
         d.hand_over = hand_over;
-        (a.id.clone(), a.docs.revision_count(), d)
+        (id, revisions, d)
     };
-    /// One worker's digests (id, revisions, digest) and the problems it met.
-    type Found = (Vec<(String, usize, Digest)>, Vec<String>);
+    /// One worker's digests (id, revisions, digest), the problems it met and how many files
+    /// it read the fast way.
+    type Found = (Vec<(String, usize, Digest)>, Vec<String>, usize);
     let results: Vec<Found> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
                     let mut digests = Vec::new();
                     let mut problems = Vec::new();
+                    let mut fast = 0;
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(source) = sources.get(i) else { break };
                         match source {
-                            Source::File(f, when) => match crate::store::load_own(f) {
-                                Ok(a) => digests.push(digest(&a, when.clone())),
-                                Err(e) => problems.push(e.to_string()),
-                            },
+                            Source::File(f, when) => {
+                                let (read, was_fast) = read_own_counted(f);
+                                fast += usize::from(was_fast);
+                                match read {
+                                    Ok(c) => digests.push(digest(c, when.clone())),
+                                    Err(e) => problems.push(e.message(lang)),
+                                }
+                            }
                             Source::Bundle(f) => match crate::sync::bundle::open(f) {
                                 Ok(b) => {
                                     for a in &b.assessments {
-                                        digests.push(digest(a, Some(b.header.created.clone())));
+                                        let c = Current::of(a);
+                                        digests.push(digest(c, Some(b.header.created.clone())));
                                     }
                                 }
                                 Err(e) => problems.push(e.message(lang)),
                             },
                         }
                     }
-                    (digests, problems)
+                    (digests, problems, fast)
                 })
             })
             .collect();
@@ -423,8 +537,10 @@ pub fn read(
     });
     let mut best: HashMap<String, (usize, Digest)> = HashMap::new();
     let mut problems = Vec::new();
-    for (digests, p) in results {
+    let mut fast = 0;
+    for (digests, p, f) in results {
         problems.extend(p);
+        fast += f;
         for (id, revisions, d) in digests {
             match best.get(&id) {
                 Some((n, _)) if *n >= revisions => {}
@@ -435,7 +551,10 @@ pub fn read(
         }
     }
     problems.sort();
-    let mut o = Overview::default();
+    let mut o = Overview {
+        fast,
+        ..Overview::default()
+    };
     let mut all: Vec<(String, (usize, Digest))> = best.into_iter().collect();
     all.sort_by(|a, b| a.0.cmp(&b.0));
     for (_, (_, d)) in all {

@@ -634,3 +634,91 @@ fn a_bundle_that_declares_more_than_zwgk_unpacks_is_refused_before_reading() {
     let err = bundle::open(&long).unwrap_err();
     assert!(matches!(err, BundleError::Tampered { .. }), "{err}");
 }
+
+/// The bundle `src` with assessment entry `entry` changed by `f`, everything that sums it made
+/// to agree again (the file's own checksum, the entry's SHA-256 and size in the header, the
+/// header's checksum): only the revision ids can tell.
+fn forge_entry(src: &Path, dst: &Path, entry: &str, f: impl Fn(String) -> String) {
+    use sha2::Digest as _;
+    let sha = |b: &[u8]| hex::encode(sha2::Sha256::digest(b));
+    let mut zin = zip::ZipArchive::new(std::fs::File::open(src).unwrap()).unwrap();
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zin.len() {
+        let mut e = zin.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        e.read_to_end(&mut bytes).unwrap();
+        entries.push((e.name().unwrap().to_string(), bytes));
+    }
+    let changed = {
+        let (_, bytes) = entries.iter().find(|(n, _)| n == entry).unwrap();
+        let text = f(String::from_utf8(bytes.clone()).unwrap());
+        let (head, docs) = text.split_once('\n').unwrap();
+        let at = head.find("\"checksum\":\"").unwrap() + 12;
+        format!(
+            "{}{}{}\n{docs}",
+            &head[..at],
+            sha(docs.as_bytes()),
+            &head[at + 64..]
+        )
+        .into_bytes()
+    };
+    let header = {
+        let (_, bytes) = entries.iter().find(|(n, _)| n == "bundle.json").unwrap();
+        let mut h: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        h["entries"][entry]["sha256"] = sha(&changed).into();
+        h["entries"][entry]["size"] = changed.len().into();
+        h.as_object_mut().unwrap().remove("checksum");
+        let sum = sha(zwgk::model::revision::canonical_json(&h)
+            .unwrap()
+            .as_bytes());
+        h["checksum"] = sum.into();
+        serde_json::to_vec_pretty(&h).unwrap()
+    };
+    let mut zout = zip::ZipWriter::new(std::fs::File::create(dst).unwrap());
+    for (name, bytes) in entries {
+        let bytes = match name.as_str() {
+            "bundle.json" => header.clone(),
+            n if n == entry => changed.clone(),
+            _ => bytes,
+        };
+        zout.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zout.write_all(&bytes).unwrap();
+    }
+    zout.finish().unwrap();
+}
+
+#[test]
+fn every_revision_id_is_checked_at_import_even_when_every_checksum_agrees() {
+    let mut town = data_dir();
+    let mut county = data_dir();
+    let usb = tempfile::tempdir().unwrap();
+    let a = township_self_check(&mut town);
+    let good = export(&town, &[&a.id], usb.path(), Role::Township);
+    let entry = format!("assessments/{}.json", a.id);
+    let forged = usb.path().join("forged.zwgk");
+    // A status changed by hand, and the sums made to agree.
+    forge_entry(&good, &forged, &entry, |t| {
+        assert!(t.contains("\"missing\""));
+        t.replacen("\"missing\"", "\"compliant\"", 1)
+    });
+    let same = usb.path().join("same.zwgk");
+    forge_entry(&good, &same, &entry, |t| t);
+    let before = snapshot(county.tmp.path());
+    let e = import(&mut county, &forged).unwrap_err();
+    let msg = e.message(Lang::Zh);
+    assert!(msg.contains("forged.zwgk"), "{msg}");
+    assert!(msg.contains("does not match its content"), "{msg}");
+    assert!(msg.contains("整个数据包未导入"), "{msg}");
+    assert!(
+        matches!(e, BundleError::Assessment { .. }),
+        "refused by the assessment's revision ids: {msg}"
+    );
+    assert_eq!(
+        snapshot(county.tmp.path()),
+        before,
+        "the forged bundle changed the data dir"
+    );
+    // Rewritten without a change, the same sums are taken: the revision ids refused it.
+    import(&mut county, &same).unwrap();
+}

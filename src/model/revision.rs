@@ -165,11 +165,17 @@ impl RevId {
 
 impl fmt::Display for RevId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-", self.generation)?;
-        for b in self.hash {
-            write!(f, "{b:02x}")?;
+        // Written as one string: a file holds hundreds of thousands of ids, and a `{:02x}`
+        // per byte is most of the time of writing one.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut digits = [0u8; 32];
+        for (pair, b) in digits.chunks_exact_mut(2).zip(self.hash) {
+            pair[0] = HEX[usize::from(b >> 4)];
+            pair[1] = HEX[usize::from(b & 0xf)];
         }
-        Ok(())
+        write!(f, "{}-", self.generation)?;
+        // Only ASCII digits and letters were written.
+        f.write_str(std::str::from_utf8(&digits).map_err(|_| fmt::Error)?)
     }
 }
 
@@ -186,12 +192,22 @@ impl FromStr for RevId {
             .filter(|g| g.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|g| g.parse::<u64>().ok())
             .ok_or_else(|| ParseRevIdError::Generation { input: input() })?;
-        if hash.len() != 32 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        let nibble = |b: u8| match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            _ => None,
+        };
+        let mut bytes = [0u8; 16];
+        let hash = hash.as_bytes();
+        if hash.len() != 32 {
             return Err(ParseRevIdError::Hash { input: input() });
         }
-        let mut bytes = [0u8; 16];
-        hex::decode_to_slice(hash, &mut bytes)
-            .map_err(|_| ParseRevIdError::Hash { input: input() })?;
+        for (b, pair) in bytes.iter_mut().zip(hash.chunks_exact(2)) {
+            match (nibble(pair[0]), nibble(pair[1])) {
+                (Some(hi), Some(lo)) => *b = hi << 4 | lo,
+                _ => return Err(ParseRevIdError::Hash { input: input() }),
+            }
+        }
         Ok(RevId {
             generation,
             hash: bytes,
@@ -377,6 +393,26 @@ impl fmt::Display for Hlc {
         let (y, m, d) = civil_from_days(self.millis / MILLIS_PER_DAY);
         let ms = self.millis % MILLIS_PER_DAY;
         let (hh, mm, ss, milli) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+        if y <= 9999 && self.counter <= 9999 {
+            // The usual reading, written as one string (the general `write!` below is most of
+            // the time of writing a file's revisions).
+            let mut b = *b"0000-00-00T00:00:00.000Z#0000";
+            let mut put = |at: usize, width: usize, mut v: u64| {
+                for i in (at..at + width).rev() {
+                    b[i] = b'0' + (v % 10) as u8;
+                    v /= 10;
+                }
+            };
+            put(0, 4, y);
+            put(5, 2, m);
+            put(8, 2, d);
+            put(11, 2, hh);
+            put(14, 2, mm);
+            put(17, 2, ss);
+            put(20, 3, milli);
+            put(25, 4, u64::from(self.counter));
+            return f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?);
+        }
         write!(
             f,
             "{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{milli:03}Z#{:04}",
@@ -485,7 +521,18 @@ impl Serialize for Hlc {
 
 impl<'de> Deserialize<'de> for Hlc {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(D::Error::custom)
+        /// Parses borrowed or transient strings without an allocation.
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Hlc;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a clock reading \"YYYY-MM-DDTHH:MM:SS.mmmZ#NNNN\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Hlc, E> {
+                v.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Visit)
     }
 }
 

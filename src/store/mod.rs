@@ -1088,7 +1088,7 @@ fn syntax(path: &Path, bytes: &[u8], e: &serde_json::Error) -> StoreError {
 }
 
 /// The first bytes of an assessment file as this zwgk writes it.
-fn current_head() -> String {
+pub(crate) fn current_head() -> String {
     format!("{{\"format\":\"{ASSESSMENT_FORMAT}\",\"format_version\":{ASSESSMENT_FORMAT_VERSION},")
 }
 

@@ -2,6 +2,7 @@
 //! hand-over state and receipts; CouchDB replication ([`couch`]) beside them on the same
 //! documents.
 
+pub mod ahead;
 pub mod bundle;
 pub mod couch;
 pub mod state;
