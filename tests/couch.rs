@@ -1081,13 +1081,59 @@ fn the_validation_function_is_the_model_role_rule() {
         expected.push(allowed);
         labels.push(format!("{roles:?} writing {doc}"));
     }
-    // A revision converted from a version-1 file is taken whoever signed it.
-    cases.push(json!({
-        "roles": [format!("zwgk_township:{CODE}")],
-        "doc": {"_id": format!("{CODE}:self_check:{SC}:header"), "legacy": true, "author": {"role": "county"}},
-    }));
-    expected.push(true);
-    labels.push("legacy".into());
+    // A revision converted from a version-1 file is taken as it was, but only signed with the
+    // role that owns its assessment (as conversion signs them, and as the model admits them):
+    // a township's response in an inspection carries the county's role.
+    let township = format!("zwgk_township:{CODE}");
+    for (roles, doc, signer, allowed) in [
+        (
+            &township,
+            format!("{CODE}:self_check:{SC}:header"),
+            Role::Township,
+            true,
+        ),
+        (
+            &township,
+            format!("{CODE}:self_check:{SC}:header"),
+            Role::County,
+            false,
+        ),
+        (
+            &"zwgk_county".to_string(),
+            format!("{CODE}:inspection:{SC}:result:employment/03"),
+            Role::County,
+            true,
+        ),
+        (
+            &"zwgk_county".to_string(),
+            format!("{CODE}:inspection:{SC}:result:employment/03"),
+            Role::Township,
+            false,
+        ),
+        (
+            &township,
+            format!("{CODE}:inspection:{SC}:response:employment/03"),
+            Role::County,
+            true,
+        ),
+    ] {
+        let kind = if doc.contains(":self_check:") {
+            Kind::SelfCheck
+        } else {
+            Kind::Inspection
+        };
+        assert_eq!(
+            signer == kind.owner(),
+            allowed,
+            "the model's rule for {doc}"
+        );
+        cases.push(json!({
+            "roles": [roles],
+            "doc": {"_id": doc, "legacy": true, "author": {"role": signer.as_str()}},
+        }));
+        expected.push(allowed);
+        labels.push(format!("legacy {doc} signed as {signer:?}"));
+    }
     let Some(got) = run_in_node(&cases) else {
         return;
     };
