@@ -709,11 +709,12 @@ pub fn list_assessments(
                     crate::clock::local_time(a.clock.millis),
                 ]
             }
-            Err(e) => [
+            // Only the word here: a message is too long for a column; each follows the table.
+            Err(_) => [
                 path.file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_default(),
-                format!("{}: {}", s.cannot_open, sanitize(&e.message(lang), false)),
+                s.cannot_open.to_string(),
                 String::new(),
                 String::new(),
                 String::new(),
@@ -739,6 +740,15 @@ pub fn list_assessments(
     for row in &rows {
         let cells: Vec<&str> = row.iter().map(String::as_str).collect();
         writeln!(out, "{}", line(&cells))?;
+    }
+    let mut first = true;
+    for (_, loaded) in &listed {
+        if let Err(e) = loaded {
+            if std::mem::take(&mut first) {
+                writeln!(out)?;
+            }
+            writeln!(out, "{}", sanitize(&e.message(lang), false))?;
+        }
     }
     Ok(EXIT_OK)
 }

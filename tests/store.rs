@@ -534,6 +534,14 @@ fn zwgk_list_shows_each_assessment_as_a_table_or_json() {
     }
     let broken = lines.iter().find(|l| l.starts_with("broken")).unwrap();
     assert!(broken.contains("无法打开"), "{broken}");
+    // The row stays narrow; why it cannot be opened follows the table, naming the file.
+    assert!(zwgk::text::width(broken) < 80, "{broken}");
+    let why = lines
+        .iter()
+        .rev()
+        .find(|l| l.contains("broken.json"))
+        .unwrap();
+    assert!(!lines[..=lines.iter().position(|l| l.starts_with("broken")).unwrap()].contains(why));
     assert!(!text.contains("EOF"), "{text}");
 
     let json: serde_json::Value =
