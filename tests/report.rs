@@ -1774,3 +1774,25 @@ fn an_assessment_is_named_by_its_unit_or_round() {
     assert!(err.contains("编号、单位或轮次"), "{err}");
     assert!(err.contains(id), "{err}");
 }
+
+#[test]
+fn the_ledger_screen_says_overdue_and_done_late_as_the_reports_do() {
+    let lib = Library::builtin();
+    let a = fixture(&lib);
+    let report = Report::build(&a, &lib, TODAY, Lang::Zh);
+    let s = zwgk::ui::strings::strings(Lang::Zh);
+    for t in a.tasks() {
+        let shown = zwgk::ui::task::state_text(s, &t, TODAY);
+        let row = report
+            .ledger
+            .iter()
+            .find(|x| x.checklist == t.spec.checklist && x.item_id == t.spec.item)
+            .expect("every task is in the ledger");
+        assert_eq!(shown.contains("(逾期)"), row.overdue, "{shown}");
+        assert_eq!(shown.contains("逾期完成"), row.completed_late, "{shown}");
+    }
+    assert!(
+        report.ledger.iter().any(|x| x.completed_late),
+        "the fixture has a task done late"
+    );
+}

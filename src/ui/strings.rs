@@ -314,6 +314,7 @@ pub struct Strings {
     pub read_only_refused: &'static str,
     pub read_only_export: &'static str,
     pub read_only_inside: &'static str,
+    pub completed_late: &'static str,
 }
 
 pub const ZH: Strings = Strings {
@@ -623,6 +624,7 @@ pub const ZH: Strings = Strings {
     read_only_refused: "以只读方式(--read-only)运行时不写数据目录里的任何文件,不能执行 {command};什么也没有写入。去掉 --read-only 再试",
     read_only_export: "只读打开:报告不写进数据目录;请输入完整路径,写到别处(例如 /media/u盘/台账.xlsx 或 D:\\台账.xlsx)",
     read_only_inside: "{path}:在数据目录 {dir} 里;以只读方式(--read-only)运行时不往数据目录写任何文件,什么也没有写入;请写到别处",
+    completed_late: "逾期完成",
 };
 
 pub const EN: Strings = Strings {
@@ -932,6 +934,7 @@ pub const EN: Strings = Strings {
     read_only_refused: "--read-only writes nothing in the data directory, so {command} is refused; nothing was written. Run it without --read-only",
     read_only_export: "Opened read-only: reports are not written into the data directory; type a full path elsewhere (e.g. /media/usb/ledger.xlsx or D:\\ledger.xlsx)",
     read_only_inside: "{path}: inside the data directory {dir}; --read-only writes nothing there, and nothing was written; write it elsewhere",
+    completed_late: "done late",
 };
 
 /// The text table for a language.

@@ -13,10 +13,13 @@ use crate::ui::strings::{Strings, strings};
 use crate::ui::theme;
 use crate::ui::widgets::{Window, block, centered, clear_popup, line_input, move_keys};
 
-/// A task's state as shown: the state, and 逾期 when it is past its deadline.
+/// A task's state as shown: the state, and 逾期 when it is past its deadline, or 逾期完成
+/// when it was finished after it (the ledger keeps that trace after the task is closed).
 pub fn state_text(s: &Strings, t: &TaskView<'_>, today: &str) -> String {
     if t.is_overdue(today) {
         format!("{}({})", s.task_state(t.state), s.overdue)
+    } else if t.completed_late() {
+        format!("{}({})", s.task_state(t.state), s.completed_late)
     } else {
         s.task_state(t.state).to_string()
     }
@@ -52,7 +55,8 @@ pub fn view(app: &App, v: &TasksView, frame: &mut Frame, area: Rect) {
         return;
     }
     let cols = usize::from(inner.width);
-    let state_w = 14;
+    // 已复核(逾期完成), with room for the conflict mark.
+    let state_w = 18;
     let date_w = 10;
     let domain_w = 10;
     let item_w = (cols.saturating_sub(state_w + date_w + domain_w + 8) / 2).max(6);
