@@ -816,6 +816,11 @@ fn checklist_import_into_a_data_dir_held_by_the_app_is_refused() {
         )),
         "{err}"
     );
+    // It says to close the app, not to look with --read-only, which this command refuses.
+    assert!(
+        !err.contains("--read-only") && err.contains("再来导入"),
+        "{err}"
+    );
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(out.stdout.is_empty());
     assert!(!target.exists());

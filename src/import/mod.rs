@@ -740,7 +740,7 @@ pub fn command(
             match locked {
                 Ok(lock) => Some(lock),
                 Err(e) => {
-                    writeln!(err, "{}", sanitize(&e.message(lang), false))?;
+                    writeln!(err, "{}", sanitize(&e.message_for_writer(lang), false))?;
                     return Ok(EXIT_FAILURE);
                 }
             }

@@ -145,6 +145,23 @@ impl StoreError {
             ),
         }
     }
+
+    /// [`StoreError::message`] for a command that must write (catalogue import): a held data
+    /// directory is said without suggesting `--read-only`, which such a command refuses.
+    pub fn message_for_writer(&self, lang: crate::cli::Lang) -> String {
+        let text = self.message(lang);
+        if !matches!(self, StoreError::Locked { .. }) {
+            return text;
+        }
+        let (viewing, done) = match lang {
+            crate::cli::Lang::Zh => (",或加 --read-only 只读查看", ",再来导入"),
+            crate::cli::Lang::En => (", or look with --read-only", ", then import again"),
+        };
+        match text.strip_suffix(viewing) {
+            Some(rest) => format!("{rest}{done}"),
+            None => text,
+        }
+    }
 }
 
 /// What an I/O error means, in the chosen language (English: the system's own words).
