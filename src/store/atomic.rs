@@ -7,24 +7,19 @@ use std::path::Path;
 /// Replaces `path` with `bytes` so that after a crash the file holds either the old or the
 /// new content, never a mix.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".zwgk-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir)
+    replace(path, bytes, true)
 }
 
 /// Replaces `path` with `bytes` atomically (a reader sees the old or the new content, never a
 /// part) without waiting for the disk: for records that only inform, such as the lock's owner,
 /// where losing the newest version in a power cut costs nothing.
 pub fn replace_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, false)
+}
+
+/// A temp file in the same directory, renamed over `path`; `durable`: the file and the
+/// directory entry flushed to disk too.
+fn replace(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -34,7 +29,13 @@ pub fn replace_unsynced(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .suffix(".tmp")
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(path).map_err(|e| e.error)?;
+    if durable {
+        sync_dir(dir)?;
+    }
     Ok(())
 }
 
