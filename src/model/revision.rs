@@ -910,22 +910,7 @@ impl<B: Body> Document<B> {
         id: impl Into<String>,
         revisions: Vec<Revision<B>>,
     ) -> Result<Self, RevisionError> {
-        let mut doc = Document::new(id);
-        let mut by_id = BTreeMap::new();
-        for r in revisions {
-            if by_id.contains_key(&r.rev) {
-                let rev = r.rev.clone();
-                return Err(RevisionError::Duplicate { doc: doc.id, rev });
-            }
-            by_id.insert(r.rev.clone(), r);
-        }
-        for r in by_id.values() {
-            check_revision(&doc.id, r, |p| by_id.contains_key(p))?;
-        }
-        for r in in_generation_order(by_id.into_values()) {
-            doc.insert(r);
-        }
-        Ok(doc)
+        Self::from_checked(id, revisions, false)
     }
 
     /// A document from revisions whose ids were checked when they were written by this
@@ -934,6 +919,16 @@ impl<B: Body> Document<B> {
     pub fn from_trusted_revisions(
         id: impl Into<String>,
         revisions: Vec<Revision<B>>,
+    ) -> Result<Self, RevisionError> {
+        Self::from_checked(id, revisions, true)
+    }
+
+    /// A document from revisions in any order, each checked before any is taken: its place
+    /// in the tree, and its id recomputed unless `trusted`.
+    fn from_checked(
+        id: impl Into<String>,
+        revisions: Vec<Revision<B>>,
+        trusted: bool,
     ) -> Result<Self, RevisionError> {
         let mut doc = Document::new(id);
         let mut by_id = BTreeMap::new();
@@ -945,7 +940,12 @@ impl<B: Body> Document<B> {
             by_id.insert(r.rev.clone(), r);
         }
         for r in by_id.values() {
-            check_joins(&doc.id, r, |p| by_id.contains_key(p))?;
+            let has = |p: &RevId| by_id.contains_key(p);
+            if trusted {
+                check_joins(&doc.id, r, has)?;
+            } else {
+                check_revision(&doc.id, r, has)?;
+            }
         }
         for r in in_generation_order(by_id.into_values()) {
             doc.insert(r);
