@@ -438,16 +438,26 @@ impl Assessment {
     }
 }
 
-/// Whether the role rule admits revision `r` in an assessment of `kind` (`may` asks the rule).
-/// A revision converted from a version-1 file (`legacy`) was made before roles were part of
-/// the model: it is taken as it was, but conversion signs every one with the role that owns
-/// the assessment, so a legacy revision claiming any other role is a forgery.
-fn admitted(r: &Revision<Body>, kind: Kind, may: impl FnOnce() -> bool) -> bool {
-    if r.legacy {
-        r.author.role == kind.owner()
+/// The role rule for a revision arriving in the document `key` of `a` (an error naming the
+/// document and revision when it may not be written). A revision converted from a version-1
+/// file (`legacy`) was made before roles were part of the model: it is taken as it was, but
+/// conversion signs every one with the role that owns the assessment, so a legacy revision
+/// claiming any other role is a forgery.
+fn check_role(a: &Assessment, key: &DocKey, r: &Revision<Body>) -> Result<(), MergeError> {
+    let admitted = if r.legacy {
+        r.author.role == a.kind.owner()
     } else {
-        may()
+        a.may_write(r.author.role, key.kind)
+    };
+    if admitted {
+        return Ok(());
     }
+    Err(MergeError::Doc(DocError::Role {
+        doc: a.docs.id_of(key),
+        rev: r.rev.clone(),
+        name: r.author.name.clone(),
+        role: r.author.role.as_str(),
+    }))
 }
 
 /// The head of a file: format, version, id and partition as this build reads them.
@@ -870,7 +880,6 @@ impl Assessment {
         }
         let incoming = self.docs.incoming(&other.docs)?;
         let fixed = self.header().clone();
-        let bound = now_millis.saturating_add(MAX_CLOCK_AHEAD_MS);
         let mut stats = AssessmentMerge {
             added: incoming.revisions(),
             new_documents: incoming.new_documents(),
@@ -879,14 +888,7 @@ impl Assessment {
         let mut seen = self.clock;
         for (key, r) in incoming.iter() {
             *stats.added_by_kind.entry(key.kind).or_default() += 1;
-            if !admitted(r, self.kind, || self.may_write(r.author.role, key.kind)) {
-                return Err(MergeError::Doc(DocError::Role {
-                    doc: self.docs.id_of(key),
-                    rev: r.rev.clone(),
-                    name: r.author.name.clone(),
-                    role: r.author.role.as_str(),
-                }));
-            }
+            check_role(self, key, r)?;
             if let Body::Header(h) = &r.body
                 && self.docs.get(&DocKey::header()).is_some()
                 && (h.created != fixed.created || h.reviews != fixed.reviews)
@@ -896,13 +898,7 @@ impl Assessment {
                     rev: r.rev.clone(),
                 });
             }
-            if r.hlc.millis > bound {
-                stats.future += 1;
-                stats.furthest = stats.furthest.max(Some(r.hlc));
-                stats.ahead_ms = stats.ahead_ms.max(r.hlc.millis.saturating_sub(now_millis));
-            } else {
-                seen = seen.max(r.hlc);
-            }
+            stats.clock_seen(r.hlc, now_millis, &mut seen);
         }
         let conflicted_before = self.conflict_count();
         self.docs.apply(incoming);
@@ -923,7 +919,6 @@ impl Assessment {
     /// same in every header revision, the clock bound — without copying it. The clock becomes
     /// this device's reading past the newest admitted revision.
     pub fn admit(mut self, now_millis: u64) -> Result<(Assessment, AssessmentMerge), MergeError> {
-        let bound = now_millis.saturating_add(MAX_CLOCK_AHEAD_MS);
         let mut stats = AssessmentMerge {
             new_documents: self.docs.len(),
             ..AssessmentMerge::default()
@@ -934,16 +929,7 @@ impl Assessment {
             for r in doc.revisions() {
                 stats.added += 1;
                 *stats.added_by_kind.entry(key.kind).or_default() += 1;
-                if !admitted(r, self.kind, || {
-                    may_write(r.author.role, self.kind, key.kind)
-                }) {
-                    return Err(MergeError::Doc(DocError::Role {
-                        doc: self.docs.id_of(key),
-                        rev: r.rev.clone(),
-                        name: r.author.name.clone(),
-                        role: r.author.role.as_str(),
-                    }));
-                }
+                check_role(&self, key, r)?;
                 if let Body::Header(h) = &r.body {
                     let these = (h.created.as_str(), h.reviews.as_deref());
                     if *fixed.get_or_insert(these) != these {
@@ -953,13 +939,7 @@ impl Assessment {
                         });
                     }
                 }
-                if r.hlc.millis > bound {
-                    stats.future += 1;
-                    stats.furthest = stats.furthest.max(Some(r.hlc));
-                    stats.ahead_ms = stats.ahead_ms.max(r.hlc.millis.saturating_sub(now_millis));
-                } else {
-                    seen = seen.max(r.hlc);
-                }
+                stats.clock_seen(r.hlc, now_millis, &mut seen);
             }
         }
         let mut clock = Clock::new();
@@ -1028,6 +1008,21 @@ pub struct AssessmentMerge {
     pub furthest: Option<Hlc>,
     /// How far the latest of them is ahead of this device's clock (milliseconds).
     pub ahead_ms: u64,
+}
+
+impl AssessmentMerge {
+    /// Counts an arriving revision's clock reading: one more than [`MAX_CLOCK_AHEAD_MS`] ahead
+    /// of `now_millis` is counted as in the future; any other advances `seen`, the reading this
+    /// file's clock may move to.
+    fn clock_seen(&mut self, hlc: Hlc, now_millis: u64, seen: &mut Hlc) {
+        if hlc.millis > now_millis.saturating_add(MAX_CLOCK_AHEAD_MS) {
+            self.future += 1;
+            self.furthest = self.furthest.max(Some(hlc));
+            self.ahead_ms = self.ahead_ms.max(hlc.millis.saturating_sub(now_millis));
+        } else {
+            *seen = (*seen).max(hlc);
+        }
+    }
 }
 
 /// Why two copies cannot be merged.
