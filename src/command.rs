@@ -121,22 +121,32 @@ fn list(
             ]
         })
         .collect();
+    write_columns(out, &header, &rows)?;
+    Ok(EXIT_OK)
+}
+
+/// A plain-text table: each column as wide as its widest cell (measured in terminal
+/// columns), two spaces between columns, no trailing blanks.
+fn write_columns<const N: usize>(
+    out: &mut dyn Write,
+    header: &[&str; N],
+    rows: &[[String; N]],
+) -> io::Result<()> {
     let mut widths = header.map(width);
-    for row in &rows {
+    for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(width(cell));
         }
     }
-    let line = |cells: &[&str]| -> String {
+    let line = |cells: [&str; N]| -> String {
         let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| pad(c, w)).collect();
         padded.join("  ").trim_end().to_string()
     };
-    writeln!(out, "{}", line(&header))?;
-    for row in &rows {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-        writeln!(out, "{}", line(&cells))?;
+    writeln!(out, "{}", line(*header))?;
+    for row in rows {
+        writeln!(out, "{}", line(row.each_ref().map(String::as_str)))?;
     }
-    Ok(EXIT_OK)
+    Ok(())
 }
 
 fn show(
@@ -726,21 +736,7 @@ pub fn list_assessments(
         writeln!(err, "{}", s.list_empty)?;
         return Ok(EXIT_OK);
     }
-    let mut widths = header.map(width);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(width(cell));
-        }
-    }
-    let line = |cells: &[&str]| -> String {
-        let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| pad(c, w)).collect();
-        padded.join("  ").trim_end().to_string()
-    };
-    writeln!(out, "{}", line(&header))?;
-    for row in &rows {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-        writeln!(out, "{}", line(&cells))?;
-    }
+    write_columns(out, &header, &rows)?;
     let mut first = true;
     for (_, loaded) in &listed {
         if let Err(e) = loaded {
