@@ -21,7 +21,7 @@ use super::form::new_form;
 use super::walk::{advance_after_status, commit, current_ids, result_or_new};
 use super::{
     Ctx, FIELD_ASSESSOR, FIELD_CODE, FIELD_COUNTY, FIELD_ROUND, FIELD_UNIT, author, edit_text,
-    move_cursor,
+    move_cursor, record,
 };
 
 /// Opens the new-assessment form as an inspection of the self-check under the start cursor,
@@ -690,21 +690,6 @@ fn record_form(app: &mut App, f: &TaskForm, ctx: &Ctx) -> Vec<Effect> {
         }
     }
     effects
-}
-
-fn record(app: &mut App, body: Body, ctx: &Ctx) -> Vec<Effect> {
-    let author = author(app);
-    let Some(session) = app.open.as_mut() else {
-        return Vec::new();
-    };
-    match session.assessment.record(body, author, ctx.now_millis) {
-        Ok(Some(_)) => vec![Effect::Save],
-        Ok(None) => Vec::new(),
-        Err(e) => {
-            app.message = Some(e.message(app.lang));
-            Vec::new()
-        }
-    }
 }
 
 /// The task list: move, open a task, go back.
