@@ -115,47 +115,17 @@ impl CheckTable {
             };
             match library.get(&d.checklist) {
                 Some(e) => {
-                    for (item, label) in e.catalogue.items.iter().zip(e.catalogue.labels()) {
-                        let mut content = item.content.clone();
-                        if !item.elements.is_empty() {
-                            let els: Vec<String> = item
-                                .elements
-                                .iter()
-                                .map(|el| {
-                                    let mark = if el.mandatory {
-                                        s.required_mark
-                                    } else {
-                                        s.optional_mark
-                                    };
-                                    format!("{}({mark})", el.text)
-                                })
-                                .collect();
-                            if !content.is_empty() {
-                                content.push('\n');
-                            }
-                            content.push_str(&els.join("、"));
-                        }
-                        let channels: Vec<String> = item
-                            .channels
-                            .iter()
-                            .map(|c| {
-                                if c.required {
-                                    format!("{}({})", c.name, s.required_mark)
-                                } else {
-                                    c.name.clone()
-                                }
-                            })
-                            .collect();
+                    for (item, label) in e.catalogue.items.iter().zip(&e.labels) {
                         push(
                             &item.id,
                             [
                                 one(&item.level1),
                                 one(&label.to_string()),
-                                multi(&content),
+                                multi(&crate::ui::row::content_text(item, s)),
                                 multi(&item.basis.join("\n")),
                                 multi(&item.time_limit),
                                 multi(&item.publisher),
-                                one(&channels.join("、")),
+                                one(&crate::ui::row::channels_text(item, s, false)),
                             ],
                         );
                     }

@@ -17,46 +17,11 @@ pub fn item_fields(item: &Item, s: &Strings) -> Vec<(String, String)> {
     push(s.field_level1, item.level1.clone());
     push(s.field_level2, item.level2.clone());
     push(s.field_level3, item.level3.clone().unwrap_or_default());
-    let content = if item.elements.is_empty() {
-        item.content.clone()
-    } else {
-        let els: Vec<String> = item
-            .elements
-            .iter()
-            .map(|e| {
-                format!(
-                    "{}({})",
-                    e.text,
-                    if e.mandatory {
-                        s.required_mark
-                    } else {
-                        s.optional_mark
-                    }
-                )
-            })
-            .collect();
-        if item.content.is_empty() {
-            els.join("、")
-        } else {
-            format!("{}\n{}", item.content, els.join("、"))
-        }
-    };
-    push(s.field_content, content);
+    push(s.field_content, content_text(item, s));
     push(s.field_basis, item.basis.join("\n"));
     push(s.field_time_limit, item.time_limit.clone());
     push(s.field_publisher, item.publisher.clone());
-    let channels: Vec<String> = item
-        .channels
-        .iter()
-        .map(|c| {
-            if c.required {
-                format!("{}({})", c.name, s.required_mark)
-            } else {
-                format!("{}({})", c.name, s.optional_mark)
-            }
-        })
-        .collect();
-    push(s.field_channels, channels.join("、"));
+    push(s.field_channels, channels_text(item, s, true));
     let mut audience: Vec<String> = item
         .audience
         .iter()
@@ -111,4 +76,43 @@ pub fn as_seen(item: &Item, s: &Strings) -> String {
         parts.push(format!("{}: {}", s.inferred_word, names(&item.inferred)));
     }
     parts.join("; ")
+}
+
+/// 公开内容 as shown and printed: the content, then its elements (要素) each with 必选/可选.
+pub fn content_text(item: &Item, s: &Strings) -> String {
+    if item.elements.is_empty() {
+        return item.content.clone();
+    }
+    let els: Vec<String> = item
+        .elements
+        .iter()
+        .map(|e| {
+            let mark = if e.mandatory {
+                s.required_mark
+            } else {
+                s.optional_mark
+            };
+            format!("{}({mark})", e.text)
+        })
+        .collect();
+    if item.content.is_empty() {
+        els.join("、")
+    } else {
+        format!("{}\n{}", item.content, els.join("、"))
+    }
+}
+
+/// 公开渠道 joined with 、: required channels marked 必选, the others 可选 when `optional`
+/// says so (the screen marks both; the printed table only the required ones).
+pub fn channels_text(item: &Item, s: &Strings, optional: bool) -> String {
+    let channels: Vec<String> = item
+        .channels
+        .iter()
+        .map(|c| match (c.required, optional) {
+            (true, _) => format!("{}({})", c.name, s.required_mark),
+            (false, true) => format!("{}({})", c.name, s.optional_mark),
+            (false, false) => c.name.clone(),
+        })
+        .collect();
+    channels.join("、")
 }
