@@ -55,16 +55,12 @@ pub fn read(path: &Path, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Table>
             .map_err(|e: calamine::XlsbError| broken(e.to_string()))?;
         let mut tables = Vec::new();
         for name in book.sheet_names() {
-            let sheet_error = |e: calamine::XlsbError| ImportError::Sheet {
-                file: path.to_path_buf(),
-                sheet: name.clone(),
-                message: e.to_string(),
-            };
             let malformed = |m: String| ImportError::Sheet {
                 file: path.to_path_buf(),
                 sheet: name.clone(),
                 message: m,
             };
+            let sheet_error = |e: calamine::XlsbError| malformed(e.to_string());
             let mut reader = guarded(|| book.worksheet_cells_reader(&name))
                 .map_err(malformed)?
                 .map_err(sheet_error)?;
@@ -93,16 +89,12 @@ pub fn read(path: &Path, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Table>
         .map_err(|e: XlsxError| broken(e.to_string()))?;
     let mut tables = Vec::new();
     for name in book.sheet_names() {
-        let sheet_error = |e: XlsxError| ImportError::Sheet {
-            file: path.to_path_buf(),
-            sheet: name.clone(),
-            message: e.to_string(),
-        };
         let malformed = |m: String| ImportError::Sheet {
             file: path.to_path_buf(),
             sheet: name.clone(),
             message: m,
         };
+        let sheet_error = |e: XlsxError| malformed(e.to_string());
         let mut grid = Grid::default();
         match guarded(|| book.worksheet_cells_reader(&name)).map_err(malformed)? {
             Ok(mut reader) => {
@@ -154,16 +146,12 @@ fn read_xls(path: &Path, bytes: &[u8], budget: &mut Budget) -> Result<Vec<Table>
         })?;
     let mut tables = Vec::new();
     for name in book.sheet_names() {
-        let sheet_error = |e: calamine::XlsError| ImportError::Sheet {
-            file: path.to_path_buf(),
-            sheet: name.clone(),
-            message: e.to_string(),
-        };
         let malformed = |m: String| ImportError::Sheet {
             file: path.to_path_buf(),
             sheet: name.clone(),
             message: m,
         };
+        let sheet_error = |e: calamine::XlsError| malformed(e.to_string());
         let range = guarded(|| book.worksheet_range(&name))
             .map_err(malformed)?
             .map_err(sheet_error)?;
