@@ -79,7 +79,7 @@ pub enum StoreError {
     },
     #[error("{path}: not a second file of an assessment listed here; nothing to merge")]
     NotACopy { path: PathBuf },
-    #[error("{dir}: the data directory is in use by zwgk (pid {pid} on {host}, since {since}); close it there first, or look with --read-only", pid = owner_pid(.owner), host = owner_host(.owner), since = owner_since(.owner))]
+    #[error("{}", locked_message(.dir, .owner, Lang::En, true))]
     Locked { dir: PathBuf, owner: Option<Owner> },
 }
 
@@ -136,31 +136,38 @@ impl StoreError {
             StoreError::NotACopy { path } => {
                 format!("{}:不是这里某份检查的另一个文件,无须合并", path.display())
             }
-            StoreError::Locked { dir, owner } => format!(
-                "{}:数据目录正被另一个 zwgk 使用(进程 {},电脑 {},自 {} 起);请先在那里退出,或加 --read-only 只读查看",
-                dir.display(),
-                owner_pid(owner),
-                owner_host(owner),
-                owner_since(owner)
-            ),
+            StoreError::Locked { dir, owner } => locked_message(dir, owner, lang, true),
         }
     }
 
     /// [`StoreError::message`] for a command that must write (catalogue import): a held data
     /// directory is said without suggesting `--read-only`, which such a command refuses.
-    pub fn message_for_writer(&self, lang: crate::cli::Lang) -> String {
-        let text = self.message(lang);
-        if !matches!(self, StoreError::Locked { .. }) {
-            return text;
+    pub fn message_for_writer(&self, lang: Lang) -> String {
+        match self {
+            StoreError::Locked { dir, owner } => locked_message(dir, owner, lang, false),
+            _ => self.message(lang),
         }
-        let (viewing, done) = match lang {
-            crate::cli::Lang::Zh => (",或加 --read-only 只读查看", ",再来导入"),
-            crate::cli::Lang::En => (", or look with --read-only", ", then import again"),
-        };
-        match text.strip_suffix(viewing) {
-            Some(rest) => format!("{rest}{done}"),
-            None => text,
-        }
+    }
+}
+
+/// A data directory held by another zwgk: who holds it, and what to do — close it there, and
+/// (`viewing`) look with `--read-only` meanwhile, or else come back and do it again.
+fn locked_message(dir: &Path, owner: &Option<Owner>, lang: Lang, viewing: bool) -> String {
+    let (pid, host, since) = (owner_pid(owner), owner_host(owner), owner_since(owner));
+    let dir = dir.display();
+    match (lang, viewing) {
+        (Lang::Zh, true) => format!(
+            "{dir}:数据目录正被另一个 zwgk 使用(进程 {pid},电脑 {host},自 {since} 起);请先在那里退出,或加 --read-only 只读查看"
+        ),
+        (Lang::Zh, false) => format!(
+            "{dir}:数据目录正被另一个 zwgk 使用(进程 {pid},电脑 {host},自 {since} 起);请先在那里退出,再来导入"
+        ),
+        (Lang::En, true) => format!(
+            "{dir}: the data directory is in use by zwgk (pid {pid} on {host}, since {since}); close it there first, or look with --read-only"
+        ),
+        (Lang::En, false) => format!(
+            "{dir}: the data directory is in use by zwgk (pid {pid} on {host}, since {since}); close it there first, then import again"
+        ),
     }
 }
 
