@@ -427,18 +427,11 @@ mod start {
             .expect("write");
         }
         bencher.bench_local(|| {
-            let library = Library::load(std::slice::from_ref(&checklists));
+            // As `zwgk` starts: catalogues on their own thread while the data dir is read.
             let mut store = Store::open(dir.path(), "t").expect("store");
-            let listing = store
-                .list()
-                .expect("list")
-                .into_iter()
-                .map(|(path, loaded)| Listing {
-                    path: path.display().to_string(),
-                    assessment: loaded.map_err(|e| e.to_string()),
-                    backup: None,
-                })
-                .collect();
+            let (library, listed) =
+                zwgk::app::load_and_list(&mut store, std::slice::from_ref(&checklists));
+            let (listing, _) = zwgk::app::listing(listed.expect("list"), Lang::Zh);
             let mut app = App::new(Lang::Zh, library, "dev".into(), listing);
             app.width = 120;
             app.page = 32;

@@ -19,7 +19,7 @@ use clap::Parser;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use zwgk::cli::Lang;
-use zwgk::state::{App, Listing, Screen};
+use zwgk::state::{App, Screen};
 use zwgk::store::Store;
 use zwgk::synthetic::{Spec, catalogues, library, township};
 
@@ -66,14 +66,7 @@ fn start(dir: &std::path::Path) -> anyhow::Result<(App, Store, [Duration; 4])> {
     let t1 = Instant::now();
     // As `zwgk` starts: catalogues on a thread of their own while the data dir is read.
     let (library, listed) = zwgk::app::load_and_list(&mut store, &[dir.join("checklists")]);
-    let listing = listed?
-        .into_iter()
-        .map(|(path, loaded)| Listing {
-            path: path.display().to_string(),
-            assessment: loaded.map_err(|e| e.to_string()),
-            backup: None,
-        })
-        .collect();
+    let (listing, _) = zwgk::app::listing(listed?, Lang::Zh);
     let t2 = Instant::now();
     let mut app = App::new(Lang::Zh, library, store.device().id.clone(), listing);
     app.width = 120;
