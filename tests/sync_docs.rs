@@ -50,6 +50,15 @@ struct Device {
 }
 
 impl Device {
+    /// The start-screen row of assessment `id`.
+    fn row_of(&self, id: &str) -> usize {
+        self.app
+            .listing
+            .iter()
+            .position(|l| l.assessment.as_ref().is_ok_and(|a| a.id == id))
+            .unwrap()
+    }
+
     fn new(role: Role, user: &str) -> Device {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path(), "2026-11-27T06:40:05Z").unwrap();
@@ -237,12 +246,7 @@ fn case_3_the_township_cannot_touch_the_countys_verdicts_in_the_app_or_on_import
     let mut county = Device::new(Role::County, "李建国");
     let insp = inspection(&mut town, &mut county);
     county.hand_to(&insp, &mut town);
-    let pos = town
-        .app
-        .listing
-        .iter()
-        .position(|l| l.assessment.as_ref().is_ok_and(|a| a.id == insp))
-        .unwrap();
+    let pos = town.row_of(&insp);
     // The township has no 回头看 key.
     town.app.start_cursor = 0;
     assert!(press(&mut town.app, ch('r')).is_empty());
@@ -361,12 +365,7 @@ fn case_4_a_conflict_is_shown_everywhere_and_settled_with_one_revision_both_side
     // While apart: the county changes the task's deadline and requirement; the township fills
     // 整改情况 on the same task; the second inspector sets another deadline.
     let edit_task = |d: &mut Device, deadline: &str, requirement: &str| {
-        let pos = d
-            .app
-            .listing
-            .iter()
-            .position(|l| l.assessment.as_ref().is_ok_and(|a| a.id == insp))
-            .unwrap();
+        let pos = d.row_of(&insp);
         d.app.start_cursor = pos;
         press(&mut d.app, enter());
         press(&mut d.app, ch('T'));
@@ -381,12 +380,7 @@ fn case_4_a_conflict_is_shown_everywhere_and_settled_with_one_revision_both_side
     edit_task(&mut county, "2026-12-20", "7日内在网站和公示栏公开");
     edit_task(&mut county2, "2026-12-31", "在网站公开");
     {
-        let pos = town
-            .app
-            .listing
-            .iter()
-            .position(|l| l.assessment.as_ref().is_ok_and(|a| a.id == insp))
-            .unwrap();
+        let pos = town.row_of(&insp);
         town.app.start_cursor = pos;
         press(&mut town.app, enter());
         press(&mut town.app, ch('T'));
@@ -566,12 +560,7 @@ fn a_township_answer_changed_after_the_inspection_began_shows_both_values() {
     town.hand_to(&sc, &mut county);
 
     // The county opens its inspection: 03 was not judged yet, the basis says 已落实.
-    let pos = county
-        .app
-        .listing
-        .iter()
-        .position(|l| l.assessment.as_ref().is_ok_and(|a| a.id == insp))
-        .unwrap();
+    let pos = county.row_of(&insp);
     county.app.start_cursor = pos;
     reopen(&mut county.app);
     let tv = county.app.township_view(EDU, "03").unwrap();
