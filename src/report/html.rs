@@ -181,21 +181,13 @@ pub fn write(r: &Report) -> Vec<u8> {
         esc(&r.section_title(Section::Domains))
     ));
     chart(&mut s, r);
-    let numeric: Vec<bool> = (0..9).map(|i| i > 0).collect();
-    s.push_str("<table>\n");
-    thead(&mut s, &r.domain_headers(), &numeric);
-    s.push_str("<tbody>\n");
-    for d in &r.domains {
-        row(&mut s, "", &r.domain_cells(d).map(|c| esc(&c)), &numeric);
-    }
-    s.push_str("</tbody>\n<tfoot>\n");
-    row(
+    figures_table(
         &mut s,
-        "total",
-        &r.domain_cells(&r.total).map(|c| esc(&c)),
-        &numeric,
+        "<table>",
+        &r.domain_headers(),
+        r.domains.iter().map(|d| r.domain_cells(d)),
+        r.domain_cells(&r.total),
     );
-    s.push_str("</tfoot>\n</table>\n");
     s.push_str(&format!("<p class=\"note\">{}</p>\n", esc(l.pct_note)));
     let overdue = r.ledger.iter().filter(|x| x.overdue).count();
     if overdue > 0 {
@@ -221,21 +213,13 @@ pub fn write(r: &Report) -> Vec<u8> {
             esc(&r.section_title(Section::Compare))
         ));
         if c.self_check_found {
-            let numeric: Vec<bool> = (0..13).map(|i| i > 0).collect();
-            s.push_str("<table class=\"compare\">\n");
-            thead(&mut s, &r.compare_headers(), &numeric);
-            s.push_str("<tbody>\n");
-            for d in &c.domains {
-                row(&mut s, "", &r.compare_cells(d).map(|x| esc(&x)), &numeric);
-            }
-            s.push_str("</tbody>\n<tfoot>\n");
-            row(
+            figures_table(
                 &mut s,
-                "total",
-                &r.compare_cells(&c.total).map(|x| esc(&x)),
-                &numeric,
+                "<table class=\"compare\">",
+                &r.compare_headers(),
+                c.domains.iter().map(|d| r.compare_cells(d)),
+                r.compare_cells(&c.total),
             );
-            s.push_str("</tfoot>\n</table>\n");
             s.push_str(&format!("<p class=\"note\">{}</p>\n", esc(l.compare_note)));
             if c.items.is_empty() {
                 s.push_str(&format!("<p>{}</p>\n", esc(l.no_difference)));
@@ -531,33 +515,43 @@ fn row_classed(s: &mut String, class: &str, cells: &[String], classes: &[&str]) 
     s.push_str("</tr>\n");
 }
 
-fn thead(s: &mut String, headers: &[&str], numeric: &[bool]) {
-    s.push_str("<thead><tr>");
-    for (i, h) in headers.iter().enumerate() {
-        if numeric.get(i).copied().unwrap_or(false) {
-            s.push_str(&format!("<th class=\"num\">{}</th>", esc(h)));
-        } else {
-            s.push_str(&format!("<th>{}</th>", esc(h)));
-        }
+/// A table of figures per domain (`open`: its opening tag): a name column, then numbers
+/// (right-aligned), one row per domain and the total in the footer. Cells are plain text.
+fn figures_table<const N: usize>(
+    s: &mut String,
+    open: &str,
+    headers: &[&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+    total: [String; N],
+) {
+    let numeric: Vec<bool> = (0..N).map(|i| i > 0).collect();
+    s.push_str(open);
+    s.push('\n');
+    thead(s, headers, &numeric);
+    s.push_str("<tbody>\n");
+    for cells in rows {
+        row(s, "", &cells.map(|c| esc(&c)), &numeric);
     }
-    s.push_str("</tr></thead>\n");
+    s.push_str("</tbody>\n<tfoot>\n");
+    row(s, "total", &total.map(|c| esc(&c)), &numeric);
+    s.push_str("</tfoot>\n</table>\n");
 }
 
-/// A row of cells that are already HTML.
+/// A header row; `numeric` columns are right-aligned (class `num`).
+fn thead(s: &mut String, headers: &[&str], numeric: &[bool]) {
+    thead_classed(s, headers, &num_classes(numeric));
+}
+
+/// A row of cells that are already HTML; `numeric` columns are right-aligned.
 fn row(s: &mut String, class: &str, cells: &[String], numeric: &[bool]) {
-    if class.is_empty() {
-        s.push_str("<tr>");
-    } else {
-        s.push_str(&format!("<tr class=\"{class}\">"));
-    }
-    for (i, c) in cells.iter().enumerate() {
-        if numeric.get(i).copied().unwrap_or(false) {
-            s.push_str(&format!("<td class=\"num\">{c}</td>"));
-        } else {
-            s.push_str(&format!("<td>{c}</td>"));
-        }
-    }
-    s.push_str("</tr>\n");
+    row_classed(s, class, cells, &num_classes(numeric));
+}
+
+fn num_classes(numeric: &[bool]) -> Vec<&'static str> {
+    numeric
+        .iter()
+        .map(|&n| if n { "num" } else { "" })
+        .collect()
 }
 
 /// Evidence as HTML, one piece a line; `http(s)` URLs become links.
