@@ -260,19 +260,7 @@ pub fn write(r: &Report) -> Result<Vec<u8>, ReportError> {
     ws.set_landscape();
 
     // 未涉及领域
-    let ws = wb.add_worksheet();
-    ws.set_name(l.sheet_not_involved)?;
-    let rows: Vec<(Vec<Cell>, Style)> = r
-        .not_involved
-        .iter()
-        .map(|n| {
-            (
-                vec![Cell::Text(n.name.clone()), Cell::Text(n.reason.clone())],
-                Style::Plain,
-            )
-        })
-        .collect();
-    table(ws, &f, &[l.domain, l.reason], &rows, rows.len())?;
+    not_involved_sheet(&mut wb, &f, l, &r.not_involved)?;
 
     // 报告信息
     let ws = wb.add_worksheet();
@@ -356,10 +344,20 @@ pub fn write_table(t: &super::table::CheckTable) -> Result<Vec<u8>, ReportError>
     }
     ws.set_footer(l.page_footer_xlsx);
 
+    not_involved_sheet(&mut wb, &f, l, &t.not_involved)?;
+    Ok(wb.save_to_buffer()?)
+}
+
+/// The 未涉及领域 sheet: each domain marked 不涉及 with its reason.
+fn not_involved_sheet(
+    wb: &mut Workbook,
+    f: &Formats,
+    l: &super::Labels,
+    not_involved: &[super::NotInvolved],
+) -> Result<(), ReportError> {
     let ws = wb.add_worksheet();
     ws.set_name(l.sheet_not_involved)?;
-    let rows: Vec<(Vec<Cell>, Style)> = t
-        .not_involved
+    let rows: Vec<(Vec<Cell>, Style)> = not_involved
         .iter()
         .map(|n| {
             (
@@ -368,8 +366,8 @@ pub fn write_table(t: &super::table::CheckTable) -> Result<Vec<u8>, ReportError>
             )
         })
         .collect();
-    table(ws, &f, &[l.domain, l.reason], &rows, rows.len())?;
-    Ok(wb.save_to_buffer()?)
+    table(ws, f, &[l.domain, l.reason], &rows, rows.len())?;
+    Ok(())
 }
 
 /// A time (milliseconds since 1970) in China time as an Excel date-time.
