@@ -65,15 +65,7 @@ pub fn write(r: &Report) -> Vec<u8> {
     if r.not_involved.is_empty() {
         s.push_str(&format!("{}\n\n", l.none));
     } else {
-        for n in &r.not_involved {
-            let reason = if n.reason.is_empty() {
-                l.no_reason
-            } else {
-                &n.reason
-            };
-            s.push_str(&format!("- {}{}{}\n", esc(&n.name), l.colon, esc(reason)));
-        }
-        s.push('\n');
+        not_involved_list(&mut s, &r.not_involved, r.lang);
     }
 
     s.push_str(&format!("## {}\n\n", r.section_title(Section::Problems)));
@@ -147,6 +139,24 @@ fn table(s: &mut String, headers: &[&str], right: &[bool], rows: &[Row]) {
             }
         }
         s.push('\n');
+    }
+    s.push('\n');
+}
+
+/// 未涉及领域 as a list: each domain with its reason (or that none was given).
+pub(super) fn not_involved_list(
+    s: &mut String,
+    not_involved: &[super::NotInvolved],
+    lang: crate::cli::Lang,
+) {
+    let l = labels(lang);
+    for n in not_involved {
+        let reason = if n.reason.is_empty() {
+            l.no_reason
+        } else {
+            &n.reason
+        };
+        s.push_str(&format!("- {}{}{}\n", esc(&n.name), l.colon, esc(reason)));
     }
     s.push('\n');
 }

@@ -253,15 +253,7 @@ pub fn write_md(t: &CheckTable) -> Vec<u8> {
     super::md::plain_table(&mut s, &t.headers(), &rows);
     if !t.not_involved.is_empty() {
         s.push_str(&format!("## {}\n\n", l.sec_not_involved_plain));
-        for n in &t.not_involved {
-            let reason = if n.reason.is_empty() {
-                l.no_reason
-            } else {
-                &n.reason
-            };
-            s.push_str(&format!("- {}{}{}\n", esc(&n.name), l.colon, esc(reason)));
-        }
-        s.push('\n');
+        super::md::not_involved_list(&mut s, &t.not_involved, t.lang);
     }
     s.push_str(&format!("{}\n", l.signatures_table));
     s.into_bytes()
