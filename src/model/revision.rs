@@ -947,7 +947,8 @@ impl<B: Body> Document<B> {
                 check_revision(&doc.id, r, has)?;
             }
         }
-        for r in in_generation_order(by_id.into_values()) {
+        // Ids order by generation first, so the map hands parents out before their children.
+        for r in by_id.into_values() {
             doc.insert(r);
         }
         Ok(doc)
@@ -1299,13 +1300,6 @@ impl<B: Body> Document<B> {
         self.leaves.insert(r.rev.clone());
         self.revisions.insert(r.rev.clone(), r);
     }
-}
-
-/// Revisions sorted so that every parent comes before its children.
-fn in_generation_order<B>(revs: impl IntoIterator<Item = Revision<B>>) -> Vec<Revision<B>> {
-    let mut v: Vec<Revision<B>> = revs.into_iter().collect();
-    v.sort_by(|a, b| a.rev.cmp(&b.rev));
-    v
 }
 
 /// Builds a revision converted from a version-1 file: `legacy`, with its id computed under
