@@ -538,7 +538,13 @@ pub fn merge_duplicate(
                 |n| n.to_string_lossy().into_owned(),
             )
         };
-        let archived = m.archived.display().to_string();
+        // Said relative to the data dir (archive/…): the status line is one line.
+        let archived = m
+            .archived
+            .strip_prefix(store.root())
+            .unwrap_or(&m.archived)
+            .display()
+            .to_string();
         let owner = name(&m.owner);
         let assessment = m.imported.assessment.clone();
         let report = crate::sync::bundle::file_report(store, file, m.imported).message(lang);

@@ -260,10 +260,15 @@ fn the_start_screen_offers_to_merge_a_second_file_and_m_then_y_merges_it() {
         msg.contains("检查结果 2") && msg.contains("整改任务 1"),
         "{msg}"
     );
+    // Where it went, relative to the data dir: the status line is one line.
     assert!(
-        msg.contains(&dir.join("archive/county-copy.json").display().to_string()),
+        msg.ends_with(&format!(
+            "已移到 {}",
+            Path::new("archive").join("county-copy.json").display()
+        )),
         "{msg}"
     );
+    assert!(dir.join("archive/county-copy.json").exists());
     // One row left, showing the merged assessment; the copy is in the archive.
     assert_eq!(sim.app.listing.len(), 1);
     assert!(sim.app.duplicates.is_empty());
